@@ -1,0 +1,235 @@
+#ifndef IKESCOPE_GRAMMAR_H
+#define IKESCOPE_GRAMMAR_H
+
+/*
+ * The pattern-grammar layer: loads grammars/ (PCRE2 patterns kept as
+ * data), gives the lexer its dialect rules, and recognizes records into
+ * families with typed fields. The format is described in grammars/README.md
+ * and ikescope-grammar(5).
+ *
+ * Families and fields are C-known names (the code branches on them); a
+ * grammar that names an unknown one fails to load.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ikescope/util/compiler.h"
+#include "ikescope/util/err.h"
+#include "ikescope/util/strbuf.h"
+
+struct grammar;
+struct lex_rules_ops;
+
+/* Record families: X(enum suffix, name, summary). */
+#define GRAM_FAMILIES(X)                                                                           \
+	X(PACKET, "packet", "a packet sent or received (exchange, addresses, SPIs, MID)")          \
+	X(EXCHANGE, "exchange", "exchange name and direction of a dumped message")                 \
+	X(HEADER, "header", "IKE header field line (version, exchange type, flags, MID, length)")  \
+	X(PAYLOAD, "payload", "payload header with next payload and declared length")              \
+	X(PROPOSAL, "proposal", "proposal header in an SA payload")                                \
+	X(TRANSFORM, "transform", "transform header or transform type/id line")                    \
+	X(PROPOSAL_SUMMARY, "proposal.summary", "one-line summary of a proposal being sent")      \
+	X(POLICY, "policy", "received/expected policy list and its entries")                       \
+	X(KE, "ke", "key exchange DH group")                                                       \
+	X(ID, "id", "identification payload type")                                                 \
+	X(AUTH, "auth", "authentication method")                                                   \
+	X(CERT, "cert", "certificate or certificate request encoding")                             \
+	X(NOTIFY, "notify", "notify body: protocol, SPI size, type")                              \
+	X(DELETE, "delete", "delete payload body")                                                 \
+	X(TS, "ts", "traffic selector count, type, ports or addresses")                            \
+	X(CFG, "cfg", "configuration payload type or attribute")                                   \
+	X(EAP, "eap", "EAP code, id, length, type")                                                \
+	X(DATA, "data", "size of encrypted, auth, certificate or EAP data")                        \
+	X(HEXDUMP, "hexdump", "hex dump line")                                                     \
+	X(DECRYPTED, "decrypted", "decrypted packet marker")                                       \
+	X(CONSTRUCT, "construct", "payload being constructed or parsed")                           \
+	X(SM, "sm", "state machine trace: SA, SPIs, role, MID, state, event")                     \
+	X(ACTION, "action", "state machine action")                                                \
+	X(TIMER, "timer", "timer started, stopped or expired")                                     \
+	X(RETRANSMIT, "retransmit", "retransmission of a packet")                                  \
+	X(FACT, "fact", "platform fact: tunnel group, user, auth method, crypto map, SPI, DPD")    \
+	X(ERROR, "error", "failure reported by the device")                                        \
+	X(STATUS, "status", "connection or negotiation status")                                    \
+	X(MESSAGE, "message", "other device debug message")                                        \
+	X(XML_TRACE, "xml.trace", "aggregate-auth XML building and logging lines")                \
+	X(XML, "xml", "an XML document (config-auth)")                                             \
+	X(DART, "dart", "an AnyConnect DART log entry")                                            \
+	X(SHOW, "show", "output of a show command")
+
+#define GRAM_FAMILY_ENUM(e, name, summary) GRAM_FAMILY_##e,
+enum gram_family { GRAM_FAMILIES(GRAM_FAMILY_ENUM) GRAM_FAMILY_COUNT };
+#undef GRAM_FAMILY_ENUM
+
+/* Field types. */
+enum gram_type {
+	GRAM_TYPE_STR,  /* text */
+	GRAM_TYPE_UINT, /* decimal number */
+	GRAM_TYPE_HEX,  /* hexadecimal number, with or without 0x */
+	GRAM_TYPE_SPI,  /* 64- or 32-bit SPI, kept as upper-case hex text */
+	GRAM_TYPE_ADDR, /* IPv4 or IPv6 address */
+};
+
+/* Fields: X(enum suffix, name, type, summary). */
+#define GRAM_FIELDS(X)                                                                             \
+	X(KIND, "kind", STR, "sub-kind of the record within its family")                           \
+	X(DIALECT, "dialect", STR, "device dialect that printed the line")                         \
+	X(LEVEL, "level", UINT, "debug level of the line")                                         \
+	X(FACILITY, "facility", STR, "debug facility (PROTO, PLAT)")                               \
+	X(SA, "sa", UINT, "device SA number, as in (6):")                                          \
+	X(SESSION, "session", UINT, "device session id")                                           \
+	X(DIR, "dir", STR, "direction: in or out")                                                 \
+	X(EXCHANGE, "exchange", STR, "exchange type name")                                         \
+	X(MSGTYPE, "msgtype", STR, "REQUEST or RESPONSE")                                          \
+	X(SRC, "src", ADDR, "source address")                                                      \
+	X(SPORT, "sport", UINT, "source port")                                                     \
+	X(DST, "dst", ADDR, "destination address")                                                 \
+	X(DPORT, "dport", UINT, "destination port")                                                \
+	X(LOCAL, "local", ADDR, "local address")                                                   \
+	X(LPORT, "lport", UINT, "local port")                                                      \
+	X(REMOTE, "remote", ADDR, "remote address")                                                \
+	X(RPORT, "rport", UINT, "remote port")                                                     \
+	X(VRF, "vrf", STR, "VRF tag")                                                              \
+	X(SPI_I, "spi_i", SPI, "initiator SPI")                                                    \
+	X(SPI_R, "spi_r", SPI, "responder SPI")                                                    \
+	X(SPI, "spi", SPI, "IPsec or other SPI")                                                   \
+	X(MID, "mid", UINT, "message ID, decimal")                                                 \
+	X(MIDX, "midx", HEX, "message ID, hexadecimal")                                            \
+	X(NEXT, "next", STR, "next payload")                                                       \
+	X(VERSION, "version", STR, "IKE version")                                                  \
+	X(FLAGS, "flags", STR, "header flags")                                                     \
+	X(LENGTH, "length", UINT, "declared length")                                               \
+	X(PAYLOAD, "payload", STR, "payload type")                                                 \
+	X(LAST, "last", HEX, "last proposal or last transform byte")                               \
+	X(PROPOSAL, "proposal", UINT, "proposal number")                                           \
+	X(PROTOCOL, "protocol", STR, "protocol id (IKE, ESP, AH)")                                 \
+	X(SPI_SIZE, "spi_size", UINT, "SPI size")                                                  \
+	X(NTRANS, "ntrans", UINT, "number of transforms")                                          \
+	X(TTYPE, "ttype", UINT, "transform type")                                                  \
+	X(TID, "tid", STR, "transform id")                                                         \
+	X(KEYLEN, "keylen", UINT, "key length")                                                    \
+	X(TRANSFORMS, "transforms", STR, "transform names of a summary line")                      \
+	X(GROUP, "group", UINT, "DH group number")                                                 \
+	X(ID_TYPE, "id_type", STR, "identification type")                                          \
+	X(AUTH_METHOD, "auth_method", STR, "authentication method")                                \
+	X(ENCODING, "encoding", STR, "certificate encoding")                                       \
+	X(NOTIFY, "notify", STR, "notify message type")                                            \
+	X(QUANTITY, "count", UINT, "a count (SPIs, TSs, transforms, retransmissions)")                \
+	X(TS_TYPE, "ts_type", STR, "traffic selector type")                                        \
+	X(IP_PROTO, "ip_proto", UINT, "IP protocol of a traffic selector")                        \
+	X(PORT_START, "port_start", UINT, "first port")                                            \
+	X(PORT_END, "port_end", UINT, "last port")                                                 \
+	X(ADDR_START, "addr_start", ADDR, "first address")                                         \
+	X(ADDR_END, "addr_end", ADDR, "last address")                                              \
+	X(CFG_TYPE, "cfg_type", STR, "configuration payload type")                                 \
+	X(ATTR, "attr", STR, "configuration attribute name")                                       \
+	X(ATTR_TYPE, "attr_type", UINT, "configuration attribute number")                          \
+	X(EAP_CODE, "eap_code", STR, "EAP code")                                                   \
+	X(EAP_ID, "eap_id", UINT, "EAP identifier")                                                \
+	X(EAP_TYPE, "eap_type", STR, "EAP type")                                                   \
+	X(BYTES, "bytes", UINT, "a size in bytes")                                                 \
+	X(HEX, "hex", STR, "hex bytes of a dump line")                                             \
+	X(ROLE, "role", STR, "I or R")                                                             \
+	X(STATE, "state", STR, "state machine state")                                              \
+	X(EVENT, "event", STR, "state machine event")                                              \
+	X(ACTION, "action", STR, "state machine action")                                           \
+	X(TIMER, "timer", STR, "what a timer waits for")                                           \
+	X(SECONDS, "seconds", UINT, "a duration in seconds")                                       \
+	X(PEER, "peer", ADDR, "peer address")                                                      \
+	X(PORT, "port", UINT, "a port")                                                            \
+	X(IDENTITY, "identity", STR, "an IKE identity")                                            \
+	X(TUNNEL_GROUP, "tunnel_group", STR, "tunnel group")                                       \
+	X(GROUP_POLICY, "group_policy", STR, "group policy")                                       \
+	X(USERNAME, "username", STR, "user name")                                                  \
+	X(TRUSTPOINT, "trustpoint", STR, "trust point")                                            \
+	X(MAP, "map", STR, "crypto map name")                                                      \
+	X(SEQ, "seq", UINT, "crypto map sequence")                                                 \
+	X(STATUS, "status", STR, "status word")                                                    \
+	X(REASON, "reason", STR, "a reason")                                                       \
+	X(VALUE, "value", STR, "a value")                                                          \
+	X(VENDOR, "vendor", STR, "vendor ID name")                                                 \
+	X(POLICY, "policy", STR, "received or expected")                                           \
+	X(TEXT, "text", STR, "message text")                                                       \
+	X(ELEMENT, "element", STR, "XML element name")                                             \
+	X(ATTRIBUTE, "attribute", STR, "XML attribute name")                                       \
+	X(CONFIG_AUTH, "config_auth", STR, "config-auth type of an XML document")                  \
+	X(DATE, "date", STR, "date")                                                               \
+	X(TIME, "time", STR, "time of day")                                                        \
+	X(SEVERITY, "severity", STR, "DART entry type")                                            \
+	X(SOURCE, "source", STR, "DART source process")                                            \
+	X(FUNCTION, "function", STR, "DART function")                                              \
+	X(DESCRIPTION, "description", STR, "DART description text")                               \
+	X(FRAGMENT, "fragment", UINT, "fragment number")                                           \
+	X(MTU, "mtu", UINT, "an MTU")                                                              \
+	X(COMMAND, "command", STR, "a show command")
+
+#define GRAM_FIELD_ENUM(e, name, type, summary) GRAM_FIELD_##e,
+enum gram_field { GRAM_FIELDS(GRAM_FIELD_ENUM) GRAM_FIELD_COUNT };
+#undef GRAM_FIELD_ENUM
+
+const char *gram_family_name(enum gram_family f);
+const char *gram_family_summary(enum gram_family f);
+/* GRAM_FAMILY_COUNT if unknown. */
+enum gram_family gram_family_lookup(const char *name);
+const char *gram_field_name(enum gram_field f);
+enum gram_type gram_field_type(enum gram_field f);
+/* GRAM_FIELD_COUNT if unknown. */
+enum gram_field gram_field_lookup(const char *name, size_t len);
+
+struct gram_value {
+	enum gram_field field;
+	const char *p; /* borrowed: into the record text or the grammar */
+	size_t len;
+};
+
+#define GRAM_MAX_VALUES 32
+
+struct gram_match {
+	enum gram_family family;
+	const char *rule;  /* borrowed: "family/variant" of the matching rule */
+	size_t nvalues;
+	struct gram_value values[GRAM_MAX_VALUES];
+	unsigned attempts; /* regex attempts made for this record */
+};
+
+/* One source of grammar text (file name is used in messages). */
+struct gram_source {
+	const char *name;
+	const char *text;
+	size_t len;
+};
+
+/*
+ * Loads grammar sources, in the order given; a later stanza with the same
+ * kind and name replaces an earlier one. All problems are collected into
+ * *diags (one "file:line:col: message" per line) before failing.
+ * Returns NULL on failure (err set). Caller frees with grammar_destroy().
+ */
+struct grammar *grammar_create(const struct gram_source *src, size_t nsrc, struct strbuf *diags,
+			       struct err *err);
+/* Loads every *.gram file of dir in version order. */
+struct grammar *grammar_create_dir(const char *dir, struct strbuf *diags, struct err *err);
+/* The grammars built into the binary. */
+struct grammar *grammar_create_builtin(struct strbuf *diags, struct err *err);
+void grammar_destroy(struct grammar *g);
+
+/* Lexer rules backed by this grammar; pass g as the ctx. Borrowed, static. */
+const struct lex_rules_ops *grammar_lex_ops(void);
+
+/* Recognizes a record. Returns false if no family matched (m->attempts still set). */
+bool grammar_match(const struct grammar *g, const char *text, size_t len, struct gram_match *m);
+/* True if unrecognized text carries IKE content (the grammar's [ike] rules). */
+bool grammar_is_ike(const struct grammar *g, const char *text, size_t len);
+/* Appends text to out with secrets masked. */
+void grammar_mask(const struct grammar *g, const char *text, size_t len, struct strbuf *out);
+
+/* Counts for --stats and tests. */
+size_t grammar_rule_count(const struct grammar *g);
+size_t grammar_source_count(const struct grammar *g);
+
+/* Built-in grammar files. */
+size_t grammar_builtin_count(void);
+const struct gram_source *grammar_builtin(size_t i);
+
+#endif

@@ -1,0 +1,126 @@
+#ifndef IKESCOPE_LEXER_H
+#define IKESCOPE_LEXER_H
+
+/*
+ * The streaming lexer: bytes -> physical lines -> records.
+ *
+ * It repairs what real logs and published copies do to debug output
+ * (BOM, CR, NUL, invalid UTF-8, over-long lines, several records glued on
+ * one line, one record wrapped over several lines, prompts, timestamps,
+ * publication damage) and groups block records (DART entries, XML
+ * documents). What counts as a prefix, a split point, a continuation or a
+ * block is dialect knowledge that comes from the grammar through
+ * struct lex_rules_ops; the lexer itself only knows the mechanisms.
+ *
+ * Every physical line ends up in at least one record, noise included.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ikescope/util/compiler.h"
+#include "ikescope/util/err.h"
+#include "ikescope/util/strbuf.h"
+
+struct lex;
+
+/* What the clean callback removed or changed. */
+enum lex_clean_flags {
+	LEX_CLEAN_STAMP = 1u << 0,  /* a timestamp or syslog header */
+	LEX_CLEAN_PROMPT = 1u << 1, /* a device prompt */
+	LEX_CLEAN_MARKUP = 1u << 2, /* bullets, table pipes, emphasis */
+	LEX_CLEAN_REPAIR = 1u << 3, /* a repaired character or entity */
+};
+
+struct lex_rules_ops {
+	/* Noise kind ("blank", "prompt", "command", ...) if the text is noise, else NULL. */
+	const char *(*noise)(void *ctx, const char *s, size_t n);
+	/* Cleans a line in place; returns enum lex_clean_flags. */
+	unsigned (*clean)(void *ctx, struct strbuf *line);
+	/* Offset of the first split point after 'from' and where the next record
+	 * begins (*resume); returns n if there is none. */
+	size_t (*split)(void *ctx, const char *s, size_t n, size_t from, size_t *resume);
+	/* True if text s begins a record by itself (a split point at offset 0). */
+	bool (*starts)(void *ctx, const char *s, size_t n);
+	/* True if a record with text head continues with the text tail; *drop is
+	 * the number of leading bytes of tail to leave out (a repeated prefix). */
+	bool (*joins)(void *ctx, const char *head, size_t hn, const char *tail, size_t tn,
+		      size_t *drop);
+	/* Index of a block that line s opens, or -1. */
+	int (*block_start)(void *ctx, const char *s, size_t n);
+	/* True if line s closes block b (the line is part of the block). */
+	bool (*block_end)(void *ctx, int b, const char *s, size_t n);
+	/* True if line s belongs to the open block b; other lines are lexed as
+	 * usual while the block stays open. */
+	bool (*block_member)(void *ctx, int b, const char *s, size_t n);
+	/* True if line s abandons the open block b and starts a new one. */
+	bool (*block_restart)(void *ctx, int b, const char *s, size_t n);
+	const char *(*block_name)(void *ctx, int b);
+	bool (*block_interleaved)(void *ctx, int b);
+	unsigned (*block_max_lines)(void *ctx, int b);
+};
+
+enum lex_record_flags {
+	LEX_REC_NOISE = 1u << 0,     /* not a record: blank, prompt, command, ... */
+	LEX_REC_SPLIT = 1u << 1,     /* cut out of a line that held several records */
+	LEX_REC_JOINED = 1u << 2,    /* joined from several lines */
+	LEX_REC_TRUNCATED = 1u << 3, /* a line was longer than the limit and was cut */
+	LEX_REC_INCOMPLETE = 1u << 4, /* a block that never saw its end */
+	LEX_REC_NUL = 1u << 5,       /* NUL bytes were replaced */
+	LEX_REC_BADUTF8 = 1u << 6,   /* invalid UTF-8 was replaced */
+	LEX_REC_CLEANED = 1u << 7,   /* a prefix, markup or damage was removed */
+	LEX_REC_BLOCK = 1u << 8,     /* a block record (see block) */
+};
+
+struct lex_record {
+	const char *input;   /* borrowed; valid until lex_destroy() */
+	uint32_t first_line; /* 1-based */
+	uint32_t last_line;
+	uint64_t offset;     /* byte offset of the start of first_line */
+	const char *text;    /* borrowed; valid until the next lex_next() */
+	size_t len;
+	unsigned flags;      /* enum lex_record_flags */
+	const char *kind;    /* noise kind or block name; NULL for plain records */
+};
+
+struct lex_stats {
+	uint64_t lines;
+	uint64_t bytes;
+	uint64_t records; /* non-noise records produced */
+	uint64_t noise_lines;
+	uint64_t truncated_lines;
+	uint64_t nul_lines;
+	uint64_t badutf8_lines;
+	uint64_t cr_lines;
+	uint64_t bom;
+	uint64_t unterminated; /* last line without final newline */
+};
+
+struct lex_options {
+	size_t max_line;      /* bytes kept of one physical line; 0 = default */
+	size_t max_record;    /* bytes of one joined record or block; 0 = default */
+};
+
+#define LEX_DEFAULT_MAX_LINE (1u << 20)
+#define LEX_DEFAULT_MAX_RECORD (1u << 20)
+
+/*
+ * Creates a lexer reading fp (not closed by the lexer). name is copied.
+ * ops/ctx are borrowed and must outlive the lexer. Caller frees with
+ * lex_destroy().
+ */
+struct lex *lex_create(FILE *fp, const char *name, const struct lex_rules_ops *ops, void *ctx,
+		       const struct lex_options *opt);
+void lex_destroy(struct lex *lx);
+
+/*
+ * Fills *rec with the next record. Returns true on success, false at the end
+ * of input or on error (err set, code ERR_IO).
+ */
+IKESCOPE_MUST_CHECK bool lex_next(struct lex *lx, struct lex_record *rec, struct err *err);
+const struct lex_stats *lex_stats(const struct lex *lx);
+const char *lex_name(const struct lex *lx);
+
+#endif

@@ -1,0 +1,36 @@
+#ifndef IKESCOPE_RENDER_H
+#define IKESCOPE_RENDER_H
+
+/*
+ * Output formats. Text from the input is always escaped (no control
+ * characters reach the terminal) and secrets are masked by the grammar's
+ * mask rules unless the caller asks otherwise. Functions append to a strbuf;
+ * printing is the caller's business.
+ */
+
+#include <stdbool.h>
+
+#include "ikescope/util/strbuf.h"
+
+struct grammar;
+struct gram_match;
+struct lex_record;
+
+struct render_opts {
+	bool show_secrets; /* do not mask secrets */
+};
+
+/*
+ * One lexed record as a line of text: "input:line[-last]  family  field=value ... | text".
+ * m is NULL for an unrecognized record; ike tells if it carries IKE content.
+ */
+void render_text_record(struct strbuf *out, const struct grammar *g, const struct render_opts *o,
+			const struct lex_record *rec, const struct gram_match *m, bool ike);
+/* The same as one JSON object on one line (JSON Lines). */
+void render_json_record(struct strbuf *out, const struct grammar *g, const struct render_opts *o,
+			const struct lex_record *rec, const struct gram_match *m, bool ike);
+/* Appends text escaped for a terminal and masked. */
+void render_safe_text(struct strbuf *out, const struct grammar *g, const struct render_opts *o,
+		      const char *s, size_t n);
+
+#endif

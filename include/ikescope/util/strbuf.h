@@ -1,0 +1,35 @@
+#ifndef IKESCOPE_UTIL_STRBUF_H
+#define IKESCOPE_UTIL_STRBUF_H
+
+/*
+ * Growable, always NUL-terminated byte buffer. The caller provides the
+ * struct (sb_init/sb_finish); the bytes are owned by the struct.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "ikescope/util/compiler.h"
+
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+
+void sb_init(struct strbuf *sb);
+void sb_finish(struct strbuf *sb);
+void sb_reset(struct strbuf *sb);
+void sb_grow(struct strbuf *sb, size_t extra);
+void sb_add(struct strbuf *sb, const char *p, size_t n);
+void sb_addc(struct strbuf *sb, char c);
+void sb_adds(struct strbuf *sb, const char *s);
+void sb_addf(struct strbuf *sb, const char *fmt, ...) IKESCOPE_PRINTF_LIKE(2, 3);
+void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap) IKESCOPE_PRINTF_LIKE(2, 0);
+void sb_truncate(struct strbuf *sb, size_t len);
+/* Removes trailing blanks (space, tab). */
+void sb_rtrim(struct strbuf *sb);
+/* Takes the buffer out of the strbuf; the caller frees it with free(). */
+char *sb_detach(struct strbuf *sb);
+
+#endif

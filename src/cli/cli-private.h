@@ -1,0 +1,30 @@
+#ifndef IKESCOPE_CLI_PRIVATE_H
+#define IKESCOPE_CLI_PRIVATE_H
+
+#include <stdbool.h>
+
+#include "ikescope/util/err.h"
+
+/* Exit statuses, as diff(1): clean, findings/differences, trouble. */
+enum cli_exit {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_FINDINGS = 1,
+	CLI_EXIT_TROUBLE = 2,
+};
+
+/* Global options, parsed before the command. */
+struct cli {
+	const char *grammars; /* --grammars DIR, or NULL for the built-in ones */
+	bool stats;           /* --stats */
+	bool show_secrets;    /* --show-secrets */
+};
+
+struct grammar;
+
+/* Loads the grammar named by the options; prints diagnostics to stderr. */
+struct grammar *cli_load_grammar(const struct cli *cli, struct err *err);
+
+int cmd_lex(const struct cli *cli, int argc, char **argv, struct err *err);
+int cmd_grammar(const struct cli *cli, int argc, char **argv, struct err *err);
+
+#endif

@@ -1,0 +1,50 @@
+/* ikescope grammar: validate grammar files; list families and fields. */
+#include "cli-private.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ikescope/grammar.h"
+
+static const char *const type_names[] = {
+	[GRAM_TYPE_STR] = "text", [GRAM_TYPE_UINT] = "number", [GRAM_TYPE_HEX] = "hex-number",
+	[GRAM_TYPE_SPI] = "spi",  [GRAM_TYPE_ADDR] = "address",
+};
+
+int
+cmd_grammar(const struct cli *cli, int argc, char **argv, struct err *err)
+{
+	struct cli local = *cli;
+	struct grammar *g;
+	size_t i;
+
+	if (argc < 2) {
+		err_set(err, ERR_USAGE, NULL, "grammar: expected check, families or fields");
+		return CLI_EXIT_TROUBLE;
+	}
+	if (!strcmp(argv[1], "families") && argc == 2) {
+		for (i = 0; i < GRAM_FAMILY_COUNT; i++)
+			printf("%-17s %s\n", gram_family_name((enum gram_family)i),
+			       gram_family_summary((enum gram_family)i));
+		return CLI_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "fields") && argc == 2) {
+		for (i = 0; i < GRAM_FIELD_COUNT; i++)
+			printf("%-13s %s\n", gram_field_name((enum gram_field)i),
+			       type_names[gram_field_type((enum gram_field)i)]);
+		return CLI_EXIT_OK;
+	}
+	if (strcmp(argv[1], "check") || argc > 3) {
+		err_set(err, ERR_USAGE, NULL, "grammar: expected check [DIR], families or fields");
+		return CLI_EXIT_TROUBLE;
+	}
+	if (argc == 3)
+		local.grammars = argv[2];
+	g = cli_load_grammar(&local, err);
+	if (!g)
+		return CLI_EXIT_TROUBLE;
+	printf("%s: %zu files, %zu rules: ok\n", local.grammars ? local.grammars : "built-in",
+	       grammar_source_count(g), grammar_rule_count(g));
+	grammar_destroy(g);
+	return CLI_EXIT_OK;
+}

@@ -1,0 +1,140 @@
+/* ikescope: argument parsing, dispatch, error printing and exit status. */
+#include "cli-private.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ikescope/grammar.h"
+#include "ikescope/version.h"
+
+struct cmd {
+	const char *name;
+	int (*fn)(const struct cli *cli, int argc, char **argv, struct err *err);
+	const char *args;
+	const char *summary;
+};
+
+static const struct cmd cmds[] = {
+	{ "grammar", cmd_grammar, "check [DIR] | families | fields",
+	  "validate grammar files, list record families and fields" },
+	{ "lex", cmd_lex, "[--all] [--json] FILE...", "print the records of logs and their families" },
+};
+
+static void
+usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: ikescope [--help] [--show-secrets] [--stats] [--version]\n"
+		    "                [--grammars DIR] COMMAND [ARGS]\n\ncommands:\n");
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(fp, "  %-8s %s\n           %s\n", cmds[i].name, cmds[i].args,
+			cmds[i].summary);
+	fprintf(fp, "\noptions:\n"
+		    "  -h, --help          show this help and exit\n"
+		    "      --grammars DIR  load grammar files from DIR instead of the built-in ones\n"
+		    "      --show-secrets  do not mask passwords, keys and tokens in the output\n"
+		    "      --stats         report lines, records, noise and unrecognized lines\n"
+		    "                      on standard error\n"
+		    "  -V, --version       show the version and exit\n"
+		    "\nFILE may be - for standard input. See ikescope(1).\n"
+		    "exit status: 0 done, 1 findings, 2 trouble\n");
+}
+
+struct grammar *
+cli_load_grammar(const struct cli *cli, struct err *err)
+{
+	struct strbuf diags;
+	struct grammar *g;
+
+	sb_init(&diags);
+	if (cli->grammars)
+		g = grammar_create_dir(cli->grammars, &diags, err);
+	else
+		g = grammar_create_builtin(&diags, err);
+	if (diags.len) {
+		const char *p = diags.buf;
+
+		while (*p) {
+			const char *nl = strchr(p, '\n');
+			size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+			fprintf(stderr, "ikescope: %.*s\n", (int)n, p);
+			p += n + (nl ? 1 : 0);
+		}
+	}
+	sb_finish(&diags);
+	return g;
+}
+
+enum { OPT_GRAMMARS = 256, OPT_SHOW_SECRETS, OPT_STATS };
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "grammars", required_argument, NULL, OPT_GRAMMARS },
+		{ "help", no_argument, NULL, 'h' },
+		{ "show-secrets", no_argument, NULL, OPT_SHOW_SECRETS },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli cli = { 0 };
+	struct err err = { 0 };
+	const struct cmd *cmd = NULL;
+	int c, rc;
+	size_t i;
+
+	while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return CLI_EXIT_OK;
+		case 'V':
+			printf("ikescope %s\n", IKESCOPE_VERSION);
+			return CLI_EXIT_OK;
+		case OPT_GRAMMARS:
+			cli.grammars = optarg;
+			break;
+		case OPT_SHOW_SECRETS:
+			cli.show_secrets = true;
+			break;
+		case OPT_STATS:
+			cli.stats = true;
+			break;
+		default:
+			fprintf(stderr, "ikescope: try 'ikescope --help'\n");
+			return CLI_EXIT_TROUBLE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return CLI_EXIT_TROUBLE;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(cmds[i].name, argv[optind]))
+			cmd = &cmds[i];
+	if (!cmd) {
+		fprintf(stderr, "ikescope: unknown command '%s'; try 'ikescope --help'\n",
+			argv[optind]);
+		return CLI_EXIT_TROUBLE;
+	}
+	rc = cmd->fn(&cli, argc - optind, argv + optind, &err);
+	if (err_is_set(&err)) {
+		char msg[512];
+
+		err_format(&err, msg, sizeof(msg));
+		fprintf(stderr, "ikescope: %s\n", msg);
+		if (err.code == ERR_USAGE)
+			fprintf(stderr, "ikescope: try 'ikescope --help'\n");
+		return CLI_EXIT_TROUBLE;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "ikescope: error writing standard output\n");
+		return CLI_EXIT_TROUBLE;
+	}
+	return rc;
+}

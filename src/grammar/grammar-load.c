@@ -1,0 +1,700 @@
+/* Loading grammar files: parsing, validation, compilation. */
+#include "grammar-private.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ikescope/lexer.h"
+#include "ikescope/util/xalloc.h"
+
+static const char *const kind_names[RULE_KIND_COUNT] = {
+	[RULE_NOISE] = "noise", [RULE_STRIP] = "strip",   [RULE_REPAIR] = "repair",
+	[RULE_SPLIT] = "split", [RULE_JOIN] = "join",     [RULE_BLOCK] = "block",
+	[RULE_FAMILY] = "family", [RULE_MASK] = "mask",   [RULE_IKE] = "ike",
+	[RULE_DEFINE] = "define",
+};
+
+/* Which pattern keys each kind takes, and which are required. */
+struct kind_keys {
+	const char *pat[PAT_COUNT];
+	bool required[PAT_COUNT];
+};
+
+static const struct kind_keys kind_keys[RULE_KIND_COUNT] = {
+	[RULE_NOISE] = { { "regex" }, { true } },
+	[RULE_STRIP] = { { "regex" }, { true } },
+	[RULE_REPAIR] = { { "regex" }, { true } },
+	[RULE_SPLIT] = { { "regex" }, { true } },
+	[RULE_JOIN] = { { "head", "tail", "drop" }, { true, true, false } },
+	[RULE_BLOCK] = { { "start", "end", "member", "restart" }, { true, true, false, false } },
+	[RULE_FAMILY] = { { "regex" }, { true } },
+	[RULE_MASK] = { { "regex" }, { true } },
+	[RULE_IKE] = { { "regex" }, { true } },
+	[RULE_DEFINE] = { { "regex" }, { true } },
+};
+
+/* A pattern being assembled from one or more "key = value" lines. */
+struct piece {
+	uint32_t line;
+	uint32_t col;
+	size_t start; /* offset in the assembled pattern */
+};
+
+struct pending_pat {
+	struct strbuf text;
+	struct piece *pieces;
+	size_t npieces;
+};
+
+struct loader {
+	struct grammar *g;
+	struct strbuf *diags;
+	size_t nerrors;
+	const char *file;
+	/* current stanza */
+	bool in_stanza;
+	bool stanza_bad;
+	struct rule cur;
+	struct pending_pat pp[PAT_COUNT];
+	bool has_replace;
+};
+
+static void IKESCOPE_PRINTF_LIKE(5, 6)
+diag(struct loader *ld, const char *file, uint32_t line, uint32_t col, const char *fmt, ...)
+{
+	va_list ap;
+
+	ld->nerrors++;
+	if (!ld->diags)
+		return;
+	if (col)
+		sb_addf(ld->diags, "%s:%u:%u: ", file, line, col);
+	else
+		sb_addf(ld->diags, "%s:%u: ", file, line);
+	va_start(ap, fmt);
+	sb_vaddf(ld->diags, fmt, ap);
+	va_end(ap);
+	sb_addc(ld->diags, '\n');
+}
+
+static void
+rule_free(struct rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < PAT_COUNT; i++) {
+		pcre2_code_free(r->pat[i].re);
+		free(r->pat[i].src);
+	}
+	for (i = 0; i < r->nliterals; i++)
+		free(r->literals[i]);
+	free(r->literals);
+	for (i = 0; i < r->nsets; i++)
+		free(r->sets[i].value);
+	free(r->sets);
+	free(r->groups);
+	free(r->name);
+	free(r->file);
+	free(r->replace);
+	memset(r, 0, sizeof(*r));
+}
+
+void
+grammar_destroy(struct grammar *g)
+{
+	size_t i;
+
+	if (!g)
+		return;
+	for (i = 0; i < g->nrules; i++)
+		rule_free(&g->rules[i]);
+	free(g->rules);
+	for (i = 0; i < RULE_KIND_COUNT; i++)
+		free(g->by_kind[i]);
+	pcre2_match_data_free(g->md);
+	sb_finish(&g->scratch);
+	free(g);
+}
+
+static void
+pending_reset(struct loader *ld)
+{
+	size_t i;
+
+	for (i = 0; i < PAT_COUNT; i++) {
+		sb_finish(&ld->pp[i].text);
+		free(ld->pp[i].pieces);
+		ld->pp[i].pieces = NULL;
+		ld->pp[i].npieces = 0;
+	}
+	ld->has_replace = false;
+}
+
+/* Compiles one assembled pattern; maps an error offset back to file:line:col. */
+static pcre2_code *
+compile(struct loader *ld, struct pending_pat *pp, uint32_t extra_opts)
+{
+	int errcode;
+	PCRE2_SIZE erroff;
+	pcre2_code *re;
+	const char *src = pp->text.buf ? pp->text.buf : "";
+
+	re = pcre2_compile((PCRE2_SPTR)src, pp->text.len, extra_opts, &errcode, &erroff, NULL);
+	if (!re) {
+		PCRE2_UCHAR msg[256];
+		size_t i = 0;
+
+		pcre2_get_error_message(errcode, msg, sizeof(msg));
+		while (i + 1 < pp->npieces && pp->pieces[i + 1].start <= erroff)
+			i++;
+		diag(ld, ld->file, pp->pieces[i].line,
+		     pp->pieces[i].col + (uint32_t)(erroff - pp->pieces[i].start),
+		     "regex error at offset %zu: %s", (size_t)erroff, (const char *)msg);
+		return NULL;
+	}
+	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+/* Resolves the named groups of a family pattern to fields. */
+static bool
+resolve_groups(struct loader *ld, struct rule *r, struct pending_pat *pp)
+{
+	uint32_t count = 0, entry = 0, i;
+	PCRE2_SPTR table;
+	bool ok = true;
+
+	pcre2_pattern_info(r->pat[PAT_MAIN].re, PCRE2_INFO_NAMECOUNT, &count);
+	pcre2_pattern_info(r->pat[PAT_MAIN].re, PCRE2_INFO_NAMEENTRYSIZE, &entry);
+	pcre2_pattern_info(r->pat[PAT_MAIN].re, PCRE2_INFO_NAMETABLE, &table);
+	r->groups = xcalloc(count ? count : 1, sizeof(*r->groups));
+	for (i = 0; i < count; i++) {
+		PCRE2_SPTR e = table + (size_t)i * entry;
+		uint32_t group = ((uint32_t)e[0] << 8) | e[1];
+		const char *name = (const char *)e + 2;
+		enum gram_field f = gram_field_lookup(name, strlen(name));
+
+		if (r->kind == RULE_MASK) {
+			if (!strcmp(name, "secret"))
+				r->secret_group = group;
+			continue;
+		}
+		if (f == GRAM_FIELD_COUNT) {
+			diag(ld, ld->file, pp->pieces[0].line, pp->pieces[0].col,
+			     "unknown field '%s'", name);
+			ok = false;
+			continue;
+		}
+		r->groups[r->ngroups].group = group;
+		r->groups[r->ngroups].field = f;
+		r->ngroups++;
+	}
+	if (r->kind == RULE_MASK && !r->secret_group) {
+		diag(ld, ld->file, pp->pieces[0].line, pp->pieces[0].col,
+		     "mask pattern has no group named 'secret'");
+		ok = false;
+	}
+	return ok;
+}
+
+static size_t
+find_rule(struct grammar *g, enum rule_kind kind, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < g->nrules; i++)
+		if (g->rules[i].kind == kind && !strcmp(g->rules[i].name, name))
+			return i;
+	return SIZE_MAX;
+}
+
+/* Ends the current stanza: checks it, compiles it and adds it. */
+static void
+finish_stanza(struct loader *ld)
+{
+	struct rule *r = &ld->cur;
+	const struct kind_keys *kk;
+	bool ok = !ld->stanza_bad;
+	size_t i;
+
+	if (!ld->in_stanza)
+		return;
+	ld->in_stanza = false;
+	kk = &kind_keys[r->kind];
+	for (i = 0; i < PAT_COUNT; i++) {
+		if (!kk->pat[i])
+			continue;
+		if (!ld->pp[i].npieces) {
+			if (kk->required[i]) {
+				diag(ld, r->file, r->line, 0, "%s '%s' has no '%s'",
+				     kind_names[r->kind], r->name, kk->pat[i]);
+				ok = false;
+			}
+			continue;
+		}
+		if (!ok)
+			continue;
+		r->pat[i].re = compile(ld, &ld->pp[i], 0);
+		if (!r->pat[i].re) {
+			ok = false;
+			continue;
+		}
+		r->pat[i].src = xstrdup(ld->pp[i].text.buf ? ld->pp[i].text.buf : "");
+	}
+	if (ok && r->kind == RULE_REPAIR && !ld->has_replace) {
+		diag(ld, r->file, r->line, 0, "repair '%s' has no 'replace'", r->name);
+		ok = false;
+	}
+	if (ok && (r->kind == RULE_FAMILY || r->kind == RULE_MASK))
+		ok = resolve_groups(ld, r, &ld->pp[PAT_MAIN]);
+	if (ok && r->kind == RULE_BLOCK && !r->max_lines)
+		r->max_lines = 400;
+	pending_reset(ld);
+	if (!ok) {
+		rule_free(r);
+		return;
+	}
+	i = find_rule(ld->g, r->kind, r->name);
+	if (i != SIZE_MAX) {
+		rule_free(&ld->g->rules[i]);
+		ld->g->rules[i] = *r;
+	} else {
+		ld->g->rules = xreallocarray(ld->g->rules, ld->g->nrules + 1, sizeof(*r));
+		ld->g->rules[ld->g->nrules++] = *r;
+	}
+	memset(r, 0, sizeof(*r));
+}
+
+static bool
+is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_' || c == '.';
+}
+
+static bool
+valid_name(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!is_name_char(s[i]))
+			return false;
+	return true;
+}
+
+static void
+start_stanza(struct loader *ld, const char *p, size_t n, uint32_t line)
+{
+	const char *words[3];
+	size_t lens[3], nw = 0, i = 0;
+	int kind = -1;
+	size_t k;
+	struct rule *r = &ld->cur;
+
+	finish_stanza(ld);
+	while (i < n && nw < 3) {
+		while (i < n && (p[i] == ' ' || p[i] == '\t'))
+			i++;
+		if (i >= n)
+			break;
+		words[nw] = p + i;
+		while (i < n && p[i] != ' ' && p[i] != '\t')
+			i++;
+		lens[nw] = (size_t)(words[nw] - p) <= i ? i - (size_t)(words[nw] - p) : 0;
+		nw++;
+	}
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	memset(r, 0, sizeof(*r));
+	ld->in_stanza = true;
+	ld->stanza_bad = false;
+	r->file = xstrdup(ld->file);
+	r->line = line;
+	r->name = xstrdup("?");
+	if (nw == 0) {
+		diag(ld, ld->file, line, 2, "empty stanza header");
+		ld->stanza_bad = true;
+		return;
+	}
+	for (k = 0; k < RULE_KIND_COUNT; k++)
+		if (strlen(kind_names[k]) == lens[0] && !strncmp(kind_names[k], words[0], lens[0]))
+			kind = (int)k;
+	if (kind < 0) {
+		diag(ld, ld->file, line, (uint32_t)(words[0] - p) + 2, "unknown stanza kind '%.*s'",
+		     (int)lens[0], words[0]);
+		ld->stanza_bad = true;
+		return;
+	}
+	r->kind = (enum rule_kind)kind;
+	if (i < n || nw < 2 || (r->kind != RULE_FAMILY && nw > 2) ||
+	    (r->kind == RULE_FAMILY && nw != 3)) {
+		diag(ld, ld->file, line, 0,
+		     r->kind == RULE_FAMILY ? "expected [family NAME VARIANT]"
+					    : "expected [%s NAME]",
+		     kind_names[r->kind]);
+		ld->stanza_bad = true;
+		return;
+	}
+	if (!valid_name(words[1], lens[1]) || (nw == 3 && !valid_name(words[2], lens[2]))) {
+		diag(ld, ld->file, line, (uint32_t)(words[1] - p) + 2,
+		     "bad name (letters, digits, '-', '_', '.')");
+		ld->stanza_bad = true;
+		return;
+	}
+	free(r->name);
+	if (r->kind == RULE_FAMILY) {
+		char *fname = xstrndup(words[1], lens[1]);
+
+		r->family = gram_family_lookup(fname);
+		if (r->family == GRAM_FAMILY_COUNT) {
+			diag(ld, ld->file, line, (uint32_t)(words[1] - p) + 2,
+			     "unknown family '%s'", fname);
+			ld->stanza_bad = true;
+		}
+		free(fname);
+		r->name = xmalloc(lens[1] + lens[2] + 2);
+		sprintf(r->name, "%.*s/%.*s", (int)lens[1], words[1], (int)lens[2], words[2]);
+	} else {
+		r->name = xstrndup(words[1], lens[1]);
+	}
+}
+
+static bool
+parse_bool(const char *v, size_t n, bool *out)
+{
+	if ((n == 3 && !strncmp(v, "yes", 3)) || (n == 4 && !strncmp(v, "true", 4))) {
+		*out = true;
+		return true;
+	}
+	if ((n == 2 && !strncmp(v, "no", 2)) || (n == 5 && !strncmp(v, "false", 5))) {
+		*out = false;
+		return true;
+	}
+	return false;
+}
+
+/* Appends a pattern value, replacing {{name}} by the text of an earlier define. */
+static void
+expand(struct loader *ld, struct strbuf *out, const char *v, size_t vn, uint32_t lineno,
+       uint32_t vcol)
+{
+	size_t i = 0;
+
+	while (i < vn) {
+		const char *open = i + 1 < vn ? memchr(v + i, '{', vn - i) : NULL;
+		const char *close;
+		size_t idx;
+		char *name;
+
+		if (!open || open + 1 >= v + vn || open[1] != '{') {
+			if (!open) {
+				sb_add(out, v + i, vn - i);
+				return;
+			}
+			sb_add(out, v + i, (size_t)(open - (v + i)) + 1);
+			i = (size_t)(open - v) + 1;
+			continue;
+		}
+		sb_add(out, v + i, (size_t)(open - (v + i)));
+		close = NULL;
+		for (idx = (size_t)(open - v) + 2; idx + 1 < vn; idx++)
+			if (v[idx] == '}' && v[idx + 1] == '}') {
+				close = v + idx;
+				break;
+			}
+		if (!close) {
+			diag(ld, ld->file, lineno, vcol + (uint32_t)(open - v), "unterminated '{{'");
+			return;
+		}
+		name = xstrndup(open + 2, (size_t)(close - open - 2));
+		idx = find_rule(ld->g, RULE_DEFINE, name);
+		if (idx == SIZE_MAX)
+			diag(ld, ld->file, lineno, vcol + (uint32_t)(open - v),
+			     "unknown define '%s'", name);
+		else
+			sb_adds(out, ld->g->rules[idx].pat[PAT_MAIN].src);
+		free(name);
+		i = (size_t)(close - v) + 2;
+	}
+}
+
+static void
+key_value(struct loader *ld, const char *line, size_t n, uint32_t lineno)
+{
+	struct rule *r = &ld->cur;
+	const char *eq = memchr(line, '=', n);
+	const char *k = line, *v;
+	size_t kn, vn, i;
+	uint32_t vcol;
+
+	if (!eq) {
+		diag(ld, ld->file, lineno, 1, "expected 'key = value'");
+		return;
+	}
+	kn = (size_t)(eq - line);
+	while (kn && (k[kn - 1] == ' ' || k[kn - 1] == '\t'))
+		kn--;
+	v = eq + 1;
+	if (v < line + n && *v == ' ')
+		v++;
+	vn = (size_t)(line + n - v);
+	vcol = (uint32_t)(v - line) + 1;
+	if (!ld->in_stanza) {
+		diag(ld, ld->file, lineno, 1, "'%.*s' outside a stanza", (int)kn, k);
+		return;
+	}
+	if (ld->stanza_bad)
+		return;
+	for (i = 0; i < PAT_COUNT; i++) {
+		const char *pk = kind_keys[r->kind].pat[i];
+
+		if (pk && strlen(pk) == kn && !strncmp(pk, k, kn)) {
+			struct pending_pat *pp = &ld->pp[i];
+
+			if (!vn) {
+				diag(ld, ld->file, lineno, vcol, "empty '%s'", pk);
+				return;
+			}
+			pp->pieces = xreallocarray(pp->pieces, pp->npieces + 1,
+						   sizeof(*pp->pieces));
+			pp->pieces[pp->npieces].line = lineno;
+			pp->pieces[pp->npieces].col = vcol;
+			pp->pieces[pp->npieces].start = pp->text.len;
+			pp->npieces++;
+			expand(ld, &pp->text, v, vn, lineno, vcol);
+			return;
+		}
+	}
+	if (r->kind == RULE_FAMILY && kn == 7 && !strncmp(k, "literal", 7)) {
+		if (!vn) {
+			diag(ld, ld->file, lineno, vcol, "empty literal");
+			return;
+		}
+		r->literals = xreallocarray(r->literals, r->nliterals + 1, sizeof(char *));
+		r->literals[r->nliterals++] = xstrndup(v, vn);
+		return;
+	}
+	if (r->kind == RULE_FAMILY && kn > 4 && !strncmp(k, "set.", 4)) {
+		enum gram_field f = gram_field_lookup(k + 4, kn - 4);
+
+		if (f == GRAM_FIELD_COUNT) {
+			diag(ld, ld->file, lineno, 5, "unknown field '%.*s'", (int)kn - 4, k + 4);
+			return;
+		}
+		r->sets = xreallocarray(r->sets, r->nsets + 1, sizeof(*r->sets));
+		r->sets[r->nsets].field = f;
+		r->sets[r->nsets].value = xstrndup(v, vn);
+		r->nsets++;
+		return;
+	}
+	if (r->kind == RULE_STRIP && kn == 4 && !strncmp(k, "what", 4)) {
+		if (vn == 5 && !strncmp(v, "stamp", 5))
+			r->what = LEX_CLEAN_STAMP;
+		else if (vn == 6 && !strncmp(v, "prompt", 6))
+			r->what = LEX_CLEAN_PROMPT;
+		else if (vn == 6 && !strncmp(v, "markup", 6))
+			r->what = LEX_CLEAN_MARKUP;
+		else
+			diag(ld, ld->file, lineno, vcol,
+			     "'what' must be stamp, prompt or markup");
+		return;
+	}
+	if (r->kind == RULE_REPAIR && kn == 7 && !strncmp(k, "replace", 7)) {
+		free(r->replace);
+		r->replace = xstrndup(v, vn);
+		ld->has_replace = true;
+		return;
+	}
+	if (r->kind == RULE_BLOCK && kn == 10 && !strncmp(k, "interleave", 10)) {
+		if (!parse_bool(v, vn, &r->interleave))
+			diag(ld, ld->file, lineno, vcol, "'interleave' must be yes or no");
+		return;
+	}
+	if (r->kind == RULE_BLOCK && kn == 9 && !strncmp(k, "max-lines", 9)) {
+		char *end;
+		char *tmp = xstrndup(v, vn);
+		unsigned long val = strtoul(tmp, &end, 10);
+
+		if (!vn || *end || val == 0 || val > 100000)
+			diag(ld, ld->file, lineno, vcol,
+			     "'max-lines' must be a number from 1 to 100000");
+		else
+			r->max_lines = (unsigned)val;
+		free(tmp);
+		return;
+	}
+	diag(ld, ld->file, lineno, 1, "unknown key '%.*s' in %s stanza", (int)kn, k,
+	     kind_names[r->kind]);
+}
+
+static void
+load_text(struct loader *ld, const struct gram_source *src)
+{
+	const char *p = src->text, *end = src->text + src->len;
+	uint32_t lineno = 0;
+
+	ld->file = src->name;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		const char *s = p;
+		size_t n;
+
+		lineno++;
+		p = nl ? nl + 1 : end;
+		n = (size_t)(le - s);
+		if (n && s[n - 1] == '\r')
+			n--;
+		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		while (n && (*s == ' ' || *s == '\t')) {
+			s++;
+			n--;
+		}
+		if (!n || *s == '#')
+			continue;
+		if (*s == '[') {
+			if (s[n - 1] != ']') {
+				diag(ld, ld->file, lineno, (uint32_t)n + 1,
+				     "expected ']' at the end of the stanza header");
+				finish_stanza(ld);
+				continue;
+			}
+			start_stanza(ld, s + 1, n - 2, lineno);
+			continue;
+		}
+		key_value(ld, s, n, lineno);
+	}
+	finish_stanza(ld);
+}
+
+static void
+index_rules(struct grammar *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nrules; i++) {
+		enum rule_kind k = g->rules[i].kind;
+
+		g->by_kind[k] = xreallocarray(g->by_kind[k], g->nby_kind[k] + 1, sizeof(size_t));
+		g->by_kind[k][g->nby_kind[k]++] = i;
+	}
+}
+
+struct grammar *
+grammar_create(const struct gram_source *src, size_t nsrc, struct strbuf *diags, struct err *err)
+{
+	struct loader ld;
+	size_t i;
+
+	memset(&ld, 0, sizeof(ld));
+	ld.g = xcalloc(1, sizeof(*ld.g));
+	sb_init(&ld.g->scratch);
+	ld.diags = diags;
+	for (i = 0; i < nsrc; i++)
+		load_text(&ld, &src[i]);
+	pending_reset(&ld);
+	rule_free(&ld.cur);
+	if (ld.nerrors) {
+		err_set(err, ERR_GRAMMAR, NULL, "%zu error%s in grammar", ld.nerrors,
+			ld.nerrors == 1 ? "" : "s");
+		grammar_destroy(ld.g);
+		return NULL;
+	}
+	if (!ld.g->nrules) {
+		err_set(err, ERR_GRAMMAR, NULL, "no grammar rules loaded");
+		grammar_destroy(ld.g);
+		return NULL;
+	}
+	ld.g->nsources = nsrc;
+	index_rules(ld.g);
+	ld.g->md = pcre2_match_data_create(64, NULL);
+	return ld.g;
+}
+
+static int
+gram_filter(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 5 && d->d_name[0] != '.' && !strcmp(d->d_name + n - 5, ".gram");
+}
+
+struct grammar *
+grammar_create_dir(const char *dir, struct strbuf *diags, struct err *err)
+{
+	struct dirent **names = NULL;
+	struct gram_source *src = NULL;
+	struct grammar *g = NULL;
+	int n, i, loaded = 0;
+
+	n = scandir(dir, &names, gram_filter, versionsort);
+	if (n < 0) {
+		err_set(err, ERR_IO, &(struct loc){ dir, 0, 0 }, "cannot read grammar directory: %s",
+			strerror(errno));
+		return NULL;
+	}
+	if (n == 0) {
+		err_set(err, ERR_GRAMMAR, &(struct loc){ dir, 0, 0 }, "no *.gram files");
+		free(names);
+		return NULL;
+	}
+	src = xcalloc((size_t)n, sizeof(*src));
+	for (i = 0; i < n; i++) {
+		struct strbuf path, text;
+		FILE *fp;
+		char buf[8192];
+		size_t got;
+
+		sb_init(&path);
+		sb_init(&text);
+		sb_addf(&path, "%s/%s", dir, names[i]->d_name);
+		fp = fopen(path.buf, "rb");
+		if (!fp) {
+			err_set(err, ERR_IO, &(struct loc){ names[i]->d_name, 0, 0 }, "%s",
+				strerror(errno));
+			sb_finish(&path);
+			goto out;
+		}
+		while ((got = fread(buf, 1, sizeof(buf), fp)) > 0)
+			sb_add(&text, buf, got);
+		fclose(fp);
+		src[i].name = sb_detach(&path);
+		src[i].len = text.len;
+		src[i].text = sb_detach(&text);
+		loaded++;
+	}
+	g = grammar_create(src, (size_t)n, diags, err);
+out:
+	for (i = 0; i < loaded; i++) {
+		free((char *)src[i].name);
+		free((char *)src[i].text);
+	}
+	free(src);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return g;
+}
+
+struct grammar *
+grammar_create_builtin(struct strbuf *diags, struct err *err)
+{
+	size_t n = grammar_builtin_count();
+	struct gram_source *src = xcalloc(n ? n : 1, sizeof(*src));
+	struct grammar *g;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		src[i] = *grammar_builtin(i);
+	g = grammar_create(src, n, diags, err);
+	free(src);
+	return g;
+}

@@ -1,0 +1,439 @@
+/* Grammar lookups, record matching and the lexer rules backed by a grammar. */
+#include "grammar-private.h"
+
+#include <string.h>
+
+#include "ikescope/lexer.h"
+#include "ikescope/util/xalloc.h"
+
+struct family_info {
+	const char *name;
+	const char *summary;
+};
+
+#define FAMILY_INFO(e, n, s) [GRAM_FAMILY_##e] = { n, s },
+static const struct family_info families[] = { GRAM_FAMILIES(FAMILY_INFO) };
+#undef FAMILY_INFO
+_Static_assert(ARRAY_SIZE(families) == GRAM_FAMILY_COUNT, "family table out of sync");
+
+struct field_info {
+	const char *name;
+	enum gram_type type;
+	const char *summary;
+};
+
+#define FIELD_INFO(e, n, t, s) [GRAM_FIELD_##e] = { n, GRAM_TYPE_##t, s },
+static const struct field_info fields[] = { GRAM_FIELDS(FIELD_INFO) };
+#undef FIELD_INFO
+_Static_assert(ARRAY_SIZE(fields) == GRAM_FIELD_COUNT, "field table out of sync");
+
+const char *
+gram_family_name(enum gram_family f)
+{
+	return (unsigned)f < GRAM_FAMILY_COUNT ? families[f].name : "?";
+}
+
+const char *
+gram_family_summary(enum gram_family f)
+{
+	return (unsigned)f < GRAM_FAMILY_COUNT ? families[f].summary : "?";
+}
+
+enum gram_family
+gram_family_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < GRAM_FAMILY_COUNT; i++)
+		if (!strcmp(families[i].name, name))
+			return (enum gram_family)i;
+	return GRAM_FAMILY_COUNT;
+}
+
+const char *
+gram_field_name(enum gram_field f)
+{
+	return (unsigned)f < GRAM_FIELD_COUNT ? fields[f].name : "?";
+}
+
+enum gram_type
+gram_field_type(enum gram_field f)
+{
+	return (unsigned)f < GRAM_FIELD_COUNT ? fields[f].type : GRAM_TYPE_STR;
+}
+
+enum gram_field
+gram_field_lookup(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < GRAM_FIELD_COUNT; i++)
+		if (strlen(fields[i].name) == len && !strncmp(fields[i].name, name, len))
+			return (enum gram_field)i;
+	return GRAM_FIELD_COUNT;
+}
+
+size_t
+grammar_rule_count(const struct grammar *g)
+{
+	return g->nrules;
+}
+
+size_t
+grammar_source_count(const struct grammar *g)
+{
+	return g->nsources;
+}
+
+/* Runs one pattern; returns the number of captures or <= 0. */
+static int
+run(const struct grammar *g, const pcre2_code *re, const char *s, size_t n, size_t start,
+    uint32_t opts)
+{
+	return pcre2_match(re, (PCRE2_SPTR)s, n, start, opts, g->md, NULL);
+}
+
+static bool
+has_literal(const struct rule *r, const char *s, size_t n)
+{
+	size_t i;
+
+	if (!r->nliterals)
+		return true;
+	for (i = 0; i < r->nliterals; i++)
+		if (memmem(s, n, r->literals[i], strlen(r->literals[i])))
+			return true;
+	return false;
+}
+
+bool
+grammar_match(const struct grammar *g, const char *text, size_t len, struct gram_match *m)
+{
+	size_t i, j;
+
+	m->attempts = 0;
+	m->nvalues = 0;
+	for (i = 0; i < g->nby_kind[RULE_FAMILY]; i++) {
+		const struct rule *r = &g->rules[g->by_kind[RULE_FAMILY][i]];
+		PCRE2_SIZE *ov;
+
+		if (!has_literal(r, text, len))
+			continue;
+		m->attempts++;
+		if (run(g, r->pat[PAT_MAIN].re, text, len, 0, 0) <= 0)
+			continue;
+		ov = pcre2_get_ovector_pointer(g->md);
+		m->family = r->family;
+		m->rule = r->name;
+		for (j = 0; j < r->ngroups && m->nvalues < GRAM_MAX_VALUES; j++) {
+			uint32_t gi = r->groups[j].group;
+
+			if (ov[2 * gi] == PCRE2_UNSET)
+				continue;
+			m->values[m->nvalues].field = r->groups[j].field;
+			m->values[m->nvalues].p = text + ov[2 * gi];
+			m->values[m->nvalues].len = ov[2 * gi + 1] - ov[2 * gi];
+			m->nvalues++;
+		}
+		for (j = 0; j < r->nsets && m->nvalues < GRAM_MAX_VALUES; j++) {
+			m->values[m->nvalues].field = r->sets[j].field;
+			m->values[m->nvalues].p = r->sets[j].value;
+			m->values[m->nvalues].len = strlen(r->sets[j].value);
+			m->nvalues++;
+		}
+		return true;
+	}
+	return false;
+}
+
+bool
+grammar_is_ike(const struct grammar *g, const char *text, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < g->nby_kind[RULE_IKE]; i++)
+		if (run(g, g->rules[g->by_kind[RULE_IKE][i]].pat[PAT_MAIN].re, text, len, 0, 0) > 0)
+			return true;
+	return false;
+}
+
+void
+grammar_mask(const struct grammar *g, const char *text, size_t len, struct strbuf *out)
+{
+	size_t pos = 0;
+
+	while (pos <= len) {
+		size_t best = len, best_end = len, i;
+		bool found = false;
+
+		for (i = 0; i < g->nby_kind[RULE_MASK]; i++) {
+			const struct rule *r = &g->rules[g->by_kind[RULE_MASK][i]];
+			PCRE2_SIZE *ov;
+
+			if (run(g, r->pat[PAT_MAIN].re, text, len, pos, 0) <= 0)
+				continue;
+			ov = pcre2_get_ovector_pointer(g->md);
+			if (ov[2 * r->secret_group] == PCRE2_UNSET ||
+			    ov[2 * r->secret_group] == ov[2 * r->secret_group + 1])
+				continue;
+			if (!found || ov[2 * r->secret_group] < best) {
+				best = ov[2 * r->secret_group];
+				best_end = ov[2 * r->secret_group + 1];
+				found = true;
+			}
+		}
+		if (!found) {
+			sb_add(out, text + pos, len - pos);
+			return;
+		}
+		sb_add(out, text + pos, best - pos);
+		sb_adds(out, "********");
+		pos = best_end;
+	}
+}
+
+/* ---- lexer rules ---- */
+
+static const char *
+ops_noise(void *ctx, const char *s, size_t n)
+{
+	const struct grammar *g = ctx;
+	size_t i;
+
+	for (i = 0; i < g->nby_kind[RULE_NOISE]; i++) {
+		const struct rule *r = &g->rules[g->by_kind[RULE_NOISE][i]];
+
+		if (run(g, r->pat[PAT_MAIN].re, s, n, 0, 0) > 0)
+			return r->name;
+	}
+	return NULL;
+}
+
+static bool
+strip_once(struct grammar *g, struct strbuf *line, unsigned *flags)
+{
+	size_t i;
+
+	for (i = 0; i < g->nby_kind[RULE_STRIP]; i++) {
+		const struct rule *r = &g->rules[g->by_kind[RULE_STRIP][i]];
+		PCRE2_SIZE *ov;
+
+		if (run(g, r->pat[PAT_MAIN].re, line->buf, line->len, 0, PCRE2_ANCHORED) <= 0)
+			continue;
+		ov = pcre2_get_ovector_pointer(g->md);
+		if (ov[1] == 0)
+			continue;
+		memmove(line->buf, line->buf + ov[1], line->len - ov[1] + 1);
+		line->len -= ov[1];
+		*flags |= r->what ? r->what : LEX_CLEAN_MARKUP;
+		return true;
+	}
+	return false;
+}
+
+static void
+strip_all(struct grammar *g, struct strbuf *line, unsigned *flags)
+{
+	int guard = 16;
+
+	while (guard-- > 0 && line->len && strip_once(g, line, flags))
+		;
+}
+
+static bool
+repair(struct grammar *g, const struct rule *r, struct strbuf *line)
+{
+	PCRE2_SIZE outlen;
+	int rc;
+
+	if (run(g, r->pat[PAT_MAIN].re, line->buf, line->len, 0, 0) <= 0)
+		return false;
+	sb_reset(&g->scratch);
+	outlen = line->len * 2 + 64;
+	for (;;) {
+		sb_grow(&g->scratch, outlen);
+		outlen = g->scratch.cap;
+		rc = pcre2_substitute(r->pat[PAT_MAIN].re, (PCRE2_SPTR)line->buf, line->len, 0,
+				      PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_EXTENDED |
+					      PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
+				      NULL, NULL, (PCRE2_SPTR)r->replace, strlen(r->replace),
+				      (PCRE2_UCHAR *)g->scratch.buf, &outlen);
+		if (rc != PCRE2_ERROR_NOMEMORY)
+			break;
+		outlen += 1;
+	}
+	if (rc <= 0)
+		return false;
+	sb_reset(line);
+	sb_add(line, g->scratch.buf, outlen);
+	return true;
+}
+
+static unsigned
+ops_clean(void *ctx, struct strbuf *line)
+{
+	struct grammar *g = ctx;
+	unsigned flags = 0;
+	size_t i;
+
+	if (!line->len)
+		return 0;
+	strip_all(g, line, &flags);
+	for (i = 0; i < g->nby_kind[RULE_REPAIR]; i++)
+		if (repair(g, &g->rules[g->by_kind[RULE_REPAIR][i]], line))
+			flags |= LEX_CLEAN_REPAIR;
+	strip_all(g, line, &flags);
+	return flags;
+}
+
+static size_t
+ops_split(void *ctx, const char *s, size_t n, size_t from, size_t *resume)
+{
+	const struct grammar *g = ctx;
+	size_t best = n, best_end = n, i;
+
+	for (i = 0; i < g->nby_kind[RULE_SPLIT]; i++) {
+		const struct rule *r = &g->rules[g->by_kind[RULE_SPLIT][i]];
+		size_t at = from;
+
+		while (at < n) {
+			PCRE2_SIZE *ov;
+
+			if (run(g, r->pat[PAT_MAIN].re, s, n, at, 0) <= 0)
+				break;
+			ov = pcre2_get_ovector_pointer(g->md);
+			if (ov[0] <= from && ov[1] <= from) {
+				at = from + 1;
+				continue;
+			}
+			if (ov[0] < best || (ov[0] == best && ov[1] > best_end)) {
+				best = ov[0];
+				best_end = ov[1];
+			}
+			break;
+		}
+	}
+	*resume = best_end;
+	return best;
+}
+
+static bool
+ops_starts(void *ctx, const char *s, size_t n)
+{
+	const struct grammar *g = ctx;
+	size_t i;
+
+	for (i = 0; i < g->nby_kind[RULE_SPLIT]; i++) {
+		const struct rule *r = &g->rules[g->by_kind[RULE_SPLIT][i]];
+
+		if (run(g, r->pat[PAT_MAIN].re, s, n, 0, PCRE2_ANCHORED) > 0)
+			return true;
+	}
+	return false;
+}
+
+static bool
+ops_joins(void *ctx, const char *head, size_t hn, const char *tail, size_t tn, size_t *drop)
+{
+	const struct grammar *g = ctx;
+	size_t i;
+
+	*drop = 0;
+	for (i = 0; i < g->nby_kind[RULE_JOIN]; i++) {
+		const struct rule *r = &g->rules[g->by_kind[RULE_JOIN][i]];
+
+		if (run(g, r->pat[PAT_SECOND].re, tail, tn, 0, 0) <= 0 ||
+		    run(g, r->pat[PAT_MAIN].re, head, hn, 0, 0) <= 0)
+			continue;
+		if (r->pat[PAT_THIRD].re &&
+		    run(g, r->pat[PAT_THIRD].re, tail, tn, 0, PCRE2_ANCHORED) > 0)
+			*drop = pcre2_get_ovector_pointer(g->md)[1];
+		return true;
+	}
+	return false;
+}
+
+static const struct rule *
+block_rule(const struct grammar *g, int b)
+{
+	return &g->rules[g->by_kind[RULE_BLOCK][b]];
+}
+
+static int
+ops_block_start(void *ctx, const char *s, size_t n)
+{
+	const struct grammar *g = ctx;
+	size_t i;
+
+	for (i = 0; i < g->nby_kind[RULE_BLOCK]; i++)
+		if (run(g, block_rule(g, (int)i)->pat[PAT_MAIN].re, s, n, 0, 0) > 0)
+			return (int)i;
+	return -1;
+}
+
+static bool
+ops_block_end(void *ctx, int b, const char *s, size_t n)
+{
+	const struct grammar *g = ctx;
+
+	return run(g, block_rule(g, b)->pat[PAT_SECOND].re, s, n, 0, 0) > 0;
+}
+
+static bool
+ops_block_member(void *ctx, int b, const char *s, size_t n)
+{
+	const struct grammar *g = ctx;
+	const struct rule *r = block_rule(g, b);
+
+	if (!r->pat[PAT_THIRD].re)
+		return true;
+	return run(g, r->pat[PAT_THIRD].re, s, n, 0, 0) > 0;
+}
+
+static bool
+ops_block_restart(void *ctx, int b, const char *s, size_t n)
+{
+	const struct grammar *g = ctx;
+	const struct rule *r = block_rule(g, b);
+
+	return r->pat[PAT_FOURTH].re && run(g, r->pat[PAT_FOURTH].re, s, n, 0, 0) > 0;
+}
+
+static const char *
+ops_block_name(void *ctx, int b)
+{
+	return block_rule(ctx, b)->name;
+}
+
+static bool
+ops_block_interleaved(void *ctx, int b)
+{
+	return block_rule(ctx, b)->interleave;
+}
+
+static unsigned
+ops_block_max_lines(void *ctx, int b)
+{
+	return block_rule(ctx, b)->max_lines;
+}
+
+static const struct lex_rules_ops grammar_ops = {
+	.noise = ops_noise,
+	.clean = ops_clean,
+	.split = ops_split,
+	.starts = ops_starts,
+	.joins = ops_joins,
+	.block_start = ops_block_start,
+	.block_end = ops_block_end,
+	.block_member = ops_block_member,
+	.block_restart = ops_block_restart,
+	.block_name = ops_block_name,
+	.block_interleaved = ops_block_interleaved,
+	.block_max_lines = ops_block_max_lines,
+};
+
+const struct lex_rules_ops *
+grammar_lex_ops(void)
+{
+	return &grammar_ops;
+}

@@ -1,0 +1,609 @@
+#include "ikescope/lexer.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ikescope/util/escape.h"
+#include "ikescope/util/xalloc.h"
+
+/*
+ * Records are queued in the order they begin. A queue entry may still be
+ * open (the pending record that the next segment may continue, or a block
+ * that has not seen its end); lex_next() hands out entries from the head
+ * only once they are finished. Open entries are bounded in lines and bytes,
+ * so the queue is too.
+ */
+
+struct entry {
+	struct strbuf text;
+	uint32_t first_line;
+	uint32_t last_line;
+	uint64_t offset;
+	unsigned flags;
+	const char *kind;
+	bool open;
+	bool stamped;     /* began on a line that had a timestamp prefix */
+	int block;        /* block index, or -1 */
+	uint32_t member_lines;
+	struct entry *next;
+};
+
+struct lex {
+	FILE *fp;
+	char *name;
+	const struct lex_rules_ops *ops;
+	void *ctx;
+	struct lex_options opt;
+	struct lex_stats stats;
+
+	/* reading */
+	char *rbuf;
+	size_t rlen, rpos;
+	bool eof;
+	bool done;
+	uint64_t offset;
+	struct strbuf line;
+	struct strbuf work;
+
+	/* queue */
+	struct entry *head, *tail;
+	struct entry *pending;    /* last plain record, still joinable */
+	struct entry *consecutive; /* open non-interleaved block */
+	struct entry **interleaved; /* open interleaved block per block index */
+	size_t ninterleaved;
+
+	struct entry *out; /* last record handed out */
+};
+
+#define RBUF_SIZE 65536
+
+static const char *const BLANK = "blank";
+static const char *const EMPTY = "empty";
+
+struct lex *
+lex_create(FILE *fp, const char *name, const struct lex_rules_ops *ops, void *ctx,
+	   const struct lex_options *opt)
+{
+	struct lex *lx = xcalloc(1, sizeof(*lx));
+
+	lx->fp = fp;
+	lx->name = xstrdup(name);
+	lx->ops = ops;
+	lx->ctx = ctx;
+	if (opt)
+		lx->opt = *opt;
+	if (!lx->opt.max_line)
+		lx->opt.max_line = LEX_DEFAULT_MAX_LINE;
+	if (!lx->opt.max_record)
+		lx->opt.max_record = LEX_DEFAULT_MAX_RECORD;
+	lx->rbuf = xmalloc(RBUF_SIZE);
+	sb_init(&lx->line);
+	sb_init(&lx->work);
+	return lx;
+}
+
+static void
+entry_free(struct entry *e)
+{
+	if (!e)
+		return;
+	sb_finish(&e->text);
+	free(e);
+}
+
+void
+lex_destroy(struct lex *lx)
+{
+	struct entry *e, *n;
+
+	if (!lx)
+		return;
+	for (e = lx->head; e; e = n) {
+		n = e->next;
+		entry_free(e);
+	}
+	entry_free(lx->out);
+	free(lx->interleaved);
+	free(lx->rbuf);
+	sb_finish(&lx->line);
+	sb_finish(&lx->work);
+	free(lx->name);
+	free(lx);
+}
+
+const struct lex_stats *
+lex_stats(const struct lex *lx)
+{
+	return &lx->stats;
+}
+
+const char *
+lex_name(const struct lex *lx)
+{
+	return lx->name;
+}
+
+static struct entry *
+entry_add(struct lex *lx, uint32_t line, uint64_t offset, unsigned flags, const char *kind)
+{
+	struct entry *e = xcalloc(1, sizeof(*e));
+
+	sb_init(&e->text);
+	e->first_line = e->last_line = line;
+	e->offset = offset;
+	e->flags = flags;
+	e->kind = kind;
+	e->block = -1;
+	if (lx->tail)
+		lx->tail->next = e;
+	else
+		lx->head = e;
+	lx->tail = e;
+	return e;
+}
+
+static void
+close_pending(struct lex *lx)
+{
+	if (lx->pending) {
+		lx->pending->open = false;
+		lx->pending = NULL;
+	}
+}
+
+static void
+close_block(struct lex *lx, struct entry *e, bool complete)
+{
+	e->open = false;
+	if (!complete)
+		e->flags |= LEX_REC_INCOMPLETE;
+	if (lx->consecutive == e)
+		lx->consecutive = NULL;
+	if (e->block >= 0 && (size_t)e->block < lx->ninterleaved && lx->interleaved[e->block] == e)
+		lx->interleaved[e->block] = NULL;
+}
+
+static void
+noise(struct lex *lx, uint32_t line, uint64_t off, const char *kind, const char *s, size_t n,
+      unsigned flags)
+{
+	struct entry *e = entry_add(lx, line, off, LEX_REC_NOISE | flags, kind);
+
+	sb_add(&e->text, s, n);
+	lx->stats.noise_lines++;
+}
+
+static void
+append_text(struct lex *lx, struct entry *e, const char *s, size_t n, char sep)
+{
+	if (e->text.len >= lx->opt.max_record) {
+		e->flags |= LEX_REC_TRUNCATED;
+		return;
+	}
+	if (e->text.len + n + 1 > lx->opt.max_record) {
+		n = lx->opt.max_record - e->text.len - 1;
+		e->flags |= LEX_REC_TRUNCATED;
+	}
+	if (sep && e->text.len)
+		sb_addc(&e->text, sep);
+	sb_add(&e->text, s, n);
+}
+
+static void
+trim(const char **s, size_t *n)
+{
+	while (*n && ((*s)[0] == ' ' || (*s)[0] == '\t')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+static bool
+is_blank(const char *s, size_t n)
+{
+	trim(&s, &n);
+	return n == 0;
+}
+
+/* One segment of a line: continue the pending record or start a new one. */
+static void
+segment(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t off, unsigned flags,
+	bool stamped)
+{
+	const char *kind;
+	struct entry *e;
+	size_t drop;
+
+	trim(&s, &n);
+	if (!n)
+		return;
+	kind = lx->ops->noise(lx->ctx, s, n);
+	if (kind) {
+		noise(lx, line, off, kind, s, n, flags);
+		return;
+	}
+	if (lx->pending && lx->pending->text.len < lx->opt.max_record &&
+	    lx->ops->joins(lx->ctx, lx->pending->text.buf, lx->pending->text.len, s, n, &drop)) {
+		e = lx->pending;
+		s += drop;
+		n -= drop;
+		trim(&s, &n);
+		append_text(lx, e, s, n, ' ');
+		if (e->last_line != line)
+			e->flags |= LEX_REC_JOINED;
+		e->last_line = line;
+		e->flags |= flags;
+		return;
+	}
+	close_pending(lx);
+	e = entry_add(lx, line, off, flags, NULL);
+	e->open = true;
+	e->stamped = stamped;
+	append_text(lx, e, s, n, 0);
+	lx->pending = e;
+	lx->stats.records++;
+}
+
+static struct entry **
+interleaved_slot(struct lex *lx, int b)
+{
+	if ((size_t)b >= lx->ninterleaved) {
+		size_t n = (size_t)b + 1;
+
+		lx->interleaved = xreallocarray(lx->interleaved, n, sizeof(*lx->interleaved));
+		memset(lx->interleaved + lx->ninterleaved, 0,
+		       (n - lx->ninterleaved) * sizeof(*lx->interleaved));
+		lx->ninterleaved = n;
+	}
+	return &lx->interleaved[b];
+}
+
+static void
+block_append(struct lex *lx, struct entry *e, const char *s, size_t n, uint32_t line,
+	     unsigned flags)
+{
+	append_text(lx, e, s, n, '\n');
+	e->last_line = line;
+	e->flags |= flags;
+	e->member_lines++;
+	if (e->member_lines >= lx->ops->block_max_lines(lx->ctx, e->block))
+		close_block(lx, e, false);
+}
+
+/* Tries the open blocks; returns true if the line was taken by one. */
+static bool
+blocks(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t off, unsigned flags)
+{
+	const struct lex_rules_ops *ops = lx->ops;
+	size_t i;
+	int b;
+	struct entry *e;
+
+	for (i = 0; i < lx->ninterleaved; i++) {
+		e = lx->interleaved[i];
+		if (!e)
+			continue;
+		if (ops->block_end(lx->ctx, (int)i, s, n)) {
+			block_append(lx, e, s, n, line, flags);
+			close_block(lx, e, true);
+			return true;
+		}
+		if (ops->block_restart(lx->ctx, (int)i, s, n)) {
+			close_block(lx, e, false);
+			continue;
+		}
+		if (ops->block_member(lx->ctx, (int)i, s, n)) {
+			block_append(lx, e, s, n, line, flags);
+			return true;
+		}
+	}
+	e = lx->consecutive;
+	if (e) {
+		if (ops->block_end(lx->ctx, e->block, s, n)) {
+			block_append(lx, e, s, n, line, flags);
+			close_block(lx, e, true);
+			return true;
+		}
+		/* a new record of any kind ends an entry that needs no terminator */
+		if (ops->block_start(lx->ctx, s, n) >= 0 || ops->starts(lx->ctx, s, n) ||
+		    ops->split(lx->ctx, s, n, 0, &(size_t){ 0 }) < n) {
+			close_block(lx, e, true);
+		} else if (ops->block_member(lx->ctx, e->block, s, n)) {
+			block_append(lx, e, s, n, line, flags);
+			return true;
+		} else {
+			return false;
+		}
+	}
+	b = ops->block_start(lx->ctx, s, n);
+	if (b < 0)
+		return false;
+	close_pending(lx);
+	e = entry_add(lx, line, off, flags | LEX_REC_BLOCK, ops->block_name(lx->ctx, b));
+	e->open = true;
+	e->block = b;
+	append_text(lx, e, s, n, 0);
+	e->member_lines = 1;
+	lx->stats.records++;
+	if (ops->block_end(lx->ctx, b, s, n)) {
+		e->open = false;
+		return true;
+	}
+	if (ops->block_interleaved(lx->ctx, b))
+		*interleaved_slot(lx, b) = e;
+	else
+		lx->consecutive = e;
+	return true;
+}
+
+/* One logical line (a physical line, or a part of one cut at a lone CR). */
+static void
+logical_line(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t off, unsigned flags)
+{
+	struct strbuf *w = &lx->work;
+	const char *kind;
+	unsigned cleaned;
+	size_t pos, cut, resume;
+	bool stamped;
+
+	if (is_blank(s, n)) {
+		if (lx->consecutive && lx->ops->block_member(lx->ctx, lx->consecutive->block, "", 0)) {
+			block_append(lx, lx->consecutive, "", 0, line, flags);
+			return;
+		}
+		noise(lx, line, off, BLANK, "", 0, flags);
+		return;
+	}
+	/* whole-line noise is judged on the line as printed (prompt + command) */
+	kind = lx->ops->noise(lx->ctx, s, n);
+	if (kind && !lx->consecutive) {
+		noise(lx, line, off, kind, s, n, flags);
+		return;
+	}
+	sb_reset(w);
+	sb_add(w, s, n);
+	cleaned = lx->ops->clean(lx->ctx, w);
+	if (cleaned)
+		flags |= LEX_REC_CLEANED;
+	stamped = cleaned & LEX_CLEAN_STAMP;
+	if (is_blank(w->buf, w->len)) {
+		noise(lx, line, off, (cleaned & LEX_CLEAN_PROMPT) ? "prompt" : EMPTY, s, n, flags);
+		return;
+	}
+	if (blocks(lx, w->buf, w->len, line, off, flags))
+		return;
+	if (kind) {
+		noise(lx, line, off, kind, s, n, flags);
+		return;
+	}
+	/* a line without a timestamp after timestamped ones continues the record */
+	if (!stamped && lx->pending && lx->pending->stamped &&
+	    !lx->ops->starts(lx->ctx, w->buf, w->len)) {
+		const char *t = w->buf;
+		size_t tn = w->len;
+
+		trim(&t, &tn);
+		append_text(lx, lx->pending, t, tn, ' ');
+		lx->pending->last_line = line;
+		lx->pending->flags |= LEX_REC_JOINED | flags;
+		return;
+	}
+	pos = 0;
+	for (;;) {
+		cut = lx->ops->split(lx->ctx, w->buf, w->len, pos, &resume);
+		segment(lx, w->buf + pos, cut - pos, line, off,
+			flags | (cut < w->len || pos ? LEX_REC_SPLIT : 0), stamped);
+		if (cut >= w->len)
+			break;
+		pos = resume > cut ? resume : cut;
+		if (pos >= w->len)
+			break;
+	}
+	/* every line must land somewhere */
+	if ((!lx->tail || lx->tail->last_line != line) &&
+	    !(lx->pending && lx->pending->last_line == line))
+		noise(lx, line, off, EMPTY, s, n, flags);
+}
+
+/* Makes the bytes of one physical line valid UTF-8 without NUL, then feeds it. */
+static void
+physical_line(struct lex *lx, char *s, size_t n, uint32_t line, uint64_t off, unsigned flags)
+{
+	const unsigned char *p;
+	size_t i, start;
+
+	if (n >= 3 && (unsigned char)s[0] == 0xef && (unsigned char)s[1] == 0xbb &&
+	    (unsigned char)s[2] == 0xbf) {
+		s += 3;
+		n -= 3;
+		lx->stats.bom++;
+	}
+	if (n && s[n - 1] == '\r') {
+		n--;
+		if (n && memchr(s, '\r', n))
+			lx->stats.cr_lines++;
+	} else if (memchr(s, '\r', n)) {
+		lx->stats.cr_lines++;
+	}
+	p = (const unsigned char *)s;
+	if (memchr(s, '\0', n) || !escape_is_clean(s, n)) {
+		struct strbuf *w = &lx->line;
+		struct strbuf fixed;
+		bool nul = false, bad = false;
+
+		sb_init(&fixed);
+		for (i = 0; i < n;) {
+			size_t len = escape_utf8_len(p + i, n - i);
+
+			if (p[i] == 0) {
+				nul = true;
+				sb_adds(&fixed, "\xef\xbf\xbd");
+				i++;
+			} else if (!len) {
+				bad = true;
+				sb_adds(&fixed, "\xef\xbf\xbd");
+				i++;
+			} else if (len == 1 && p[i] < 0x20 && p[i] != '\t' && p[i] != '\r') {
+				/* other C0 controls: keep visible, never raw */
+				sb_addf(&fixed, "\\x%02x", p[i]);
+				i++;
+			} else {
+				sb_add(&fixed, s + i, len);
+				i += len;
+			}
+		}
+		if (nul) {
+			flags |= LEX_REC_NUL;
+			lx->stats.nul_lines++;
+		}
+		if (bad) {
+			flags |= LEX_REC_BADUTF8;
+			lx->stats.badutf8_lines++;
+		}
+		sb_reset(w);
+		sb_add(w, fixed.buf ? fixed.buf : "", fixed.len);
+		sb_finish(&fixed);
+		s = w->buf;
+		n = w->len;
+	}
+	/* a lone CR ends a logical line (old line ends, terminal redraws) */
+	start = 0;
+	for (i = 0; i <= n; i++) {
+		if (i == n || s[i] == '\r') {
+			if (i > start || start == 0)
+				logical_line(lx, s + start, i - start, line, off, flags);
+			start = i + 1;
+		}
+	}
+}
+
+static bool
+fill(struct lex *lx, struct err *err)
+{
+	size_t got;
+
+	if (lx->eof)
+		return false;
+	got = fread(lx->rbuf, 1, RBUF_SIZE, lx->fp);
+	if (got == 0) {
+		if (ferror(lx->fp)) {
+			err_set(err, ERR_IO, &(struct loc){ lx->name, 0, 0 }, "read error: %s",
+				strerror(errno));
+			lx->eof = true;
+			return false;
+		}
+		lx->eof = true;
+		return false;
+	}
+	lx->rlen = got;
+	lx->rpos = 0;
+	return true;
+}
+
+/* Reads one physical line into lx->line; false at end of input. */
+static bool
+read_line(struct lex *lx, unsigned *flags, uint64_t *start, struct err *err)
+{
+	bool any = false;
+
+	sb_reset(&lx->line);
+	*flags = 0;
+	*start = lx->offset;
+	for (;;) {
+		char *nl;
+		size_t take, avail;
+
+		if (lx->rpos >= lx->rlen && !fill(lx, err))
+			break;
+		any = true;
+		avail = lx->rlen - lx->rpos;
+		nl = memchr(lx->rbuf + lx->rpos, '\n', avail);
+		take = nl ? (size_t)(nl - (lx->rbuf + lx->rpos)) : avail;
+		if (lx->line.len < lx->opt.max_line) {
+			size_t keep = take;
+
+			if (lx->line.len + keep > lx->opt.max_line) {
+				keep = lx->opt.max_line - lx->line.len;
+				*flags |= LEX_REC_TRUNCATED;
+			}
+			sb_add(&lx->line, lx->rbuf + lx->rpos, keep);
+		} else if (take) {
+			*flags |= LEX_REC_TRUNCATED;
+		}
+		lx->rpos += take;
+		lx->offset += take;
+		if (nl) {
+			lx->rpos++;
+			lx->offset++;
+			lx->stats.bytes = lx->offset;
+			return true;
+		}
+	}
+	lx->stats.bytes = lx->offset;
+	if (any && (lx->line.len || *flags)) {
+		lx->stats.unterminated = 1;
+		return true;
+	}
+	return false;
+}
+
+static void
+finish_all(struct lex *lx)
+{
+	size_t i;
+
+	close_pending(lx);
+	if (lx->consecutive)
+		close_block(lx, lx->consecutive, false);
+	for (i = 0; i < lx->ninterleaved; i++)
+		if (lx->interleaved[i])
+			close_block(lx, lx->interleaved[i], false);
+}
+
+bool
+lex_next(struct lex *lx, struct lex_record *rec, struct err *err)
+{
+	struct entry *e;
+
+	entry_free(lx->out);
+	lx->out = NULL;
+	while (!lx->head || lx->head->open) {
+		unsigned flags;
+		uint64_t start;
+
+		if (lx->done)
+			return false;
+		if (!read_line(lx, &flags, &start, err)) {
+			if (err_is_set(err))
+				return false;
+			lx->done = true;
+			finish_all(lx);
+			if (!lx->head)
+				return false;
+			continue;
+		}
+		lx->stats.lines++;
+		if (flags & LEX_REC_TRUNCATED)
+			lx->stats.truncated_lines++;
+		physical_line(lx, lx->line.buf ? lx->line.buf : "", lx->line.len,
+			      (uint32_t)lx->stats.lines, start, flags);
+	}
+	e = lx->head;
+	lx->head = e->next;
+	if (!lx->head)
+		lx->tail = NULL;
+	e->next = NULL;
+	lx->out = e;
+	rec->input = lx->name;
+	rec->first_line = e->first_line;
+	rec->last_line = e->last_line;
+	rec->offset = e->offset;
+	rec->text = e->text.buf ? e->text.buf : "";
+	rec->len = e->text.len;
+	rec->flags = e->flags;
+	rec->kind = e->kind;
+	return true;
+}

@@ -1,0 +1,100 @@
+#include "ikescope/render.h"
+
+#include <string.h>
+
+#include "ikescope/grammar.h"
+#include "ikescope/lexer.h"
+#include "ikescope/util/escape.h"
+
+void
+render_safe_text(struct strbuf *out, const struct grammar *g, const struct render_opts *o,
+		 const char *s, size_t n)
+{
+	struct strbuf masked;
+
+	if (o->show_secrets || !g) {
+		escape_append(out, s, n);
+		return;
+	}
+	sb_init(&masked);
+	grammar_mask(g, s, n, &masked);
+	escape_append(out, masked.buf ? masked.buf : "", masked.len);
+	sb_finish(&masked);
+}
+
+static void
+loc(struct strbuf *out, const struct lex_record *rec)
+{
+	escape_append(out, rec->input, strlen(rec->input));
+	if (rec->first_line == rec->last_line)
+		sb_addf(out, ":%u", rec->first_line);
+	else
+		sb_addf(out, ":%u-%u", rec->first_line, rec->last_line);
+}
+
+static bool
+needs_quotes(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return true;
+	for (i = 0; i < n; i++)
+		if (s[i] == ' ' || s[i] == '"' || s[i] == '\t')
+			return true;
+	return false;
+}
+
+void
+render_text_record(struct strbuf *out, const struct grammar *g, const struct render_opts *o,
+		   const struct lex_record *rec, const struct gram_match *m, bool ike)
+{
+	size_t i;
+
+	loc(out, rec);
+	if (rec->flags & LEX_REC_NOISE) {
+		sb_adds(out, "  noise:");
+		sb_adds(out, rec->kind ? rec->kind : "?");
+	} else if (m) {
+		sb_adds(out, "  ");
+		sb_adds(out, gram_family_name(m->family));
+		for (i = 0; i < m->nvalues; i++) {
+			const struct gram_value *v = &m->values[i];
+
+			if (v->field == GRAM_FIELD_DESCRIPTION || v->field == GRAM_FIELD_TEXT)
+				continue;
+			sb_addc(out, ' ');
+			sb_adds(out, gram_field_name(v->field));
+			sb_addc(out, '=');
+			if (needs_quotes(v->p, v->len)) {
+				sb_addc(out, '"');
+				render_safe_text(out, g, o, v->p, v->len);
+				sb_addc(out, '"');
+			} else {
+				render_safe_text(out, g, o, v->p, v->len);
+			}
+		}
+	} else {
+		sb_adds(out, ike ? "  ?ike" : "  ?");
+	}
+	if (rec->flags & LEX_REC_TRUNCATED)
+		sb_adds(out, " [truncated]");
+	if (rec->flags & LEX_REC_INCOMPLETE)
+		sb_adds(out, " [incomplete]");
+	sb_adds(out, "  | ");
+	if (rec->flags & LEX_REC_BLOCK) {
+		/* blocks span lines: show them on one line */
+		struct strbuf tmp;
+		const char *p = rec->text;
+		size_t n = rec->len, j;
+
+		sb_init(&tmp);
+		for (j = 0; j < n; j++)
+			sb_addc(&tmp, p[j] == '\n' ? ' ' : p[j]);
+		render_safe_text(out, g, o, tmp.buf ? tmp.buf : "", tmp.len);
+		sb_finish(&tmp);
+	} else {
+		render_safe_text(out, g, o, rec->text, rec->len);
+	}
+	sb_addc(out, '\n');
+}

@@ -1,0 +1,88 @@
+#include "ikescope/util/escape.h"
+
+#include <stdio.h>
+
+size_t
+escape_utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0];
+	size_t len, i;
+	unsigned long cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	/* overlong forms, surrogates, beyond U+10FFFF */
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+static bool
+is_c1(const unsigned char *p, size_t len)
+{
+	/* U+0080..U+009F encode as C2 80..C2 9F */
+	return len == 2 && p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+}
+
+void
+escape_append(struct strbuf *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t len = escape_utf8_len(p + i, n - i);
+
+		if (len == 1 && p[i] != '\t' && (p[i] < 0x20 || p[i] == 0x7f)) {
+			sb_addf(out, "\\x%02x", p[i]);
+			i++;
+		} else if (len == 0) {
+			sb_addf(out, "\\x%02x", p[i]);
+			i++;
+		} else if (is_c1(p + i, len)) {
+			sb_addf(out, "\\u%04x", (unsigned)(p[i + 1]));
+			i += len;
+		} else {
+			sb_add(out, s + i, len);
+			i += len;
+		}
+	}
+}
+
+bool
+escape_is_clean(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t len = escape_utf8_len(p + i, n - i);
+
+		if (len == 0 || is_c1(p + i, len))
+			return false;
+		if (len == 1 && p[i] != '\t' && (p[i] < 0x20 || p[i] == 0x7f))
+			return false;
+		i += len;
+	}
+	return true;
+}
