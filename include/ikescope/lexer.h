@@ -88,8 +88,9 @@ struct lex_record {
 struct lex_stats {
 	uint64_t lines;
 	uint64_t bytes;
-	uint64_t records; /* non-noise records produced */
-	uint64_t noise_lines;
+	uint64_t records;       /* non-noise records produced */
+	uint64_t noise_lines;   /* physical lines of which no part is in a record */
+	uint64_t noise_records; /* noise entries (a line may hold several) */
 	uint64_t truncated_lines;
 	uint64_t nul_lines;
 	uint64_t badutf8_lines;

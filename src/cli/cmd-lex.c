@@ -81,7 +81,8 @@ print_stats(const struct grammar *g, const struct render_opts *ro, const char *n
 		"\n  lines: %llu, bytes: %llu, records: %llu, noise: %llu, unrecognized: %llu"
 		" (with IKE content: %llu)\n",
 		(unsigned long long)ls->lines, (unsigned long long)ls->bytes,
-		(unsigned long long)st->records, (unsigned long long)ls->noise_lines,
+		(unsigned long long)(st->records - st->unrecognized),
+		(unsigned long long)ls->noise_lines,
 		(unsigned long long)st->unrecognized, (unsigned long long)st->unrecognized_ike);
 	sb_adds(&out, "  families:");
 	first = true;

@@ -224,6 +224,12 @@ finish_stanza(struct loader *ld)
 	if (!ld->in_stanza)
 		return;
 	ld->in_stanza = false;
+	if (ld->stanza_bad) {
+		/* already reported; its keys were not kept */
+		pending_reset(ld);
+		rule_free(r);
+		return;
+	}
 	kk = &kind_keys[r->kind];
 	for (i = 0; i < PAT_COUNT; i++) {
 		if (!kk->pat[i])
@@ -564,7 +570,11 @@ load_text(struct loader *ld, const struct gram_source *src)
 			if (s[n - 1] != ']') {
 				diag(ld, ld->file, lineno, (uint32_t)n + 1,
 				     "expected ']' at the end of the stanza header");
+				/* skip the keys of the broken stanza */
 				finish_stanza(ld);
+				memset(&ld->cur, 0, sizeof(ld->cur));
+				ld->in_stanza = true;
+				ld->stanza_bad = true;
 				continue;
 			}
 			start_stanza(ld, s + 1, n - 2, lineno);

@@ -54,6 +54,10 @@ struct lex {
 	size_t ninterleaved;
 
 	struct entry *out; /* last record handed out */
+
+	/* accounting of the physical line being lexed */
+	bool line_in_record; /* some part of it is in a record */
+	bool line_produced;  /* some entry (record or noise) holds it */
 };
 
 #define RBUF_SIZE 65536
@@ -171,12 +175,15 @@ noise(struct lex *lx, uint32_t line, uint64_t off, const char *kind, const char 
 	struct entry *e = entry_add(lx, line, off, LEX_REC_NOISE | flags, kind);
 
 	sb_add(&e->text, s, n);
-	lx->stats.noise_lines++;
+	lx->stats.noise_records++;
+	lx->line_produced = true;
 }
 
 static void
 append_text(struct lex *lx, struct entry *e, const char *s, size_t n, char sep)
 {
+	lx->line_in_record = true;
+	lx->line_produced = true;
 	if (e->text.len >= lx->opt.max_record) {
 		e->flags |= LEX_REC_TRUNCATED;
 		return;
@@ -359,7 +366,19 @@ logical_line(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t of
 	}
 	/* whole-line noise is judged on the line as printed (prompt + command) */
 	kind = lx->ops->noise(lx->ctx, s, n);
-	if (kind && !lx->consecutive) {
+	if (kind && lx->consecutive) {
+		struct entry *e = lx->consecutive;
+
+		if (lx->ops->block_end(lx->ctx, e->block, s, n)) {
+			block_append(lx, e, s, n, line, flags);
+			close_block(lx, e, true);
+			return;
+		}
+		/* noise the block does not take (a prompt, a command) ends it */
+		if (lx->ops->block_member(lx->ctx, e->block, s, n))
+			close_block(lx, e, true);
+	}
+	if (kind) {
 		noise(lx, line, off, kind, s, n, flags);
 		return;
 	}
@@ -375,10 +394,6 @@ logical_line(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t of
 	}
 	if (blocks(lx, w->buf, w->len, line, off, flags))
 		return;
-	if (kind) {
-		noise(lx, line, off, kind, s, n, flags);
-		return;
-	}
 	/* a line without a timestamp after timestamped ones continues the record */
 	if (!stamped && lx->pending && lx->pending->stamped &&
 	    !lx->ops->starts(lx->ctx, w->buf, w->len)) {
@@ -403,8 +418,7 @@ logical_line(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t of
 			break;
 	}
 	/* every line must land somewhere */
-	if ((!lx->tail || lx->tail->last_line != line) &&
-	    !(lx->pending && lx->pending->last_line == line))
+	if (!lx->line_produced)
 		noise(lx, line, off, EMPTY, s, n, flags);
 }
 
@@ -469,6 +483,8 @@ physical_line(struct lex *lx, char *s, size_t n, uint32_t line, uint64_t off, un
 		s = w->buf;
 		n = w->len;
 	}
+	lx->line_in_record = false;
+	lx->line_produced = false;
 	/* a lone CR ends a logical line (old line ends, terminal redraws) */
 	start = 0;
 	for (i = 0; i <= n; i++) {
@@ -478,6 +494,8 @@ physical_line(struct lex *lx, char *s, size_t n, uint32_t line, uint64_t off, un
 			start = i + 1;
 		}
 	}
+	if (!lx->line_in_record)
+		lx->stats.noise_lines++;
 }
 
 static bool
@@ -556,8 +574,9 @@ finish_all(struct lex *lx)
 	size_t i;
 
 	close_pending(lx);
+	/* an entry that needs no terminator is complete at the end of input */
 	if (lx->consecutive)
-		close_block(lx, lx->consecutive, false);
+		close_block(lx, lx->consecutive, true);
 	for (i = 0; i < lx->ninterleaved; i++)
 		if (lx->interleaved[i])
 			close_block(lx, lx->interleaved[i], false);

@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Counts test results from a Meson testlog.json: every TAP test point
+(Criterion unit tests) counts once, every other test counts once.
+Prints 'N passed, N failed' and exits 1 if anything failed or nothing ran."""
+import json
+import re
+import sys
+
+TAP = re.compile(r'^(not ok|ok)\b(.*)$')
+
+
+def main():
+    passed = failed = 0
+    names = []
+    with open(sys.argv[1]) as f:
+        for line in f:
+            if not line.strip():
+                continue
+            t = json.loads(line)
+            result = t.get('result')
+            if result in ('SKIP',):
+                continue
+            points = []
+            if t.get('protocol') == 'tap' or 'TAP' in (t.get('stdout') or '')[:200]:
+                for l in (t.get('stdout') or '').splitlines():
+                    m = TAP.match(l.strip())
+                    if m and '# SKIP' not in m.group(2):
+                        points.append(m.group(1) == 'ok')
+            if points and result == 'OK':
+                passed += sum(points)
+                failed += len(points) - sum(points)
+            elif points:
+                passed += sum(points)
+                bad = len(points) - sum(points)
+                failed += bad if bad else 1
+                names.append(t['name'])
+            elif result == 'OK' or result == 'EXPECTEDFAIL':
+                passed += 1
+            else:
+                failed += 1
+                names.append(t['name'])
+    for n in names:
+        print('failed: %s' % n)
+    print('%d passed, %d failed' % (passed, failed))
+    return 1 if failed or not passed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
