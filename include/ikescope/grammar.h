@@ -210,6 +210,12 @@ struct grammar *grammar_create(const struct gram_source *src, size_t nsrc, struc
 			       struct err *err);
 /* Loads every *.gram file of dir in version order. */
 struct grammar *grammar_create_dir(const char *dir, struct strbuf *diags, struct err *err);
+/*
+ * Loads grammar paths in the order given: a directory stands for its *.gram
+ * files in version order, a file for itself.
+ */
+struct grammar *grammar_create_paths(char *const *paths, size_t npaths, struct strbuf *diags,
+				     struct err *err);
 /* The grammars built into the binary. */
 struct grammar *grammar_create_builtin(struct strbuf *diags, struct err *err);
 void grammar_destroy(struct grammar *g);

@@ -21,8 +21,12 @@ struct cli {
 
 struct grammar;
 
+struct strbuf;
+
 /* Loads the grammar named by the options; prints diagnostics to stderr. */
 struct grammar *cli_load_grammar(const struct cli *cli, struct err *err);
+/* Prints grammar diagnostics, one "ikescope: " line each, to stderr. */
+void cli_print_diags(const struct strbuf *diags);
 
 int cmd_lex(const struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_grammar(const struct cli *cli, int argc, char **argv, struct err *err);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ikescope/grammar.h"
+#include "ikescope/util/strbuf.h"
 
 static const char *const type_names[] = {
 	[GRAM_TYPE_STR] = "text", [GRAM_TYPE_UINT] = "number", [GRAM_TYPE_HEX] = "hex-number",
@@ -14,7 +15,6 @@ static const char *const type_names[] = {
 int
 cmd_grammar(const struct cli *cli, int argc, char **argv, struct err *err)
 {
-	struct cli local = *cli;
 	struct grammar *g;
 	size_t i;
 
@@ -34,16 +34,25 @@ cmd_grammar(const struct cli *cli, int argc, char **argv, struct err *err)
 			       type_names[gram_field_type((enum gram_field)i)]);
 		return CLI_EXIT_OK;
 	}
-	if (strcmp(argv[1], "check") || argc > 3) {
-		err_set(err, ERR_USAGE, NULL, "grammar: expected check [DIR], families or fields");
+	if (strcmp(argv[1], "check")) {
+		err_set(err, ERR_USAGE, NULL,
+			"grammar: expected check [PATH...], families or fields");
 		return CLI_EXIT_TROUBLE;
 	}
-	if (argc == 3)
-		local.grammars = argv[2];
-	g = cli_load_grammar(&local, err);
+	if (argc > 2) {
+		struct strbuf diags;
+
+		sb_init(&diags);
+		g = grammar_create_paths(argv + 2, (size_t)(argc - 2), &diags, err);
+		cli_print_diags(&diags);
+		sb_finish(&diags);
+	} else {
+		g = cli_load_grammar(cli, err);
+	}
 	if (!g)
 		return CLI_EXIT_TROUBLE;
-	printf("%s: %zu files, %zu rules: ok\n", local.grammars ? local.grammars : "built-in",
+	printf("%s: %zu files, %zu rules: ok\n",
+	       argc > 2 ? "grammar" : cli->grammars ? cli->grammars : "built-in grammar",
 	       grammar_source_count(g), grammar_rule_count(g));
 	grammar_destroy(g);
 	return CLI_EXIT_OK;

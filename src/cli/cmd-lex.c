@@ -218,6 +218,7 @@ cmd_lex(const struct cli *cli, int argc, char **argv, struct err *err)
 	int c, i;
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+aj", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
@@ -227,7 +228,7 @@ cmd_lex(const struct cli *cli, int argc, char **argv, struct err *err)
 			json = true;
 			break;
 		default:
-			err_set(err, ERR_USAGE, NULL, "lex: bad option");
+			err_set(err, ERR_USAGE, NULL, "lex: unknown option '%s'", argv[optind - 1]);
 			return CLI_EXIT_TROUBLE;
 		}
 	}

@@ -17,7 +17,7 @@ struct cmd {
 };
 
 static const struct cmd cmds[] = {
-	{ "grammar", cmd_grammar, "check [DIR] | families | fields",
+	{ "grammar", cmd_grammar, "check [PATH...] | families | fields",
 	  "validate grammar files, list record families and fields" },
 	{ "lex", cmd_lex, "[--all] [--json] FILE...", "print the records of logs and their families" },
 };
@@ -43,6 +43,20 @@ usage(FILE *fp)
 		    "exit status: 0 done, 1 findings, 2 trouble\n");
 }
 
+void
+cli_print_diags(const struct strbuf *diags)
+{
+	const char *p = diags->buf;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		fprintf(stderr, "ikescope: %.*s\n", (int)n, p);
+		p += n + (nl ? 1 : 0);
+	}
+}
+
 struct grammar *
 cli_load_grammar(const struct cli *cli, struct err *err)
 {
@@ -54,19 +68,16 @@ cli_load_grammar(const struct cli *cli, struct err *err)
 		g = grammar_create_dir(cli->grammars, &diags, err);
 	else
 		g = grammar_create_builtin(&diags, err);
-	if (diags.len) {
-		const char *p = diags.buf;
-
-		while (*p) {
-			const char *nl = strchr(p, '\n');
-			size_t n = nl ? (size_t)(nl - p) : strlen(p);
-
-			fprintf(stderr, "ikescope: %.*s\n", (int)n, p);
-			p += n + (nl ? 1 : 0);
-		}
-	}
+	cli_print_diags(&diags);
 	sb_finish(&diags);
 	return g;
+}
+
+static void
+bad_option(const char *arg)
+{
+	fprintf(stderr, "ikescope: unknown option or missing argument '%s'\n", arg);
+	fprintf(stderr, "ikescope: try 'ikescope --help'\n");
 }
 
 enum { OPT_GRAMMARS = 256, OPT_SHOW_SECRETS, OPT_STATS };
@@ -88,6 +99,7 @@ main(int argc, char **argv)
 	int c, rc;
 	size_t i;
 
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -106,7 +118,7 @@ main(int argc, char **argv)
 			cli.stats = true;
 			break;
 		default:
-			fprintf(stderr, "ikescope: try 'ikescope --help'\n");
+			bad_option(argv[optind - 1]);
 			return CLI_EXIT_TROUBLE;
 		}
 	}

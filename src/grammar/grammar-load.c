@@ -637,61 +637,106 @@ gram_filter(const struct dirent *d)
 	return n > 5 && d->d_name[0] != '.' && !strcmp(d->d_name + n - 5, ".gram");
 }
 
-struct grammar *
-grammar_create_dir(const char *dir, struct strbuf *diags, struct err *err)
+/* Reads a whole file into a new source; false (err set) on failure. */
+static bool
+read_source(const char *path, struct gram_source *src, struct err *err)
+{
+	struct strbuf text;
+	char buf[8192];
+	size_t got;
+	FILE *fp = fopen(path, "rb");
+
+	if (!fp) {
+		err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "%s", strerror(errno));
+		return false;
+	}
+	sb_init(&text);
+	while ((got = fread(buf, 1, sizeof(buf), fp)) > 0)
+		sb_add(&text, buf, got);
+	if (ferror(fp)) {
+		err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "read error");
+		fclose(fp);
+		sb_finish(&text);
+		return false;
+	}
+	fclose(fp);
+	src->name = xstrdup(path);
+	src->len = text.len;
+	src->text = sb_detach(&text);
+	return true;
+}
+
+/* Appends the sources of one path (a file, or the *.gram files of a directory). */
+static bool
+add_path(const char *path, struct gram_source **src, size_t *nsrc, struct err *err)
 {
 	struct dirent **names = NULL;
+	struct stat st;
+	int n, i;
+	bool ok = true;
+
+	if (stat(path, &st) != 0) {
+		err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "%s", strerror(errno));
+		return false;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		*src = xreallocarray(*src, *nsrc + 1, sizeof(**src));
+		if (!read_source(path, &(*src)[*nsrc], err))
+			return false;
+		(*nsrc)++;
+		return true;
+	}
+	n = scandir(path, &names, gram_filter, versionsort);
+	if (n < 0) {
+		err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "cannot read grammar directory: %s",
+			strerror(errno));
+		return false;
+	}
+	if (n == 0)
+		err_set(err, ERR_GRAMMAR, &(struct loc){ path, 0, 0 }, "no *.gram files");
+	for (i = 0; i < n; i++) {
+		struct strbuf p;
+
+		sb_init(&p);
+		sb_addf(&p, "%s/%s", path, names[i]->d_name);
+		*src = xreallocarray(*src, *nsrc + 1, sizeof(**src));
+		if (ok && read_source(p.buf, &(*src)[*nsrc], err))
+			(*nsrc)++;
+		else
+			ok = false;
+		sb_finish(&p);
+		free(names[i]);
+	}
+	free(names);
+	return ok && n > 0;
+}
+
+struct grammar *
+grammar_create_paths(char *const *paths, size_t npaths, struct strbuf *diags, struct err *err)
+{
 	struct gram_source *src = NULL;
 	struct grammar *g = NULL;
-	int n, i, loaded = 0;
+	size_t nsrc = 0, i;
+	bool ok = true;
 
-	n = scandir(dir, &names, gram_filter, versionsort);
-	if (n < 0) {
-		err_set(err, ERR_IO, &(struct loc){ dir, 0, 0 }, "cannot read grammar directory: %s",
-			strerror(errno));
-		return NULL;
-	}
-	if (n == 0) {
-		err_set(err, ERR_GRAMMAR, &(struct loc){ dir, 0, 0 }, "no *.gram files");
-		free(names);
-		return NULL;
-	}
-	src = xcalloc((size_t)n, sizeof(*src));
-	for (i = 0; i < n; i++) {
-		struct strbuf path, text;
-		FILE *fp;
-		char buf[8192];
-		size_t got;
-
-		sb_init(&path);
-		sb_init(&text);
-		sb_addf(&path, "%s/%s", dir, names[i]->d_name);
-		fp = fopen(path.buf, "rb");
-		if (!fp) {
-			err_set(err, ERR_IO, &(struct loc){ names[i]->d_name, 0, 0 }, "%s",
-				strerror(errno));
-			sb_finish(&path);
-			goto out;
-		}
-		while ((got = fread(buf, 1, sizeof(buf), fp)) > 0)
-			sb_add(&text, buf, got);
-		fclose(fp);
-		src[i].name = sb_detach(&path);
-		src[i].len = text.len;
-		src[i].text = sb_detach(&text);
-		loaded++;
-	}
-	g = grammar_create(src, (size_t)n, diags, err);
-out:
-	for (i = 0; i < loaded; i++) {
+	for (i = 0; i < npaths && ok; i++)
+		ok = add_path(paths[i], &src, &nsrc, err);
+	if (ok)
+		g = grammar_create(src, nsrc, diags, err);
+	for (i = 0; i < nsrc; i++) {
 		free((char *)src[i].name);
 		free((char *)src[i].text);
 	}
 	free(src);
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
 	return g;
+}
+
+struct grammar *
+grammar_create_dir(const char *dir, struct strbuf *diags, struct err *err)
+{
+	char *paths[1] = { (char *)dir };
+
+	return grammar_create_paths(paths, 1, diags, err);
 }
 
 struct grammar *

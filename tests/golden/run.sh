@@ -1,0 +1,26 @@
+#!/bin/sh
+# usage: run.sh EXPECTED STATUS -- COMMAND [ARGS...]
+# Runs COMMAND with LC_ALL=C TZ=UTC and compares its standard output with
+# EXPECTED, and its exit status with STATUS. GOLDEN_STDERR=1 compares stdout
+# and stderr together, GOLDEN_STDERR=only stderr alone. UPDATE_GOLDEN=1
+# rewrites EXPECTED instead.
+set -eu
+expected=$1 status=$2
+shift 3
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+rc=0
+case "${GOLDEN_STDERR:-0}" in
+1) LC_ALL=C TZ=UTC "$@" >"$out" 2>&1 || rc=$? ;;
+only) LC_ALL=C TZ=UTC "$@" 2>"$out" >/dev/null || rc=$? ;;
+*) LC_ALL=C TZ=UTC "$@" >"$out" || rc=$? ;;
+esac
+if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+	cp "$out" "$expected"
+elif ! diff -u "$expected" "$out"; then
+	exit 1
+fi
+if [ "$rc" != "$status" ]; then
+	echo "exit status $rc, expected $status" >&2
+	exit 1
+fi
