@@ -30,13 +30,13 @@ struct lex_rules_ops;
 	X(PAYLOAD, "payload", "payload header with next payload and declared length")              \
 	X(PROPOSAL, "proposal", "proposal header in an SA payload")                                \
 	X(TRANSFORM, "transform", "transform header or transform type/id line")                    \
-	X(PROPOSAL_SUMMARY, "proposal.summary", "one-line summary of a proposal being sent")      \
+	X(PROPOSAL_SUMMARY, "proposal.summary", "one-line summary of a proposal being sent")       \
 	X(POLICY, "policy", "received/expected policy list and its entries")                       \
 	X(KE, "ke", "key exchange DH group")                                                       \
 	X(ID, "id", "identification payload type")                                                 \
 	X(AUTH, "auth", "authentication method")                                                   \
 	X(CERT, "cert", "certificate or certificate request encoding")                             \
-	X(NOTIFY, "notify", "notify body: protocol, SPI size, type")                              \
+	X(NOTIFY, "notify", "notify body: protocol, SPI size, type")                               \
 	X(DELETE, "delete", "delete payload body")                                                 \
 	X(TS, "ts", "traffic selector count, type, ports or addresses")                            \
 	X(CFG, "cfg", "configuration payload type or attribute")                                   \
@@ -45,7 +45,7 @@ struct lex_rules_ops;
 	X(HEXDUMP, "hexdump", "hex dump line")                                                     \
 	X(DECRYPTED, "decrypted", "decrypted packet marker")                                       \
 	X(CONSTRUCT, "construct", "payload being constructed or parsed")                           \
-	X(SM, "sm", "state machine trace: SA, SPIs, role, MID, state, event")                     \
+	X(SM, "sm", "state machine trace: SA, SPIs, role, MID, state, event")                      \
 	X(ACTION, "action", "state machine action")                                                \
 	X(TIMER, "timer", "timer started, stopped or expired")                                     \
 	X(RETRANSMIT, "retransmit", "retransmission of a packet")                                  \
@@ -53,7 +53,7 @@ struct lex_rules_ops;
 	X(ERROR, "error", "failure reported by the device")                                        \
 	X(STATUS, "status", "connection or negotiation status")                                    \
 	X(MESSAGE, "message", "other device debug message")                                        \
-	X(XML_TRACE, "xml.trace", "aggregate-auth XML building and logging lines")                \
+	X(XML_TRACE, "xml.trace", "aggregate-auth XML building and logging lines")                 \
 	X(XML, "xml", "an XML document (config-auth)")                                             \
 	X(DART, "dart", "an AnyConnect DART log entry")                                            \
 	X(SHOW, "show", "output of a show command")
@@ -115,9 +115,9 @@ enum gram_type {
 	X(AUTH_METHOD, "auth_method", STR, "authentication method")                                \
 	X(ENCODING, "encoding", STR, "certificate encoding")                                       \
 	X(NOTIFY, "notify", STR, "notify message type")                                            \
-	X(QUANTITY, "count", UINT, "a count (SPIs, TSs, transforms, retransmissions)")                \
+	X(QUANTITY, "count", UINT, "a count (SPIs, TSs, transforms, retransmissions)")             \
 	X(TS_TYPE, "ts_type", STR, "traffic selector type")                                        \
-	X(IP_PROTO, "ip_proto", UINT, "IP protocol of a traffic selector")                        \
+	X(IP_PROTO, "ip_proto", UINT, "IP protocol of a traffic selector")                         \
 	X(PORT_START, "port_start", UINT, "first port")                                            \
 	X(PORT_END, "port_end", UINT, "last port")                                                 \
 	X(ADDR_START, "addr_start", ADDR, "first address")                                         \
@@ -159,7 +159,7 @@ enum gram_type {
 	X(SEVERITY, "severity", STR, "DART entry type")                                            \
 	X(SOURCE, "source", STR, "DART source process")                                            \
 	X(FUNCTION, "function", STR, "DART function")                                              \
-	X(DESCRIPTION, "description", STR, "DART description text")                               \
+	X(DESCRIPTION, "description", STR, "DART description text")                                \
 	X(FRAGMENT, "fragment", UINT, "fragment number")                                           \
 	X(MTU, "mtu", UINT, "an MTU")                                                              \
 	X(COMMAND, "command", STR, "a show command")
@@ -187,7 +187,7 @@ struct gram_value {
 
 struct gram_match {
 	enum gram_family family;
-	const char *rule;  /* borrowed: "family/variant" of the matching rule */
+	const char *rule; /* borrowed: "family/variant" of the matching rule */
 	size_t nvalues;
 	struct gram_value values[GRAM_MAX_VALUES];
 	unsigned attempts; /* regex attempts made for this record */
@@ -227,6 +227,8 @@ const struct lex_rules_ops *grammar_lex_ops(void);
 bool grammar_match(const struct grammar *g, const char *text, size_t len, struct gram_match *m);
 /* True if unrecognized text carries IKE content (the grammar's [ike] rules). */
 bool grammar_is_ike(const struct grammar *g, const char *text, size_t len);
+/* False if text cannot hold a secret (no mask rule's literal occurs in it). */
+bool grammar_may_hold_secret(const struct grammar *g, const char *text, size_t len);
 /* Appends text to out with secrets masked. */
 void grammar_mask(const struct grammar *g, const char *text, size_t len, struct strbuf *out);
 

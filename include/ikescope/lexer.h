@@ -63,26 +63,26 @@ struct lex_rules_ops {
 };
 
 enum lex_record_flags {
-	LEX_REC_NOISE = 1u << 0,     /* not a record: blank, prompt, command, ... */
-	LEX_REC_SPLIT = 1u << 1,     /* cut out of a line that held several records */
-	LEX_REC_JOINED = 1u << 2,    /* joined from several lines */
-	LEX_REC_TRUNCATED = 1u << 3, /* a line was longer than the limit and was cut */
+	LEX_REC_NOISE = 1u << 0,      /* not a record: blank, prompt, command, ... */
+	LEX_REC_SPLIT = 1u << 1,      /* cut out of a line that held several records */
+	LEX_REC_JOINED = 1u << 2,     /* joined from several lines */
+	LEX_REC_TRUNCATED = 1u << 3,  /* a line was longer than the limit and was cut */
 	LEX_REC_INCOMPLETE = 1u << 4, /* a block that never saw its end */
-	LEX_REC_NUL = 1u << 5,       /* NUL bytes were replaced */
-	LEX_REC_BADUTF8 = 1u << 6,   /* invalid UTF-8 was replaced */
-	LEX_REC_CLEANED = 1u << 7,   /* a prefix, markup or damage was removed */
-	LEX_REC_BLOCK = 1u << 8,     /* a block record (see block) */
+	LEX_REC_NUL = 1u << 5,        /* NUL bytes were replaced */
+	LEX_REC_BADUTF8 = 1u << 6,    /* invalid UTF-8 was replaced */
+	LEX_REC_CLEANED = 1u << 7,    /* a prefix, markup or damage was removed */
+	LEX_REC_BLOCK = 1u << 8,      /* a block record (see block) */
 };
 
 struct lex_record {
 	const char *input;   /* borrowed; valid until lex_destroy() */
 	uint32_t first_line; /* 1-based */
 	uint32_t last_line;
-	uint64_t offset;     /* byte offset of the start of first_line */
-	const char *text;    /* borrowed; valid until the next lex_next() */
+	uint64_t offset;  /* byte offset of the start of first_line */
+	const char *text; /* borrowed; valid until the next lex_next() */
 	size_t len;
-	unsigned flags;      /* enum lex_record_flags */
-	const char *kind;    /* noise kind or block name; NULL for plain records */
+	unsigned flags;   /* enum lex_record_flags */
+	const char *kind; /* noise kind or block name; NULL for plain records */
 };
 
 struct lex_stats {
@@ -100,11 +100,11 @@ struct lex_stats {
 };
 
 struct lex_options {
-	size_t max_line;      /* bytes kept of one physical line; 0 = default */
-	size_t max_record;    /* bytes of one joined record or block; 0 = default */
+	size_t max_line;   /* bytes kept of one physical line; 0 = default */
+	size_t max_record; /* bytes of one joined record or block; 0 = default */
 };
 
-#define LEX_DEFAULT_MAX_LINE (1u << 20)
+#define LEX_DEFAULT_MAX_LINE   (1u << 20)
 #define LEX_DEFAULT_MAX_RECORD (1u << 20)
 
 /*

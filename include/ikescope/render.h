@@ -14,6 +14,7 @@
 
 struct grammar;
 struct gram_match;
+struct gram_value;
 struct lex_record;
 
 struct render_opts {
@@ -29,6 +30,9 @@ void render_text_record(struct strbuf *out, const struct grammar *g, const struc
 /* The same as one JSON object on one line (JSON Lines). */
 void render_json_record(struct strbuf *out, const struct grammar *g, const struct render_opts *o,
 			const struct lex_record *rec, const struct gram_match *m, bool ike);
+/* Appends a field's value as shown: escaped, masked, SPIs in one spelling. */
+void render_field_value(struct strbuf *out, const struct grammar *g, const struct render_opts *o,
+			const struct gram_value *v);
 /* Appends text escaped for a terminal and masked. */
 void render_safe_text(struct strbuf *out, const struct grammar *g, const struct render_opts *o,
 		      const char *s, size_t n);

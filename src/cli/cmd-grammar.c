@@ -8,7 +8,7 @@
 #include "ikescope/util/strbuf.h"
 
 static const char *const type_names[] = {
-	[GRAM_TYPE_STR] = "text", [GRAM_TYPE_UINT] = "number", [GRAM_TYPE_HEX] = "hex-number",
+	[GRAM_TYPE_STR] = "text", [GRAM_TYPE_UINT] = "number",  [GRAM_TYPE_HEX] = "hex-number",
 	[GRAM_TYPE_SPI] = "spi",  [GRAM_TYPE_ADDR] = "address",
 };
 
@@ -52,7 +52,9 @@ cmd_grammar(const struct cli *cli, int argc, char **argv, struct err *err)
 	if (!g)
 		return CLI_EXIT_TROUBLE;
 	printf("%s: %zu files, %zu rules: ok\n",
-	       argc > 2 ? "grammar" : cli->grammars ? cli->grammars : "built-in grammar",
+	       argc > 2        ? "grammar"
+	       : cli->grammars ? cli->grammars
+			       : "built-in grammar",
 	       grammar_source_count(g), grammar_rule_count(g));
 	grammar_destroy(g);
 	return CLI_EXIT_OK;

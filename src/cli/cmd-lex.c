@@ -82,8 +82,8 @@ print_stats(const struct grammar *g, const struct render_opts *ro, const char *n
 		" (with IKE content: %llu)\n",
 		(unsigned long long)ls->lines, (unsigned long long)ls->bytes,
 		(unsigned long long)(st->records - st->unrecognized),
-		(unsigned long long)ls->noise_lines,
-		(unsigned long long)st->unrecognized, (unsigned long long)st->unrecognized_ike);
+		(unsigned long long)ls->noise_lines, (unsigned long long)st->unrecognized,
+		(unsigned long long)st->unrecognized_ike);
 	sb_adds(&out, "  families:");
 	first = true;
 	for (i = 0; i < GRAM_FAMILY_COUNT; i++) {
@@ -113,7 +113,8 @@ print_stats(const struct grammar *g, const struct render_opts *ro, const char *n
 		for (i = 0; i < st->nshown; i++) {
 			sb_adds(&out, "    ");
 			escape_append(&out, name, strlen(name));
-			sb_addf(&out, ":%u:%s ", st->shown[i].line, st->shown[i].ike ? " [ike]" : "");
+			sb_addf(&out, ":%u:%s ", st->shown[i].line,
+				st->shown[i].ike ? " [ike]" : "");
 			render_safe_text(&out, g, ro, st->shown[i].text, strlen(st->shown[i].text));
 			sb_addc(&out, '\n');
 		}

@@ -19,7 +19,8 @@ struct cmd {
 static const struct cmd cmds[] = {
 	{ "grammar", cmd_grammar, "check [PATH...] | families | fields",
 	  "validate grammar files, list record families and fields" },
-	{ "lex", cmd_lex, "[--all] [--json] FILE...", "print the records of logs and their families" },
+	{ "lex", cmd_lex, "[--all] [--json] FILE...",
+	  "print the records of logs and their families" },
 };
 
 static void
@@ -32,15 +33,16 @@ usage(FILE *fp)
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(fp, "  %-8s %s\n           %s\n", cmds[i].name, cmds[i].args,
 			cmds[i].summary);
-	fprintf(fp, "\noptions:\n"
-		    "  -h, --help          show this help and exit\n"
-		    "      --grammars DIR  load grammar files from DIR instead of the built-in ones\n"
-		    "      --show-secrets  do not mask passwords, keys and tokens in the output\n"
-		    "      --stats         report lines, records, noise and unrecognized lines\n"
-		    "                      on standard error\n"
-		    "  -V, --version       show the version and exit\n"
-		    "\nFILE may be - for standard input. See ikescope(1).\n"
-		    "exit status: 0 done, 1 findings, 2 trouble\n");
+	fprintf(fp,
+		"\noptions:\n"
+		"  -h, --help          show this help and exit\n"
+		"      --grammars DIR  load grammar files from DIR instead of the built-in ones\n"
+		"      --show-secrets  do not mask passwords, keys and tokens in the output\n"
+		"      --stats         report lines, records, noise and unrecognized lines\n"
+		"                      on standard error\n"
+		"  -V, --version       show the version and exit\n"
+		"\nFILE may be - for standard input. See ikescope(1).\n"
+		"exit status: 0 done, 1 findings, 2 trouble\n");
 }
 
 void

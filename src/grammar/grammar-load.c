@@ -12,8 +12,8 @@
 #include "ikescope/util/xalloc.h"
 
 static const char *const kind_names[RULE_KIND_COUNT] = {
-	[RULE_NOISE] = "noise", [RULE_STRIP] = "strip",   [RULE_REPAIR] = "repair",
-	[RULE_SPLIT] = "split", [RULE_JOIN] = "join",     [RULE_BLOCK] = "block",
+	[RULE_NOISE] = "noise",   [RULE_STRIP] = "strip", [RULE_REPAIR] = "repair",
+	[RULE_SPLIT] = "split",   [RULE_JOIN] = "join",   [RULE_BLOCK] = "block",
 	[RULE_FAMILY] = "family", [RULE_MASK] = "mask",   [RULE_IKE] = "ike",
 	[RULE_DEFINE] = "define",
 };
@@ -64,7 +64,7 @@ struct loader {
 };
 
 static void IKESCOPE_PRINTF_LIKE(5, 6)
-diag(struct loader *ld, const char *file, uint32_t line, uint32_t col, const char *fmt, ...)
+	diag(struct loader *ld, const char *file, uint32_t line, uint32_t col, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -93,6 +93,8 @@ rule_free(struct rule *r)
 	for (i = 0; i < r->nliterals; i++)
 		free(r->literals[i]);
 	free(r->literals);
+	free(r->literal_lens);
+	free(r->lit_ids);
 	for (i = 0; i < r->nsets; i++)
 		free(r->sets[i].value);
 	free(r->sets);
@@ -117,6 +119,8 @@ grammar_destroy(struct grammar *g)
 		free(g->by_kind[i]);
 	pcre2_match_data_free(g->md);
 	sb_finish(&g->scratch);
+	prefilter_finish(&g->pf);
+	free(g->present);
 	free(g);
 }
 
@@ -160,6 +164,14 @@ compile(struct loader *ld, struct pending_pat *pp, uint32_t extra_opts)
 	return re;
 }
 
+static int
+by_group(const void *a, const void *b)
+{
+	const struct group_field *x = a, *y = b;
+
+	return x->group < y->group ? -1 : x->group > y->group;
+}
+
 /* Resolves the named groups of a family pattern to fields. */
 static bool
 resolve_groups(struct loader *ld, struct rule *r, struct pending_pat *pp)
@@ -193,6 +205,8 @@ resolve_groups(struct loader *ld, struct rule *r, struct pending_pat *pp)
 		r->groups[r->ngroups].field = f;
 		r->ngroups++;
 	}
+	/* fields in the order the pattern captures them */
+	qsort(r->groups, r->ngroups, sizeof(*r->groups), by_group);
 	if (r->kind == RULE_MASK && !r->secret_group) {
 		diag(ld, ld->file, pp->pieces[0].line, pp->pieces[0].col,
 		     "mask pattern has no group named 'secret'");
@@ -386,6 +400,43 @@ parse_bool(const char *v, size_t n, bool *out)
 	return false;
 }
 
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* A literal value: text with \xNN and \\ escapes. */
+static bool
+unescape(const char *v, size_t vn, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < vn; i++) {
+		if (v[i] != '\\') {
+			sb_addc(out, v[i]);
+			continue;
+		}
+		if (i + 1 < vn && v[i + 1] == '\\') {
+			sb_addc(out, '\\');
+			i++;
+		} else if (i + 3 < vn && v[i + 1] == 'x' && hexval(v[i + 2]) >= 0 &&
+			   hexval(v[i + 3]) >= 0) {
+			sb_addc(out, (char)(hexval(v[i + 2]) * 16 + hexval(v[i + 3])));
+			i += 3;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Appends a pattern value, replacing {{name}} by the text of an earlier define. */
 static void
 expand(struct loader *ld, struct strbuf *out, const char *v, size_t vn, uint32_t lineno,
@@ -416,7 +467,8 @@ expand(struct loader *ld, struct strbuf *out, const char *v, size_t vn, uint32_t
 				break;
 			}
 		if (!close) {
-			diag(ld, ld->file, lineno, vcol + (uint32_t)(open - v), "unterminated '{{'");
+			diag(ld, ld->file, lineno, vcol + (uint32_t)(open - v),
+			     "unterminated '{{'");
 			return;
 		}
 		name = xstrndup(open + 2, (size_t)(close - open - 2));
@@ -468,8 +520,8 @@ key_value(struct loader *ld, const char *line, size_t n, uint32_t lineno)
 				diag(ld, ld->file, lineno, vcol, "empty '%s'", pk);
 				return;
 			}
-			pp->pieces = xreallocarray(pp->pieces, pp->npieces + 1,
-						   sizeof(*pp->pieces));
+			pp->pieces =
+				xreallocarray(pp->pieces, pp->npieces + 1, sizeof(*pp->pieces));
 			pp->pieces[pp->npieces].line = lineno;
 			pp->pieces[pp->npieces].col = vcol;
 			pp->pieces[pp->npieces].start = pp->text.len;
@@ -478,13 +530,20 @@ key_value(struct loader *ld, const char *line, size_t n, uint32_t lineno)
 			return;
 		}
 	}
-	if (r->kind == RULE_FAMILY && kn == 7 && !strncmp(k, "literal", 7)) {
-		if (!vn) {
-			diag(ld, ld->file, lineno, vcol, "empty literal");
+	if (kn == 7 && !strncmp(k, "literal", 7) && r->kind != RULE_DEFINE &&
+	    r->kind != RULE_BLOCK) {
+		struct strbuf lit;
+
+		sb_init(&lit);
+		if (!unescape(v, vn, &lit) || !lit.len) {
+			diag(ld, ld->file, lineno, vcol, "bad literal (use \\xNN and \\\\)");
+			sb_finish(&lit);
 			return;
 		}
 		r->literals = xreallocarray(r->literals, r->nliterals + 1, sizeof(char *));
-		r->literals[r->nliterals++] = xstrndup(v, vn);
+		r->literal_lens = xreallocarray(r->literal_lens, r->nliterals + 1, sizeof(size_t));
+		r->literal_lens[r->nliterals] = lit.len;
+		r->literals[r->nliterals++] = sb_detach(&lit);
 		return;
 	}
 	if (r->kind == RULE_FAMILY && kn > 4 && !strncmp(k, "set.", 4)) {
@@ -508,8 +567,7 @@ key_value(struct loader *ld, const char *line, size_t n, uint32_t lineno)
 		else if (vn == 6 && !strncmp(v, "markup", 6))
 			r->what = LEX_CLEAN_MARKUP;
 		else
-			diag(ld, ld->file, lineno, vcol,
-			     "'what' must be stamp, prompt or markup");
+			diag(ld, ld->file, lineno, vcol, "'what' must be stamp, prompt or markup");
 		return;
 	}
 	if (r->kind == RULE_REPAIR && kn == 7 && !strncmp(k, "replace", 7)) {
@@ -588,8 +646,18 @@ load_text(struct loader *ld, const struct gram_source *src)
 static void
 index_rules(struct grammar *g)
 {
-	size_t i;
+	size_t i, j;
 
+	prefilter_init(&g->pf);
+	for (i = 0; i < g->nrules; i++) {
+		struct rule *r = &g->rules[i];
+
+		r->lit_ids = xcalloc(r->nliterals ? r->nliterals : 1, sizeof(*r->lit_ids));
+		for (j = 0; j < r->nliterals; j++)
+			r->lit_ids[j] = prefilter_add(&g->pf, r->literals[j], r->literal_lens[j]);
+	}
+	prefilter_build(&g->pf);
+	g->present = xcalloc(g->pf.nwords, sizeof(*g->present));
 	for (i = 0; i < g->nrules; i++) {
 		enum rule_kind k = g->rules[i].kind;
 
@@ -688,8 +756,8 @@ add_path(const char *path, struct gram_source **src, size_t *nsrc, struct err *e
 	}
 	n = scandir(path, &names, gram_filter, versionsort);
 	if (n < 0) {
-		err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "cannot read grammar directory: %s",
-			strerror(errno));
+		err_set(err, ERR_IO, &(struct loc){ path, 0, 0 },
+			"cannot read grammar directory: %s", strerror(errno));
 		return false;
 	}
 	if (n == 0)

@@ -38,16 +38,41 @@ struct group_field {
 	enum gram_field field;
 };
 
+/* Aho-Corasick automaton over the literals of all rules (prefilter.c). */
+struct prefilter {
+	char **lits;
+	size_t *litlens;
+	size_t nlits;
+	size_t nwords;    /* 64-bit words of a presence set */
+	uint8_t cls[256]; /* byte -> class */
+	unsigned ncls;
+	uint32_t nstates;
+	uint32_t *next;   /* nstates x ncls */
+	uint64_t *out;    /* nstates x nwords: literals that end here */
+	uint8_t *has_out; /* nstates: some literal ends here */
+};
+
+void prefilter_init(struct prefilter *pf);
+void prefilter_finish(struct prefilter *pf);
+/* Id of a literal (the same text gets the same id). */
+uint32_t prefilter_add(struct prefilter *pf, const char *lit, size_t len);
+void prefilter_build(struct prefilter *pf);
+/* Sets present (nwords words) to the literals that occur in s. */
+void prefilter_scan(const struct prefilter *pf, const char *s, size_t n, uint64_t *present);
+
 struct rule {
 	enum rule_kind kind;
-	char *name;    /* stanza name; "family/variant" for families */
+	char *name; /* stanza name; "family/variant" for families */
 	char *file;
 	uint32_t line;
 	struct pattern pat[PAT_COUNT];
+	/* prefilter: the rule is tried only if one of these literals occurs */
+	char **literals;
+	size_t *literal_lens;
+	size_t nliterals;
+	uint32_t *lit_ids;
 	/* family */
 	enum gram_family family;
-	char **literals;
-	size_t nliterals;
 	struct setval *sets;
 	size_t nsets;
 	struct group_field *groups;
@@ -72,6 +97,8 @@ struct grammar {
 	size_t nby_kind[RULE_KIND_COUNT];
 	pcre2_match_data *md;
 	struct strbuf scratch;
+	struct prefilter pf;
+	uint64_t *present; /* scratch presence set, pf.nwords words */
 };
 
 #endif

@@ -93,17 +93,24 @@ run(const struct grammar *g, const pcre2_code *re, const char *s, size_t n, size
 	return pcre2_match(re, (PCRE2_SPTR)s, n, start, opts, g->md, NULL);
 }
 
+/* True if the rule has no literal or one of its literals is in the scanned text. */
 static bool
-has_literal(const struct rule *r, const char *s, size_t n)
+wanted(const struct rule *r, const uint64_t *present)
 {
 	size_t i;
 
 	if (!r->nliterals)
 		return true;
 	for (i = 0; i < r->nliterals; i++)
-		if (memmem(s, n, r->literals[i], strlen(r->literals[i])))
+		if (present[r->lit_ids[i] / 64] >> (r->lit_ids[i] % 64) & 1)
 			return true;
 	return false;
+}
+
+static void
+scan(const struct grammar *g, const char *s, size_t n)
+{
+	prefilter_scan(&g->pf, s, n, g->present);
 }
 
 bool
@@ -113,11 +120,12 @@ grammar_match(const struct grammar *g, const char *text, size_t len, struct gram
 
 	m->attempts = 0;
 	m->nvalues = 0;
+	scan(g, text, len);
 	for (i = 0; i < g->nby_kind[RULE_FAMILY]; i++) {
 		const struct rule *r = &g->rules[g->by_kind[RULE_FAMILY][i]];
 		PCRE2_SIZE *ov;
 
-		if (!has_literal(r, text, len))
+		if (!wanted(r, g->present))
 			continue;
 		m->attempts++;
 		if (run(g, r->pat[PAT_MAIN].re, text, len, 0, 0) <= 0)
@@ -125,6 +133,12 @@ grammar_match(const struct grammar *g, const char *text, size_t len, struct gram
 		ov = pcre2_get_ovector_pointer(g->md);
 		m->family = r->family;
 		m->rule = r->name;
+		for (j = 0; j < r->nsets && m->nvalues < GRAM_MAX_VALUES; j++) {
+			m->values[m->nvalues].field = r->sets[j].field;
+			m->values[m->nvalues].p = r->sets[j].value;
+			m->values[m->nvalues].len = strlen(r->sets[j].value);
+			m->nvalues++;
+		}
 		for (j = 0; j < r->ngroups && m->nvalues < GRAM_MAX_VALUES; j++) {
 			uint32_t gi = r->groups[j].group;
 
@@ -133,12 +147,6 @@ grammar_match(const struct grammar *g, const char *text, size_t len, struct gram
 			m->values[m->nvalues].field = r->groups[j].field;
 			m->values[m->nvalues].p = text + ov[2 * gi];
 			m->values[m->nvalues].len = ov[2 * gi + 1] - ov[2 * gi];
-			m->nvalues++;
-		}
-		for (j = 0; j < r->nsets && m->nvalues < GRAM_MAX_VALUES; j++) {
-			m->values[m->nvalues].field = r->sets[j].field;
-			m->values[m->nvalues].p = r->sets[j].value;
-			m->values[m->nvalues].len = strlen(r->sets[j].value);
 			m->nvalues++;
 		}
 		return true;
@@ -157,10 +165,27 @@ grammar_is_ike(const struct grammar *g, const char *text, size_t len)
 	return false;
 }
 
+bool
+grammar_may_hold_secret(const struct grammar *g, const char *text, size_t len)
+{
+	size_t i;
+
+	scan(g, text, len);
+	for (i = 0; i < g->nby_kind[RULE_MASK]; i++)
+		if (wanted(&g->rules[g->by_kind[RULE_MASK][i]], g->present))
+			return true;
+	return false;
+}
+
 void
 grammar_mask(const struct grammar *g, const char *text, size_t len, struct strbuf *out)
 {
 	size_t pos = 0;
+
+	if (!grammar_may_hold_secret(g, text, len)) {
+		sb_add(out, text, len);
+		return;
+	}
 
 	while (pos <= len) {
 		size_t best = len, best_end = len, i;
@@ -200,10 +225,11 @@ ops_noise(void *ctx, const char *s, size_t n)
 	const struct grammar *g = ctx;
 	size_t i;
 
+	scan(g, s, n);
 	for (i = 0; i < g->nby_kind[RULE_NOISE]; i++) {
 		const struct rule *r = &g->rules[g->by_kind[RULE_NOISE][i]];
 
-		if (run(g, r->pat[PAT_MAIN].re, s, n, 0, 0) > 0)
+		if (wanted(r, g->present) && run(g, r->pat[PAT_MAIN].re, s, n, 0, 0) > 0)
 			return r->name;
 	}
 	return NULL;
@@ -218,7 +244,9 @@ strip_once(struct grammar *g, struct strbuf *line, unsigned *flags)
 		const struct rule *r = &g->rules[g->by_kind[RULE_STRIP][i]];
 		PCRE2_SIZE *ov;
 
-		if (run(g, r->pat[PAT_MAIN].re, line->buf, line->len, 0, PCRE2_ANCHORED) <= 0)
+		/* removing a prefix only removes literals: the scan stays an upper bound */
+		if (!wanted(r, g->present) ||
+		    run(g, r->pat[PAT_MAIN].re, line->buf, line->len, 0, PCRE2_ANCHORED) <= 0)
 			continue;
 		ov = pcre2_get_ovector_pointer(g->md);
 		if (ov[1] == 0)
@@ -278,11 +306,19 @@ ops_clean(void *ctx, struct strbuf *line)
 
 	if (!line->len)
 		return 0;
+	scan(g, line->buf, line->len);
 	strip_all(g, line, &flags);
-	for (i = 0; i < g->nby_kind[RULE_REPAIR]; i++)
-		if (repair(g, &g->rules[g->by_kind[RULE_REPAIR][i]], line))
+	for (i = 0; i < g->nby_kind[RULE_REPAIR]; i++) {
+		const struct rule *r = &g->rules[g->by_kind[RULE_REPAIR][i]];
+
+		if (wanted(r, g->present) && repair(g, r, line)) {
 			flags |= LEX_CLEAN_REPAIR;
-	strip_all(g, line, &flags);
+			scan(g, line->buf, line->len);
+		}
+	}
+	/* a repair can uncover a prefix ("**IKEv2-PROTO-4:") */
+	if (flags & LEX_CLEAN_REPAIR)
+		strip_all(g, line, &flags);
 	return flags;
 }
 
@@ -292,10 +328,13 @@ ops_split(void *ctx, const char *s, size_t n, size_t from, size_t *resume)
 	const struct grammar *g = ctx;
 	size_t best = n, best_end = n, i;
 
+	scan(g, s + from, n - from);
 	for (i = 0; i < g->nby_kind[RULE_SPLIT]; i++) {
 		const struct rule *r = &g->rules[g->by_kind[RULE_SPLIT][i]];
 		size_t at = from;
 
+		if (!wanted(r, g->present))
+			continue;
 		while (at < n) {
 			PCRE2_SIZE *ov;
 
@@ -323,10 +362,12 @@ ops_starts(void *ctx, const char *s, size_t n)
 	const struct grammar *g = ctx;
 	size_t i;
 
+	scan(g, s, n);
 	for (i = 0; i < g->nby_kind[RULE_SPLIT]; i++) {
 		const struct rule *r = &g->rules[g->by_kind[RULE_SPLIT][i]];
 
-		if (run(g, r->pat[PAT_MAIN].re, s, n, 0, PCRE2_ANCHORED) > 0)
+		if (wanted(r, g->present) &&
+		    run(g, r->pat[PAT_MAIN].re, s, n, 0, PCRE2_ANCHORED) > 0)
 			return true;
 	}
 	return false;
@@ -339,10 +380,12 @@ ops_joins(void *ctx, const char *head, size_t hn, const char *tail, size_t tn, s
 	size_t i;
 
 	*drop = 0;
+	scan(g, head, hn);
 	for (i = 0; i < g->nby_kind[RULE_JOIN]; i++) {
 		const struct rule *r = &g->rules[g->by_kind[RULE_JOIN][i]];
 
-		if (run(g, r->pat[PAT_SECOND].re, tail, tn, 0, 0) <= 0 ||
+		/* a join's literals are looked for in the head */
+		if (!wanted(r, g->present) || run(g, r->pat[PAT_SECOND].re, tail, tn, 0, 0) <= 0 ||
 		    run(g, r->pat[PAT_MAIN].re, head, hn, 0, 0) <= 0)
 			continue;
 		if (r->pat[PAT_THIRD].re &&

@@ -23,8 +23,8 @@ struct entry {
 	unsigned flags;
 	const char *kind;
 	bool open;
-	bool stamped;     /* began on a line that had a timestamp prefix */
-	int block;        /* block index, or -1 */
+	bool stamped; /* began on a line that had a timestamp prefix */
+	int block;    /* block index, or -1 */
 	uint32_t member_lines;
 	struct entry *next;
 };
@@ -48,8 +48,8 @@ struct lex {
 
 	/* queue */
 	struct entry *head, *tail;
-	struct entry *pending;    /* last plain record, still joinable */
-	struct entry *consecutive; /* open non-interleaved block */
+	struct entry *pending;      /* last plain record, still joinable */
+	struct entry *consecutive;  /* open non-interleaved block */
 	struct entry **interleaved; /* open interleaved block per block index */
 	size_t ninterleaved;
 
@@ -357,7 +357,8 @@ logical_line(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t of
 	bool stamped;
 
 	if (is_blank(s, n)) {
-		if (lx->consecutive && lx->ops->block_member(lx->ctx, lx->consecutive->block, "", 0)) {
+		if (lx->consecutive &&
+		    lx->ops->block_member(lx->ctx, lx->consecutive->block, "", 0)) {
 			block_append(lx, lx->consecutive, "", 0, line, flags);
 			return;
 		}

@@ -42,23 +42,16 @@ typed_value(const struct grammar *g, const struct render_opts *o, const struct g
 		if (*end || n > (1ull << 53))
 			break;
 		return json_integer((json_int_t)n);
-	case GRAM_TYPE_SPI:
-		if (v->len < sizeof(buf)) {
-			size_t i, k = 0;
+	case GRAM_TYPE_SPI: {
+		struct strbuf sb;
+		json_t *j;
 
-			for (i = 0; i < v->len; i++) {
-				char c = v->p[i];
-
-				if (i == 1 && (c == 'x' || c == 'X') && v->p[0] == '0') {
-					k = 0;
-					continue;
-				}
-				buf[k++] = (char)(c >= 'a' && c <= 'f' ? c - 32 : c);
-			}
-			buf[k] = '\0';
-			return json_string_nocheck(buf);
-		}
-		break;
+		sb_init(&sb);
+		render_field_value(&sb, g, o, v);
+		j = json_stringn(sb.buf ? sb.buf : "", sb.len);
+		sb_finish(&sb);
+		return j;
+	}
 	default:
 		break;
 	}

@@ -22,6 +22,25 @@ render_safe_text(struct strbuf *out, const struct grammar *g, const struct rende
 	sb_finish(&masked);
 }
 
+void
+render_field_value(struct strbuf *out, const struct grammar *g, const struct render_opts *o,
+		   const struct gram_value *v)
+{
+	size_t i;
+
+	if (gram_field_type(v->field) == GRAM_TYPE_SPI) {
+		/* one spelling for SPIs: upper case, no 0x */
+		i = (v->len > 2 && v->p[0] == '0' && (v->p[1] == 'x' || v->p[1] == 'X')) ? 2 : 0;
+		for (; i < v->len; i++) {
+			char c = v->p[i];
+
+			sb_addc(out, (char)(c >= 'a' && c <= 'f' ? c - 'a' + 'A' : c));
+		}
+		return;
+	}
+	render_safe_text(out, g, o, v->p, v->len);
+}
+
 static void
 loc(struct strbuf *out, const struct lex_record *rec)
 {
@@ -63,16 +82,21 @@ render_text_record(struct strbuf *out, const struct grammar *g, const struct ren
 
 			if (v->field == GRAM_FIELD_DESCRIPTION || v->field == GRAM_FIELD_TEXT)
 				continue;
+			struct strbuf val;
+
+			sb_init(&val);
+			render_field_value(&val, g, o, v);
 			sb_addc(out, ' ');
 			sb_adds(out, gram_field_name(v->field));
 			sb_addc(out, '=');
-			if (needs_quotes(v->p, v->len)) {
+			if (needs_quotes(val.buf ? val.buf : "", val.len)) {
 				sb_addc(out, '"');
-				render_safe_text(out, g, o, v->p, v->len);
+				sb_add(out, val.buf, val.len);
 				sb_addc(out, '"');
 			} else {
-				render_safe_text(out, g, o, v->p, v->len);
+				sb_add(out, val.buf ? val.buf : "", val.len);
 			}
+			sb_finish(&val);
 		}
 	} else {
 		sb_adds(out, ike ? "  ?ike" : "  ?");

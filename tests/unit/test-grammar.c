@@ -58,7 +58,8 @@ static const struct load_case load_cases[] = {
 	  "t.gram:2:12: regex error at offset 3: missing closing parenthesis\n" },
 	{ "[family packet x]\nliteral = a\n", "t.gram:1: family 'packet/x' has no 'regex'\n" },
 	{ "[join x]\nhead = a\n", "t.gram:1: join 'x' has no 'tail'\n" },
-	{ "[split x]\nregex = a\ncolour = red\n", "t.gram:3:1: unknown key 'colour' in split stanza\n" },
+	{ "[split x]\nregex = a\ncolour = red\n",
+	  "t.gram:3:1: unknown key 'colour' in split stanza\n" },
 	{ "[frobnicate x]\nregex = a\n", "t.gram:1:2: unknown stanza kind 'frobnicate'\n" },
 	{ "regex = a\n", "t.gram:1:1: 'regex' outside a stanza\n" },
 	{ "[split x\nregex = a\n", "t.gram:1:9: expected ']' at the end of the stanza header\n" },
@@ -70,7 +71,8 @@ static const struct load_case load_cases[] = {
 	  "t.gram:4:13: 'max-lines' must be a number from 1 to 100000\n" },
 	{ "[strip x]\nregex = a\nwhat = nothing\n",
 	  "t.gram:3:8: 'what' must be stamp, prompt or markup\n" },
-	{ "[family packet x]\nregex = a\nset.nosuch = 1\n", "t.gram:3:5: unknown field 'nosuch'\n" },
+	{ "[family packet x]\nregex = a\nset.nosuch = 1\n",
+	  "t.gram:3:5: unknown field 'nosuch'\n" },
 	/* all problems are reported, not only the first */
 	{ "[family packet x]\nregex = (\n[family packet y]\nregex = )\n",
 	  "t.gram:2:10: regex error at offset 1: missing closing parenthesis\n"
@@ -98,7 +100,8 @@ Test(grammar, later_stanza_overrides_earlier)
 {
 	static const char a[] = "[family packet x]\nregex = ^first$\nset.dir = a\n";
 	static const char b[] = "[family packet x]\nregex = ^second$\nset.dir = b\n";
-	struct gram_source src[] = { { "a.gram", a, sizeof(a) - 1 }, { "b.gram", b, sizeof(b) - 1 } };
+	struct gram_source src[] = { { "a.gram", a, sizeof(a) - 1 },
+				     { "b.gram", b, sizeof(b) - 1 } };
 	struct gram_match m;
 	struct grammar *g = grammar_create(src, 2, NULL, NULL);
 
@@ -168,21 +171,25 @@ static const struct family_case family_cases[] = {
 	/* packet */
 	{ "IKEv2-PLAT-4: RECV PKT [IKE_SA_INIT] [192.168.1.1]:25170->[10.0.0.1]:500 "
 	  "InitSPI=0x58aff71141ba436b RespSPI=0x0000000000000000 MID=00000000",
-	  "packet", "dir=in;exchange=IKE_SA_INIT;src=192.168.1.1;sport=25170;dst=10.0.0.1;dport=500;"
-		    "spi_i=58aff71141ba436b;midx=00000000" },
-	{ "IKEv2-PLAT-3: (2): SENT PKT [IKE_AUTH] [1.1.1.2]:500->[1.1.1.1]:500 InitSPI=0xdca635040e30a6a3 "
+	  "packet",
+	  "dir=in;exchange=IKE_SA_INIT;src=192.168.1.1;sport=25170;dst=10.0.0.1;dport=500;"
+	  "spi_i=58aff71141ba436b;midx=00000000" },
+	{ "IKEv2-PLAT-3: (2): SENT PKT [IKE_AUTH] [1.1.1.2]:500->[1.1.1.1]:500 "
+	  "InitSPI=0xdca635040e30a6a3 "
 	  "RespSPI=0xddf0f6e503f92a3d MID=00000001",
 	  "packet", "dir=out;sa=2;exchange=IKE_AUTH;spi_r=ddf0f6e503f92a3d" },
-	{ "IKEv2-PROTO-2: (2): Sending Packet [To 1.1.1.1:500/From 1.1.1.2:500/VRF i0:f0]", "packet",
-	  "dir=out;dst=1.1.1.1;dport=500;src=1.1.1.2;vrf=i0:f0" },
-	{ "IKEv2:(SESSION ID = 31,SA ID = 1):Received Packet [From 10.0.0.2:4500/To 10.0.0.1:4500/VRF i0:f0]",
+	{ "IKEv2-PROTO-2: (2): Sending Packet [To 1.1.1.1:500/From 1.1.1.2:500/VRF i0:f0]",
+	  "packet", "dir=out;dst=1.1.1.1;dport=500;src=1.1.1.2;vrf=i0:f0" },
+	{ "IKEv2:(SESSION ID = 31,SA ID = 1):Received Packet [From 10.0.0.2:4500/To "
+	  "10.0.0.1:4500/VRF i0:f0]",
 	  "packet", "dir=in;session=31;sa=1;sport=4500" },
 	{ "IKEv2-PROTO-3: Rx [L 10.0.0.1:500/R 192.168.1.1:25170/VRF i0:f0] m_id: 0x0", "packet",
 	  "dir=in;local=10.0.0.1;rport=25170;midx=0" },
 	{ "InitSPI=0x58aff71141ba436b RespSPI=0xfc696330e6b94d7f MID=00000005", "packet",
 	  "kind=partial;midx=00000005" },
 	/* exchange and header */
-	{ "(2): IKEv2 IKE_SA_INIT Exchange REQUEST", "exchange", "exchange=IKE_SA_INIT;msgtype=REQUEST" },
+	{ "(2): IKEv2 IKE_SA_INIT Exchange REQUEST", "exchange",
+	  "exchange=IKE_SA_INIT;msgtype=REQUEST" },
 	{ "IKEv2-PROTO-3: HDR[i:58AFF71141BA436B - r: 0000000000000000]", "header", "kind=spis" },
 	{ "IKEv2-PROTO-4: IKEV2 HDR ispi: 58AFF71141BA436B - rspi: FC696330E6B94D7F", "header",
 	  "spi_r=FC696330E6B94D7F" },
@@ -196,7 +203,8 @@ static const struct family_case family_cases[] = {
 	{ "Payload contents:", "header", "kind=contents" },
 	{ "IKEv2-PROTO-5: (6): Request has mess_id 3; expected 3 through 3", "header", "mid=3" },
 	/* payloads */
-	{ "(2):  SA Next payload: KE, reserved: 0x0, length: 48", "payload", "payload=SA;next=KE;length=48" },
+	{ "(2):  SA Next payload: KE, reserved: 0x0, length: 48", "payload",
+	  "payload=SA;next=KE;length=48" },
 	{ " NOTIFY(NO_PROPOSAL_CHOSEN)  Next payload: NONE, reserved: 0x0, length: 8", "payload",
 	  "payload=NOTIFY;notify=NO_PROPOSAL_CHOSEN;next=NONE;length=8" },
 	{ "payload: VID, reserved: 0x0, length: 23", "payload", "kind=partial;length=23" },
@@ -204,33 +212,41 @@ static const struct family_case family_cases[] = {
 	  "last=0;length=164" },
 	{ "Proposal: 1, Protocol id: ESP, SPI size: 4, #trans: 3", "proposal",
 	  "proposal=1;protocol=ESP;spi_size=4;ntrans=3" },
-	{ "(2):     last transform: 0x3, reserved: 0x0: length: 12", "transform", "last=3;length=12" },
+	{ "(2):     last transform: 0x3, reserved: 0x0: length: 12", "transform",
+	  "last=3;length=12" },
 	{ "    type: 4, reserved: 0x0, id: DH_GROUP_2048_MODP/Group 14", "transform",
 	  "ttype=4;tid=DH_GROUP_2048_MODP/Group 14" },
-	{ "IKEv2-PROTO-2: (2): IKE Proposal: 1, SPI size: 0 (initial negotiation), Num. transforms: 4 "
+	{ "IKEv2-PROTO-2: (2): IKE Proposal: 1, SPI size: 0 (initial negotiation), Num. "
+	  "transforms: 4 "
 	  "AES-CBC SHA256 SHA256 DH_GROUP_2048_MODP/Group 14",
-	  "proposal.summary", "protocol=IKE;ntrans=4;transforms=AES-CBC SHA256 SHA256 DH_GROUP_2048_MODP/Group 14" },
+	  "proposal.summary",
+	  "protocol=IKE;ntrans=4;transforms=AES-CBC SHA256 SHA256 DH_GROUP_2048_MODP/Group 14" },
 	{ "IKEv2-PROTO-1: (19): Received Policies:", "policy", "policy=Received" },
 	{ "ESP: Proposal 1:  AES-CBC-256 SHA256 Don't use ESN", "policy",
 	  "protocol=ESP;proposal=1;transforms=AES-CBC-256 SHA256 Don't use ESN" },
-	{ "Proposal 1:  AES-CBC-128 SHA1 SHA256 DH_GROUP_2048_MODP/Group 14", "policy", "proposal=1" },
+	{ "Proposal 1:  AES-CBC-128 SHA1 SHA256 DH_GROUP_2048_MODP/Group 14", "policy",
+	  "proposal=1" },
 	{ "(2):     DH group: 14, Reserved: 0x0", "ke", "group=14" },
 	{ "    Id type: IPv4 address, Reserved: 0x0 0x0", "id", "id_type=IPv4 address" },
 	{ "Id type: Group name, Reserved: 0x0 0x0", "id", "id_type=Group name" },
 	{ "    Auth method PSK, reserved: 0x0, reserved 0x0", "auth", "auth_method=PSK" },
-	{ "Cert encoding X.509 Certificate - signature", "cert", "encoding=X.509 Certificate - signature" },
+	{ "Cert encoding X.509 Certificate - signature", "cert",
+	  "encoding=X.509 Certificate - signature" },
 	{ "(2): Auth data: 32 bytes", "data", "kind=Auth;bytes=32" },
 	{ "Encrypted data; 492 bytes", "data", "kind=Encrypted;bytes=492" },
-	{ "(2):     Security protocol id: IKE, spi size: 0, type: NAT_DETECTION_SOURCE_IP", "notify",
-	  "protocol=IKE;notify=NAT_DETECTION_SOURCE_IP" },
-	{ "    Security protocol id: IKE, spi size: 0, num of spi: 0", "delete", "protocol=IKE;count=0" },
+	{ "(2):     Security protocol id: IKE, spi size: 0, type: NAT_DETECTION_SOURCE_IP",
+	  "notify", "protocol=IKE;notify=NAT_DETECTION_SOURCE_IP" },
+	{ "    Security protocol id: IKE, spi size: 0, num of spi: 0", "delete",
+	  "protocol=IKE;count=0" },
 	{ "    Num of TSs: 2, reserved 0x0, reserved 0x0", "ts", "count=2" },
 	{ "    TS type: TS_IPV4_ADDR_RANGE, proto id: 0, length: 16", "ts",
 	  "ts_type=TS_IPV4_ADDR_RANGE;ip_proto=0;length=16" },
 	{ "    start port: 0, end port: 65535", "ts", "port_start=0;port_end=65535" },
-	{ "    start addr: 10.0.0.0, end addr: 10.0.0.255", "ts", "addr_start=10.0.0.0;addr_end=10.0.0.255" },
+	{ "    start addr: 10.0.0.0, end addr: 10.0.0.255", "ts",
+	  "addr_start=10.0.0.0;addr_end=10.0.0.255" },
 	{ "cfg type: CFG_REQUEST, reserved: 0x0, reserved: 0x0", "cfg", "cfg_type=CFG_REQUEST" },
-	{ "attrib type: internal IP4 address, length: 4", "cfg", "attr=internal IP4 address;length=4" },
+	{ "attrib type: internal IP4 address, length: 4", "cfg",
+	  "attr=internal IP4 address;length=4" },
 	{ "attrib type: Unknown - 28682, length: 15", "cfg", "attr_type=28682;length=15" },
 	{ "Code: request: id: 1, length: 150", "eap", "eap_code=request;eap_id=1;length=150" },
 	{ "Code: success: id: 3, length: 4", "eap", "eap_code=success;eap_id=3;length=4" },
@@ -242,10 +258,12 @@ static const struct family_case family_cases[] = {
 	{ "Decrypted packet:Data: 528 bytes", "decrypted", "bytes=528" },
 	{ "IKEv2-PROTO-5: Construct Notify Payload: NAT_DETECTION_SOURCE_IP", "construct",
 	  "kind=Construct;payload=Notify;value=NAT_DETECTION_SOURCE_IP" },
-	{ "IKEv2-PROTO-5: Parse Vendor Specific Payload: (CUSTOM)", "construct", "kind=Parse;value=(CUSTOM)" },
-	{ "IKEv2-PROTO-2: (2): Constructing IDi payload: '1.1.1.2' of type 'IPv4 address'", "construct",
-	  "payload=IDi;identity=1.1.1.2" },
-	{ "IKEv2-PROTO-5: Sending Delete Reason Notify with error code : IKEV2_DELETE_BY_USER_COMMAND "
+	{ "IKEv2-PROTO-5: Parse Vendor Specific Payload: (CUSTOM)", "construct",
+	  "kind=Parse;value=(CUSTOM)" },
+	{ "IKEv2-PROTO-2: (2): Constructing IDi payload: '1.1.1.2' of type 'IPv4 address'",
+	  "construct", "payload=IDi;identity=1.1.1.2" },
+	{ "IKEv2-PROTO-5: Sending Delete Reason Notify with error code : "
+	  "IKEV2_DELETE_BY_USER_COMMAND "
 	  "severity: INFORMATIONAL",
 	  "construct", "reason=IKEV2_DELETE_BY_USER_COMMAND" },
 	/* state machine */
@@ -267,35 +285,44 @@ static const struct family_case family_cases[] = {
 	  "kind=Starting;seconds=30;timer=wait for auth message" },
 	{ "IKEv2-PROTO-3: (6): Starting timer to wait for user auth message (120 sec)", "timer",
 	  "seconds=120;timer=wait for user auth message" },
-	{ "IKEv2-PROTO-2: (2): IKEV2 SA created; inserting SA into database. SA lifetime timer (86400 sec) "
+	{ "IKEv2-PROTO-2: (2): IKEV2 SA created; inserting SA into database. SA lifetime timer "
+	  "(86400 sec) "
 	  "started",
 	  "timer", "kind=lifetime;seconds=86400" },
 	{ "IKEv2-PROTO-2: (8): Retransmitting packet", "retransmit", "kind=retransmit" },
-	{ "IKEv2-PROTO-1: (8): Maximum number of retransmissions reached", "retransmit", "kind=exhausted" },
+	{ "IKEv2-PROTO-1: (8): Maximum number of retransmissions reached", "retransmit",
+	  "kind=exhausted" },
 	/* platform facts, status and errors */
 	{ "IKEv2-PLAT-2: mapped to tunnel group 1.1.1.1 using peer IP", "fact",
 	  "kind=tunnel-group;tunnel_group=1.1.1.1" },
-	{ "IKEv2-PLAT-3: (172) tg_name set to: 172.16.1.1", "fact", "sa=172;tunnel_group=172.16.1.1" },
+	{ "IKEv2-PLAT-3: (172) tg_name set to: 172.16.1.1", "fact",
+	  "sa=172;tunnel_group=172.16.1.1" },
 	{ "IKEv2-PLAT-3: (6) username set to: Anu", "fact", "username=Anu" },
 	{ "IKEv2-PLAT-3: trust point set to: Anu-ikev2", "fact", "trustpoint=Anu-ikev2" },
 	{ "IKEv2-PLAT-3: supported_peers_auth_method = 16", "fact", "auth_method=16" },
 	{ "IKEv2-PLAT-2: Received PFKEY SPI callback for SPI 0x1DDD9F4B, error FALSE", "fact",
 	  "kind=pfkey;spi=1DDD9F4B;status=FALSE" },
-	{ "IKEv2-PLAT-2: (19): PROXY MATCH on crypto map VPN_MAP seq 1", "fact", "map=VPN_MAP;seq=1" },
-	{ "IKEv2-PLAT-3: Crypto Map: match on dynamic map dynmap seq 1000", "fact", "map=dynmap;seq=1000" },
-	{ "IKEv2-PROTO-2: (2): Initializing DPD, configured for 10 seconds", "fact", "kind=dpd;seconds=10" },
+	{ "IKEv2-PLAT-2: (19): PROXY MATCH on crypto map VPN_MAP seq 1", "fact",
+	  "map=VPN_MAP;seq=1" },
+	{ "IKEv2-PLAT-3: Crypto Map: match on dynamic map dynmap seq 1000", "fact",
+	  "map=dynmap;seq=1000" },
+	{ "IKEv2-PROTO-2: (2): Initializing DPD, configured for 10 seconds", "fact",
+	  "kind=dpd;seconds=10" },
 	{ "IKEv2-PROTO-2: (6): NAT detected float to init port 25171, resp port 4500", "fact",
 	  "kind=nat;port=25171" },
 	{ "IKEv2-PROTO-5: (6): Host is located NAT outside", "fact", "kind=nat" },
 	{ "IKEv2-PLAT-2: CONNECTION STATUS: UP... peer: 1.1.1.1:500, phase1_id: 1.1.1.1", "status",
 	  "status=UP;peer=1.1.1.1;port=500;identity=1.1.1.1" },
-	{ "IKEv2-PROTO-2: (2): Session with IKE ID PAIR (1.1.1.1, 1.1.1.2) is UP", "status", "status=UP" },
-	{ "IKEv2-PROTO-2: (15): Sending DELETE INFO message for IKEv2 SA [ISPI: 0x8B54A15A627B9C8A RSPI: "
+	{ "IKEv2-PROTO-2: (2): Session with IKE ID PAIR (1.1.1.1, 1.1.1.2) is UP", "status",
+	  "status=UP" },
+	{ "IKEv2-PROTO-2: (15): Sending DELETE INFO message for IKEv2 SA [ISPI: 0x8B54A15A627B9C8A "
+	  "RSPI: "
 	  "0xD86FA512E26B1066]",
 	  "status", "kind=delete;spi_i=8B54A15A627B9C8A" },
-	{ "IKEv2-PLAT-2: (11): session manager killed ikev2 tunnel. Reason: Administrator Reset", "status",
-	  "reason=Administrator Reset" },
-	{ "IKEv2-PROTO-1: (19): Failed to find a matching policy", "error", "kind=no-matching-policy" },
+	{ "IKEv2-PLAT-2: (11): session manager killed ikev2 tunnel. Reason: Administrator Reset",
+	  "status", "reason=Administrator Reset" },
+	{ "IKEv2-PROTO-1: (19): Failed to find a matching policy", "error",
+	  "kind=no-matching-policy" },
 	{ "IKEv2-PROTO-2: (16): Verification of peer's authentication data FAILED", "error",
 	  "kind=auth-verify-failed" },
 	{ "IKEv2-PROTO-1: (16): Auth exchange failed", "error", "kind=exchange-failed;value=Auth" },
@@ -309,18 +336,23 @@ static const struct family_case family_cases[] = {
 	{ "Created element name config-auth value", "xml.trace", "element=config-auth" },
 	{ "Added attribute name type value hello to element config-auth", "xml.trace",
 	  "attribute=type;value=hello;element=config-auth" },
-	{ "Received XML message below from the client", "xml.trace", "value=Received;source=client" },
-	{ "IKEv2-PLAT-1: EAP:Authentication successful", "eap", "kind=aaa;value=Authentication successful" },
-	{ "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<config-auth client=\"vpn\" type=\"hello\">\n"
+	{ "Received XML message below from the client", "xml.trace",
+	  "value=Received;source=client" },
+	{ "IKEv2-PLAT-1: EAP:Authentication successful", "eap",
+	  "kind=aaa;value=Authentication successful" },
+	{ "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<config-auth client=\"vpn\" "
+	  "type=\"hello\">\n"
 	  "<version who=\"sg\">9.0(2)8</version>\n</config-auth>",
 	  "xml", "config_auth=hello" },
 	{ "Date        : 04/23/2013\nTime        : 16:24:55\nType        : Information\n"
 	  "Source      : acvpnui\n\nDescription : Function: ClientIfcBase::connect\nFile: x.cpp\n"
 	  "Line: 964\nA VPN connection has been requested by the user.\n\n*****",
-	  "dart", "date=04/23/2013;time=16:24:55;severity=Information;source=acvpnui;"
-		  "function=ClientIfcBase::connect" },
+	  "dart",
+	  "date=04/23/2013;time=16:24:55;severity=Information;source=acvpnui;"
+	  "function=ClientIfcBase::connect" },
 	/* show output */
-	{ "Session-id:2, Status:UP-ACTIVE, IKE count:1, CHILD count:1", "show", "session=2;status=UP-ACTIVE" },
+	{ "Session-id:2, Status:UP-ACTIVE, IKE count:1, CHILD count:1", "show",
+	  "session=2;status=UP-ACTIVE" },
 	{ "55182129  10.0.0.1/4500  192.168.1.1/25171  READY  RESPONDER", "show",
 	  "kind=tunnel;role=RESPONDER;rport=25171" },
 	{ "ESP spi in/out: 0x30b848a4/0x77ee5348", "show", "protocol=ESP;spi=30b848a4" },
@@ -361,21 +393,23 @@ Test(grammar, every_family_recognizes_its_lines, .init = setup, .fini = teardown
 		const struct family_case *c = &family_cases[i];
 		struct gram_match m;
 
-		cr_assert(grammar_match(builtin, c->text, strlen(c->text), &m), "case %zu not recognized: %s",
-			  i, c->text);
+		cr_assert(grammar_match(builtin, c->text, strlen(c->text), &m),
+			  "case %zu not recognized: %s", i, c->text);
 		cr_assert_str_eq(gram_family_name(m.family), c->family, "case %zu (%s): rule %s", i,
 				 c->text, m.rule);
 		check_fields(&m, c->fields, i);
 		seen[m.family] = true;
 	}
 	for (i = 0; i < GRAM_FAMILY_COUNT; i++)
-		cr_assert(seen[i], "family %s has no test case", gram_family_name((enum gram_family)i));
+		cr_assert(seen[i], "family %s has no test case",
+			  gram_family_name((enum gram_family)i));
 }
 
 Test(grammar, prefilter_keeps_attempts_low, .init = setup, .fini = teardown)
 {
-	static const char line[] = "IKEv2-PROTO-5: (2): SM Trace-> SA: I_SPI=DCA635040E30A6A3 "
-				   "R_SPI=0000000000000000 (I) MsgID = 00000000 CurState: IDLE Event: EV_INIT_SA";
+	static const char line[] =
+		"IKEv2-PROTO-5: (2): SM Trace-> SA: I_SPI=DCA635040E30A6A3 "
+		"R_SPI=0000000000000000 (I) MsgID = 00000000 CurState: IDLE Event: EV_INIT_SA";
 	struct gram_match m;
 
 	cr_assert(grammar_match(builtin, line, sizeof(line) - 1, &m));
@@ -393,7 +427,8 @@ Test(grammar, prose_is_not_recognized, .init = setup, .fini = teardown)
 	size_t i;
 
 	for (i = 0; i < sizeof(prose) / sizeof(prose[0]); i++) {
-		cr_assert_not(grammar_match(builtin, prose[i], strlen(prose[i]), &m), "%s", prose[i]);
+		cr_assert_not(grammar_match(builtin, prose[i], strlen(prose[i]), &m), "%s",
+			      prose[i]);
 		cr_assert_not(grammar_is_ike(builtin, prose[i], strlen(prose[i])), "%s", prose[i]);
 	}
 	cr_assert(grammar_is_ike(builtin, "R_SPI=FC696330E6B94D7F (R)", 26));
@@ -405,7 +440,8 @@ Test(grammar, secrets_are_masked, .init = setup, .fini = teardown)
 		const char *in, *out;
 	} cases[] = {
 		{ "<password>cisco123</password>", "<password>********</password>" },
-		{ "<session-token>18wA0TtGmDxPKPQC</session-token>", "<session-token>********</session-token>" },
+		{ "<session-token>18wA0TtGmDxPKPQC</session-token>",
+		  "<session-token>********</session-token>" },
 		{ "username Anu password lAuoFgF7KmB3D0WI encrypted privilege 15",
 		  "username Anu password ******** encrypted privilege 15" },
 		{ " ikev2 remote-authentication pre-shared-key cisco123",

@@ -55,9 +55,11 @@ lex_bytes(const char *bytes, size_t n, bool with_noise, const struct lex_options
 			sb_addf(&out, " noise:%s", rec.kind);
 		else
 			sb_addf(&out, " %.*s", (int)rec.len, rec.text);
-		if (rec.flags & (LEX_REC_TRUNCATED | LEX_REC_NUL | LEX_REC_BADUTF8 | LEX_REC_INCOMPLETE))
+		if (rec.flags &
+		    (LEX_REC_TRUNCATED | LEX_REC_NUL | LEX_REC_BADUTF8 | LEX_REC_INCOMPLETE))
 			sb_addf(&out, " {%s%s%s%s}", rec.flags & LEX_REC_TRUNCATED ? "t" : "",
-				rec.flags & LEX_REC_NUL ? "n" : "", rec.flags & LEX_REC_BADUTF8 ? "u" : "",
+				rec.flags & LEX_REC_NUL ? "n" : "",
+				rec.flags & LEX_REC_BADUTF8 ? "u" : "",
 				rec.flags & LEX_REC_INCOMPLETE ? "i" : "");
 		sb_addc(&out, '\n');
 	}
@@ -76,70 +78,93 @@ struct lex_case {
 	const char *out;
 };
 
-#define CASE(name, in, out) { name, in, sizeof(in) - 1, out }
+#define CASE(name, in, out)                                                                        \
+	{                                                                                          \
+		name, in, sizeof(in) - 1, out                                                      \
+	}
 
 static const struct lex_case cases[] = {
 	CASE("utf8 bom", "\xef\xbb\xbfIKEv2-PLAT-5: INVALID PSH HANDLE\n",
 	     "1 IKEv2-PLAT-5: INVALID PSH HANDLE\n"),
-	CASE("crlf", "IKEv2-PLAT-5: a\r\nIKEv2-PLAT-5: b\r\n", "1 IKEv2-PLAT-5: a\n2 IKEv2-PLAT-5: b\n"),
+	CASE("crlf", "IKEv2-PLAT-5: a\r\nIKEv2-PLAT-5: b\r\n",
+	     "1 IKEv2-PLAT-5: a\n2 IKEv2-PLAT-5: b\n"),
 	CASE("stray cr before a prompt", "IKEv2-PLAT-5: a\r\n\rASA1# un all\r\n\rASA1#   ",
 	     "1 IKEv2-PLAT-5: a\n2 noise:blank\n2 noise:command\n3 noise:blank\n3 noise:prompt\n"),
 	CASE("lone cr inside a line", "IKEv2-PLAT-5: a\rIKEv2-PLAT-5: b\n",
 	     "1 IKEv2-PLAT-5: a\n1 IKEv2-PLAT-5: b\n"),
-	CASE("nul bytes", "IKEv2-PLAT-5: a\0b\n", "1 IKEv2-PLAT-5: a\xef\xbf\xbd" "b {n}\n"),
+	CASE("nul bytes", "IKEv2-PLAT-5: a\0b\n",
+	     "1 IKEv2-PLAT-5: a\xef\xbf\xbd"
+	     "b {n}\n"),
 	CASE("invalid utf-8", "IKEv2-PLAT-5: caf\xe9\n", "1 IKEv2-PLAT-5: caf\xef\xbf\xbd {u}\n"),
-	CASE("no final newline", "IKEv2-PLAT-5: a\nIKEv2-PLAT-5: b", "1 IKEv2-PLAT-5: a\n2 IKEv2-PLAT-5: b\n"),
+	CASE("no final newline", "IKEv2-PLAT-5: a\nIKEv2-PLAT-5: b",
+	     "1 IKEv2-PLAT-5: a\n2 IKEv2-PLAT-5: b\n"),
 	CASE("records glued after a word",
-	     "(2): IKEv2 IKE_SA_INIT Exchange REQUESTIKEv2-PROTO-3: (2): Next payload: SA, version: 2.0 "
-	     "(2): Exchange type: IKE_SA_INIT, flags: INITIATOR (2): Message id: 0, length: 574(2):  \n",
-	     "1 (2): IKEv2 IKE_SA_INIT Exchange REQUEST\n1 IKEv2-PROTO-3: (2): Next payload: SA, version: 2.0\n"
-	     "1 (2): Exchange type: IKE_SA_INIT, flags: INITIATOR\n1 (2): Message id: 0, length: 574\n"),
+	     "(2): IKEv2 IKE_SA_INIT Exchange REQUESTIKEv2-PROTO-3: (2): Next payload: SA, "
+	     "version: 2.0 "
+	     "(2): Exchange type: IKE_SA_INIT, flags: INITIATOR (2): Message id: 0, length: "
+	     "574(2):  \n",
+	     "1 (2): IKEv2 IKE_SA_INIT Exchange REQUEST\n1 IKEv2-PROTO-3: (2): Next payload: SA, "
+	     "version: 2.0\n"
+	     "1 (2): Exchange type: IKE_SA_INIT, flags: INITIATOR\n1 (2): Message id: 0, length: "
+	     "574\n"),
 	CASE("payload name and header in two pieces",
 	     "(2):  SA(2):   Next payload: KE, reserved: 0x0, length: 48\n",
 	     "1 (2):  SA Next payload: KE, reserved: 0x0, length: 48\n"),
 	CASE("many records pasted on one line",
-	     "IKEv2-PROTO-3: Rx [L 10.0.0.1:500/R 192.168.1.1:25170/VRF i0:f0] m_id: IKEv2-PROTO-3: "
-	     "HDR[i:58AFF71141BA436B - r: 0000000000000000] IKEv2-PROTO-4: Message id: 0x0, length: 528\n",
+	     "IKEv2-PROTO-3: Rx [L 10.0.0.1:500/R 192.168.1.1:25170/VRF i0:f0] m_id: "
+	     "IKEv2-PROTO-3: "
+	     "HDR[i:58AFF71141BA436B - r: 0000000000000000] IKEv2-PROTO-4: Message id: 0x0, "
+	     "length: 528\n",
 	     "1 IKEv2-PROTO-3: Rx [L 10.0.0.1:500/R 192.168.1.1:25170/VRF i0:f0] m_id:\n"
 	     "1 IKEv2-PROTO-3: HDR[i:58AFF71141BA436B - r: 0000000000000000]\n"
 	     "1 IKEv2-PROTO-4: Message id: 0x0, length: 528\n"),
 	CASE("proposal and first transform glued",
-	     "  Proposal: 1, Protocol id: ESP, SPI size: 4, #trans: 3    last transform: 0x3, reserved: 0x0: "
+	     "  Proposal: 1, Protocol id: ESP, SPI size: 4, #trans: 3    last transform: 0x3, "
+	     "reserved: 0x0: "
 	     "length: 12\n",
 	     "1 Proposal: 1, Protocol id: ESP, SPI size: 4, #trans: 3\n"
 	     "1 last transform: 0x3, reserved: 0x0: length: 12\n"),
 	CASE("sm trace wrapped over three lines",
 	     "IKEv2-PROTO-5: (172): SM Trace-> SA: I_SPI=833D2323FCB46093\n"
-	     "R_SPI=F0B4D318DDDDB783 (I) MsgID = 00000001 CurState: I_PROC_AUTH\nEvent: EV_AUTH_FAIL\n"
+	     "R_SPI=F0B4D318DDDDB783 (I) MsgID = 00000001 CurState: I_PROC_AUTH\nEvent: "
+	     "EV_AUTH_FAIL\n"
 	     "IKEv2-PROTO-3: (172): Verify auth failed\n",
-	     "1-3 IKEv2-PROTO-5: (172): SM Trace-> SA: I_SPI=833D2323FCB46093 R_SPI=F0B4D318DDDDB783 (I) "
-	     "MsgID = 00000001 CurState: I_PROC_AUTH Event: EV_AUTH_FAIL\n4 IKEv2-PROTO-3: (172): Verify auth failed\n"),
+	     "1-3 IKEv2-PROTO-5: (172): SM Trace-> SA: I_SPI=833D2323FCB46093 "
+	     "R_SPI=F0B4D318DDDDB783 (I) "
+	     "MsgID = 00000001 CurState: I_PROC_AUTH Event: EV_AUTH_FAIL\n4 IKEv2-PROTO-3: (172): "
+	     "Verify auth failed\n"),
 	CASE("sm trace with the event on the next line",
 	     "IKEv2-PROTO-5: (6): SM Trace-> SA: I_SPI=58AFF71141BA436B\n"
 	     "R_SPI=FC696330E6B94D7F (R) MsgID = 00000001 CurState: R_WAIT_AUT\nEV_SET_POLICY\n",
-	     "1-3 IKEv2-PROTO-5: (6): SM Trace-> SA: I_SPI=58AFF71141BA436B R_SPI=FC696330E6B94D7F (R) "
+	     "1-3 IKEv2-PROTO-5: (6): SM Trace-> SA: I_SPI=58AFF71141BA436B R_SPI=FC696330E6B94D7F "
+	     "(R) "
 	     "MsgID = 00000001 CurState: R_WAIT_AUT EV_SET_POLICY\n"),
 	CASE("packet line cut after the port",
 	     "IKEv2-PLAT-4: RECV PKT [IKE_AUTH] [192.168.1.1]:25171->[10.0.0.1]:4500\n"
 	     "InitSPI=0x58aff71141ba436b RespSPI=0xfc696330e6b94d7f MID=00000001\n",
 	     "1-2 IKEv2-PLAT-4: RECV PKT [IKE_AUTH] [192.168.1.1]:25171->[10.0.0.1]:4500 "
 	     "InitSPI=0x58aff71141ba436b RespSPI=0xfc696330e6b94d7f MID=00000001\n"),
-	CASE("prompts", "Hub#\nHub# clear cry ikev2 sa\nHub# IKEv2-PLAT-5: a\nXE-R4(config-if)#\n"
-			"Hub#     Security protocol id: IKE, spi size: 0, num of spi: 0\n",
+	CASE("prompts",
+	     "Hub#\nHub# clear cry ikev2 sa\nHub# IKEv2-PLAT-5: a\nXE-R4(config-if)#\n"
+	     "Hub#     Security protocol id: IKE, spi size: 0, num of spi: 0\n",
 	     "1 noise:prompt\n2 noise:command\n3 IKEv2-PLAT-5: a\n4 noise:prompt\n"
 	     "5 Security protocol id: IKE, spi size: 0, num of spi: 0\n"),
 	CASE("timestamps",
 	     "*Apr  3 08:17:36.001: IKEv2:(SA ID = 1):Next payload: SA, version: 2.0\n"
-	     "Nov 30 22:49:14.464: IKEv2:(SESSION ID = 31,SA ID = 1):Sending Packet [To 10.0.0.2:500/From "
+	     "Nov 30 22:49:14.464: IKEv2:(SESSION ID = 31,SA ID = 1):Sending Packet [To "
+	     "10.0.0.2:500/From "
 	     "10.0.0.1:500/VRF i0:f0]\n"
 	     "2328304: Jun  8 19:14:38.051 GMT: IKEv2:(SESSION ID = 14607,SA ID = 68):\n"
 	     "Get peer's authentication method\n"
-	     "<166>Apr 23 2013 16:24:55 asa-1 : %ASA-5-750006: Local:10.0.0.1:500 Remote:192.168.1.1:500 "
+	     "<166>Apr 23 2013 16:24:55 asa-1 : %ASA-5-750006: Local:10.0.0.1:500 "
+	     "Remote:192.168.1.1:500 "
 	     "Username:Anu IKEv2 SA UP. Reason: New Connection Established\n",
 	     "1 IKEv2:(SA ID = 1):Next payload: SA, version: 2.0\n"
-	     "2 IKEv2:(SESSION ID = 31,SA ID = 1):Sending Packet [To 10.0.0.2:500/From 10.0.0.1:500/VRF i0:f0]\n"
+	     "2 IKEv2:(SESSION ID = 31,SA ID = 1):Sending Packet [To 10.0.0.2:500/From "
+	     "10.0.0.1:500/VRF i0:f0]\n"
 	     "3-4 IKEv2:(SESSION ID = 14607,SA ID = 68): Get peer's authentication method\n"
-	     "5 %ASA-5-750006: Local:10.0.0.1:500 Remote:192.168.1.1:500 Username:Anu IKEv2 SA UP. Reason: New "
+	     "5 %ASA-5-750006: Local:10.0.0.1:500 Remote:192.168.1.1:500 Username:Anu IKEv2 SA UP. "
+	     "Reason: New "
 	     "Connection Established\n"),
 	CASE("unrelated syslog is noise", "%ASA-6-302013: Built inbound TCP connection 1\n", ""),
 	CASE("publication damage",
@@ -157,7 +182,8 @@ static const struct lex_case cases[] = {
 	     "5 attrib type: Unknown - 28682, length: 15\n"
 	     "6 IKEv2-PROTO-5: (6): Action: Action_Null\n"
 	     "7 IKEv2-PROTO-3: (6): Use preshared key for id *$AnyConnectClient$, key\n"),
-	CASE("two-column table row", "| preconfigured with a group name | attrib type: Unknown - 28682, length: 15 |\n",
+	CASE("two-column table row",
+	     "| preconfigured with a group name | attrib type: Unknown - 28682, length: 15 |\n",
 	     "1 preconfigured with a group name\n1 attrib type: Unknown - 28682, length: 15\n"),
 	CASE("hex dumps with and without a prefix",
 	     "(2):      be 63 cd 74 8a 72 b7 ab 6f bb b7 fd ed 0a cf 3a\n     df f0 f7 e5\n",
@@ -165,13 +191,15 @@ static const struct lex_case cases[] = {
 	CASE("dart entries with and without padding",
 	     "******************************************\n"
 	     "Date        : 04/23/2013\nTime        : 16:24:55\nType        : Information\n"
-	     "Source      : acvpnui\n\nDescription : Function: ClientIfcBase::connect\nFile: .\\x.cpp\n"
+	     "Source      : acvpnui\n\nDescription : Function: ClientIfcBase::connect\nFile: "
+	     ".\\x.cpp\n"
 	     "Line: 964\nA VPN connection to Anu-IKEV2 has been requested by the user.\n\n"
 	     "******************************************\n"
 	     "Date : 04/23/2013\nTime : 16:25:00\nType : Information\nSource : acvpnagent\n"
 	     "Description : Tunnel initiated by GUI Client.\n",
 	     "2-12 Date        : 04/23/2013\nTime        : 16:24:55\nType        : Information\n"
-	     "Source      : acvpnui\n\nDescription : Function: ClientIfcBase::connect\nFile: .\\x.cpp\n"
+	     "Source      : acvpnui\n\nDescription : Function: ClientIfcBase::connect\nFile: "
+	     ".\\x.cpp\n"
 	     "Line: 964\nA VPN connection to Anu-IKEV2 has been requested by the user.\n\n"
 	     "******************************************\n"
 	     "13-17 Date : 04/23/2013\nTime : 16:25:00\nType : Information\nSource : acvpnagent\n"
@@ -181,10 +209,12 @@ static const struct lex_case cases[] = {
 	     "IKEv2-PLAT-5: in between\n<config-auth client=\"vpn\"\ntype=\"auth-request\">\n"
 	     "<version who=\"sg\">9.0(2)8</version>\n</config-auth>\nIKEv2-PLAT-5: after\n",
 	     "1 Generated XML message below\n"
-	     "2-7 <?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<config-auth client=\"vpn\"\ntype=\"auth-request\">\n"
+	     "2-7 <?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<config-auth "
+	     "client=\"vpn\"\ntype=\"auth-request\">\n"
 	     "<version who=\"sg\">9.0(2)8</version>\n</config-auth>\n"
 	     "3 IKEv2-PLAT-5: in between\n8 IKEv2-PLAT-5: after\n"),
-	CASE("xml document cut off", "<?xml version=\"1.0\"?>\n<config-auth client=\"vpn\" type=\"complete\">\n",
+	CASE("xml document cut off",
+	     "<?xml version=\"1.0\"?>\n<config-auth client=\"vpn\" type=\"complete\">\n",
 	     "1-2 <?xml version=\"1.0\"?>\n<config-auth client=\"vpn\" type=\"complete\"> {i}\n"),
 };
 
@@ -232,8 +262,8 @@ Test(lexer, every_line_is_accounted_for, .init = setup, .fini = teardown)
 		char want[16];
 
 		snprintf(want, sizeof(want), "%u", line);
-		cr_assert(strncmp(got, want, strlen(want)) == 0 || strstr(got, want), "line %u lost:\n%s",
-			  line, got);
+		cr_assert(strncmp(got, want, strlen(want)) == 0 || strstr(got, want),
+			  "line %u lost:\n%s", line, got);
 	}
 	cr_assert_eq(st.noise_lines, 4, "noise lines %llu", (unsigned long long)st.noise_lines);
 	free(got);
