@@ -34,14 +34,20 @@ enum lex_clean_flags {
 	LEX_CLEAN_REPAIR = 1u << 3, /* a repaired character or entity */
 };
 
+/* A split point: a record begins at 'resume'; text from 'at' to 'resume' is dropped. */
+struct lex_cut {
+	size_t at;
+	size_t resume;
+};
+
 struct lex_rules_ops {
 	/* Noise kind ("blank", "prompt", "command", ...) if the text is noise, else NULL. */
 	const char *(*noise)(void *ctx, const char *s, size_t n);
 	/* Cleans a line in place; returns enum lex_clean_flags. */
 	unsigned (*clean)(void *ctx, struct strbuf *line);
-	/* Offset of the first split point after 'from' and where the next record
-	 * begins (*resume); returns n if there is none. */
-	size_t (*split)(void *ctx, const char *s, size_t n, size_t from, size_t *resume);
+	/* The split points of s after offset 0, in order and not overlapping;
+	 * *ncuts gets their number. Borrowed until the next call. */
+	const struct lex_cut *(*split)(void *ctx, const char *s, size_t n, size_t *ncuts);
 	/* True if text s begins a record by itself (a split point at offset 0). */
 	bool (*starts)(void *ctx, const char *s, size_t n);
 	/* True if a record with text head continues with the text tail; *drop is
@@ -102,10 +108,14 @@ struct lex_stats {
 struct lex_options {
 	size_t max_line;   /* bytes kept of one physical line; 0 = default */
 	size_t max_record; /* bytes of one joined record or block; 0 = default */
+	size_t max_join;   /* a record longer than this takes no more joins; 0 = default */
+	uint32_t max_gap;  /* lines a joinable record waits for its continuation; 0 = default */
 };
 
 #define LEX_DEFAULT_MAX_LINE   (1u << 20)
 #define LEX_DEFAULT_MAX_RECORD (1u << 20)
+#define LEX_DEFAULT_MAX_JOIN   (16u << 10)
+#define LEX_DEFAULT_MAX_GAP    16
 
 /*
  * Creates a lexer reading fp (not closed by the lexer). name is copied.

@@ -121,6 +121,7 @@ grammar_destroy(struct grammar *g)
 	sb_finish(&g->scratch);
 	prefilter_finish(&g->pf);
 	free(g->present);
+	free(g->cuts);
 	free(g);
 }
 

@@ -5,6 +5,7 @@
 #include <pcre2.h>
 
 #include "ikescope/grammar.h"
+#include "ikescope/lexer.h"
 
 enum rule_kind {
 	RULE_NOISE,
@@ -98,7 +99,9 @@ struct grammar {
 	pcre2_match_data *md;
 	struct strbuf scratch;
 	struct prefilter pf;
-	uint64_t *present; /* scratch presence set, pf.nwords words */
+	uint64_t *present;    /* scratch presence set, pf.nwords words */
+	struct lex_cut *cuts; /* split points of the last line split */
+	size_t ncuts, cuts_cap;
 };
 
 #endif

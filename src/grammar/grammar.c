@@ -322,38 +322,64 @@ ops_clean(void *ctx, struct strbuf *line)
 	return flags;
 }
 
-static size_t
-ops_split(void *ctx, const char *s, size_t n, size_t from, size_t *resume)
+static int
+by_cut(const void *a, const void *b)
 {
-	const struct grammar *g = ctx;
-	size_t best = n, best_end = n, i;
+	const struct lex_cut *x = a, *y = b;
 
-	scan(g, s + from, n - from);
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return x->resume > y->resume ? -1 : x->resume < y->resume;
+}
+
+static void
+add_cut(struct grammar *g, size_t at, size_t resume)
+{
+	if (g->ncuts == g->cuts_cap) {
+		g->cuts_cap = g->cuts_cap ? 2 * g->cuts_cap : 16;
+		g->cuts = xreallocarray(g->cuts, g->cuts_cap, sizeof(*g->cuts));
+	}
+	g->cuts[g->ncuts].at = at;
+	g->cuts[g->ncuts].resume = resume;
+	g->ncuts++;
+}
+
+/* All split points of a line, found with one pass of each rule over it. */
+static const struct lex_cut *
+ops_split(void *ctx, const char *s, size_t n, size_t *ncuts)
+{
+	struct grammar *g = ctx;
+	size_t i, j, k;
+
+	g->ncuts = 0;
+	scan(g, s, n);
 	for (i = 0; i < g->nby_kind[RULE_SPLIT]; i++) {
 		const struct rule *r = &g->rules[g->by_kind[RULE_SPLIT][i]];
-		size_t at = from;
+		size_t at = 0;
 
 		if (!wanted(r, g->present))
 			continue;
-		while (at < n) {
-			PCRE2_SIZE *ov;
+		while (at < n && run(g, r->pat[PAT_MAIN].re, s, n, at, 0) > 0) {
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(g->md);
 
-			if (run(g, r->pat[PAT_MAIN].re, s, n, at, 0) <= 0)
-				break;
-			ov = pcre2_get_ovector_pointer(g->md);
-			if (ov[0] <= from && ov[1] <= from) {
-				at = from + 1;
-				continue;
-			}
-			if (ov[0] < best || (ov[0] == best && ov[1] > best_end)) {
-				best = ov[0];
-				best_end = ov[1];
-			}
-			break;
+			/* an empty match at the very start is not a split */
+			if (ov[1] > 0)
+				add_cut(g, ov[0], ov[1]);
+			at = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
 		}
 	}
-	*resume = best_end;
-	return best;
+	qsort(g->cuts, g->ncuts, sizeof(*g->cuts), by_cut);
+	/* drop cuts inside text an earlier cut drops */
+	for (j = 0, k = 0; j < g->ncuts; j++) {
+		if (k && g->cuts[j].at < g->cuts[k - 1].resume)
+			continue;
+		if (k && g->cuts[j].at == g->cuts[k - 1].at)
+			continue;
+		g->cuts[k++] = g->cuts[j];
+	}
+	g->ncuts = k;
+	*ncuts = k;
+	return g->cuts;
 }
 
 static bool

@@ -81,6 +81,10 @@ lex_create(FILE *fp, const char *name, const struct lex_rules_ops *ops, void *ct
 		lx->opt.max_line = LEX_DEFAULT_MAX_LINE;
 	if (!lx->opt.max_record)
 		lx->opt.max_record = LEX_DEFAULT_MAX_RECORD;
+	if (!lx->opt.max_join)
+		lx->opt.max_join = LEX_DEFAULT_MAX_JOIN;
+	if (!lx->opt.max_gap)
+		lx->opt.max_gap = LEX_DEFAULT_MAX_GAP;
 	lx->rbuf = xmalloc(RBUF_SIZE);
 	sb_init(&lx->line);
 	sb_init(&lx->work);
@@ -232,7 +236,7 @@ segment(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t off, un
 		noise(lx, line, off, kind, s, n, flags);
 		return;
 	}
-	if (lx->pending && lx->pending->text.len < lx->opt.max_record &&
+	if (lx->pending && lx->pending->text.len < lx->opt.max_join &&
 	    lx->ops->joins(lx->ctx, lx->pending->text.buf, lx->pending->text.len, s, n, &drop)) {
 		e = lx->pending;
 		s += drop;
@@ -315,8 +319,10 @@ blocks(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t off, uns
 			return true;
 		}
 		/* a new record of any kind ends an entry that needs no terminator */
-		if (ops->block_start(lx->ctx, s, n) >= 0 || ops->starts(lx->ctx, s, n) ||
-		    ops->split(lx->ctx, s, n, 0, &(size_t){ 0 }) < n) {
+		size_t ncuts;
+
+		ops->split(lx->ctx, s, n, &ncuts);
+		if (ops->block_start(lx->ctx, s, n) >= 0 || ops->starts(lx->ctx, s, n) || ncuts) {
 			close_block(lx, e, true);
 		} else if (ops->block_member(lx->ctx, e->block, s, n)) {
 			block_append(lx, e, s, n, line, flags);
@@ -351,9 +357,10 @@ static void
 logical_line(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t off, unsigned flags)
 {
 	struct strbuf *w = &lx->work;
+	const struct lex_cut *cuts;
 	const char *kind;
 	unsigned cleaned;
-	size_t pos, cut, resume;
+	size_t pos, ncuts, i;
 	bool stamped;
 
 	if (is_blank(s, n)) {
@@ -407,20 +414,41 @@ logical_line(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t of
 		lx->pending->flags |= LEX_REC_JOINED | flags;
 		return;
 	}
+	cuts = lx->ops->split(lx->ctx, w->buf, w->len, &ncuts);
 	pos = 0;
-	for (;;) {
-		cut = lx->ops->split(lx->ctx, w->buf, w->len, pos, &resume);
-		segment(lx, w->buf + pos, cut - pos, line, off,
-			flags | (cut < w->len || pos ? LEX_REC_SPLIT : 0), stamped);
-		if (cut >= w->len)
-			break;
-		pos = resume > cut ? resume : cut;
-		if (pos >= w->len)
-			break;
+	for (i = 0; i <= ncuts; i++) {
+		size_t cut = i < ncuts ? cuts[i].at : w->len;
+
+		if (cut < pos)
+			continue;
+		segment(lx, w->buf + pos, cut - pos, line, off, flags | (ncuts ? LEX_REC_SPLIT : 0),
+			stamped);
+		if (i < ncuts)
+			pos = cuts[i].resume > cut ? cuts[i].resume : cut;
 	}
 	/* every line must land somewhere */
 	if (!lx->line_produced)
 		noise(lx, line, off, EMPTY, s, n, flags);
+}
+
+/*
+ * Open entries hold back everything queued behind them, so none may wait
+ * long: a joinable record waits max_gap lines for its continuation, an
+ * interleaved block at most its max-lines from its first line.
+ */
+static void
+expire(struct lex *lx, uint32_t line)
+{
+	size_t i;
+
+	if (lx->pending && line - lx->pending->last_line > lx->opt.max_gap)
+		close_pending(lx);
+	for (i = 0; i < lx->ninterleaved; i++) {
+		struct entry *e = lx->interleaved[i];
+
+		if (e && line - e->first_line >= lx->ops->block_max_lines(lx->ctx, e->block))
+			close_block(lx, e, false);
+	}
 }
 
 /* Makes the bytes of one physical line valid UTF-8 without NUL, then feeds it. */
@@ -486,6 +514,7 @@ physical_line(struct lex *lx, char *s, size_t n, uint32_t line, uint64_t off, un
 	}
 	lx->line_in_record = false;
 	lx->line_produced = false;
+	expire(lx, line);
 	/* a lone CR ends a logical line (old line ends, terminal redraws) */
 	start = 0;
 	for (i = 0; i <= n; i++) {

@@ -278,3 +278,55 @@ Test(lexer, empty_input_gives_no_record, .init = setup, .fini = teardown)
 	cr_assert_eq(st.lines, 0);
 	free(got);
 }
+
+Test(lexer, open_records_do_not_wait_forever, .init = setup, .fini = teardown)
+{
+	struct strbuf in;
+	char *got;
+	int i;
+
+	/* a wrapped SM Trace waits a few lines for its continuation, not more */
+	sb_init(&in);
+	sb_adds(&in, "IKEv2-PROTO-5: (6): SM Trace-> SA: I_SPI=58AFF71141BA436B\n");
+	for (i = 0; i < 40; i++)
+		sb_adds(&in, "\n");
+	sb_adds(&in, "EV_SET_POLICY\n");
+	got = lex_bytes(in.buf, in.len, false, NULL, NULL);
+	cr_assert_str_eq(
+		got,
+		"1 IKEv2-PROTO-5: (6): SM Trace-> SA: I_SPI=58AFF71141BA436B\n42 EV_SET_POLICY\n");
+	free(got);
+	sb_finish(&in);
+
+	/* an XML document never closed is given up after its max-lines */
+	sb_init(&in);
+	sb_adds(&in, "<?xml version=\"1.0\"?>\n");
+	for (i = 0; i < 300; i++)
+		sb_adds(&in, "IKEv2-PLAT-5: x\n");
+	sb_adds(&in, "</config-auth>\n");
+	got = lex_bytes(in.buf, in.len, false, NULL, NULL);
+	cr_assert(strncmp(got, "1 <?xml version=\"1.0\"?> {i}\n", 28) == 0, "%.80s", got);
+	free(got);
+	sb_finish(&in);
+}
+
+Test(lexer, joins_stop_at_the_join_limit, .init = setup, .fini = teardown)
+{
+	struct lex_options opt = { .max_join = 100 };
+	struct strbuf in;
+	struct lex_stats st;
+	char *got;
+	int i;
+
+	sb_init(&in);
+	sb_adds(&in, "IKEv2-PROTO-2: (2): IKE Proposal: 1, SPI size: 0 (initial negotiation), "
+		     "Num. transforms: 4\n");
+	for (i = 0; i < 50; i++)
+		sb_adds(&in, "(2):    AES-CBC\n");
+	got = lex_bytes(in.buf, in.len, false, &opt, &st);
+	/* the summary took items until it was 100 bytes long, the rest stand alone */
+	cr_assert(strncmp(got, "1-3 ", 4) == 0, "%.200s", got);
+	cr_assert(strstr(got, "\n4 (2):    AES-CBC\n") != NULL, "%.300s", got);
+	free(got);
+	sb_finish(&in);
+}
