@@ -100,6 +100,7 @@ struct lex_stats {
 	uint64_t truncated_lines;
 	uint64_t nul_lines;
 	uint64_t badutf8_lines;
+	uint64_t crlf_lines; /* lines ending in CR LF */
 	uint64_t cr_lines;
 	uint64_t bom;
 	uint64_t unterminated; /* last line without final newline */

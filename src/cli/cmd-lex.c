@@ -100,11 +100,13 @@ print_stats(const struct grammar *g, const struct render_opts *ro, const char *n
 			(unsigned long long)st->noise[i].n);
 	sb_adds(&out, st->nnoise ? "\n" : " none\n");
 	sb_addf(&out,
-		"  repaired: bom %llu, cr %llu, nul %llu, invalid-utf8 %llu, truncated %llu,"
+		"  repaired: bom %llu, crlf %llu, cr %llu, nul %llu, invalid-utf8 %llu, truncated "
+		"%llu,"
 		" no-final-newline %llu\n",
-		(unsigned long long)ls->bom, (unsigned long long)ls->cr_lines,
-		(unsigned long long)ls->nul_lines, (unsigned long long)ls->badutf8_lines,
-		(unsigned long long)ls->truncated_lines, (unsigned long long)ls->unterminated);
+		(unsigned long long)ls->bom, (unsigned long long)ls->crlf_lines,
+		(unsigned long long)ls->cr_lines, (unsigned long long)ls->nul_lines,
+		(unsigned long long)ls->badutf8_lines, (unsigned long long)ls->truncated_lines,
+		(unsigned long long)ls->unterminated);
 	if (st->records)
 		sb_addf(&out, "  pattern attempts per record: %.2f\n",
 			(double)st->attempts / (double)st->records);

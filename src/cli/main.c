@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ikescope/grammar.h"
 #include "ikescope/version.h"
@@ -134,6 +135,8 @@ main(int argc, char **argv)
 	if (!cmd) {
 		fprintf(stderr, "ikescope: unknown command '%s'; try 'ikescope --help'\n",
 			argv[optind]);
+		if (access(argv[optind], R_OK) == 0)
+			fprintf(stderr, "ikescope: to read a log: ikescope lex %s\n", argv[optind]);
 		return CLI_EXIT_TROUBLE;
 	}
 	rc = cmd->fn(&cli, argc - optind, argv + optind, &err);

@@ -466,6 +466,7 @@ physical_line(struct lex *lx, char *s, size_t n, uint32_t line, uint64_t off, un
 	}
 	if (n && s[n - 1] == '\r') {
 		n--;
+		lx->stats.crlf_lines++;
 		if (n && memchr(s, '\r', n))
 			lx->stats.cr_lines++;
 	} else if (memchr(s, '\r', n)) {
