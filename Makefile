@@ -33,7 +33,8 @@ $(SANBUILD)/build.ninja: | deps
 check: build $(SANBUILD)/build.ninja
 	meson configure $(SANBUILD) $(MESON_OPTS) >/dev/null
 	ninja -C $(SANBUILD)
-	@rc=0; meson test -C $(SANBUILD) --print-errorlogs --num-processes 2 >$(SANBUILD)/test-output.txt 2>&1 || rc=$$?; \
+	@rc=0; UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+	meson test -C $(SANBUILD) --print-errorlogs --num-processes 2 >$(SANBUILD)/test-output.txt 2>&1 || rc=$$?; \
 	tail -n 25 $(SANBUILD)/test-output.txt; \
 	python3 tools/test-summary.py $(SANBUILD)/meson-logs/testlog.json || rc=1; \
 	exit $$rc

@@ -368,7 +368,8 @@ ops_split(void *ctx, const char *s, size_t n, size_t *ncuts)
 			at = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
 		}
 	}
-	qsort(g->cuts, g->ncuts, sizeof(*g->cuts), by_cut);
+	if (g->ncuts > 1)
+		qsort(g->cuts, g->ncuts, sizeof(*g->cuts), by_cut);
 	/* drop cuts inside text an earlier cut drops */
 	for (j = 0, k = 0; j < g->ncuts; j++) {
 		if (k && g->cuts[j].at < g->cuts[k - 1].resume)
