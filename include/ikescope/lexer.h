@@ -48,6 +48,9 @@ struct lex_rules_ops {
 	/* The split points of s after offset 0, in order and not overlapping;
 	 * *ncuts gets their number. Borrowed until the next call. */
 	const struct lex_cut *(*split)(void *ctx, const char *s, size_t n, size_t *ncuts);
+	/* True if text s is a complete record of some family by itself: after a
+	 * timestamped line, only other lines continue the record. */
+	bool (*is_record)(void *ctx, const char *s, size_t n);
 	/* True if text s begins a record by itself (a split point at offset 0). */
 	bool (*starts)(void *ctx, const char *s, size_t n);
 	/* True if a record with text head continues with the text tail; *drop is

@@ -423,6 +423,14 @@ ops_joins(void *ctx, const char *head, size_t hn, const char *tail, size_t tn, s
 	return false;
 }
 
+static bool
+ops_is_record(void *ctx, const char *s, size_t n)
+{
+	struct gram_match m;
+
+	return grammar_match(ctx, s, n, &m);
+}
+
 static const struct rule *
 block_rule(const struct grammar *g, int b)
 {
@@ -492,6 +500,7 @@ static const struct lex_rules_ops grammar_ops = {
 	.clean = ops_clean,
 	.split = ops_split,
 	.starts = ops_starts,
+	.is_record = ops_is_record,
 	.joins = ops_joins,
 	.block_start = ops_block_start,
 	.block_end = ops_block_end,

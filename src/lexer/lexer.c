@@ -402,18 +402,25 @@ logical_line(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t of
 	}
 	if (blocks(lx, w->buf, w->len, line, off, flags))
 		return;
-	/* a line without a timestamp after timestamped ones continues the record */
+	/*
+	 * A line without a timestamp after timestamped ones continues the record
+	 * (IOS wraps long lines), unless it is a record by itself (IOS-XE prints
+	 * payload dumps without timestamps).
+	 */
 	if (!stamped && lx->pending && lx->pending->stamped &&
 	    !lx->ops->starts(lx->ctx, w->buf, w->len)) {
 		const char *t = w->buf;
 		size_t tn = w->len;
 
 		trim(&t, &tn);
+		if (lx->ops->is_record(lx->ctx, t, tn))
+			goto split;
 		append_text(lx, lx->pending, t, tn, ' ');
 		lx->pending->last_line = line;
 		lx->pending->flags |= LEX_REC_JOINED | flags;
 		return;
 	}
+split:
 	cuts = lx->ops->split(lx->ctx, w->buf, w->len, &ncuts);
 	pos = 0;
 	for (i = 0; i <= ncuts; i++) {

@@ -166,6 +166,21 @@ static const struct lex_case cases[] = {
 	     "5 %ASA-5-750006: Local:10.0.0.1:500 Remote:192.168.1.1:500 Username:Anu IKEv2 SA UP. "
 	     "Reason: New "
 	     "Connection Established\n"),
+	CASE("ios-xe dump lines after a timestamp are records of their own",
+	     "*Nov 30 22:49:14.461: IKEv2:(SESSION ID = 31,SA ID = 1):Received Packet [From "
+	     "198.51.100.2:500/To 192.0.2.1:500/VRF i0:f0]\n"
+	     "Initiator SPI : 6A1F33C0B2D4E5F7 - Responder SPI : 2B9C8D7E6F5A4B3C Message id: 0\n"
+	     "IKEv2 IKE_SA_INIT Exchange RESPONSE\nPayload contents:\n"
+	     " SA  Next payload: KE, reserved: 0x0, length: 48\n"
+	     "*Nov 30 22:49:14.453: IKEv2:IKE Proposal: 1, SPI size: 0 (initial negotiation),\n"
+	     "Num. transforms: 4\n   AES-CBC   SHA256   SHA256   DH_GROUP_2048_MODP/Group 14\n",
+	     "1 IKEv2:(SESSION ID = 31,SA ID = 1):Received Packet [From 198.51.100.2:500/To "
+	     "192.0.2.1:500/VRF i0:f0]\n"
+	     "2 Initiator SPI : 6A1F33C0B2D4E5F7 - Responder SPI : 2B9C8D7E6F5A4B3C Message id: 0\n"
+	     "3 IKEv2 IKE_SA_INIT Exchange RESPONSE\n4 Payload contents:\n"
+	     "5 SA  Next payload: KE, reserved: 0x0, length: 48\n"
+	     "6-8 IKEv2:IKE Proposal: 1, SPI size: 0 (initial negotiation), Num. transforms: 4 "
+	     "AES-CBC   SHA256   SHA256   DH_GROUP_2048_MODP/Group 14\n"),
 	CASE("unrelated syslog is noise", "%ASA-6-302013: Built inbound TCP connection 1\n", ""),
 	CASE("publication damage",
 	     "IKEv2-PROTO-4: **IKEV2 HDR ispi: 58AFF71141BA436B \xe2\x80\x93 rspi: 00000000**\n"
