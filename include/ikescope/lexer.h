@@ -71,17 +71,27 @@ struct lex_rules_ops {
 	unsigned (*block_max_lines)(void *ctx, int b);
 };
 
-enum lex_record_flags {
-	LEX_REC_NOISE = 1u << 0,      /* not a record: blank, prompt, command, ... */
-	LEX_REC_SPLIT = 1u << 1,      /* cut out of a line that held several records */
-	LEX_REC_JOINED = 1u << 2,     /* joined from several lines */
-	LEX_REC_TRUNCATED = 1u << 3,  /* a line was longer than the limit and was cut */
-	LEX_REC_INCOMPLETE = 1u << 4, /* a block that never saw its end */
-	LEX_REC_NUL = 1u << 5,        /* NUL bytes were replaced */
-	LEX_REC_BADUTF8 = 1u << 6,    /* invalid UTF-8 was replaced */
-	LEX_REC_CLEANED = 1u << 7,    /* a prefix, markup or damage was removed */
-	LEX_REC_BLOCK = 1u << 8,      /* a block record (see block) */
-};
+/*
+ * Record flags: X(enum suffix, bit, name shown in output, meaning). NOISE
+ * and BLOCK are kinds rather than remarks and have no output name.
+ */
+#define LEX_RECORD_FLAGS(X)                                                                        \
+	X(NOISE, 0, NULL, "not a record: blank, prompt, command, ...")                             \
+	X(SPLIT, 1, "split", "cut out of a line that held several records")                        \
+	X(JOINED, 2, "joined", "joined from several lines")                                        \
+	X(CLEANED, 7, "cleaned", "a prefix, markup or damage was removed")                         \
+	X(TRUNCATED, 3, "truncated", "a line was longer than the limit and was cut")               \
+	X(INCOMPLETE, 4, "incomplete", "a block that never saw its end")                           \
+	X(NUL, 5, "nul", "NUL bytes were replaced")                                                \
+	X(BADUTF8, 6, "bad-utf8", "invalid UTF-8 was replaced")                                    \
+	X(BLOCK, 8, NULL, "a block record (see kind)")
+
+#define LEX_REC_FLAG_ENUM(e, bit, name, meaning) LEX_REC_##e = 1u << (bit),
+enum lex_record_flags { LEX_RECORD_FLAGS(LEX_REC_FLAG_ENUM) };
+#undef LEX_REC_FLAG_ENUM
+
+/* Output name of one flag (a single bit), or NULL if it has none. */
+const char *lex_flag_name(unsigned flag);
 
 struct lex_record {
 	const char *input;   /* borrowed; valid until lex_destroy() */

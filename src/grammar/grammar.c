@@ -154,15 +154,26 @@ grammar_match(const struct grammar *g, const char *text, size_t len, struct gram
 	return false;
 }
 
-bool
-grammar_is_ike(const struct grammar *g, const char *text, size_t len)
+/* The first rule of a kind whose literals occur and whose pattern matches s. */
+static const struct rule *
+first_match(const struct grammar *g, enum rule_kind kind, const char *s, size_t n, uint32_t opts)
 {
 	size_t i;
 
-	for (i = 0; i < g->nby_kind[RULE_IKE]; i++)
-		if (run(g, g->rules[g->by_kind[RULE_IKE][i]].pat[PAT_MAIN].re, text, len, 0, 0) > 0)
-			return true;
-	return false;
+	scan(g, s, n);
+	for (i = 0; i < g->nby_kind[kind]; i++) {
+		const struct rule *r = &g->rules[g->by_kind[kind][i]];
+
+		if (wanted(r, g->present) && run(g, r->pat[PAT_MAIN].re, s, n, 0, opts) > 0)
+			return r;
+	}
+	return NULL;
+}
+
+bool
+grammar_is_ike(const struct grammar *g, const char *text, size_t len)
+{
+	return first_match(g, RULE_IKE, text, len, 0) != NULL;
 }
 
 bool
@@ -222,17 +233,9 @@ grammar_mask(const struct grammar *g, const char *text, size_t len, struct strbu
 static const char *
 ops_noise(void *ctx, const char *s, size_t n)
 {
-	const struct grammar *g = ctx;
-	size_t i;
+	const struct rule *r = first_match(ctx, RULE_NOISE, s, n, 0);
 
-	scan(g, s, n);
-	for (i = 0; i < g->nby_kind[RULE_NOISE]; i++) {
-		const struct rule *r = &g->rules[g->by_kind[RULE_NOISE][i]];
-
-		if (wanted(r, g->present) && run(g, r->pat[PAT_MAIN].re, s, n, 0, 0) > 0)
-			return r->name;
-	}
-	return NULL;
+	return r ? r->name : NULL;
 }
 
 static bool
@@ -386,18 +389,7 @@ ops_split(void *ctx, const char *s, size_t n, size_t *ncuts)
 static bool
 ops_starts(void *ctx, const char *s, size_t n)
 {
-	const struct grammar *g = ctx;
-	size_t i;
-
-	scan(g, s, n);
-	for (i = 0; i < g->nby_kind[RULE_SPLIT]; i++) {
-		const struct rule *r = &g->rules[g->by_kind[RULE_SPLIT][i]];
-
-		if (wanted(r, g->present) &&
-		    run(g, r->pat[PAT_MAIN].re, s, n, 0, PCRE2_ANCHORED) > 0)
-			return true;
-	}
-	return false;
+	return first_match(ctx, RULE_SPLIT, s, n, PCRE2_ANCHORED) != NULL;
 }
 
 static bool

@@ -62,6 +62,17 @@ struct lex {
 
 #define RBUF_SIZE 65536
 
+const char *
+lex_flag_name(unsigned flag)
+{
+#define FLAG_NAME(e, bit, name, meaning)                                                           \
+	if (flag == LEX_REC_##e)                                                                   \
+		return name;
+	LEX_RECORD_FLAGS(FLAG_NAME)
+#undef FLAG_NAME
+	return NULL;
+}
+
 static const char *const BLANK = "blank";
 static const char *const EMPTY = "empty";
 

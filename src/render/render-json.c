@@ -90,20 +90,12 @@ render_json_record(struct strbuf *out, const struct grammar *g, const struct ren
 		json_object_set_new(root, "family", json_null());
 		json_object_set_new(root, "ike", json_boolean(ike));
 	}
-	if (rec->flags & LEX_REC_SPLIT)
-		json_array_append_new(flags, json_string("split"));
-	if (rec->flags & LEX_REC_JOINED)
-		json_array_append_new(flags, json_string("joined"));
-	if (rec->flags & LEX_REC_CLEANED)
-		json_array_append_new(flags, json_string("cleaned"));
-	if (rec->flags & LEX_REC_TRUNCATED)
-		json_array_append_new(flags, json_string("truncated"));
-	if (rec->flags & LEX_REC_INCOMPLETE)
-		json_array_append_new(flags, json_string("incomplete"));
-	if (rec->flags & LEX_REC_NUL)
-		json_array_append_new(flags, json_string("nul"));
-	if (rec->flags & LEX_REC_BADUTF8)
-		json_array_append_new(flags, json_string("bad-utf8"));
+	for (i = 0; i < 32; i++) {
+		const char *name = (rec->flags >> i & 1) ? lex_flag_name(1u << i) : NULL;
+
+		if (name)
+			json_array_append_new(flags, json_string(name));
+	}
 	if (rec->flags & LEX_REC_BLOCK)
 		json_object_set_new(root, "block", json_string(rec->kind ? rec->kind : "?"));
 	json_object_set_new(root, "flags", flags);

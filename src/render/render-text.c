@@ -101,10 +101,11 @@ render_text_record(struct strbuf *out, const struct grammar *g, const struct ren
 	} else {
 		sb_adds(out, ike ? "  ?ike" : "  ?");
 	}
+	/* remarks a reader must see; the other flags are in --json */
 	if (rec->flags & LEX_REC_TRUNCATED)
-		sb_adds(out, " [truncated]");
+		sb_addf(out, " [%s]", lex_flag_name(LEX_REC_TRUNCATED));
 	if (rec->flags & LEX_REC_INCOMPLETE)
-		sb_adds(out, " [incomplete]");
+		sb_addf(out, " [%s]", lex_flag_name(LEX_REC_INCOMPLETE));
 	sb_adds(out, "  | ");
 	if (rec->flags & LEX_REC_BLOCK) {
 		/* blocks span lines: show them on one line */
