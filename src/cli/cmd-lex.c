@@ -192,8 +192,10 @@ lex_one(const struct cli *cli, const struct grammar *g, const char *path, bool j
 	}
 	if (err_is_set(err))
 		ok = false;
-	if (cli->stats)
+	if (cli->stats) {
+		fflush(stdout); /* keep the records before their counts on a shared terminal */
 		print_stats(g, &ro, name, lex_stats(lx), &st);
+	}
 	tot->lines += lex_stats(lx)->lines;
 	tot->records += st.records - st.unrecognized;
 	tot->noise += lex_stats(lx)->noise_lines;

@@ -3,7 +3,7 @@
 # Runs COMMAND with LC_ALL=C TZ=UTC and compares its standard output with
 # EXPECTED, and its exit status with STATUS. GOLDEN_STDERR=1 compares stdout
 # and stderr together, GOLDEN_STDERR=only stderr alone. UPDATE_GOLDEN=1
-# rewrites EXPECTED instead.
+# rewrites EXPECTED instead (only when the exit status is the expected one).
 set -eu
 expected=$1 status=$2
 shift 3
@@ -15,12 +15,14 @@ case "${GOLDEN_STDERR:-0}" in
 only) LC_ALL=C TZ=UTC "$@" 2>"$out" >/dev/null || rc=$? ;;
 *) LC_ALL=C TZ=UTC "$@" >"$out" || rc=$? ;;
 esac
+if [ "$rc" != "$status" ]; then
+	# never record the output of a run that went wrong
+	cat "$out" >&2
+	echo "exit status $rc, expected $status" >&2
+	exit 1
+fi
 if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
 	cp "$out" "$expected"
 elif ! diff -u "$expected" "$out"; then
-	exit 1
-fi
-if [ "$rc" != "$status" ]; then
-	echo "exit status $rc, expected $status" >&2
 	exit 1
 fi

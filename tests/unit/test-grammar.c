@@ -282,9 +282,9 @@ static const struct family_case family_cases[] = {
 	{ "(2): REAL Decrypted packet: Data: 180 bytes", "decrypted", "kind=REAL;bytes=180" },
 	{ "Decrypted packet:Data: 528 bytes", "decrypted", "bytes=528" },
 	{ "IKEv2-PROTO-5: Construct Notify Payload: NAT_DETECTION_SOURCE_IP", "construct",
-	  "kind=Construct;payload=Notify;value=NAT_DETECTION_SOURCE_IP" },
+	  "kind=construct;payload=Notify;value=NAT_DETECTION_SOURCE_IP" },
 	{ "IKEv2-PROTO-5: Parse Vendor Specific Payload: (CUSTOM)", "construct",
-	  "kind=Parse;value=(CUSTOM)" },
+	  "kind=parse;value=(CUSTOM)" },
 	{ "IKEv2-PROTO-2: (2): Constructing IDi payload: '1.1.1.2' of type 'IPv4 address'",
 	  "construct", "payload=IDi;identity=1.1.1.2" },
 	{ "IKEv2-PROTO-5: Sending Delete Reason Notify with error code : "
@@ -307,7 +307,7 @@ static const struct family_case family_cases[] = {
 	{ "EV_CHK4_ROLE", "sm", "kind=partial;event=EV_CHK4_ROLE" },
 	{ "IKEv2-PROTO-5: (2): Action: Action_Null", "action", "action=Action_Null" },
 	{ "IKEv2-PROTO-2: (16): Starting timer (30 sec) to wait for auth message", "timer",
-	  "kind=Starting;seconds=30;timer=wait for auth message" },
+	  "kind=start;seconds=30;timer=wait for auth message" },
 	{ "IKEv2-PROTO-3: (6): Starting timer to wait for user auth message (120 sec)", "timer",
 	  "seconds=120;timer=wait for user auth message" },
 	{ "IKEv2-PROTO-2: (2): IKEV2 SA created; inserting SA into database. SA lifetime timer "
