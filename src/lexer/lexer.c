@@ -300,7 +300,7 @@ static bool
 blocks(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t off, unsigned flags)
 {
 	const struct lex_rules_ops *ops = lx->ops;
-	size_t i;
+	size_t i, ncuts;
 	int b;
 	struct entry *e;
 
@@ -330,10 +330,8 @@ blocks(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t off, uns
 			return true;
 		}
 		/* a new record of any kind ends an entry that needs no terminator */
-		size_t ncuts;
-
-		ops->split(lx->ctx, s, n, &ncuts);
-		if (ops->block_start(lx->ctx, s, n) >= 0 || ops->starts(lx->ctx, s, n) || ncuts) {
+		if (ops->block_start(lx->ctx, s, n) >= 0 || ops->starts(lx->ctx, s, n) ||
+		    (ops->split(lx->ctx, s, n, &ncuts), ncuts)) {
 			close_block(lx, e, true);
 		} else if (ops->block_member(lx->ctx, e->block, s, n)) {
 			block_append(lx, e, s, n, line, flags);
@@ -393,7 +391,10 @@ logical_line(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t of
 			close_block(lx, e, true);
 			return;
 		}
-		/* noise the block does not take (a prompt, a command) ends it */
+		/*
+		 * Noise ends the entry (a prompt, a command, a separator), except
+		 * what the block passes over (the code fences of a published copy).
+		 */
 		if (lx->ops->block_member(lx->ctx, e->block, s, n))
 			close_block(lx, e, true);
 	}
