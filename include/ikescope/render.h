@@ -19,7 +19,11 @@ struct lex_record;
 
 struct render_opts {
 	bool show_secrets; /* do not mask secrets */
+	bool color;        /* ANSI colours */
+	bool verbose;      /* every payload field */
 };
+
+struct session;
 
 /*
  * One lexed record as a line of text: "input:line[-last]  family  field=value ... | text".
@@ -30,6 +34,19 @@ void render_text_record(struct strbuf *out, const struct grammar *g, const struc
 /* The same as one JSON object on one line (JSON Lines). */
 void render_json_record(struct strbuf *out, const struct grammar *g, const struct render_opts *o,
 			const struct lex_record *rec, const struct gram_match *m, bool ike);
+/* The annotated timeline of one session: header, one block per exchange, failure point. */
+void render_timeline(struct strbuf *out, const struct session *s, const struct render_opts *o);
+/* The session table: a header line, then one row per session. */
+void render_sessions_header(struct strbuf *out, const struct render_opts *o);
+void render_sessions_row(struct strbuf *out, const struct session *s, const struct render_opts *o);
+/*
+ * One JSON document over all sessions, written as they come:
+ * {"schema": 1, "inputs": [...], "sessions": [ ... ]}. first: the first session.
+ */
+void render_json_begin(struct strbuf *out, const char *const *inputs, size_t ninputs);
+void render_json_session(struct strbuf *out, const struct session *s, bool first);
+void render_json_end(struct strbuf *out);
+
 /* Appends a field's value as shown: escaped, masked, SPIs in one spelling. */
 void render_field_value(struct strbuf *out, const struct grammar *g, const struct render_opts *o,
 			const struct gram_value *v);

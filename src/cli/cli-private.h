@@ -17,6 +17,9 @@ struct cli {
 	const char *grammars; /* --grammars DIR, or NULL for the built-in ones */
 	bool stats;           /* --stats */
 	bool show_secrets;    /* --show-secrets */
+	const char *color;    /* --color=WHEN, or NULL */
+	bool json;            /* --json */
+	bool verbose;         /* -v, --verbose */
 };
 
 struct grammar;
@@ -28,6 +31,8 @@ struct grammar *cli_load_grammar(const struct cli *cli, struct err *err);
 /* Prints grammar diagnostics, one "ikescope: " line each, to stderr. */
 void cli_print_diags(const struct strbuf *diags);
 
+int cmd_timeline(const struct cli *cli, int argc, char **argv, struct err *err);
+int cmd_sessions(const struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_lex(const struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_grammar(const struct cli *cli, int argc, char **argv, struct err *err);
 

@@ -219,7 +219,7 @@ cmd_lex(const struct cli *cli, int argc, char **argv, struct err *err)
 	};
 	struct totals tot = { 0 };
 	struct grammar *g;
-	bool json = false, all = false, failed = false;
+	bool json = cli->json, all = false, failed = false;
 	int c, i;
 
 	optind = 1;

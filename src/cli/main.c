@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "ikescope/grammar.h"
+#include "ikescope/util/compiler.h"
+#include "ikescope/util/xalloc.h"
 #include "ikescope/version.h"
 
 struct cmd {
@@ -22,6 +24,10 @@ static const struct cmd cmds[] = {
 	  "validate grammar files, list record families and fields" },
 	{ "lex", cmd_lex, "[--all] [--json] FILE...",
 	  "print the records of logs and their families" },
+	{ "sessions", cmd_sessions, "[--color=WHEN] [--json] FILE...",
+	  "one row per reconstructed IKEv2 session" },
+	{ "timeline", cmd_timeline, "[-v] [--color=WHEN] [--json] FILE...",
+	  "every session as an annotated ladder (the default command)" },
 };
 
 static void
@@ -29,21 +35,26 @@ usage(FILE *fp)
 {
 	size_t i;
 
-	fprintf(fp, "usage: ikescope [--help] [--show-secrets] [--stats] [--version]\n"
-		    "                [--grammars DIR] COMMAND [ARGS]\n\ncommands:\n");
+	fprintf(fp, "usage: ikescope [-hVv] [--json] [--show-secrets] [--stats] [--color=WHEN]\n"
+		    "                [--grammars DIR] [COMMAND [ARGS]] FILE...\n\ncommands:\n");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(fp, "  %-8s %s\n           %s\n", cmds[i].name, cmds[i].args,
 			cmds[i].summary);
 	fprintf(fp,
 		"\noptions:\n"
-		"  -h, --help          show this help and exit\n"
+		"      --color=WHEN    colour the output: auto (the default), always, never\n"
 		"      --grammars DIR  load grammar files from DIR instead of the built-in ones\n"
+		"  -h, --help          show this help and exit\n"
+		"      --json          JSON (lex: JSON Lines; sessions, timeline: one document)\n"
 		"      --show-secrets  do not mask passwords, keys and tokens in the output\n"
 		"      --stats         report lines, records, noise and unrecognized lines\n"
 		"                      on standard error\n"
+		"  -v, --verbose       timeline: every payload field\n"
 		"  -V, --version       show the version and exit\n"
-		"\nFILE may be - for standard input. See ikescope(1).\n"
-		"exit status: 0 done, 1 findings, 2 trouble\n");
+		"\nWithout a command, the FILEs are shown as a timeline. FILE may be - for\n"
+		"standard input. See ikescope(1).\n"
+		"exit status: 0 done (every session up), 1 findings or a session that failed,\n"
+		"2 trouble\n");
 }
 
 void
@@ -76,6 +87,26 @@ cli_load_grammar(const struct cli *cli, struct err *err)
 	return g;
 }
 
+/* Prints the error if any and maps the result to the exit status. */
+static int
+finish(int rc, const struct err *err)
+{
+	if (err_is_set(err)) {
+		char msg[512];
+
+		err_format(err, msg, sizeof(msg));
+		fprintf(stderr, "ikescope: %s\n", msg);
+		if (err->code == ERR_USAGE)
+			fprintf(stderr, "ikescope: try 'ikescope --help'\n");
+		return CLI_EXIT_TROUBLE;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "ikescope: error writing standard output\n");
+		return CLI_EXIT_TROUBLE;
+	}
+	return rc;
+}
+
 static void
 bad_option(const char *arg)
 {
@@ -83,16 +114,19 @@ bad_option(const char *arg)
 	fprintf(stderr, "ikescope: try 'ikescope --help'\n");
 }
 
-enum { OPT_GRAMMARS = 256, OPT_SHOW_SECRETS, OPT_STATS };
+enum { OPT_COLOR = 256, OPT_GRAMMARS, OPT_JSON, OPT_SHOW_SECRETS, OPT_STATS };
 
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "grammars", required_argument, NULL, OPT_GRAMMARS },
 		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ "show-secrets", no_argument, NULL, OPT_SHOW_SECRETS },
 		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -103,8 +137,17 @@ main(int argc, char **argv)
 	size_t i;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hvV", longopts, NULL)) != -1) {
 		switch (c) {
+		case OPT_COLOR:
+			cli.color = optarg;
+			break;
+		case OPT_JSON:
+			cli.json = true;
+			break;
+		case 'v':
+			cli.verbose = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return CLI_EXIT_OK;
@@ -133,25 +176,23 @@ main(int argc, char **argv)
 		if (!strcmp(cmds[i].name, argv[optind]))
 			cmd = &cmds[i];
 	if (!cmd) {
-		fprintf(stderr, "ikescope: unknown command '%s'; try 'ikescope --help'\n",
-			argv[optind]);
-		if (access(argv[optind], R_OK) == 0)
-			fprintf(stderr, "ikescope: to read a log: ikescope lex %s\n", argv[optind]);
-		return CLI_EXIT_TROUBLE;
+		/* ikescope FILE... is ikescope timeline FILE... */
+		if (!strcmp(argv[optind], "-") || access(argv[optind], F_OK) == 0 ||
+		    strchr(argv[optind], '/') || strchr(argv[optind], '.')) {
+			int n = argc - optind;
+			char **args = xcalloc((size_t)n + 2, sizeof(*args));
+
+			args[0] = (char *)"timeline";
+			memcpy(args + 1, argv + optind, (size_t)n * sizeof(*args));
+			rc = cmd_timeline(&cli, n + 1, args, &err);
+			free(args);
+			return finish(rc, &err);
+		} else {
+			fprintf(stderr, "ikescope: unknown command '%s'; try 'ikescope --help'\n",
+				argv[optind]);
+			return CLI_EXIT_TROUBLE;
+		}
 	}
 	rc = cmd->fn(&cli, argc - optind, argv + optind, &err);
-	if (err_is_set(&err)) {
-		char msg[512];
-
-		err_format(&err, msg, sizeof(msg));
-		fprintf(stderr, "ikescope: %s\n", msg);
-		if (err.code == ERR_USAGE)
-			fprintf(stderr, "ikescope: try 'ikescope --help'\n");
-		return CLI_EXIT_TROUBLE;
-	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "ikescope: error writing standard output\n");
-		return CLI_EXIT_TROUBLE;
-	}
-	return rc;
+	return finish(rc, &err);
 }

@@ -1,0 +1,273 @@
+#ifndef IKESCOPE_MODEL_H
+#define IKESCOPE_MODEL_H
+
+/*
+ * The reconstructed sessions: plain data that render/ and diff/ walk.
+ * Everything a session points to lives in the session's arena and is freed
+ * by session_destroy(); strings are never NULL where a comment says "text",
+ * and NULL means "not in the log" elsewhere.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+
+enum model_dir { MODEL_DIR_UNKNOWN, MODEL_DIR_IN, MODEL_DIR_OUT };
+enum model_role { MODEL_ROLE_UNKNOWN, MODEL_ROLE_INITIATOR, MODEL_ROLE_RESPONDER };
+
+#define MODEL_OUTCOMES(X)                                                                          \
+	X(UP, "up", "IKE SA and a child SA established, not deleted by the end of the log")        \
+	X(DELETED, "deleted", "was up, then deleted")                                              \
+	X(FAILED, "failed", "ended without a child SA")                                            \
+	X(INCOMPLETE, "incomplete", "the log ends in the middle of the negotiation")
+
+#define MODEL_OUTCOME_ENUM(e, name, summary) MODEL_OUTCOME_##e,
+enum model_outcome { MODEL_OUTCOMES(MODEL_OUTCOME_ENUM) MODEL_OUTCOME_COUNT };
+#undef MODEL_OUTCOME_ENUM
+
+const char *model_outcome_name(enum model_outcome o);
+const char *model_role_name(enum model_role r);
+const char *model_dir_arrow(enum model_dir d);
+
+/* Causes that are not notify names (a notify that decided a failure is its own cause). */
+#define MODEL_CAUSES(X)                                                                            \
+	X(NO_RESPONSE, "NO_RESPONSE", "retransmissions exhausted or no reply")                     \
+	X(AUTH_TIMEOUT, "AUTH_TIMEOUT", "the responder never received IKE_AUTH in time")           \
+	X(EAP_FAILURE, "EAP_FAILURE", "EAP authentication failed")                                 \
+	X(CERTIFICATE_INVALID, "CERTIFICATE_INVALID", "the peer's certificate did not validate")   \
+	X(PEER_ID_MISMATCH, "PEER_ID_MISMATCH",                                                    \
+	  "the peer's identity does not match its credentials")                                    \
+	X(CONFIG_MISSING, "CONFIG_MISSING", "no profile, tunnel group or crypto map entry")        \
+	X(CHILD_SA_REJECTED, "CHILD_SA_REJECTED", "the child SA was refused, reason not printed")  \
+	X(UNKNOWN, "UNKNOWN", "the log does not say")
+
+#define MODEL_CAUSE_NAME(e, name, summary) static const char *const MODEL_CAUSE_##e = name;
+MODEL_CAUSES(MODEL_CAUSE_NAME)
+#undef MODEL_CAUSE_NAME
+
+struct transform {
+	unsigned type;   /* 1 ENCR, 2 PRF, 3 INTEG, 4 DH, 5 ESN */
+	const char *id;  /* text */
+	unsigned length; /* declared transform length */
+	unsigned keylen; /* 0 if not shown */
+	uint32_t line;
+};
+
+struct proposal {
+	unsigned num;
+	const char *protocol; /* IKE, ESP, AH */
+	unsigned spi_size, ntrans, length, last;
+	struct transform *t;
+	size_t nt, cap_t;
+	uint32_t line;
+};
+
+struct ts_range {
+	const char *type;
+	unsigned proto, length, port_start, port_end;
+	const char *addr_start, *addr_end;
+	uint32_t line;
+};
+
+struct cfg_attr {
+	const char *name; /* NULL for an unknown number */
+	unsigned type, length;
+	uint32_t line;
+};
+
+struct payload {
+	const char
+		*type; /* SA, KE, N, IDi, IDr, CERT, CERTREQ, AUTH, NOTIFY, DELETE, VID, TSi, ... */
+	const char *notify; /* NOTIFY(x) */
+	const char *next;
+	unsigned length;
+	uint32_t line;
+	bool inner; /* carried inside ENCR/SK */
+	/* SA */
+	struct proposal *props;
+	size_t nprops, cap_props;
+	/* KE */
+	unsigned group;
+	/* IDi/IDr, AUTH, CERT/CERTREQ */
+	const char *id_type, *auth_method, *encoding;
+	unsigned data_bytes; /* "Auth data: N bytes" and the like */
+	/* NOTIFY, DELETE */
+	const char *protocol;
+	unsigned spi_size, count;
+	/* TSi/TSr */
+	struct ts_range *ts;
+	size_t nts, cap_ts;
+	/* CFG */
+	const char *cfg_type;
+	struct cfg_attr *attrs;
+	size_t nattrs, cap_attrs;
+	/* EAP */
+	const char *eap_code, *eap_type;
+	unsigned eap_id, eap_length;
+	bool has_eap;
+	/* VID: the name the device gave it on the line before */
+	const char *vendor;
+	/* bytes of hex dump that followed */
+	unsigned hex_bytes;
+};
+
+/* An aggregate-auth XML document attached to a message. */
+struct xml_doc {
+	const char *type; /* config-auth type: hello, init, auth-request, ... */
+	const char *client, *version, *who, *device, *group_select, *tunnel_group, *username;
+	const char *session_id, *auth_id;
+	bool well_formed, incomplete;
+	uint32_t first_line, last_line;
+};
+
+struct message {
+	enum model_dir dir;
+	const char *exchange; /* IKE_SA_INIT, IKE_AUTH, ... or NULL */
+	bool response;
+	bool response_known;
+	uint32_t mid;
+	bool mid_known;
+	const char *flags;
+	unsigned length; /* declared message length, 0 if not shown */
+	const char *src, *dst;
+	unsigned sport, dport;
+	struct payload *p;
+	size_t np, cap_p;
+	unsigned decrypted_bytes; /* REAL Decrypted packet size */
+	unsigned sends;           /* packet lines for it: fragments and retransmissions */
+	unsigned fragments;
+	unsigned retransmits;
+	struct xml_doc *xml;
+	size_t nxml, cap_xml;
+	bool has_header; /* its IKE header was dumped */
+	uint32_t first_line, last_line;
+};
+
+struct exchange {
+	const char *type;
+	uint32_t mid;
+	struct message *request, *response;
+};
+
+struct state_step {
+	const char *state, *event;
+	uint32_t mid;
+	uint32_t line;
+};
+
+struct timer_event {
+	const char *what; /* start, stop, restart, expired, lifetime */
+	const char *timer;
+	unsigned seconds;
+	uint32_t line;
+};
+
+struct child_sa {
+	uint32_t spi_in, spi_out;
+	bool has_in, has_out;
+	const char *local_sel, *remote_sel; /* selectors as text */
+	const char *transforms;             /* as text */
+	bool installed;                     /* the platform installed it */
+	bool removed;                       /* and later deleted it */
+	uint32_t line;
+};
+
+/* A device-reported error kept as evidence. */
+struct evidence {
+	const char *kind; /* error kind from the grammar, or "notify" */
+	const char *text; /* the line, masked */
+	uint32_t line;
+	uint32_t mid; /* MID in force when it was printed */
+	bool mid_known;
+};
+
+struct policy_entry {
+	bool expected; /* false: received */
+	const char *protocol;
+	const char *transforms;
+	uint32_t line;
+};
+
+struct failure {
+	const char *exchange;
+	uint32_t mid;
+	bool mid_known;
+	const char *cause;
+	uint32_t line;
+	const char *explanation;
+};
+
+struct session {
+	struct arena *arena;
+	const char *input; /* borrowed, valid until recon_destroy() */
+	unsigned input_index;
+	unsigned number; /* 1-based, in order of first line */
+
+	uint64_t spi_i, spi_r;
+	bool has_spi_i, has_spi_r;
+	uint32_t *sa_ids;
+	size_t nsa_ids, cap_sa_ids;
+	uint32_t ios_session;
+	enum model_role role;
+	const char *local, *peer;
+	unsigned lport, pport;             /* the last ports used */
+	unsigned lport_first, pport_first; /* before a NAT-T float */
+
+	struct message **msgs;
+	size_t nmsgs, cap_msgs;
+	struct exchange *exch;
+	size_t nexch, cap_exch;
+	struct state_step *states;
+	size_t nstates, cap_states;
+	struct timer_event *timers;
+	size_t ntimers, cap_timers;
+	struct child_sa *children;
+	size_t nchildren, cap_children;
+	struct evidence *evidence;
+	size_t nevidence, cap_evidence;
+	struct policy_entry *policies;
+	size_t npolicies, cap_policies;
+
+	const char *tunnel_group, *user, *assigned_ip, *trustpoint, *crypto_map;
+	unsigned crypto_map_seq, dpd_seconds, lifetime_seconds;
+	bool nat_detected, nat_known;
+	const char *local_auth, *peer_auth;
+
+	bool ike_up;            /* the IKE SA was established */
+	bool deleted;           /* a delete was seen after it was up */
+	const char *deleted_by; /* "local" or "peer" */
+	const char *delete_reason;
+	uint32_t delete_line;
+	bool terminal;        /* the device freed or failed the SA */
+	unsigned retransmits; /* over all messages */
+	bool retransmit_exhausted;
+	uint32_t retransmit_line;
+	bool eap_success;
+
+	/* reconstruction state */
+	bool closed;
+	bool retransmit_pending;
+	uint32_t cur_mid;
+	bool cur_mid_known;
+
+	enum model_outcome outcome;
+	struct failure failure; /* cause NULL: none */
+
+	uint32_t first_line, last_line;
+};
+
+/* Caller frees with session_destroy(); input is borrowed. */
+struct session *session_create(const char *input, unsigned input_index);
+void session_destroy(struct session *s);
+/* Text in the session's arena. */
+const char *session_strndup(struct session *s, const char *p, size_t n);
+void session_add_sa_id(struct session *s, uint32_t sa);
+bool session_has_sa_id(const struct session *s, uint32_t sa);
+struct message *session_add_message(struct session *s, enum model_dir dir, uint32_t line);
+struct payload *message_add_payload(struct session *s, struct message *m, uint32_t line);
+/* Initiator SPI as 16 upper-case hex digits into buf[17]. */
+void session_spi_text(uint64_t spi, char *buf);
+
+#endif

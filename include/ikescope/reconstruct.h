@@ -1,0 +1,37 @@
+#ifndef IKESCOPE_RECONSTRUCT_H
+#define IKESCOPE_RECONSTRUCT_H
+
+/*
+ * The reconstructor: turns the recognized records of one or more inputs into
+ * sessions (struct session, see model.h), each with its messages, payloads,
+ * state path, child SAs, outcome and failure point.
+ *
+ * Records are fed in input order. Sessions come out in the order of their
+ * first line, once they are finished; memory holds only the sessions that
+ * are still open (and finished ones waiting for an earlier open one).
+ */
+
+#include <stdbool.h>
+
+#include "ikescope/model.h"
+
+struct grammar;
+struct gram_match;
+struct lex_record;
+struct recon;
+
+/* g is borrowed (used to mask evidence text); caller frees with recon_destroy(). */
+struct recon *recon_create(const struct grammar *g);
+void recon_destroy(struct recon *r);
+/* Starts an input; name is copied. Sessions of different inputs never mix. */
+void recon_begin_input(struct recon *r, const char *name);
+/* One record; m is NULL for an unrecognized record. Noise is ignored. */
+void recon_feed(struct recon *r, const struct lex_record *rec, const struct gram_match *m);
+/* Ends the input: every session still open is finished. */
+void recon_end_input(struct recon *r);
+/* The next finished session, or NULL. Caller frees with session_destroy(). */
+struct session *recon_next(struct recon *r);
+/* Records of the current input that carried IKE content (0: "no IKEv2 content"). */
+unsigned long recon_ike_records(const struct recon *r);
+
+#endif

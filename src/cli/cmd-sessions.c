@@ -1,0 +1,257 @@
+/* ikescope timeline / sessions: reconstruct every session and show it. */
+#include "cli-private.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ikescope/grammar.h"
+#include "ikescope/lexer.h"
+#include "ikescope/reconstruct.h"
+#include "ikescope/render.h"
+#include "ikescope/util/escape.h"
+
+enum view { VIEW_TIMELINE, VIEW_SESSIONS };
+
+struct run {
+	const struct cli *cli;
+	enum view view;
+	bool json;
+	struct render_opts ro;
+	struct strbuf out;
+	unsigned sessions, failed;
+	bool header_done;
+	struct totals_s {
+		uint64_t lines, records, noise, unrecognized;
+	} tot;
+};
+
+static void
+emit(struct run *run, struct session *s)
+{
+	sb_reset(&run->out);
+	if (run->json) {
+		render_json_session(&run->out, s, run->sessions == 0);
+	} else if (run->view == VIEW_SESSIONS) {
+		if (!run->header_done)
+			render_sessions_header(&run->out, &run->ro);
+		run->header_done = true;
+		render_sessions_row(&run->out, s, &run->ro);
+	} else {
+		render_timeline(&run->out, s, &run->ro);
+	}
+	fwrite(run->out.buf, 1, run->out.len, stdout);
+	run->sessions++;
+	if (s->outcome == MODEL_OUTCOME_FAILED || s->outcome == MODEL_OUTCOME_INCOMPLETE)
+		run->failed++;
+	session_destroy(s);
+}
+
+static void
+drain(struct run *run, struct recon *r)
+{
+	struct session *s;
+
+	while ((s = recon_next(r)))
+		emit(run, s);
+}
+
+/* Lexes, recognizes and reconstructs one input. */
+static bool
+one_input(struct run *run, const struct grammar *g, struct recon *r, const char *path,
+	  struct err *err)
+{
+	const char *name = strcmp(path, "-") ? path : "(stdin)";
+	struct lex_record rec;
+	struct gram_match m;
+	struct stat st;
+	struct lex *lx;
+	FILE *fp;
+	uint64_t records = 0, unrecognized = 0;
+	bool ok = true;
+
+	if (!strcmp(path, "-")) {
+		fp = stdin;
+	} else {
+		fp = fopen(path, "rb");
+		if (!fp) {
+			err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "%s", strerror(errno));
+			return false;
+		}
+		if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+			err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "is a directory");
+			fclose(fp);
+			return false;
+		}
+	}
+	recon_begin_input(r, name);
+	lx = lex_create(fp, name, grammar_lex_ops(), (void *)g, NULL);
+	while (lex_next(lx, &rec, err)) {
+		bool matched = false;
+
+		if (!(rec.flags & LEX_REC_NOISE)) {
+			records++;
+			matched = grammar_match(g, rec.text, rec.len, &m);
+			unrecognized += !matched;
+		}
+		recon_feed(r, &rec, matched ? &m : NULL);
+		drain(run, r);
+	}
+	if (err_is_set(err))
+		ok = false;
+	recon_end_input(r);
+	if (ok && !recon_ike_records(r))
+		fprintf(stderr, "ikescope: %s: no IKEv2 content\n", name);
+	drain(run, r);
+	if (run->cli->stats) {
+		fflush(stdout);
+		fprintf(stderr,
+			"input: %s\n  lines: %llu, records: %llu, noise: %llu, unrecognized: "
+			"%llu\n",
+			name, (unsigned long long)lex_stats(lx)->lines,
+			(unsigned long long)(records - unrecognized),
+			(unsigned long long)lex_stats(lx)->noise_lines,
+			(unsigned long long)unrecognized);
+	}
+	run->tot.lines += lex_stats(lx)->lines;
+	run->tot.records += records - unrecognized;
+	run->tot.noise += lex_stats(lx)->noise_lines;
+	run->tot.unrecognized += unrecognized;
+	lex_destroy(lx);
+	if (fp != stdin)
+		fclose(fp);
+	return ok;
+}
+
+static bool
+want_color(const char *when, bool *out)
+{
+	if (!strcmp(when, "always")) {
+		*out = true;
+	} else if (!strcmp(when, "never")) {
+		*out = false;
+	} else if (!strcmp(when, "auto")) {
+		const char *nc = getenv("NO_COLOR");
+		const char *term = getenv("TERM");
+
+		*out = isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static int
+run_view(const struct cli *cli, enum view view, int argc, char **argv, struct err *err)
+{
+	static const struct option longopts[] = {
+		{ "color", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd = view == VIEW_SESSIONS ? "sessions" : "timeline";
+	struct run run;
+	struct grammar *g;
+	struct recon *r;
+	bool failed_input = false;
+	int c, i;
+
+	memset(&run, 0, sizeof(run));
+	run.cli = cli;
+	run.view = view;
+	run.ro.show_secrets = cli->show_secrets;
+	run.json = cli->json;
+	run.ro.verbose = cli->verbose;
+	if (!want_color(cli->color ? cli->color : "auto", &run.ro.color)) {
+		err_set(err, ERR_USAGE, NULL, "--color takes auto, always or never, not '%s'",
+			cli->color);
+		return CLI_EXIT_TROUBLE;
+	}
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+jv", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if (!want_color(optarg, &run.ro.color)) {
+				err_set(err, ERR_USAGE, NULL,
+					"%s: --color takes auto, always or never, not '%s'", cmd,
+					optarg);
+				return CLI_EXIT_TROUBLE;
+			}
+			break;
+		case 'j':
+			run.json = true;
+			break;
+		case 'v':
+			run.ro.verbose = true;
+			break;
+		default:
+			err_set(err, ERR_USAGE, NULL, "%s: unknown option '%s'", cmd,
+				argv[optind - 1]);
+			return CLI_EXIT_TROUBLE;
+		}
+	}
+	if (run.json)
+		run.ro.color = false;
+	if (optind >= argc) {
+		err_set(err, ERR_USAGE, NULL, "%s: no input files (use - for standard input)", cmd);
+		return CLI_EXIT_TROUBLE;
+	}
+	g = cli_load_grammar(cli, err);
+	if (!g)
+		return CLI_EXIT_TROUBLE;
+	r = recon_create(g);
+	sb_init(&run.out);
+	if (run.json) {
+		render_json_begin(&run.out, (const char *const *)argv + optind,
+				  (size_t)(argc - optind));
+		fwrite(run.out.buf, 1, run.out.len, stdout);
+	}
+	for (i = optind; i < argc; i++) {
+		struct err one = { 0 };
+
+		if (!one_input(&run, g, r, argv[i], &one)) {
+			char msg[512];
+
+			fflush(stdout);
+			err_format(&one, msg, sizeof(msg));
+			fprintf(stderr, "ikescope: %s\n", msg);
+			failed_input = true;
+		}
+	}
+	if (run.json) {
+		sb_reset(&run.out);
+		render_json_end(&run.out);
+		fwrite(run.out.buf, 1, run.out.len, stdout);
+	}
+	if (cli->stats) {
+		fflush(stdout);
+		fprintf(stderr, "lines: %llu, records: %llu, noise: %llu, unrecognized: %llu\n",
+			(unsigned long long)run.tot.lines, (unsigned long long)run.tot.records,
+			(unsigned long long)run.tot.noise,
+			(unsigned long long)run.tot.unrecognized);
+	}
+	sb_finish(&run.out);
+	recon_destroy(r);
+	grammar_destroy(g);
+	if (failed_input)
+		return CLI_EXIT_TROUBLE;
+	return run.failed || !run.sessions ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+}
+
+int
+cmd_timeline(const struct cli *cli, int argc, char **argv, struct err *err)
+{
+	return run_view(cli, VIEW_TIMELINE, argc, argv, err);
+}
+
+int
+cmd_sessions(const struct cli *cli, int argc, char **argv, struct err *err)
+{
+	return run_view(cli, VIEW_SESSIONS, argc, argv, err);
+}

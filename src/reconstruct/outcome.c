@@ -1,0 +1,681 @@
+/*
+ * A finished session: retransmissions folded, exchanges paired, child SAs
+ * settled, then the outcome and, for a session that did not come up, the
+ * failure point with its cause and a plain explanation from the evidence.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ikescope/util/arena.h"
+#include "ikescope/util/strbuf.h"
+#include "recon-private.h"
+
+/* Notify types below 16384 are errors (RFC 7296 §3.10.1). */
+static const char *const error_notifies[] = {
+	"UNSUPPORTED_CRITICAL_PAYLOAD",
+	"INVALID_IKE_SPI",
+	"INVALID_MAJOR_VERSION",
+	"INVALID_SYNTAX",
+	"INVALID_MESSAGE_ID",
+	"INVALID_SPI",
+	"NO_PROPOSAL_CHOSEN",
+	"INVALID_KE_PAYLOAD",
+	"AUTHENTICATION_FAILED",
+	"SINGLE_PAIR_REQUIRED",
+	"NO_ADDITIONAL_SAS",
+	"INTERNAL_ADDRESS_FAILURE",
+	"FAILED_CP_REQUIRED",
+	"TS_UNACCEPTABLE",
+	"INVALID_SELECTORS",
+	"TEMPORARY_FAILURE",
+	"CHILD_SA_NOT_FOUND",
+	"INVALID_GROUP_ID",
+	"AUTHORIZATION_FAILED",
+	"STATE_NOT_FOUND",
+};
+
+static bool
+is_error_notify(const char *n)
+{
+	size_t i;
+
+	for (i = 0; n && i < sizeof(error_notifies) / sizeof(error_notifies[0]); i++)
+		if (!strcmp(n, error_notifies[i]))
+			return true;
+	return false;
+}
+
+static const char *
+fmt(struct session *s, const char *f, ...)
+{
+	struct strbuf sb;
+	const char *out;
+	va_list ap;
+
+	sb_init(&sb);
+	va_start(ap, f);
+	sb_vaddf(&sb, f, ap);
+	va_end(ap);
+	out = session_strndup(s, sb.buf ? sb.buf : "", sb.len);
+	sb_finish(&sb);
+	return out;
+}
+
+static bool
+same(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+/* Request or response, from the flags, or else from the device's role. */
+static bool
+is_response(const struct session *s, const struct message *m)
+{
+	if (m->response_known)
+		return m->response;
+	if (s->role == MODEL_ROLE_RESPONDER)
+		return m->dir == MODEL_DIR_OUT;
+	return m->dir == MODEL_DIR_IN;
+}
+
+/* The same message dumped again (ASA 9 re-dumps a retransmission): fold it. */
+static void
+fold_retransmissions(struct session *s)
+{
+	size_t i, j, k = 0;
+
+	for (i = 0; i < s->nmsgs; i++) {
+		struct message *m = s->msgs[i];
+		bool folded = false;
+
+		if (m->dir == MODEL_DIR_OUT && m->mid_known && m->exchange && !is_response(s, m)) {
+			for (j = 0; j < k; j++) {
+				struct message *e = s->msgs[j];
+
+				if (e->dir == m->dir && e->mid_known && e->mid == m->mid &&
+				    same(e->exchange, m->exchange) && !is_response(s, e)) {
+					e->retransmits += 1 + m->retransmits;
+					e->sends += m->sends;
+					e->last_line = m->last_line;
+					folded = true;
+					break;
+				}
+			}
+		}
+		if (!folded)
+			s->msgs[k++] = m;
+	}
+	s->nmsgs = k;
+	s->retransmits = 0;
+	for (i = 0; i < s->nmsgs; i++)
+		s->retransmits += s->msgs[i]->retransmits;
+}
+
+static void
+pair_exchanges(struct session *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nmsgs; i++) {
+		struct message *m = s->msgs[i];
+		struct exchange *x = NULL;
+		bool resp = is_response(s, m);
+
+		if (!m->exchange && m->mid_known && m->mid == 0)
+			m->exchange = "IKE_SA_INIT";
+		for (j = 0; j < s->nexch; j++) {
+			struct exchange *e = &s->exch[j];
+
+			if (!m->mid_known || e->mid != m->mid || !same(e->type, m->exchange))
+				continue;
+			if ((resp && !e->response) || (!resp && !e->request)) {
+				x = e;
+				break;
+			}
+		}
+		if (!x) {
+			s->exch = arena_grow(s->arena, s->exch, sizeof(*s->exch), &s->cap_exch,
+					     s->nexch + 1);
+			x = &s->exch[s->nexch++];
+			memset(x, 0, sizeof(*x));
+			x->type = m->exchange ? m->exchange : "?";
+			x->mid = m->mid;
+		}
+		if (resp)
+			x->response = m;
+		else
+			x->request = m;
+	}
+}
+
+static const struct payload *
+find_payload(const struct message *m, const char *type)
+{
+	size_t i;
+
+	for (i = 0; m && i < m->np; i++)
+		if (same(m->p[i].type, type))
+			return &m->p[i];
+	return NULL;
+}
+
+static const char *
+ts_text(struct session *s, const struct payload *p)
+{
+	struct strbuf sb;
+	const char *out;
+	size_t i;
+
+	if (!p || !p->nts)
+		return NULL;
+	sb_init(&sb);
+	for (i = 0; i < p->nts; i++) {
+		const struct ts_range *t = &p->ts[i];
+
+		if (i)
+			sb_adds(&sb, ", ");
+		if (same(t->addr_start, t->addr_end))
+			sb_addf(&sb, "%s", t->addr_start ? t->addr_start : "?");
+		else
+			sb_addf(&sb, "%s-%s", t->addr_start ? t->addr_start : "?",
+				t->addr_end ? t->addr_end : "?");
+		if (t->proto)
+			sb_addf(&sb, " proto %u", t->proto);
+		if (t->port_start || t->port_end != 65535)
+			sb_addf(&sb, " ports %u-%u", t->port_start, t->port_end);
+	}
+	out = session_strndup(s, sb.buf, sb.len);
+	sb_finish(&sb);
+	return out;
+}
+
+static const char *
+transforms_text(struct session *s, const struct payload *sa)
+{
+	struct strbuf sb;
+	const char *out;
+	size_t i;
+
+	if (!sa || !sa->nprops)
+		return NULL;
+	sb_init(&sb);
+	for (i = 0; i < sa->props[0].nt; i++) {
+		const struct transform *t = &sa->props[0].t[i];
+
+		if (i)
+			sb_addc(&sb, '/');
+		sb_adds(&sb, t->id ? t->id : "?");
+	}
+	out = session_strndup(s, sb.buf ? sb.buf : "", sb.len);
+	sb_finish(&sb);
+	return out;
+}
+
+/* An error notify in a message of the session: the first one decides. */
+static const struct payload *
+error_notify(const struct session *s, const struct message **in)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nmsgs; i++)
+		for (j = 0; j < s->msgs[i]->np; j++)
+			if (is_error_notify(s->msgs[i]->p[j].notify)) {
+				*in = s->msgs[i];
+				return &s->msgs[i]->p[j];
+			}
+	return NULL;
+}
+
+/* The child SA: what the platform installed, or what IKE_AUTH / CREATE_CHILD_SA agreed. */
+static void
+settle_children(struct session *s)
+{
+	const struct message *resp = NULL, *req = NULL;
+	const struct payload *sa;
+	struct child_sa *c;
+	size_t i;
+	bool agreed = false;
+
+	for (i = 0; i < s->nexch; i++) {
+		const struct exchange *x = &s->exch[i];
+		const struct message *any_notify = NULL;
+		size_t j;
+		bool refused = false;
+
+		if (!same(x->type, "IKE_AUTH") && !same(x->type, "CREATE_CHILD_SA"))
+			continue;
+		if (!x->response || !find_payload(x->response, "SA") ||
+		    !find_payload(x->response, "TSi"))
+			continue;
+		for (j = 0; j < x->response->np; j++)
+			if (is_error_notify(x->response->p[j].notify))
+				refused = true;
+		(void)any_notify;
+		if (refused)
+			continue;
+		resp = x->response;
+		req = x->request;
+		agreed = true;
+	}
+	if (!s->nchildren && agreed && s->ike_up) {
+		s->children = arena_grow(s->arena, s->children, sizeof(*s->children),
+					 &s->cap_children, 1);
+		memset(&s->children[0], 0, sizeof(s->children[0]));
+		s->children[0].line = resp->first_line;
+		s->nchildren = 1;
+	}
+	if (!s->nchildren)
+		return;
+	c = &s->children[0];
+	if (resp) {
+		/* TSi is the initiator's side */
+		const struct payload *tsi = find_payload(resp, "TSi");
+		const struct payload *tsr = find_payload(resp, "TSr");
+		bool local_is_i = s->role != MODEL_ROLE_RESPONDER;
+
+		c->local_sel = ts_text(s, local_is_i ? tsi : tsr);
+		c->remote_sel = ts_text(s, local_is_i ? tsr : tsi);
+		sa = find_payload(resp, "SA");
+		c->transforms = transforms_text(s, sa);
+		if (agreed && !c->installed && !c->has_in && !c->has_out)
+			c->installed = true;
+	}
+	(void)req;
+}
+
+/* ---- explanations ---- */
+
+/* One transform of a policy line: its category and value. */
+struct token {
+	const char *cat;
+	char text[64];
+};
+
+static size_t
+tokenize(const char *protocol, const char *text, struct token *out, size_t max)
+{
+	size_t n = 0, hashes = 0;
+	const char *p = text;
+	bool ike = !protocol || !strcmp(protocol, "IKE");
+
+	while (p && *p && n < max) {
+		size_t len;
+
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		if (!strncmp(p, "Don't use ESN", 13) || !strncmp(p, "Use ESN", 7)) {
+			len = p[0] == 'D' ? 13 : 7;
+			out[n].cat = "ESN";
+		} else {
+			len = strcspn(p, " ");
+			/* "DH_GROUP_2048_MODP/Group 14" is one transform */
+			if (!strncmp(p + len, " 1", 2) || !strncmp(p + len, " 2", 2) ||
+			    (p[len] == ' ' && p[len + 1] >= '0' && p[len + 1] <= '9' &&
+			     strstr(p, "Group") && strstr(p, "Group") < p + len))
+				len += 1 + strspn(p + len + 1, "0123456789");
+			if (strstr(p, "DH_GROUP") == p || !strncmp(p, "Group", 5))
+				out[n].cat = "DH";
+			else if (!strncmp(p, "AES", 3) || !strncmp(p, "3DES", 4) ||
+				 !strncmp(p, "DES", 3) || !strncmp(p, "NULL", 4) ||
+				 !strncmp(p, "CAMELLIA", 8) || !strncmp(p, "CHACHA", 6))
+				out[n].cat = "encryption";
+			else
+				out[n].cat = ike ? (hashes++ ? "integrity" : "PRF") : "integrity";
+		}
+		snprintf(out[n].text, sizeof(out[n].text), "%.*s", (int)len, p);
+		n++;
+		p += len;
+	}
+	return n;
+}
+
+static const char *
+dh_number(const char *t)
+{
+	const char *g = strstr(t, "Group ");
+
+	return g ? g + 6 : t;
+}
+
+/* "offered DH group 14, this device expects group 2" and the like. */
+static const char *
+compare_policies(struct session *s, const char *who_expects)
+{
+	const struct policy_entry *rcv = NULL, *exp = NULL;
+	struct token a[16], b[16];
+	size_t na, nb, i, j;
+	struct strbuf sb;
+	const char *out;
+
+	for (i = 0; i < s->npolicies; i++) {
+		if (s->policies[i].expected && !exp)
+			exp = &s->policies[i];
+		if (!s->policies[i].expected && !rcv)
+			rcv = &s->policies[i];
+	}
+	if (!rcv || !exp)
+		return NULL;
+	na = tokenize(rcv->protocol, rcv->transforms, a, 16);
+	nb = tokenize(exp->protocol, exp->transforms, b, 16);
+	sb_init(&sb);
+	for (i = 0; i < na; i++)
+		for (j = 0; j < nb; j++) {
+			if (strcmp(a[i].cat, b[j].cat) || !strcmp(a[i].text, b[j].text))
+				continue;
+			if (sb.len)
+				sb_adds(&sb, "; ");
+			if (!strcmp(a[i].cat, "DH"))
+				sb_addf(&sb, "offered DH group %s, %s group %s",
+					dh_number(a[i].text), who_expects, dh_number(b[j].text));
+			else
+				sb_addf(&sb, "%s: offered %s, %s %s", a[i].cat, a[i].text,
+					who_expects, b[j].text);
+			break;
+		}
+	if (!sb.len)
+		sb_addf(&sb, "offered %s, %s %s", rcv->transforms, who_expects, exp->transforms);
+	out = session_strndup(s, sb.buf, sb.len);
+	sb_finish(&sb);
+	return out;
+}
+
+static const struct evidence *
+find_evidence(const struct session *s, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < s->nevidence; i++)
+		if (!strcmp(s->evidence[i].kind, kind))
+			return &s->evidence[i];
+	return NULL;
+}
+
+static const char *
+exchange_at(const struct session *s, uint32_t mid, bool known)
+{
+	size_t i;
+
+	if (known)
+		for (i = 0; i < s->nexch; i++)
+			if (s->exch[i].mid == mid && strcmp(s->exch[i].type, "?"))
+				return s->exch[i].type;
+	if (known && mid == 0)
+		return "IKE_SA_INIT";
+	if (known)
+		return "IKE_AUTH";
+	return s->nexch ? s->exch[s->nexch - 1].type : "?";
+}
+
+static const struct payload *
+offered_sa(const struct session *s, const struct message *about)
+{
+	size_t i;
+
+	for (i = 0; i < s->nexch; i++)
+		if (s->exch[i].response == about || s->exch[i].request == about)
+			return find_payload(s->exch[i].request, "SA");
+	return NULL;
+}
+
+static void
+fail_at(struct session *s, const char *exchange, uint32_t mid, bool mid_known, const char *cause,
+	uint32_t line, const char *explanation)
+{
+	s->failure.exchange = exchange;
+	s->failure.mid = mid;
+	s->failure.mid_known = mid_known;
+	s->failure.cause = cause;
+	s->failure.line = line;
+	s->failure.explanation = explanation;
+}
+
+static void
+explain_notify(struct session *s, const struct message *m, const struct payload *n)
+{
+	const char *x = m->exchange ? m->exchange : "?";
+	bool sent = m->dir == MODEL_DIR_OUT;
+	const char *why = NULL;
+	const struct evidence *e;
+
+	if (!strcmp(n->notify, "NO_PROPOSAL_CHOSEN")) {
+		if ((e = find_evidence(s, "no-proxy-match")) ||
+		    (e = find_evidence(s, "missing-acl")) ||
+		    (e = find_evidence(s, "peer-not-in-map")))
+			why = fmt(s,
+				  "NO_PROPOSAL_CHOSEN here means the traffic selectors matched no "
+				  "crypto map entry (line %u: %s)",
+				  e->line, e->text);
+		else if (sent && (why = compare_policies(s, "this device expects")))
+			why = fmt(s, "%s rejected the %s offer: %s",
+				  strcmp(x, "IKE_SA_INIT") ? "this device" : "responder",
+				  strcmp(x, "IKE_SA_INIT") ? "child SA" : "IKE_SA_INIT", why);
+		else if (sent)
+			why = fmt(s,
+				  "this device found no acceptable proposal in the peer's %s offer",
+				  x);
+		else {
+			const struct payload *sa = offered_sa(s, m);
+			const char *t = transforms_text(s, sa);
+
+			why = fmt(s,
+				  "the peer rejected %s offer in %s (NO_PROPOSAL_CHOSEN)%s%s; the "
+				  "peer's log shows what it expected",
+				  strcmp(x, "IKE_SA_INIT") ? "the child SA" : "the IKE_SA_INIT", x,
+				  t ? ": offered " : "", t ? t : "");
+		}
+	} else if (!strcmp(n->notify, "AUTHENTICATION_FAILED")) {
+		const char *method = s->peer_auth;
+
+		if (sent)
+			why = fmt(
+				s,
+				"this device could not verify the peer's authentication data%s%s%s",
+				method ? " (" : "", method ? method : "",
+				method && !strcmp(method, "PSK")
+					? "): the pre-shared keys of the two ends differ"
+				: method ? ")"
+					 : "");
+		else
+			why = fmt(
+				s,
+				"the peer rejected this device's authentication data "
+				"(AUTHENTICATION_FAILED); check the pre-shared key or certificate "
+				"this device presents");
+	} else if (!strcmp(n->notify, "INVALID_KE_PAYLOAD")) {
+		why = fmt(s,
+			  "%s key exchange used a DH group the %s does not accept "
+			  "(INVALID_KE_PAYLOAD names the group to use)",
+			  sent ? "the peer's" : "this device's", sent ? "this device" : "peer");
+	} else if (!strcmp(n->notify, "TS_UNACCEPTABLE")) {
+		why = fmt(s,
+			  "%s traffic selectors were not acceptable (TS_UNACCEPTABLE): the "
+			  "protected networks of the two ends do not match",
+			  sent ? "the peer's" : "this device's");
+	} else {
+		why = fmt(s, "%s %s in %s", sent ? "this device answered" : "the peer answered",
+			  n->notify, x);
+	}
+	fail_at(s, x, m->mid, m->mid_known, n->notify, n->line, why);
+}
+
+static void
+decide_failure(struct session *s)
+{
+	const struct message *m = NULL;
+	const struct payload *n = error_notify(s, &m);
+	const struct evidence *e;
+	size_t i;
+
+	if (n) {
+		explain_notify(s, m, n);
+		return;
+	}
+	if (s->retransmit_exhausted || s->retransmits) {
+		const struct message *last = NULL;
+
+		for (i = 0; i < s->nmsgs; i++)
+			if (s->msgs[i]->retransmits)
+				last = s->msgs[i];
+		if (last && (s->retransmit_exhausted || !last->response)) {
+			fail_at(s, last->exchange ? last->exchange : "?", last->mid,
+				last->mid_known, MODEL_CAUSE_NO_RESPONSE,
+				s->retransmit_line ? s->retransmit_line : last->last_line,
+				fmt(s,
+				    "%s sent %u times (%u retransmissions) without a reply: the "
+				    "peer "
+				    "is unreachable, drops the packets, or its replies are lost",
+				    last->exchange ? last->exchange : "the request",
+				    last->retransmits + 1, last->retransmits));
+			return;
+		}
+	}
+	if ((e = find_evidence(s, "peer-id-check-failed"))) {
+		fail_at(s, exchange_at(s, e->mid, e->mid_known), e->mid, e->mid_known,
+			MODEL_CAUSE_PEER_ID_MISMATCH, e->line,
+			fmt(s,
+			    "the peer's certificate does not carry the identity it claims "
+			    "(no matching IP, DNS or RFC822 name in its subject alternative "
+			    "name): %s",
+			    e->text));
+		return;
+	}
+	if ((e = find_evidence(s, "cert-issuer-unknown")) ||
+	    (e = find_evidence(s, "no-trustpoint"))) {
+		fail_at(s, exchange_at(s, e->mid, e->mid_known), e->mid, e->mid_known,
+			MODEL_CAUSE_CERTIFICATE_INVALID, e->line,
+			fmt(s,
+			    "the peer's certificate was issued by a CA this device does not trust: "
+			    "%s",
+			    e->text));
+		return;
+	}
+	if ((e = find_evidence(s, "eap-failed"))) {
+		fail_at(s, "IKE_AUTH", e->mid, e->mid_known, MODEL_CAUSE_EAP_FAILURE, e->line,
+			fmt(s, "EAP authentication failed%s%s: %s", s->user ? " for user " : "",
+			    s->user ? s->user : "", e->text));
+		return;
+	}
+	if ((e = find_evidence(s, "no-proxy-match")) || (e = find_evidence(s, "missing-acl")) ||
+	    (e = find_evidence(s, "peer-not-in-map"))) {
+		fail_at(s, exchange_at(s, e->mid, e->mid_known), e->mid, e->mid_known,
+			MODEL_CAUSE_CONFIG_MISSING, e->line,
+			fmt(s, "no crypto map entry matches this peer or its traffic: %s",
+			    e->text));
+		return;
+	}
+	if ((e = find_evidence(s, "timer-expired"))) {
+		fail_at(s, exchange_at(s, e->mid, e->mid_known), e->mid, e->mid_known,
+			MODEL_CAUSE_AUTH_TIMEOUT, e->line,
+			fmt(s, "a timer ran out before the next message came: %s", e->text));
+		return;
+	}
+	if ((e = find_evidence(s, "verify-failed")) ||
+	    (e = find_evidence(s, "auth-verify-failed"))) {
+		fail_at(s, exchange_at(s, e->mid, e->mid_known), e->mid, e->mid_known,
+			"AUTHENTICATION_FAILED", e->line,
+			fmt(s, "the peer's authentication did not verify: %s", e->text));
+		return;
+	}
+	if (s->ike_up && !s->nchildren) {
+		const struct exchange *x = NULL;
+
+		for (i = 0; i < s->nexch; i++)
+			if (same(s->exch[i].type, "IKE_AUTH"))
+				x = &s->exch[i];
+		fail_at(s, x ? x->type : "IKE_AUTH", x ? x->mid : 0, x != NULL,
+			MODEL_CAUSE_CHILD_SA_REJECTED,
+			x && x->response ? x->response->first_line : s->last_line,
+			fmt(s, "the IKE SA came up but no child SA was installed; the log does not "
+			       "say why"));
+		return;
+	}
+	if (s->nevidence) {
+		e = &s->evidence[0];
+		fail_at(s, exchange_at(s, e->mid, e->mid_known), e->mid, e->mid_known,
+			MODEL_CAUSE_UNKNOWN, e->line, fmt(s, "the device reported: %s", e->text));
+		return;
+	}
+	{
+		const struct state_step *st = s->nstates ? &s->states[s->nstates - 1] : NULL;
+
+		fail_at(s, exchange_at(s, s->cur_mid, s->cur_mid_known), s->cur_mid,
+			s->cur_mid_known, MODEL_CAUSE_UNKNOWN, st ? st->line : s->last_line,
+			s->outcome == MODEL_OUTCOME_INCOMPLETE
+				? fmt(s, "the log ends in the middle of the negotiation%s%s%s%s",
+				      st ? " (last state " : "", st && st->state ? st->state : "",
+				      st && st->event ? ", " : "", st && st->event ? st->event : "")
+				: fmt(s, "the log does not show why"));
+		if (st && s->outcome == MODEL_OUTCOME_INCOMPLETE)
+			s->failure.explanation = fmt(s, "%s)", s->failure.explanation);
+	}
+}
+
+static bool
+was_deleted(const struct session *s)
+{
+	size_t i, j;
+
+	if (s->delete_line)
+		return true;
+	for (i = 0; i < s->nmsgs; i++)
+		if (same(s->msgs[i]->exchange, "INFORMATIONAL"))
+			for (j = 0; j < s->msgs[i]->np; j++)
+				if (same(s->msgs[i]->p[j].type, "DELETE"))
+					return true;
+	return false;
+}
+
+/* Evidence printed before the first state trace takes the MID of the next one. */
+static void
+date_evidence(struct session *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nevidence; i++) {
+		struct evidence *e = &s->evidence[i];
+
+		if (e->mid_known)
+			continue;
+		for (j = 0; j < s->nstates; j++)
+			if (s->states[j].line > e->line) {
+				e->mid = s->states[j].mid;
+				e->mid_known = true;
+				break;
+			}
+	}
+}
+
+void
+recon_finish_session(struct recon *r, struct session *s)
+{
+	bool child = false;
+	size_t i;
+
+	(void)r;
+	date_evidence(s);
+	fold_retransmissions(s);
+	pair_exchanges(s);
+	settle_children(s);
+	for (i = 0; i < s->nchildren; i++)
+		if (s->children[i].installed)
+			child = true;
+	if (child) {
+		s->outcome =
+			was_deleted(s) || s->terminal ? MODEL_OUTCOME_DELETED : MODEL_OUTCOME_UP;
+		if (s->outcome == MODEL_OUTCOME_DELETED && !s->deleted_by)
+			s->deleted_by = "unknown";
+		return;
+	}
+	{
+		const struct message *m = NULL;
+
+		s->outcome = s->terminal || error_notify(s, &m) || s->retransmit_exhausted ||
+					     s->nevidence || (s->ike_up && was_deleted(s))
+				     ? MODEL_OUTCOME_FAILED
+				     : MODEL_OUTCOME_INCOMPLETE;
+	}
+	decide_failure(s);
+}

@@ -1,0 +1,83 @@
+#ifndef IKESCOPE_RECON_PRIVATE_H
+#define IKESCOPE_RECON_PRIVATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ikescope/grammar.h"
+#include "ikescope/lexer.h"
+#include "ikescope/model.h"
+#include "ikescope/util/strbuf.h"
+
+struct open_session {
+	struct session *s;
+	struct open_session *next;
+};
+
+/* A packet line whose message is known only when its SPIs are dumped. */
+struct pending_packet {
+	bool active;
+	enum model_dir dir;
+	uint32_t line;
+	uint32_t sa, mid;
+	bool has_sa, has_mid;
+	struct strbuf src, dst, local, remote;
+	unsigned sport, dport, lport, rport;
+};
+
+/* A record seen before any session could own it (kept as its own copy). */
+struct orphan {
+	struct lex_record rec;
+	char *text;
+	struct gram_match m;
+	char *values; /* the match's values point here */
+};
+
+#define RECON_MAX_ORPHANS 256
+
+struct recon {
+	const struct grammar *g;
+	char *input;
+	unsigned input_index;
+	unsigned created;
+	unsigned numbered; /* sessions numbered so far, over all inputs */
+	unsigned long ike_records;
+
+	struct open_session *open; /* newest first */
+	struct session *focus;     /* the session records without an owner go to */
+
+	/* the dump in progress */
+	struct pending_packet pkt;
+	struct message *msg;
+	struct session *msg_session;
+	struct message *plat_msg; /* made by a RECV PKT line, waiting for its dump */
+	struct session *plat_session;
+	bool inner;
+	struct payload *payload;
+	struct session *payload_session;
+	struct message *building; /* outgoing message whose inner payloads are being dumped */
+	struct session *building_session;
+	struct strbuf vendor; /* name of the next VID payload */
+	bool policy_expected;
+	bool xml_received;
+	struct xml_doc *pending_xml;
+	struct session *pending_xml_session;
+
+	struct orphan orphans[RECON_MAX_ORPHANS];
+	size_t norphans;
+	bool replaying;
+
+	/* finished sessions, in order of number */
+	struct session **done;
+	size_t ndone, cap_done, done_head;
+};
+
+void recon_packet_reset(struct pending_packet *p);
+void recon_copy_field(struct strbuf *out, const struct gram_match *m, enum gram_field f);
+void recon_orphan(struct recon *r, const struct lex_record *rec, const struct gram_match *m);
+void recon_apply_orphans(struct recon *r, struct session *s);
+void recon_attach_xml(struct session *s, struct message *m, struct xml_doc *d);
+/* Exchanges, child SAs, outcome and failure point of a finished session (outcome.c). */
+void recon_finish_session(struct recon *r, struct session *s);
+
+#endif

@@ -1,0 +1,215 @@
+/* The reconstructor's life cycle: inputs, orphan records, finished sessions. */
+#include "ikescope/reconstruct.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ikescope/util/arena.h"
+#include "ikescope/util/xalloc.h"
+#include "recon-private.h"
+
+struct recon *
+recon_create(const struct grammar *g)
+{
+	struct recon *r = xcalloc(1, sizeof(*r));
+
+	r->g = g;
+	sb_init(&r->vendor);
+	sb_init(&r->pkt.src);
+	sb_init(&r->pkt.dst);
+	sb_init(&r->pkt.local);
+	sb_init(&r->pkt.remote);
+	return r;
+}
+
+static void
+drop_orphans(struct recon *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->norphans; i++) {
+		free(r->orphans[i].text);
+		free(r->orphans[i].values);
+	}
+	r->norphans = 0;
+}
+
+void
+recon_destroy(struct recon *r)
+{
+	struct open_session *o, *n;
+	size_t i;
+
+	if (!r)
+		return;
+	for (o = r->open; o; o = n) {
+		n = o->next;
+		session_destroy(o->s);
+		free(o);
+	}
+	for (i = r->done_head; i < r->ndone; i++)
+		session_destroy(r->done[i]);
+	free(r->done);
+	drop_orphans(r);
+	sb_finish(&r->vendor);
+	sb_finish(&r->pkt.src);
+	sb_finish(&r->pkt.dst);
+	sb_finish(&r->pkt.local);
+	sb_finish(&r->pkt.remote);
+	free(r->input);
+	free(r);
+}
+
+void
+recon_packet_reset(struct pending_packet *p)
+{
+	p->active = false;
+	p->has_sa = p->has_mid = false;
+	p->sport = p->dport = p->lport = p->rport = 0;
+	sb_reset(&p->src);
+	sb_reset(&p->dst);
+	sb_reset(&p->local);
+	sb_reset(&p->remote);
+}
+
+void
+recon_copy_field(struct strbuf *out, const struct gram_match *m, enum gram_field f)
+{
+	size_t i;
+
+	sb_reset(out);
+	for (i = 0; i < m->nvalues; i++)
+		if (m->values[i].field == f) {
+			sb_add(out, m->values[i].p, m->values[i].len);
+			return;
+		}
+}
+
+static void
+reset_dump(struct recon *r)
+{
+	recon_packet_reset(&r->pkt);
+	r->msg = NULL;
+	r->msg_session = NULL;
+	r->plat_msg = NULL;
+	r->plat_session = NULL;
+	r->inner = false;
+	r->payload = NULL;
+	r->payload_session = NULL;
+	r->building = NULL;
+	r->building_session = NULL;
+	r->pending_xml = NULL;
+	r->pending_xml_session = NULL;
+	r->policy_expected = false;
+	r->xml_received = false;
+	sb_reset(&r->vendor);
+}
+
+void
+recon_begin_input(struct recon *r, const char *name)
+{
+	free(r->input);
+	r->input = xstrdup(name);
+	r->input_index++;
+	r->ike_records = 0;
+	r->focus = NULL;
+	reset_dump(r);
+	drop_orphans(r);
+}
+
+unsigned long
+recon_ike_records(const struct recon *r)
+{
+	return r->ike_records;
+}
+
+/* A record that names no session, seen before any session: kept for the first one. */
+void
+recon_orphan(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct orphan *o;
+	size_t i;
+
+	if (r->replaying || r->norphans >= RECON_MAX_ORPHANS)
+		return;
+	o = &r->orphans[r->norphans++];
+	o->rec = *rec;
+	o->text = xstrndup(rec->text, rec->len);
+	o->rec.text = o->text;
+	o->m = *m;
+	o->values = NULL;
+	for (i = 0; i < m->nvalues; i++) {
+		const char *p = m->values[i].p;
+
+		/* values inside the record text move with it; grammar constants stay */
+		if (p >= rec->text && p <= rec->text + rec->len)
+			o->m.values[i].p = o->text + (p - rec->text);
+	}
+}
+
+void
+recon_apply_orphans(struct recon *r, struct session *s)
+{
+	size_t i, n = r->norphans;
+
+	if (!n || r->replaying)
+		return;
+	r->replaying = true;
+	for (i = 0; i < n; i++) {
+		r->focus = s;
+		if (r->orphans[i].rec.first_line < s->first_line)
+			s->first_line = r->orphans[i].rec.first_line;
+		recon_feed(r, &r->orphans[i].rec, &r->orphans[i].m);
+	}
+	r->replaying = false;
+	r->focus = s;
+	drop_orphans(r);
+}
+
+void
+recon_attach_xml(struct session *s, struct message *m, struct xml_doc *d)
+{
+	m->xml = arena_grow(s->arena, m->xml, sizeof(*m->xml), &m->cap_xml, m->nxml + 1);
+	m->xml[m->nxml++] = *d;
+}
+
+static int
+by_number(const void *a, const void *b)
+{
+	const struct session *x = *(struct session *const *)a, *y = *(struct session *const *)b;
+
+	return x->first_line < y->first_line ? -1 : x->first_line > y->first_line;
+}
+
+void
+recon_end_input(struct recon *r)
+{
+	struct open_session *o, *n;
+	size_t first = r->ndone, i;
+
+	for (o = r->open; o; o = n) {
+		n = o->next;
+		recon_finish_session(r, o->s);
+		r->done = xreallocarray(r->done, r->ndone + 1, sizeof(*r->done));
+		r->done[r->ndone++] = o->s;
+		free(o);
+	}
+	r->open = NULL;
+	r->focus = NULL;
+	/* in the order they began */
+	qsort(r->done + first, r->ndone - first, sizeof(*r->done), by_number);
+	for (i = first; i < r->ndone; i++)
+		r->done[i]->number = ++r->numbered;
+	reset_dump(r);
+	drop_orphans(r);
+}
+
+struct session *
+recon_next(struct recon *r)
+{
+	if (r->done_head >= r->ndone) {
+		r->done_head = r->ndone = 0;
+		return NULL;
+	}
+	return r->done[r->done_head++];
+}

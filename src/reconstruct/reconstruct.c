@@ -1,0 +1,1214 @@
+/*
+ * From records to sessions. One pass over the records of an input; each
+ * record is tied to a session by what it carries (the device's SA number,
+ * the SPI pair, or nothing: then the session in focus), and to the message
+ * being dumped when it is part of a dump.
+ */
+#include "ikescope/reconstruct.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ikescope/grammar.h"
+#include "ikescope/lexer.h"
+#include "ikescope/util/arena.h"
+#include "ikescope/util/strbuf.h"
+#include "ikescope/util/xalloc.h"
+#include "ikescope/xml.h"
+#include "recon-private.h"
+
+/* ---- field access ---- */
+
+static const struct gram_value *
+val(const struct gram_match *m, enum gram_field f)
+{
+	size_t i;
+
+	for (i = 0; i < m->nvalues; i++)
+		if (m->values[i].field == f)
+			return &m->values[i];
+	return NULL;
+}
+
+static bool
+is(const struct gram_match *m, enum gram_field f, const char *text)
+{
+	const struct gram_value *v = val(m, f);
+
+	return v && strlen(text) == v->len && !memcmp(v->p, text, v->len);
+}
+
+static bool
+num(const struct gram_match *m, enum gram_field f, int base, unsigned long long *out)
+{
+	const struct gram_value *v = val(m, f);
+	unsigned long long n = 0;
+	size_t i = 0;
+
+	if (!v || !v->len)
+		return false;
+	if (v->len > 2 && v->p[0] == '0' && (v->p[1] == 'x' || v->p[1] == 'X'))
+		i = 2;
+	for (; i < v->len; i++) {
+		int d;
+		char c = v->p[i];
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (base == 16 && c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (base == 16 && c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return false;
+		if (n > (~0ull - (unsigned)d) / (unsigned)base)
+			return false;
+		n = n * (unsigned)base + (unsigned)d;
+	}
+	*out = n;
+	return true;
+}
+
+static bool
+u32(const struct gram_match *m, enum gram_field f, uint32_t *out)
+{
+	unsigned long long n;
+
+	if (!num(m, f, 10, &n) || n > UINT32_MAX)
+		return false;
+	*out = (uint32_t)n;
+	return true;
+}
+
+/* The message ID, from a decimal or a hexadecimal field. */
+static bool
+mid_of(const struct gram_match *m, uint32_t *out)
+{
+	unsigned long long n;
+
+	if (num(m, GRAM_FIELD_MIDX, 16, &n) && n <= UINT32_MAX) {
+		*out = (uint32_t)n;
+		return true;
+	}
+	return u32(m, GRAM_FIELD_MID, out);
+}
+
+static const char *
+str(struct session *s, const struct gram_match *m, enum gram_field f)
+{
+	const struct gram_value *v = val(m, f);
+
+	return v ? session_strndup(s, v->p, v->len) : NULL;
+}
+
+/* ---- sessions ---- */
+
+static struct session *
+new_session(struct recon *r, uint32_t line)
+{
+	struct session *s = session_create(r->input, r->input_index);
+	struct open_session *o;
+
+	s->first_line = s->last_line = line;
+	s->number = ++r->created;
+	o = xcalloc(1, sizeof(*o));
+	o->s = s;
+	o->next = r->open;
+	r->open = o;
+	r->focus = s;
+	recon_apply_orphans(r, s);
+	return s;
+}
+
+static bool
+spi_compatible(bool has_a, uint64_t a, bool has_b, uint64_t b)
+{
+	return !has_a || !has_b || a == b || a == 0 || b == 0;
+}
+
+/*
+ * The session a record belongs to. sa: the device's SA number; spi_i/spi_r:
+ * the SPIs the record names. With create, a record that names an SA or SPIs
+ * nobody has yet starts a session.
+ */
+static struct session *
+find_session(struct recon *r, const struct gram_match *m, uint32_t line, bool create)
+{
+	uint32_t sa = 0;
+	unsigned long long si = 0, sr = 0;
+	bool has_sa = u32(m, GRAM_FIELD_SA, &sa);
+	bool has_i = num(m, GRAM_FIELD_SPI_I, 16, &si) && si != 0;
+	bool has_r = num(m, GRAM_FIELD_SPI_R, 16, &sr);
+	struct open_session *o;
+	struct session *best = NULL;
+
+	if (has_r && sr == 0)
+		has_r = false;
+	for (o = r->open; o; o = o->next) {
+		struct session *s = o->s;
+
+		if (s->closed)
+			continue;
+		if (has_i && s->has_spi_i) {
+			if (s->spi_i != si)
+				continue;
+			if (has_r && s->has_spi_r && s->spi_r != sr)
+				continue;
+			/* same initiator SPI but another SA number: another attempt */
+			if (has_sa && s->nsa_ids && !session_has_sa_id(s, sa) &&
+			    !(has_r && s->spi_r == sr))
+				continue;
+			best = s;
+			break;
+		}
+		if (has_sa && session_has_sa_id(s, sa)) {
+			/* IOS-XE reuses SA numbers: the SPIs decide */
+			if (has_i && s->has_spi_i && s->spi_i != si)
+				continue;
+			best = s;
+			break;
+		}
+	}
+	if (!best && !has_i && !has_sa)
+		best = r->focus;
+	if (!best && create && (has_i || has_sa))
+		best = new_session(r, line);
+	if (!best)
+		return NULL;
+	if (has_sa)
+		session_add_sa_id(best, sa);
+	if (has_i && !best->has_spi_i) {
+		best->spi_i = si;
+		best->has_spi_i = true;
+	}
+	if (has_r && !best->has_spi_r) {
+		best->spi_r = sr;
+		best->has_spi_r = true;
+	}
+	(void)spi_compatible;
+	r->focus = best;
+	if (line > best->last_line)
+		best->last_line = line;
+	return best;
+}
+
+static void
+touch(struct session *s, uint32_t line)
+{
+	if (line > s->last_line)
+		s->last_line = line;
+	if (line < s->first_line || !s->first_line)
+		s->first_line = line;
+}
+
+/* ---- messages ---- */
+
+static void
+set_addresses(struct session *s, struct message *m)
+{
+	const char *local = m->dir == MODEL_DIR_OUT ? m->src : m->dst;
+	const char *peer = m->dir == MODEL_DIR_OUT ? m->dst : m->src;
+	unsigned lport = m->dir == MODEL_DIR_OUT ? m->sport : m->dport;
+	unsigned pport = m->dir == MODEL_DIR_OUT ? m->dport : m->sport;
+
+	if (local && (!s->local || strcmp(s->local, local)))
+		s->local = local;
+	if (peer && (!s->peer || strcmp(s->peer, peer)))
+		s->peer = peer;
+	if (lport) {
+		if (!s->lport_first)
+			s->lport_first = lport;
+		s->lport = lport;
+	}
+	if (pport) {
+		if (!s->pport_first)
+			s->pport_first = pport;
+		s->pport = pport;
+	}
+}
+
+static void
+addresses_from(struct session *s, struct message *m, const struct gram_match *rm)
+{
+	uint32_t port;
+
+	if (val(rm, GRAM_FIELD_SRC) && !m->src)
+		m->src = str(s, rm, GRAM_FIELD_SRC);
+	if (val(rm, GRAM_FIELD_DST) && !m->dst)
+		m->dst = str(s, rm, GRAM_FIELD_DST);
+	if (!m->sport && u32(rm, GRAM_FIELD_SPORT, &port))
+		m->sport = port;
+	if (!m->dport && u32(rm, GRAM_FIELD_DPORT, &port))
+		m->dport = port;
+	/* Rx/Tx name local and remote instead of source and destination */
+	if (val(rm, GRAM_FIELD_LOCAL)) {
+		const char **a = m->dir == MODEL_DIR_OUT ? &m->src : &m->dst;
+		const char **b = m->dir == MODEL_DIR_OUT ? &m->dst : &m->src;
+		unsigned *pa = m->dir == MODEL_DIR_OUT ? &m->sport : &m->dport;
+		unsigned *pb = m->dir == MODEL_DIR_OUT ? &m->dport : &m->sport;
+
+		if (!*a)
+			*a = str(s, rm, GRAM_FIELD_LOCAL);
+		if (!*b)
+			*b = str(s, rm, GRAM_FIELD_REMOTE);
+		if (!*pa && u32(rm, GRAM_FIELD_LPORT, &port))
+			*pa = port;
+		if (!*pb && u32(rm, GRAM_FIELD_RPORT, &port))
+			*pb = port;
+	}
+	set_addresses(s, m);
+}
+
+static enum model_dir
+dir_of(const struct gram_match *m)
+{
+	if (is(m, GRAM_FIELD_DIR, "in"))
+		return MODEL_DIR_IN;
+	if (is(m, GRAM_FIELD_DIR, "out"))
+		return MODEL_DIR_OUT;
+	return MODEL_DIR_UNKNOWN;
+}
+
+static void
+set_exchange(struct session *s, struct message *msg, const struct gram_match *m)
+{
+	const char *x = str(s, m, GRAM_FIELD_EXCHANGE);
+
+	if (x && !msg->exchange)
+		msg->exchange = x;
+}
+
+/* A dump starts: remember what the packet line said until the SPIs tell whose it is. */
+static void
+packet_start(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct pending_packet *p = &r->pkt;
+	uint32_t v;
+
+	recon_packet_reset(p);
+	p->active = true;
+	p->dir = dir_of(m);
+	p->line = rec->first_line;
+	p->has_sa = u32(m, GRAM_FIELD_SA, &p->sa);
+	p->has_mid = mid_of(m, &p->mid);
+	recon_copy_field(&p->src, m, GRAM_FIELD_SRC);
+	recon_copy_field(&p->dst, m, GRAM_FIELD_DST);
+	recon_copy_field(&p->local, m, GRAM_FIELD_LOCAL);
+	recon_copy_field(&p->remote, m, GRAM_FIELD_REMOTE);
+	p->sport = u32(m, GRAM_FIELD_SPORT, &v) ? v : 0;
+	p->dport = u32(m, GRAM_FIELD_DPORT, &v) ? v : 0;
+	p->lport = u32(m, GRAM_FIELD_LPORT, &v) ? v : 0;
+	p->rport = u32(m, GRAM_FIELD_RPORT, &v) ? v : 0;
+	r->msg = NULL;
+	r->inner = false;
+	r->payload = NULL;
+}
+
+/* The message that a dumped header belongs to, created from the pending packet line. */
+static struct message *
+packet_message(struct recon *r, struct session *s, uint32_t line)
+{
+	struct pending_packet *p = &r->pkt;
+	struct message *msg = NULL;
+
+	if (!p->active)
+		return r->msg && r->msg_session == s ? r->msg : NULL;
+	/* the inner payloads of an outgoing message were dumped before its header */
+	if (p->dir == MODEL_DIR_OUT && r->building && r->building_session == s)
+		msg = r->building;
+	/* a platform RECV PKT line came first */
+	else if (r->plat_msg && r->plat_session == s && r->plat_msg->dir == p->dir &&
+		 !r->plat_msg->has_header)
+		msg = r->plat_msg;
+	if (!msg)
+		msg = session_add_message(s, p->dir, p->line);
+	r->building = NULL;
+	r->plat_msg = NULL;
+	msg->has_header = true;
+	if (p->line < msg->first_line)
+		msg->first_line = p->line;
+	if (line > msg->last_line)
+		msg->last_line = line;
+	if (p->has_mid && !msg->mid_known) {
+		msg->mid = p->mid;
+		msg->mid_known = true;
+	}
+	if (p->src.len && !msg->src)
+		msg->src = session_strndup(s, p->src.buf, p->src.len);
+	if (p->dst.len && !msg->dst)
+		msg->dst = session_strndup(s, p->dst.buf, p->dst.len);
+	if (p->sport && !msg->sport)
+		msg->sport = p->sport;
+	if (p->dport && !msg->dport)
+		msg->dport = p->dport;
+	if (p->local.len) {
+		const char *l = session_strndup(s, p->local.buf, p->local.len);
+		const char *rm = session_strndup(s, p->remote.buf, p->remote.len);
+
+		if (msg->dir == MODEL_DIR_OUT) {
+			msg->src = msg->src ? msg->src : l;
+			msg->dst = msg->dst ? msg->dst : rm;
+			msg->sport = msg->sport ? msg->sport : p->lport;
+			msg->dport = msg->dport ? msg->dport : p->rport;
+		} else {
+			msg->dst = msg->dst ? msg->dst : l;
+			msg->src = msg->src ? msg->src : rm;
+			msg->dport = msg->dport ? msg->dport : p->lport;
+			msg->sport = msg->sport ? msg->sport : p->rport;
+		}
+	}
+	set_addresses(s, msg);
+	p->active = false;
+	r->msg = msg;
+	r->msg_session = s;
+	r->inner = false;
+	r->payload = NULL;
+	return msg;
+}
+
+/* SENT PKT / RECV PKT: the platform's line for a message. */
+static void
+platform_packet(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	enum model_dir dir = dir_of(m);
+	struct session *s = find_session(r, m, rec->first_line, true);
+	struct message *msg = NULL;
+	uint32_t mid = 0;
+	bool has_mid = mid_of(m, &mid);
+	size_t i;
+
+	if (!s)
+		return;
+	if (is(m, GRAM_FIELD_KIND, "partial"))
+		return;
+	if (dir == MODEL_DIR_OUT) {
+		/* after the dump: the message just dumped, or one sent again */
+		for (i = s->nmsgs; i-- > 0;) {
+			struct message *x = s->msgs[i];
+
+			if (x->dir != MODEL_DIR_OUT)
+				continue;
+			if (has_mid && x->mid_known && x->mid != mid)
+				continue;
+			msg = x;
+			break;
+		}
+		if (msg && msg->sends) {
+			if (s->retransmit_pending) {
+				msg->retransmits++;
+				s->retransmits++;
+				s->retransmit_pending = false;
+			} else {
+				msg->fragments++;
+			}
+		}
+	} else if (r->pkt.active && r->pkt.dir == dir) {
+		msg = NULL; /* the dump that follows makes the message */
+	}
+	if (!msg) {
+		msg = session_add_message(s, dir, rec->first_line);
+		if (dir == MODEL_DIR_IN) {
+			r->msg = msg;
+			r->msg_session = s;
+			r->plat_msg = msg;
+			r->plat_session = s;
+			r->inner = false;
+			r->payload = NULL;
+		}
+	}
+	msg->sends++;
+	if (has_mid && !msg->mid_known) {
+		msg->mid = mid;
+		msg->mid_known = true;
+	}
+	set_exchange(s, msg, m);
+	addresses_from(s, msg, m);
+	if (rec->last_line > msg->last_line)
+		msg->last_line = rec->last_line;
+	if (msg->dir == MODEL_DIR_IN && !msg->response_known && msg->exchange) {
+		/* a request carries a zero responder SPI only in IKE_SA_INIT */
+		unsigned long long sr;
+
+		if (!strcmp(msg->exchange, "IKE_SA_INIT") && num(m, GRAM_FIELD_SPI_R, 16, &sr) &&
+		    sr == 0) {
+			msg->response = false;
+			msg->response_known = true;
+		}
+	}
+}
+
+static void
+header(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct session *s;
+	struct message *msg;
+	uint32_t v;
+
+	if (is(m, GRAM_FIELD_KIND, "spis")) {
+		s = find_session(r, m, rec->first_line, true);
+		if (!s)
+			return;
+		msg = packet_message(r, s, rec->last_line);
+		if (msg && mid_of(m, &v) && !msg->mid_known) {
+			msg->mid = v;
+			msg->mid_known = true;
+		}
+		return;
+	}
+	msg = r->msg;
+	s = r->msg_session;
+	if (!msg || !s)
+		return;
+	if (rec->last_line > msg->last_line)
+		msg->last_line = rec->last_line;
+	touch(s, rec->last_line);
+	if (is(m, GRAM_FIELD_KIND, "flags")) {
+		const struct gram_value *f = val(m, GRAM_FIELD_FLAGS);
+
+		set_exchange(s, msg, m);
+		if (f) {
+			msg->flags = session_strndup(s, f->p, f->len);
+			msg->response =
+				strstr(msg->flags, "RESPONSE") || strstr(msg->flags, "MSG-");
+			msg->response_known = true;
+		}
+	} else if (is(m, GRAM_FIELD_KIND, "length")) {
+		if (mid_of(m, &v)) {
+			msg->mid = v;
+			msg->mid_known = true;
+		}
+		if (u32(m, GRAM_FIELD_LENGTH, &v))
+			msg->length = v;
+	}
+}
+
+static void
+exchange_line(struct recon *r, const struct gram_match *m)
+{
+	struct message *msg = r->msg;
+
+	if (!msg)
+		return;
+	set_exchange(r->msg_session, msg, m);
+	msg->response = is(m, GRAM_FIELD_MSGTYPE, "RESPONSE");
+	msg->response_known = true;
+}
+
+/* ---- payloads ---- */
+
+static struct payload *
+new_payload(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct message *msg = r->building ? r->building : r->msg;
+	struct session *s = r->building ? r->building_session : r->msg_session;
+	struct payload *p;
+	uint32_t v;
+
+	if (!msg || !s)
+		return NULL;
+	p = message_add_payload(s, msg, rec->first_line);
+	p->inner = r->building || r->inner;
+	p->type = val(m, GRAM_FIELD_PAYLOAD) ? str(s, m, GRAM_FIELD_PAYLOAD) : "?";
+	p->notify = str(s, m, GRAM_FIELD_NOTIFY);
+	p->next = str(s, m, GRAM_FIELD_NEXT);
+	if (u32(m, GRAM_FIELD_LENGTH, &v))
+		p->length = v;
+	if (!strcmp(p->type, "VID") && r->vendor.len) {
+		p->vendor = session_strndup(s, r->vendor.buf, r->vendor.len);
+		sb_reset(&r->vendor);
+	}
+	if (rec->last_line > msg->last_line)
+		msg->last_line = rec->last_line;
+	touch(s, rec->last_line);
+	r->payload = p;
+	r->payload_session = s;
+	return p;
+}
+
+static struct proposal *
+add_proposal(struct session *s, struct payload *p, uint32_t line)
+{
+	struct proposal *pr;
+
+	p->props = arena_grow(s->arena, p->props, sizeof(*p->props), &p->cap_props, p->nprops + 1);
+	pr = &p->props[p->nprops++];
+	memset(pr, 0, sizeof(*pr));
+	pr->line = line;
+	return pr;
+}
+
+static void
+proposal_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct payload *p = r->payload;
+	struct session *s = r->payload_session;
+	struct proposal *pr;
+	uint32_t v;
+
+	if (!p || !s)
+		return;
+	if (val(m, GRAM_FIELD_LAST)) {
+		pr = add_proposal(s, p, rec->first_line);
+		if (u32(m, GRAM_FIELD_LENGTH, &v))
+			pr->length = v;
+		if (num(m, GRAM_FIELD_LAST, 16, &(unsigned long long){ 0 })) {
+			unsigned long long l;
+
+			num(m, GRAM_FIELD_LAST, 16, &l);
+			pr->last = (unsigned)l;
+		}
+		return;
+	}
+	pr = p->nprops ? &p->props[p->nprops - 1] : NULL;
+	if (!pr || pr->protocol)
+		pr = add_proposal(s, p, rec->first_line);
+	pr->protocol = str(s, m, GRAM_FIELD_PROTOCOL);
+	if (u32(m, GRAM_FIELD_PROPOSAL, &v))
+		pr->num = v;
+	if (u32(m, GRAM_FIELD_SPI_SIZE, &v))
+		pr->spi_size = v;
+	if (u32(m, GRAM_FIELD_NTRANS, &v))
+		pr->ntrans = v;
+}
+
+static void
+transform_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct payload *p = r->payload;
+	struct session *s = r->payload_session;
+	struct proposal *pr;
+	struct transform *t;
+	uint32_t v;
+
+	if (!p || !s)
+		return;
+	if (!p->nprops)
+		add_proposal(s, p, rec->first_line);
+	pr = &p->props[p->nprops - 1];
+	t = pr->nt ? &pr->t[pr->nt - 1] : NULL;
+	if (val(m, GRAM_FIELD_LAST) || !t || t->id) {
+		pr->t = arena_grow(s->arena, pr->t, sizeof(*pr->t), &pr->cap_t, pr->nt + 1);
+		t = &pr->t[pr->nt++];
+		memset(t, 0, sizeof(*t));
+		t->line = rec->first_line;
+	}
+	if (u32(m, GRAM_FIELD_LENGTH, &v))
+		t->length = v;
+	if (u32(m, GRAM_FIELD_TTYPE, &v))
+		t->type = v;
+	if (val(m, GRAM_FIELD_TID))
+		t->id = str(s, m, GRAM_FIELD_TID);
+	if (u32(m, GRAM_FIELD_KEYLEN, &v))
+		t->keylen = v;
+}
+
+static struct ts_range *
+last_ts(struct recon *r, uint32_t line, bool start_new)
+{
+	struct payload *p = r->payload;
+	struct session *s = r->payload_session;
+
+	if (!p || !s)
+		return NULL;
+	if (start_new || !p->nts) {
+		p->ts = arena_grow(s->arena, p->ts, sizeof(*p->ts), &p->cap_ts, p->nts + 1);
+		memset(&p->ts[p->nts], 0, sizeof(p->ts[0]));
+		p->ts[p->nts].line = line;
+		p->nts++;
+	}
+	return &p->ts[p->nts - 1];
+}
+
+static void
+payload_body(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct payload *p = r->payload;
+	struct session *s = r->payload_session;
+	struct ts_range *ts;
+	uint32_t v;
+
+	if (!p || !s)
+		return;
+	touch(s, rec->last_line);
+	switch (m->family) {
+	case GRAM_FAMILY_KE:
+		if (u32(m, GRAM_FIELD_GROUP, &v))
+			p->group = v;
+		break;
+	case GRAM_FAMILY_ID:
+		p->id_type = str(s, m, GRAM_FIELD_ID_TYPE);
+		break;
+	case GRAM_FAMILY_AUTH:
+		p->auth_method = str(s, m, GRAM_FIELD_AUTH_METHOD);
+		break;
+	case GRAM_FAMILY_CERT:
+		p->encoding = str(s, m, GRAM_FIELD_ENCODING);
+		break;
+	case GRAM_FAMILY_DATA:
+		if (u32(m, GRAM_FIELD_BYTES, &v))
+			p->data_bytes = v;
+		break;
+	case GRAM_FAMILY_NOTIFY:
+		p->protocol = str(s, m, GRAM_FIELD_PROTOCOL);
+		if (u32(m, GRAM_FIELD_SPI_SIZE, &v))
+			p->spi_size = v;
+		if (!p->notify)
+			p->notify = str(s, m, GRAM_FIELD_NOTIFY);
+		break;
+	case GRAM_FAMILY_DELETE:
+		p->protocol = str(s, m, GRAM_FIELD_PROTOCOL);
+		if (u32(m, GRAM_FIELD_SPI_SIZE, &v))
+			p->spi_size = v;
+		if (u32(m, GRAM_FIELD_QUANTITY, &v))
+			p->count = v;
+		break;
+	case GRAM_FAMILY_TS:
+		if (val(m, GRAM_FIELD_QUANTITY)) {
+			if (u32(m, GRAM_FIELD_QUANTITY, &v))
+				p->count = v;
+		} else if (val(m, GRAM_FIELD_TS_TYPE)) {
+			ts = last_ts(r, rec->first_line, true);
+			ts->type = str(s, m, GRAM_FIELD_TS_TYPE);
+			if (u32(m, GRAM_FIELD_IP_PROTO, &v))
+				ts->proto = v;
+			if (u32(m, GRAM_FIELD_LENGTH, &v))
+				ts->length = v;
+		} else if (val(m, GRAM_FIELD_PORT_START)) {
+			ts = last_ts(r, rec->first_line, false);
+			if (ts && u32(m, GRAM_FIELD_PORT_START, &v))
+				ts->port_start = v;
+			if (ts && u32(m, GRAM_FIELD_PORT_END, &v))
+				ts->port_end = v;
+		} else if (val(m, GRAM_FIELD_ADDR_START)) {
+			ts = last_ts(r, rec->first_line, false);
+			if (ts) {
+				ts->addr_start = str(s, m, GRAM_FIELD_ADDR_START);
+				ts->addr_end = str(s, m, GRAM_FIELD_ADDR_END);
+			}
+		}
+		break;
+	case GRAM_FAMILY_CFG:
+		if (val(m, GRAM_FIELD_CFG_TYPE)) {
+			p->cfg_type = str(s, m, GRAM_FIELD_CFG_TYPE);
+		} else {
+			struct cfg_attr *a;
+
+			p->attrs = arena_grow(s->arena, p->attrs, sizeof(*p->attrs), &p->cap_attrs,
+					      p->nattrs + 1);
+			a = &p->attrs[p->nattrs++];
+			memset(a, 0, sizeof(*a));
+			a->line = rec->first_line;
+			a->name = str(s, m, GRAM_FIELD_ATTR);
+			if (u32(m, GRAM_FIELD_ATTR_TYPE, &v))
+				a->type = v;
+			if (u32(m, GRAM_FIELD_LENGTH, &v))
+				a->length = v;
+		}
+		break;
+	case GRAM_FAMILY_EAP:
+		if (val(m, GRAM_FIELD_EAP_CODE)) {
+			p->eap_code = str(s, m, GRAM_FIELD_EAP_CODE);
+			if (u32(m, GRAM_FIELD_EAP_ID, &v))
+				p->eap_id = v;
+			if (u32(m, GRAM_FIELD_LENGTH, &v))
+				p->eap_length = v;
+			p->has_eap = true;
+		} else if (val(m, GRAM_FIELD_EAP_TYPE)) {
+			p->eap_type = str(s, m, GRAM_FIELD_EAP_TYPE);
+		}
+		break;
+	case GRAM_FAMILY_HEXDUMP: {
+		const struct gram_value *h = val(m, GRAM_FIELD_HEX);
+
+		if (h)
+			p->hex_bytes += (unsigned)((h->len + 1) / 3);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* ---- the families ---- */
+
+static void
+sm_trace(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct session *s = find_session(r, m, rec->first_line, !is(m, GRAM_FIELD_KIND, "partial"));
+	struct state_step *st;
+	uint32_t mid = 0;
+	bool has_mid = mid_of(m, &mid);
+
+	if (!s)
+		return;
+	touch(s, rec->last_line);
+	/* the first trace tells the role; a delete can print the other letter */
+	if (s->role == MODEL_ROLE_UNKNOWN && is(m, GRAM_FIELD_ROLE, "I"))
+		s->role = MODEL_ROLE_INITIATOR;
+	else if (s->role == MODEL_ROLE_UNKNOWN && is(m, GRAM_FIELD_ROLE, "R"))
+		s->role = MODEL_ROLE_RESPONDER;
+	if (has_mid) {
+		s->cur_mid = mid;
+		s->cur_mid_known = true;
+	}
+	if (!val(m, GRAM_FIELD_STATE) && !val(m, GRAM_FIELD_EVENT))
+		return;
+	s->states =
+		arena_grow(s->arena, s->states, sizeof(*s->states), &s->cap_states, s->nstates + 1);
+	st = &s->states[s->nstates++];
+	st->state = str(s, m, GRAM_FIELD_STATE);
+	st->event = str(s, m, GRAM_FIELD_EVENT);
+	st->mid = has_mid ? mid : s->cur_mid;
+	st->line = rec->first_line;
+	if (st->state && !strcmp(st->state, "READY"))
+		s->ike_up = true;
+	if (st->event && (!strcmp(st->event, "EV_I_OK") || !strcmp(st->event, "EV_R_OK")))
+		s->ike_up = true;
+	if (st->event && !strcmp(st->event, "EV_FREE_SA"))
+		s->terminal = true;
+}
+
+static void
+evidence(struct recon *r, struct session *s, const char *kind, const struct lex_record *rec)
+{
+	struct evidence *e;
+	struct strbuf masked;
+
+	s->evidence = arena_grow(s->arena, s->evidence, sizeof(*s->evidence), &s->cap_evidence,
+				 s->nevidence + 1);
+	e = &s->evidence[s->nevidence++];
+	e->kind = session_strndup(s, kind, strlen(kind));
+	sb_init(&masked);
+	grammar_mask(r->g, rec->text, rec->len > 400 ? 400 : rec->len, &masked);
+	e->text = session_strndup(s, masked.buf ? masked.buf : "", masked.len);
+	sb_finish(&masked);
+	e->line = rec->first_line;
+	e->mid = s->cur_mid;
+	e->mid_known = s->cur_mid_known;
+}
+
+static void
+error_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct session *s = find_session(r, m, rec->first_line, false);
+	const struct gram_value *k = val(m, GRAM_FIELD_KIND);
+	char kind[64];
+
+	if (!s) {
+		recon_orphan(r, rec, m);
+		return;
+	}
+	touch(s, rec->last_line);
+	snprintf(kind, sizeof(kind), "%.*s", k ? (int)k->len : 5, k ? k->p : "other");
+	if (!strcmp(kind, "exchange-failed") || !strcmp(kind, "sa-init-failed"))
+		s->terminal = true;
+	if (!strcmp(kind, "peer-correlation"))
+		return; /* a platform table housekeeping message, not a cause */
+	evidence(r, s, kind, rec);
+}
+
+static void
+child_spi(struct session *s, const struct gram_match *m, uint32_t line)
+{
+	unsigned long long spi;
+	struct child_sa *c;
+
+	if (!num(m, GRAM_FIELD_SPI, 16, &spi) || spi == 0 || spi > UINT32_MAX)
+		return;
+	if (!s->nchildren) {
+		s->children = arena_grow(s->arena, s->children, sizeof(*s->children),
+					 &s->cap_children, 1);
+		memset(&s->children[0], 0, sizeof(s->children[0]));
+		s->children[0].line = line;
+		s->nchildren = 1;
+	}
+	c = &s->children[s->nchildren - 1];
+	if (is(m, GRAM_FIELD_VALUE, "add")) {
+		/* the platform installs the outbound SA with the peer's SPI */
+		c->spi_out = (uint32_t)spi;
+		c->has_out = true;
+		c->installed = true;
+	} else if (is(m, GRAM_FIELD_VALUE, "SPI callback") || is(m, GRAM_FIELD_VALUE, "update") ||
+		   is(m, GRAM_FIELD_VALUE, "Active")) {
+		c->spi_in = (uint32_t)spi;
+		c->has_in = true;
+		if (!is(m, GRAM_FIELD_VALUE, "SPI callback"))
+			c->installed = true;
+	} else if (is(m, GRAM_FIELD_VALUE, "delete")) {
+		c->removed = true;
+	}
+}
+
+static void
+fact(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct session *s = find_session(r, m, rec->first_line, false);
+	uint32_t v;
+
+	if (!s) {
+		recon_orphan(r, rec, m);
+		return;
+	}
+	touch(s, rec->last_line);
+	if (is(m, GRAM_FIELD_KIND, "tunnel-group") && val(m, GRAM_FIELD_TUNNEL_GROUP) &&
+	    val(m, GRAM_FIELD_TUNNEL_GROUP)->len) {
+		s->tunnel_group = str(s, m, GRAM_FIELD_TUNNEL_GROUP);
+	} else if (is(m, GRAM_FIELD_KIND, "username")) {
+		s->user = str(s, m, GRAM_FIELD_USERNAME);
+	} else if (is(m, GRAM_FIELD_KIND, "trustpoint") && val(m, GRAM_FIELD_TRUSTPOINT) &&
+		   val(m, GRAM_FIELD_TRUSTPOINT)->len) {
+		s->trustpoint = str(s, m, GRAM_FIELD_TRUSTPOINT);
+	} else if (is(m, GRAM_FIELD_KIND, "auth-method") && val(m, GRAM_FIELD_VALUE)) {
+		const char *w = str(s, m, GRAM_FIELD_VALUE);
+
+		if (!strcmp(w, "Peer's"))
+			s->peer_auth = str(s, m, GRAM_FIELD_AUTH_METHOD);
+		else if (!strcmp(w, "My"))
+			s->local_auth = str(s, m, GRAM_FIELD_AUTH_METHOD);
+	} else if (is(m, GRAM_FIELD_KIND, "pfkey")) {
+		child_spi(s, m, rec->first_line);
+	} else if (is(m, GRAM_FIELD_KIND, "proxy-match") || is(m, GRAM_FIELD_KIND, "crypto-map")) {
+		s->crypto_map = str(s, m, GRAM_FIELD_MAP);
+		if (u32(m, GRAM_FIELD_SEQ, &v))
+			s->crypto_map_seq = v;
+	} else if (is(m, GRAM_FIELD_KIND, "dpd")) {
+		if (u32(m, GRAM_FIELD_SECONDS, &v))
+			s->dpd_seconds = v;
+	} else if (is(m, GRAM_FIELD_KIND, "nat")) {
+		const struct gram_value *w = val(m, GRAM_FIELD_VALUE);
+
+		if (w && w->len >= 7 && !memcmp(w->p, "Host is", 7)) {
+			s->nat_detected = true;
+			s->nat_known = true;
+		} else if (w && ((w->len == 12 && !memcmp(w->p, "No NAT found", 12)) ||
+				 (w->len == 13 && !memcmp(w->p, "NAT not found", 13)))) {
+			s->nat_known = true;
+		} else if (val(m, GRAM_FIELD_PORT)) {
+			s->nat_detected = true;
+			s->nat_known = true;
+		}
+	}
+}
+
+static void
+status_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct session *s = find_session(r, m, rec->first_line, false);
+
+	if (!s) {
+		recon_orphan(r, rec, m);
+		return;
+	}
+	touch(s, rec->last_line);
+	if (is(m, GRAM_FIELD_KIND, "connection")) {
+		if (is(m, GRAM_FIELD_STATUS, "UP") || is(m, GRAM_FIELD_STATUS, "REGISTERED"))
+			s->ike_up = true;
+		else if (is(m, GRAM_FIELD_STATUS, "DOWN"))
+			s->terminal = true;
+	} else if (is(m, GRAM_FIELD_KIND, "session") && is(m, GRAM_FIELD_STATUS, "UP")) {
+		s->ike_up = true;
+	} else if (is(m, GRAM_FIELD_KIND, "sa-created")) {
+		s->ike_up = true;
+	} else if (is(m, GRAM_FIELD_KIND, "delete")) {
+		if (!s->delete_line) {
+			s->deleted_by = is(m, GRAM_FIELD_VALUE, "Sending") ? "local" : "peer";
+			s->delete_line = rec->first_line;
+		}
+	} else if (is(m, GRAM_FIELD_KIND, "killed") || is(m, GRAM_FIELD_KIND, "delete-queued")) {
+		if (!s->delete_reason)
+			s->delete_reason = str(s, m, GRAM_FIELD_REASON);
+	} else if (is(m, GRAM_FIELD_KIND, "deleting")) {
+		const struct gram_value *w = val(m, GRAM_FIELD_VALUE);
+
+		if (w && w->len >= 10 && !memcmp(w->p, "Deleting SA", 11 > w->len ? w->len : 11))
+			s->terminal = true;
+	}
+}
+
+static void
+construct_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct session *s;
+
+	if (is(m, GRAM_FIELD_KIND, "parse") && is(m, GRAM_FIELD_PAYLOAD, "Vendor Specific")) {
+		const struct gram_value *v = val(m, GRAM_FIELD_VALUE);
+
+		sb_reset(&r->vendor);
+		if (v)
+			sb_add(&r->vendor, v->p, v->len);
+		return;
+	}
+	if (is(m, GRAM_FIELD_KIND, "encrypt")) {
+		/* the inner payloads of the next outgoing message follow */
+		s = find_session(r, m, rec->first_line, false);
+		if (!s)
+			return;
+		r->building = session_add_message(s, MODEL_DIR_OUT, rec->first_line);
+		r->building_session = s;
+		r->msg = NULL;
+		r->payload = NULL;
+		return;
+	}
+	if (is(m, GRAM_FIELD_KIND, "delete-reason")) {
+		s = find_session(r, m, rec->first_line, false);
+		if (s && !s->delete_reason)
+			s->delete_reason = str(s, m, GRAM_FIELD_REASON);
+	}
+}
+
+static void
+policy_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct session *s = find_session(r, m, rec->first_line, false);
+	struct policy_entry *p;
+
+	if (!s)
+		return;
+	touch(s, rec->last_line);
+	if (val(m, GRAM_FIELD_POLICY)) {
+		r->policy_expected = is(m, GRAM_FIELD_POLICY, "Expected");
+		return;
+	}
+	s->policies = arena_grow(s->arena, s->policies, sizeof(*s->policies), &s->cap_policies,
+				 s->npolicies + 1);
+	p = &s->policies[s->npolicies++];
+	p->expected = r->policy_expected;
+	p->protocol = str(s, m, GRAM_FIELD_PROTOCOL);
+	p->transforms = str(s, m, GRAM_FIELD_TRANSFORMS);
+	p->line = rec->first_line;
+}
+
+static void
+timer_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct session *s = find_session(r, m, rec->first_line, false);
+	struct timer_event *t;
+	uint32_t v;
+
+	if (!s)
+		return;
+	touch(s, rec->last_line);
+	s->timers =
+		arena_grow(s->arena, s->timers, sizeof(*s->timers), &s->cap_timers, s->ntimers + 1);
+	t = &s->timers[s->ntimers++];
+	memset(t, 0, sizeof(*t));
+	t->what = str(s, m, GRAM_FIELD_KIND);
+	t->timer = str(s, m, GRAM_FIELD_TIMER);
+	if (u32(m, GRAM_FIELD_SECONDS, &v))
+		t->seconds = v;
+	t->line = rec->first_line;
+	if (t->what && !strcmp(t->what, "lifetime")) {
+		s->ike_up = true;
+		s->lifetime_seconds = t->seconds;
+	}
+	if (t->what && !strcmp(t->what, "expired"))
+		evidence(r, s, "timer-expired", rec);
+}
+
+static void
+retransmit_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct session *s = find_session(r, m, rec->first_line, false);
+
+	if (!s)
+		return;
+	touch(s, rec->last_line);
+	if (is(m, GRAM_FIELD_KIND, "exhausted")) {
+		s->retransmit_exhausted = true;
+		s->retransmit_line = rec->first_line;
+		s->terminal = true;
+	} else {
+		s->retransmit_pending = true;
+	}
+}
+
+static void
+xml_document(struct recon *r, const struct lex_record *rec)
+{
+	struct session *s = r->focus;
+	struct message *target = NULL;
+	struct xdoc_info x;
+	struct xml_doc *d;
+	size_t i;
+
+	if (!s)
+		return;
+	touch(s, rec->last_line);
+	if (r->xml_received) {
+		for (i = s->nmsgs; i-- > 0;)
+			if (s->msgs[i]->dir == MODEL_DIR_IN) {
+				target = s->msgs[i];
+				break;
+			}
+	} else if (r->building && r->building_session == s) {
+		target = r->building;
+	} else {
+		/* generated: it goes out in the next message the device builds */
+		target = NULL;
+	}
+	xdoc_info_init(&x);
+	xdoc_parse(rec->text, rec->len, &x);
+	d = arena_alloc(s->arena, sizeof(*d));
+	d->well_formed = x.well_formed;
+	d->incomplete = rec->flags & LEX_REC_INCOMPLETE;
+	d->first_line = rec->first_line;
+	d->last_line = rec->last_line;
+#define XCOPY(field, off)                                                                          \
+	d->field = xdoc_value(&x, x.off) ? arena_strdup(s->arena, xdoc_value(&x, x.off)) : NULL
+	XCOPY(type, type);
+	XCOPY(client, client);
+	XCOPY(version, version);
+	XCOPY(who, who);
+	XCOPY(device, device);
+	XCOPY(group_select, group_select);
+	XCOPY(tunnel_group, tunnel_group);
+	XCOPY(username, username);
+	XCOPY(session_id, session_id);
+	XCOPY(auth_id, auth_id);
+#undef XCOPY
+	xdoc_info_finish(&x);
+	if (!d->type) {
+		/* not well-formed (cut in the log): take the type from the text */
+		const char *t = memmem(rec->text, rec->len, "type=\"", 6);
+
+		if (t) {
+			const char *e = memchr(t + 6, '"', rec->len - (size_t)(t + 6 - rec->text));
+
+			if (e)
+				d->type = session_strndup(s, t + 6, (size_t)(e - t - 6));
+		}
+	}
+	if (d->username && !s->user)
+		s->user = d->username;
+	if (target) {
+		recon_attach_xml(s, target, d);
+	} else {
+		r->pending_xml = d;
+		r->pending_xml_session = s;
+	}
+}
+
+static void
+xml_trace(struct recon *r, const struct gram_match *m)
+{
+	if (is(m, GRAM_FIELD_KIND, "document"))
+		r->xml_received = is(m, GRAM_FIELD_VALUE, "Received");
+}
+
+static void
+eap_step(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct session *s = find_session(r, m, rec->first_line, false);
+	const struct gram_value *v = val(m, GRAM_FIELD_VALUE);
+
+	if (!s)
+		return;
+	touch(s, rec->last_line);
+	if (v && v->len >= 6 && memmem(v->p, v->len, "fail", 4))
+		evidence(r, s, "eap-failed", rec);
+	else if (v && memmem(v->p, v->len, "Authentication successful", 25))
+		s->eap_success = true;
+}
+
+void
+recon_feed(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	if (rec->flags & LEX_REC_NOISE)
+		return;
+	if (!m)
+		return;
+	if (m->family != GRAM_FAMILY_DART && m->family != GRAM_FAMILY_SHOW)
+		r->ike_records++;
+	/* an outgoing message built for encryption takes the XML generated for it */
+	if (r->pending_xml && r->building && r->building_session == r->pending_xml_session) {
+		recon_attach_xml(r->building_session, r->building, r->pending_xml);
+		r->pending_xml = NULL;
+	}
+	switch (m->family) {
+	case GRAM_FAMILY_PACKET:
+		if (val(m, GRAM_FIELD_SPI_I) || is(m, GRAM_FIELD_KIND, "partial"))
+			platform_packet(r, rec, m);
+		else
+			packet_start(r, rec, m);
+		break;
+	case GRAM_FAMILY_EXCHANGE:
+		exchange_line(r, m);
+		break;
+	case GRAM_FAMILY_HEADER:
+		header(r, rec, m);
+		break;
+	case GRAM_FAMILY_PAYLOAD:
+		new_payload(r, rec, m);
+		break;
+	case GRAM_FAMILY_PROPOSAL:
+		proposal_line(r, rec, m);
+		break;
+	case GRAM_FAMILY_TRANSFORM:
+		transform_line(r, rec, m);
+		break;
+	case GRAM_FAMILY_KE:
+	case GRAM_FAMILY_ID:
+	case GRAM_FAMILY_AUTH:
+	case GRAM_FAMILY_CERT:
+	case GRAM_FAMILY_DATA:
+	case GRAM_FAMILY_NOTIFY:
+	case GRAM_FAMILY_DELETE:
+	case GRAM_FAMILY_TS:
+	case GRAM_FAMILY_CFG:
+	case GRAM_FAMILY_HEXDUMP:
+		payload_body(r, rec, m);
+		break;
+	case GRAM_FAMILY_EAP:
+		if (val(m, GRAM_FIELD_EAP_CODE) || val(m, GRAM_FIELD_EAP_TYPE))
+			payload_body(r, rec, m);
+		else
+			eap_step(r, rec, m);
+		break;
+	case GRAM_FAMILY_DECRYPTED:
+		if (r->msg) {
+			uint32_t v;
+
+			if (is(m, GRAM_FIELD_KIND, "REAL")) {
+				r->inner = true;
+				if (u32(m, GRAM_FIELD_BYTES, &v))
+					r->msg->decrypted_bytes = v;
+			}
+		}
+		break;
+	case GRAM_FAMILY_CONSTRUCT:
+		construct_line(r, rec, m);
+		break;
+	case GRAM_FAMILY_SM:
+		sm_trace(r, rec, m);
+		break;
+	case GRAM_FAMILY_TIMER:
+		timer_line(r, rec, m);
+		break;
+	case GRAM_FAMILY_RETRANSMIT:
+		retransmit_line(r, rec, m);
+		break;
+	case GRAM_FAMILY_FACT:
+		fact(r, rec, m);
+		break;
+	case GRAM_FAMILY_ERROR:
+		error_line(r, rec, m);
+		break;
+	case GRAM_FAMILY_STATUS:
+		status_line(r, rec, m);
+		break;
+	case GRAM_FAMILY_POLICY:
+		policy_line(r, rec, m);
+		break;
+	case GRAM_FAMILY_XML_TRACE:
+		xml_trace(r, m);
+		break;
+	case GRAM_FAMILY_XML:
+		xml_document(r, rec);
+		break;
+	default:
+		/* messages with an SA number keep the session in focus */
+		if (val(m, GRAM_FIELD_SA))
+			find_session(r, m, rec->first_line, false);
+		break;
+	}
+}

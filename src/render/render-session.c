@@ -1,0 +1,461 @@
+/* Sessions as text: the annotated timeline and the one-row-per-session table. */
+#include "ikescope/render.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ikescope/grammar.h"
+#include "ikescope/model.h"
+#include "ikescope/util/escape.h"
+
+#define RED     "\033[31m"
+#define GREEN   "\033[32m"
+#define YELLOW  "\033[33m"
+#define MAGENTA "\033[35m"
+#define BOLD    "\033[1m"
+#define DIM     "\033[2m"
+#define RESET   "\033[0m"
+
+static void
+color(struct strbuf *out, const struct render_opts *o, const char *c)
+{
+	if (o->color)
+		sb_adds(out, c);
+}
+
+/* Text that came from the log: escaped (it was masked when it was kept). */
+static void
+text(struct strbuf *out, const char *s)
+{
+	escape_append(out, s ? s : "", s ? strlen(s) : 0);
+}
+
+static const char *
+outcome_color(enum model_outcome o)
+{
+	switch (o) {
+	case MODEL_OUTCOME_UP:
+		return GREEN;
+	case MODEL_OUTCOME_DELETED:
+		return YELLOW;
+	case MODEL_OUTCOME_FAILED:
+		return RED;
+	default:
+		return MAGENTA;
+	}
+}
+
+static void
+lines(struct strbuf *out, uint32_t a, uint32_t b)
+{
+	if (a == b)
+		sb_addf(out, "L%u", a);
+	else
+		sb_addf(out, "L%u-L%u", a, b);
+}
+
+static void
+spi(struct strbuf *out, bool has, uint64_t v)
+{
+	char buf[17];
+
+	if (!has) {
+		sb_adds(out, "----------------");
+		return;
+	}
+	session_spi_text(v, buf);
+	sb_adds(out, buf);
+}
+
+static void
+endpoint(struct strbuf *out, const char *addr, unsigned first, unsigned last)
+{
+	text(out, addr ? addr : "?");
+	if (first)
+		sb_addf(out, ":%u", first);
+	if (last && last != first)
+		sb_addf(out, " -> :%u", last);
+}
+
+static void
+proposal_text(struct strbuf *out, const struct proposal *p, bool verbose)
+{
+	size_t i;
+
+	sb_addf(out, "#%u %s", p->num, p->protocol ? p->protocol : "?");
+	for (i = 0; i < p->nt; i++) {
+		sb_addc(out, i ? ' ' : ':');
+		if (!i)
+			sb_addc(out, ' ');
+		text(out, p->t[i].id ? p->t[i].id : "?");
+		if (verbose)
+			sb_addf(out, "(type %u, %u bytes)", p->t[i].type, p->t[i].length);
+	}
+}
+
+static bool
+same(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+/* One condensed line for a payload; similar neighbours (VID, NOTIFY) share a line. */
+static size_t
+payload_line(struct strbuf *out, const struct message *m, size_t i, const struct render_opts *o,
+	     bool response)
+{
+	const struct payload *p = &m->p[i];
+	size_t j, n = 1;
+
+	sb_adds(out, "        ");
+	color(out, o, BOLD);
+	sb_addf(out, "%-8s", p->type);
+	color(out, o, RESET);
+	if (same(p->type, "SA")) {
+		sb_adds(out, response ? "chosen " : p->nprops > 1 ? "offered " : "offered ");
+		for (j = 0; j < p->nprops; j++) {
+			if (j)
+				sb_adds(out, "; ");
+			proposal_text(out, &p->props[j], o->verbose);
+		}
+	} else if (same(p->type, "KE")) {
+		sb_addf(out, "DH group %u", p->group);
+	} else if (same(p->type, "N")) {
+		sb_addf(out, "nonce %u bytes", p->length > 4 ? p->length - 4 : p->hex_bytes);
+	} else if (same(p->type, "IDi") || same(p->type, "IDr")) {
+		text(out, p->id_type ? p->id_type : "?");
+	} else if (same(p->type, "AUTH")) {
+		text(out, p->auth_method ? p->auth_method : "?");
+		if (p->data_bytes)
+			sb_addf(out, ", %u bytes", p->data_bytes);
+	} else if (same(p->type, "CERT") || same(p->type, "CERTREQ")) {
+		text(out, p->encoding ? p->encoding : "?");
+	} else if (same(p->type, "CFG")) {
+		text(out, p->cfg_type ? p->cfg_type : "?");
+		sb_addf(out, ", %zu attribute%s", p->nattrs, p->nattrs == 1 ? "" : "s");
+		for (j = 0; j < p->nattrs && o->verbose; j++) {
+			if (p->attrs[j].name)
+				sb_addf(out, "%s%s(%u)", j ? ", " : ": ", p->attrs[j].name,
+					p->attrs[j].length);
+			else
+				sb_addf(out, "%s%u(%u)", j ? ", " : ": ", p->attrs[j].type,
+					p->attrs[j].length);
+		}
+	} else if (same(p->type, "TSi") || same(p->type, "TSr")) {
+		for (j = 0; j < p->nts; j++) {
+			const struct ts_range *t = &p->ts[j];
+
+			if (j)
+				sb_adds(out, ", ");
+			text(out, t->addr_start);
+			if (!same(t->addr_start, t->addr_end)) {
+				sb_addc(out, '-');
+				text(out, t->addr_end);
+			}
+			if (t->proto)
+				sb_addf(out, " proto %u", t->proto);
+			if (t->port_start || t->port_end != 65535)
+				sb_addf(out, " ports %u-%u", t->port_start, t->port_end);
+		}
+	} else if (same(p->type, "NOTIFY") || same(p->type, "VID")) {
+		/* NOTIFY and VID payloads in a row share one line */
+		for (j = i; j < m->np && same(m->p[j].type, p->type) && m->p[j].inner == p->inner;
+		     j++) {
+			const struct payload *q = &m->p[j];
+			const char *name = same(p->type, "NOTIFY") ? q->notify : q->vendor;
+			bool error = same(p->type, "NOTIFY") && name &&
+				     strstr(name, "FAIL") == NULL &&
+				     (!strcmp(name, "NO_PROPOSAL_CHOSEN") ||
+				      !strcmp(name, "INVALID_KE_PAYLOAD") ||
+				      !strcmp(name, "TS_UNACCEPTABLE"));
+
+			if (j > i)
+				sb_adds(out, ", ");
+			error = error || (name && strstr(name, "FAILED"));
+			if (error)
+				color(out, o, RED);
+			text(out, name ? name : "?");
+			if (error)
+				color(out, o, RESET);
+		}
+		n = j - i;
+	} else if (same(p->type, "DELETE")) {
+		text(out, p->protocol ? p->protocol : "?");
+		sb_addf(out, ", %u SPI%s", p->count, p->count == 1 ? "" : "s");
+	} else if (same(p->type, "EAP")) {
+		text(out, p->eap_code ? p->eap_code : "?");
+		sb_addf(out, " id %u, %u bytes", p->eap_id, p->eap_length);
+		for (j = 0; j < m->nxml; j++) {
+			sb_adds(out, j ? ", " : " · ");
+			text(out, m->xml[j].type ? m->xml[j].type : "?");
+		}
+	} else if (same(p->type, "ENCR") || same(p->type, "SK")) {
+		sb_addf(out, "%u bytes", p->data_bytes ? p->data_bytes : p->length);
+	} else {
+		sb_addf(out, "%u bytes", p->length);
+	}
+	if (o->verbose)
+		sb_addf(out, "  [length %u, L%u]", p->length, p->line);
+	sb_addc(out, '\n');
+	return n;
+}
+
+static void
+message_block(struct strbuf *out, const struct message *m, const struct render_opts *o,
+	      bool response)
+{
+	size_t i;
+
+	sb_adds(out, "    ");
+	sb_adds(out, m->dir == MODEL_DIR_OUT ? "--> " : m->dir == MODEL_DIR_IN ? "<-- " : "--- ");
+	sb_addf(out, "%-9s", response ? "response" : "request");
+	lines(out, m->first_line, m->last_line);
+	if (m->length)
+		sb_addf(out, "  %u bytes", m->length);
+	if (m->fragments)
+		sb_addf(out, "  %u fragments", m->fragments + 1);
+	if (m->retransmits) {
+		color(out, o, YELLOW);
+		sb_addf(out, "  sent %u times", m->retransmits + 1);
+		color(out, o, RESET);
+	}
+	sb_addc(out, '\n');
+	for (i = 0; i < m->np;) {
+		/* the encrypted wrapper is shown once its content is known */
+		if (!o->verbose && (same(m->p[i].type, "ENCR") || same(m->p[i].type, "SK")) &&
+		    m->np > 1) {
+			i++;
+			continue;
+		}
+		i += payload_line(out, m, i, o, response);
+	}
+	if (!m->np && m->nxml) {
+		sb_adds(out, "        XML     ");
+		for (i = 0; i < m->nxml; i++) {
+			if (i)
+				sb_adds(out, ", ");
+			text(out, m->xml[i].type);
+		}
+		sb_addc(out, '\n');
+	}
+}
+
+static void
+state_path(struct strbuf *out, const struct session *s)
+{
+	const char *last = NULL;
+	size_t i, shown = 0;
+
+	if (!s->nstates)
+		return;
+	sb_adds(out, "  states    ");
+	for (i = 0; i < s->nstates; i++) {
+		const char *st = s->states[i].state;
+
+		if (!st || same(st, last))
+			continue;
+		if (shown++)
+			sb_adds(out, " > ");
+		text(out, st);
+		last = st;
+	}
+	if (s->states[s->nstates - 1].event) {
+		sb_adds(out, " (");
+		text(out, s->states[s->nstates - 1].event);
+		sb_addc(out, ')');
+	}
+	sb_addc(out, '\n');
+}
+
+static void
+timers(struct strbuf *out, const struct session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ntimers; i++) {
+		const struct timer_event *t = &s->timers[i];
+
+		if (same(t->what, "stop"))
+			continue;
+		sb_adds(out, i ? "            " : "  timers    ");
+		text(out, t->timer ? t->timer : t->what);
+		if (t->seconds)
+			sb_addf(out, " %us", t->seconds);
+		sb_addf(out, " %s L%u", same(t->what, "lifetime") ? "lifetime" : t->what, t->line);
+		sb_addc(out, '\n');
+	}
+}
+
+void
+render_timeline(struct strbuf *out, const struct session *s, const struct render_opts *o)
+{
+	size_t i;
+
+	color(out, o, BOLD);
+	sb_addf(out, "session %u", s->number);
+	color(out, o, RESET);
+	sb_adds(out, "  ");
+	text(out, s->input);
+	sb_adds(out, "  ");
+	lines(out, s->first_line, s->last_line);
+	sb_adds(out, "  ");
+	color(out, o, outcome_color(s->outcome));
+	sb_adds(out, model_outcome_name(s->outcome));
+	color(out, o, RESET);
+	sb_addc(out, '\n');
+	sb_adds(out, "  SPIs      ");
+	spi(out, s->has_spi_i, s->spi_i);
+	sb_adds(out, " / ");
+	spi(out, s->has_spi_r, s->spi_r);
+	if (s->nsa_ids) {
+		sb_adds(out, "  SA");
+		for (i = 0; i < s->nsa_ids; i++)
+			sb_addf(out, " %u", s->sa_ids[i]);
+	}
+	sb_addc(out, '\n');
+	sb_addf(out, "  device    %s ", model_role_name(s->role));
+	endpoint(out, s->local, s->lport_first, s->lport);
+	sb_adds(out, "   peer ");
+	endpoint(out, s->peer, s->pport_first, s->pport);
+	if (s->nat_known)
+		sb_adds(out, s->nat_detected ? "   NAT detected" : "   no NAT");
+	sb_addc(out, '\n');
+	if (s->tunnel_group || s->user || s->assigned_ip) {
+		sb_adds(out, "  identity ");
+		if (s->tunnel_group) {
+			sb_adds(out, " tunnel group ");
+			text(out, s->tunnel_group);
+		}
+		if (s->user) {
+			sb_adds(out, " user ");
+			text(out, s->user);
+		}
+		if (s->assigned_ip) {
+			sb_adds(out, " assigned ");
+			text(out, s->assigned_ip);
+		}
+		sb_addc(out, '\n');
+	}
+	for (i = 0; i < s->nchildren; i++) {
+		const struct child_sa *c = &s->children[i];
+
+		if (!c->installed && !c->has_in && !c->has_out)
+			continue;
+		sb_adds(out, "  child SA  ");
+		if (c->has_in)
+			sb_addf(out, "in %08X ", c->spi_in);
+		if (c->has_out)
+			sb_addf(out, "out %08X ", c->spi_out);
+		if (c->local_sel) {
+			sb_adds(out, " local ");
+			text(out, c->local_sel);
+		}
+		if (c->remote_sel) {
+			sb_adds(out, "  remote ");
+			text(out, c->remote_sel);
+		}
+		if (c->transforms) {
+			sb_adds(out, "  ");
+			text(out, c->transforms);
+		}
+		if (!c->installed)
+			sb_adds(out, "  (SPI allocated, never installed)");
+		sb_addc(out, '\n');
+	}
+	for (i = 0; i < s->nexch; i++) {
+		const struct exchange *x = &s->exch[i];
+
+		color(out, o, BOLD);
+		sb_adds(out, "  ");
+		text(out, x->type);
+		color(out, o, RESET);
+		sb_addf(out, "  MID %u\n", x->mid);
+		if (x->request)
+			message_block(out, x->request, o, false);
+		if (x->response)
+			message_block(out, x->response, o, true);
+	}
+	state_path(out, s);
+	timers(out, s);
+	if (s->outcome == MODEL_OUTCOME_DELETED) {
+		sb_adds(out, "  deleted   by ");
+		text(out, s->deleted_by ? s->deleted_by : "unknown");
+		if (s->delete_reason) {
+			sb_adds(out, ", reason ");
+			text(out, s->delete_reason);
+		}
+		if (s->delete_line)
+			sb_addf(out, " L%u", s->delete_line);
+		sb_addc(out, '\n');
+	}
+	if (s->failure.cause) {
+		color(out, o, RED);
+		sb_adds(out, "  FAILURE   ");
+		text(out, s->failure.exchange);
+		if (s->failure.mid_known)
+			sb_addf(out, " MID %u", s->failure.mid);
+		sb_addf(out, " L%u ", s->failure.line);
+		text(out, s->failure.cause);
+		color(out, o, RESET);
+		sb_adds(out, "\n            ");
+		text(out, s->failure.explanation);
+		sb_addc(out, '\n');
+	}
+	sb_addc(out, '\n');
+}
+
+void
+render_sessions_header(struct strbuf *out, const struct render_opts *o)
+{
+	color(out, o, BOLD);
+	sb_addf(out, "%3s  %-16s  %-16s  %-9s  %-21s  %-20s  %4s  %-10s  %-s\n", "#",
+		"INITIATOR SPI", "RESPONDER SPI", "ROLE", "PEER", "GROUP/USER", "EXCH", "OUTCOME",
+		"FAILURE (EXCHANGE MID CAUSE)  LINES");
+	color(out, o, RESET);
+}
+
+void
+render_sessions_row(struct strbuf *out, const struct session *s, const struct render_opts *o)
+{
+	struct strbuf cell;
+
+	sb_addf(out, "%3u  ", s->number);
+	spi(out, s->has_spi_i, s->spi_i);
+	sb_adds(out, "  ");
+	spi(out, s->has_spi_r, s->spi_r);
+	sb_addf(out, "  %-9s  ", model_role_name(s->role));
+	sb_init(&cell);
+	if (s->peer) {
+		escape_append(&cell, s->peer, strlen(s->peer));
+		if (s->pport)
+			sb_addf(&cell, ":%u", s->pport);
+	} else {
+		sb_adds(&cell, "-");
+	}
+	sb_addf(out, "%-21s  ", cell.buf);
+	sb_reset(&cell);
+	if (s->tunnel_group)
+		escape_append(&cell, s->tunnel_group, strlen(s->tunnel_group));
+	if (s->user) {
+		sb_addc(&cell, '/');
+		escape_append(&cell, s->user, strlen(s->user));
+	}
+	sb_addf(out, "%-20s  %4zu  ", cell.len ? cell.buf : "-", s->nexch);
+	color(out, o, outcome_color(s->outcome));
+	sb_addf(out, "%-10s", model_outcome_name(s->outcome));
+	color(out, o, RESET);
+	sb_adds(out, "  ");
+	if (s->failure.cause) {
+		sb_adds(out, s->failure.exchange ? s->failure.exchange : "?");
+		if (s->failure.mid_known)
+			sb_addf(out, " %u", s->failure.mid);
+		sb_addc(out, ' ');
+		escape_append(out, s->failure.cause, strlen(s->failure.cause));
+	} else {
+		sb_adds(out, "-");
+	}
+	sb_adds(out, "  ");
+	lines(out, s->first_line, s->last_line);
+	sb_addc(out, '\n');
+	sb_finish(&cell);
+}
