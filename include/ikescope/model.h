@@ -71,9 +71,14 @@ struct ts_range {
 	uint32_t line;
 };
 
+/* The first bytes of a value dumped in hex (kept for short values: addresses, IDs). */
+#define MODEL_VALUE_MAX 64
+
 struct cfg_attr {
 	const char *name; /* NULL for an unknown number */
 	unsigned type, length;
+	uint8_t value[MODEL_VALUE_MAX];
+	unsigned nvalue;
 	uint32_t line;
 };
 
@@ -109,8 +114,10 @@ struct payload {
 	bool has_eap;
 	/* VID: the name the device gave it on the line before */
 	const char *vendor;
-	/* bytes of hex dump that followed */
+	/* bytes of hex dump that followed, and the first of them */
 	unsigned hex_bytes;
+	uint8_t value[MODEL_VALUE_MAX];
+	unsigned nvalue;
 };
 
 /* An aggregate-auth XML document attached to a message. */

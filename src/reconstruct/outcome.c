@@ -628,6 +628,102 @@ was_deleted(const struct session *s)
 	return false;
 }
 
+/* States of the Cisco IKEv2 state machine, to complete names cut in a published log. */
+static const char *const known_states[] = {
+	"IDLE",
+	"I_BLD_INIT",
+	"I_WAIT_INIT",
+	"I_PROC_INIT",
+	"R_INIT",
+	"R_BLD_INIT",
+	"INIT_DONE",
+	"I_BLD_AUTH",
+	"I_WAIT_AUTH",
+	"I_PROC_AUTH",
+	"R_WAIT_AUTH",
+	"R_VERIFY_AUTH",
+	"R_BLD_AUTH",
+	"R_BLD_EAP_REQ",
+	"R_WAIT_EAP_RESP",
+	"R_PROC_EAP_RESP",
+	"R_WAIT_EAP_AUTH_VERIFY",
+	"AUTH_DONE",
+	"READY",
+	"INFO_R",
+	"INFO_I_BLD_INFO",
+	"INFO_I_WAIT",
+	"DELETE",
+	"EXIT",
+};
+
+/* A state name that is a cut form of exactly one known state becomes that state. */
+static void
+complete_states(struct session *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nstates; i++) {
+		const char *st = s->states[i].state, *full = NULL;
+		size_t n = st ? strlen(st) : 0;
+		unsigned matches = 0;
+
+		if (!n)
+			continue;
+		for (j = 0; j < sizeof(known_states) / sizeof(known_states[0]); j++) {
+			if (!strcmp(known_states[j], st)) {
+				matches = 0;
+				break;
+			}
+			if (!strncmp(known_states[j], st, n)) {
+				full = known_states[j];
+				matches++;
+			}
+		}
+		if (matches == 1)
+			s->states[i].state = full;
+	}
+}
+
+/* The address a CFG_REPLY assigned (internal IP4 address). */
+static void
+assigned_address(struct session *s)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < s->nmsgs; i++)
+		for (j = 0; j < s->msgs[i]->np; j++) {
+			const struct payload *p = &s->msgs[i]->p[j];
+
+			if (!same(p->cfg_type, "CFG_REPLY"))
+				continue;
+			for (k = 0; k < p->nattrs; k++)
+				if (same(p->attrs[k].name, "internal IP4 address") &&
+				    p->attrs[k].nvalue == 4 && !s->assigned_ip)
+					s->assigned_ip =
+						fmt(s, "%u.%u.%u.%u", p->attrs[k].value[0],
+						    p->attrs[k].value[1], p->attrs[k].value[2],
+						    p->attrs[k].value[3]);
+		}
+}
+
+/* Without a state trace, the role shows in who sent the IKE_SA_INIT request. */
+static void
+infer_role(struct session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nmsgs && s->role == MODEL_ROLE_UNKNOWN; i++) {
+		const struct message *m = s->msgs[i];
+
+		if (!same(m->exchange, "IKE_SA_INIT") || !m->response_known || m->response)
+			continue;
+		if (m->dir == MODEL_DIR_OUT)
+			s->role = MODEL_ROLE_INITIATOR;
+		else if (m->dir == MODEL_DIR_IN)
+			s->role = MODEL_ROLE_RESPONDER;
+	}
+}
+
 /* Evidence printed before the first state trace takes the MID of the next one. */
 static void
 date_evidence(struct session *s)
@@ -656,6 +752,9 @@ recon_finish_session(struct recon *r, struct session *s)
 
 	(void)r;
 	date_evidence(s);
+	infer_role(s);
+	complete_states(s);
+	assigned_address(s);
 	fold_retransmissions(s);
 	pair_exchanges(s);
 	settle_children(s);

@@ -57,7 +57,8 @@ struct recon {
 	struct session *payload_session;
 	struct message *building; /* outgoing message whose inner payloads are being dumped */
 	struct session *building_session;
-	struct strbuf vendor; /* name of the next VID payload */
+	struct strbuf vendor;     /* name of the next VID payload */
+	struct strbuf built_vids; /* names of the VIDs constructed for the next message */
 	bool policy_expected;
 	bool xml_received;
 	struct xml_doc *pending_xml;

@@ -15,6 +15,7 @@ recon_create(const struct grammar *g)
 
 	r->g = g;
 	sb_init(&r->vendor);
+	sb_init(&r->built_vids);
 	sb_init(&r->pkt.src);
 	sb_init(&r->pkt.dst);
 	sb_init(&r->pkt.local);
@@ -52,6 +53,7 @@ recon_destroy(struct recon *r)
 	free(r->done);
 	drop_orphans(r);
 	sb_finish(&r->vendor);
+	sb_finish(&r->built_vids);
 	sb_finish(&r->pkt.src);
 	sb_finish(&r->pkt.dst);
 	sb_finish(&r->pkt.local);
@@ -103,6 +105,7 @@ reset_dump(struct recon *r)
 	r->policy_expected = false;
 	r->xml_received = false;
 	sb_reset(&r->vendor);
+	sb_reset(&r->built_vids);
 }
 
 void

@@ -120,10 +120,16 @@ new_session(struct recon *r, uint32_t line)
 	return s;
 }
 
+/* An IKE SPI that identifies a session: all 16 hex digits (a cut one does not). */
 static bool
-spi_compatible(bool has_a, uint64_t a, bool has_b, uint64_t b)
+full_spi(const struct gram_match *m, enum gram_field f)
 {
-	return !has_a || !has_b || a == b || a == 0 || b == 0;
+	const struct gram_value *v = val(m, f);
+	size_t n = v ? v->len : 0;
+
+	if (n > 2 && v->p[0] == '0' && (v->p[1] == 'x' || v->p[1] == 'X'))
+		n -= 2;
+	return n == 16;
 }
 
 /*
@@ -137,8 +143,10 @@ find_session(struct recon *r, const struct gram_match *m, uint32_t line, bool cr
 	uint32_t sa = 0;
 	unsigned long long si = 0, sr = 0;
 	bool has_sa = u32(m, GRAM_FIELD_SA, &sa);
-	bool has_i = num(m, GRAM_FIELD_SPI_I, 16, &si) && si != 0;
-	bool has_r = num(m, GRAM_FIELD_SPI_R, 16, &sr);
+	bool has_i = full_spi(m, GRAM_FIELD_SPI_I) && num(m, GRAM_FIELD_SPI_I, 16, &si) && si != 0;
+	bool has_r = full_spi(m, GRAM_FIELD_SPI_R) && num(m, GRAM_FIELD_SPI_R, 16, &sr);
+	uint32_t ios = 0;
+	bool has_ios = u32(m, GRAM_FIELD_SESSION, &ios);
 	struct open_session *o;
 	struct session *best = NULL;
 
@@ -171,6 +179,9 @@ find_session(struct recon *r, const struct gram_match *m, uint32_t line, bool cr
 	}
 	if (!best && !has_i && !has_sa)
 		best = r->focus;
+	/* an SA number first seen on a line that does not open anything: the session in focus */
+	if (!best && !create && has_sa && !has_i && r->focus && !r->focus->nsa_ids)
+		best = r->focus;
 	if (!best && create && (has_i || has_sa))
 		best = new_session(r, line);
 	if (!best)
@@ -185,7 +196,8 @@ find_session(struct recon *r, const struct gram_match *m, uint32_t line, bool cr
 		best->spi_r = sr;
 		best->has_spi_r = true;
 	}
-	(void)spi_compatible;
+	if (has_ios && !best->ios_session)
+		best->ios_session = ios;
 	r->focus = best;
 	if (line > best->last_line)
 		best->last_line = line;
@@ -382,6 +394,7 @@ platform_packet(struct recon *r, const struct lex_record *rec, const struct gram
 	if (is(m, GRAM_FIELD_KIND, "partial"))
 		return;
 	if (dir == MODEL_DIR_OUT) {
+		sb_reset(&r->built_vids);
 		/* after the dump: the message just dumped, or one sent again */
 		for (i = s->nmsgs; i-- > 0;) {
 			struct message *x = s->msgs[i];
@@ -448,6 +461,8 @@ header(struct recon *r, const struct lex_record *rec, const struct gram_match *m
 		s = find_session(r, m, rec->first_line, true);
 		if (!s)
 			return;
+		if (r->pkt.active && r->pkt.has_sa)
+			session_add_sa_id(s, r->pkt.sa);
 		msg = packet_message(r, s, rec->last_line);
 		if (msg && mid_of(m, &v) && !msg->mid_known) {
 			msg->mid = v;
@@ -468,8 +483,8 @@ header(struct recon *r, const struct lex_record *rec, const struct gram_match *m
 		set_exchange(s, msg, m);
 		if (f) {
 			msg->flags = session_strndup(s, f->p, f->len);
-			msg->response =
-				strstr(msg->flags, "RESPONSE") || strstr(msg->flags, "MSG-");
+			/* "MSG-RESPONSE", sometimes cut to "MSG-" or "MSG" */
+			msg->response = strstr(msg->flags, "MSG") != NULL;
 			msg->response_known = true;
 		}
 	} else if (is(m, GRAM_FIELD_KIND, "length")) {
@@ -516,6 +531,15 @@ new_payload(struct recon *r, const struct lex_record *rec, const struct gram_mat
 	if (!strcmp(p->type, "VID") && r->vendor.len) {
 		p->vendor = session_strndup(s, r->vendor.buf, r->vendor.len);
 		sb_reset(&r->vendor);
+	} else if (!strcmp(p->type, "VID") && msg->dir == MODEL_DIR_OUT && r->built_vids.len) {
+		/* the names of the VIDs constructed for this message, in order */
+		const char *nl = memchr(r->built_vids.buf, '\n', r->built_vids.len);
+		size_t n = nl ? (size_t)(nl - r->built_vids.buf) : r->built_vids.len;
+
+		p->vendor = session_strndup(s, r->built_vids.buf, n);
+		memmove(r->built_vids.buf, r->built_vids.buf + n + (nl ? 1 : 0),
+			r->built_vids.len - n - (nl ? 1 : 0) + 1);
+		r->built_vids.len -= n + (nl ? 1 : 0);
 	}
 	if (rec->last_line > msg->last_line)
 		msg->last_line = rec->last_line;
@@ -600,6 +624,30 @@ transform_line(struct recon *r, const struct lex_record *rec, const struct gram_
 		t->id = str(s, m, GRAM_FIELD_TID);
 	if (u32(m, GRAM_FIELD_KEYLEN, &v))
 		t->keylen = v;
+}
+
+static int
+hexdigit(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+				      : -1;
+}
+
+/* Appends the bytes of a hex dump line to a bounded value. */
+static void
+keep_hex(uint8_t *value, unsigned *n, const struct gram_value *h)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < h->len + 1 && *n < MODEL_VALUE_MAX; i += 3) {
+		int hi = hexdigit(h->p[i]), lo = i + 1 < h->len ? hexdigit(h->p[i + 1]) : -1;
+
+		if (hi < 0 || lo < 0)
+			break;
+		value[(*n)++] = (uint8_t)(hi * 16 + lo);
+	}
 }
 
 static struct ts_range *
@@ -719,9 +767,16 @@ payload_body(struct recon *r, const struct lex_record *rec, const struct gram_ma
 		break;
 	case GRAM_FAMILY_HEXDUMP: {
 		const struct gram_value *h = val(m, GRAM_FIELD_HEX);
+		struct cfg_attr *a = p->nattrs ? &p->attrs[p->nattrs - 1] : NULL;
 
-		if (h)
-			p->hex_bytes += (unsigned)((h->len + 1) / 3);
+		if (!h)
+			break;
+		p->hex_bytes += (unsigned)((h->len + 1) / 3);
+		/* a CFG attribute's value, or the payload's own */
+		if (a && a->nvalue < a->length)
+			keep_hex(a->value, &a->nvalue, h);
+		else if (!p->nattrs)
+			keep_hex(p->value, &p->nvalue, h);
 		break;
 	}
 	default:
@@ -936,6 +991,15 @@ construct_line(struct recon *r, const struct lex_record *rec, const struct gram_
 		sb_reset(&r->vendor);
 		if (v)
 			sb_add(&r->vendor, v->p, v->len);
+		return;
+	}
+	if (is(m, GRAM_FIELD_KIND, "construct") && is(m, GRAM_FIELD_PAYLOAD, "Vendor Specific")) {
+		const struct gram_value *v = val(m, GRAM_FIELD_VALUE);
+
+		if (v && r->built_vids.len < 4096) {
+			sb_add(&r->built_vids, v->p, v->len);
+			sb_addc(&r->built_vids, '\n');
+		}
 		return;
 	}
 	if (is(m, GRAM_FIELD_KIND, "encrypt")) {
