@@ -121,6 +121,10 @@ grammar_destroy(struct grammar *g)
 	sb_finish(&g->scratch);
 	prefilter_finish(&g->pf);
 	free(g->present);
+	free(g->line_present);
+	free(g->fam_always);
+	free(g->fam_cand);
+	free(g->fam_by_lit);
 	free(g->cuts);
 	free(g);
 }
@@ -659,6 +663,24 @@ index_rules(struct grammar *g)
 	}
 	prefilter_build(&g->pf);
 	g->present = xcalloc(g->pf.nwords, sizeof(*g->present));
+	g->line_present = xcalloc(g->pf.nwords, sizeof(*g->line_present));
+	/* which families a literal can let through */
+	g->fwords = (g->nrules + 63) / 64 + 1;
+	g->fam_always = xcalloc(g->fwords, sizeof(uint64_t));
+	g->fam_cand = xcalloc(g->fwords, sizeof(uint64_t));
+	g->fam_by_lit = xcalloc((g->pf.nlits ? g->pf.nlits : 1) * g->fwords, sizeof(uint64_t));
+	for (i = 0, j = 0; i < g->nrules; i++) {
+		const struct rule *r = &g->rules[i];
+		size_t k;
+
+		if (r->kind != RULE_FAMILY)
+			continue;
+		if (!r->nliterals)
+			g->fam_always[j / 64] |= 1ull << (j % 64);
+		for (k = 0; k < r->nliterals; k++)
+			g->fam_by_lit[r->lit_ids[k] * g->fwords + j / 64] |= 1ull << (j % 64);
+		j++;
+	}
 	for (i = 0; i < g->nrules; i++) {
 		enum rule_kind k = g->rules[i].kind;
 

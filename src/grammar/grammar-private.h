@@ -48,9 +48,10 @@ struct prefilter {
 	uint8_t cls[256]; /* byte -> class */
 	unsigned ncls;
 	uint32_t nstates;
-	uint32_t *next;   /* nstates x ncls */
-	uint64_t *out;    /* nstates x nwords: literals that end here */
-	uint8_t *has_out; /* nstates: some literal ends here */
+	uint32_t *next;      /* nstates x ncls */
+	uint64_t *out;       /* nstates x nwords: literals that end here */
+	uint32_t *out_start; /* nstates + 1: where each state's literal ids begin */
+	uint32_t *out_ids;
 };
 
 void prefilter_init(struct prefilter *pf);
@@ -99,7 +100,17 @@ struct grammar {
 	pcre2_match_data *md;
 	struct strbuf scratch;
 	struct prefilter pf;
-	uint64_t *present;    /* scratch presence set, pf.nwords words */
+	uint64_t *present; /* scratch presence set, pf.nwords words */
+	/* families worth trying: those without a literal, plus per literal the
+	 * families that name it (bit j: the j-th family, in order) */
+	size_t fwords;
+	uint64_t *fam_always;
+	uint64_t *fam_by_lit; /* pf.nlits x fwords */
+	uint64_t *fam_cand;   /* scratch, fwords */
+	/* the literals of the last cleaned line; a piece of it needs no new scan */
+	uint64_t *line_present;
+	const char *line_ptr;
+	size_t line_len;
 	struct lex_cut *cuts; /* split points of the last line split */
 	size_t ncuts, cuts_cap;
 };

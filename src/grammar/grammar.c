@@ -107,49 +107,98 @@ wanted(const struct rule *r, const uint64_t *present)
 	return false;
 }
 
+/*
+ * Which literals occur in s. Text inside the last cleaned line reuses that
+ * line's scan: what occurs in the line is a superset of what occurs in a
+ * piece of it, and a prefilter may let through more, never less.
+ */
 static void
 scan(const struct grammar *g, const char *s, size_t n)
 {
+	if (g->line_ptr && s >= g->line_ptr && s + n <= g->line_ptr + g->line_len) {
+		memcpy(g->present, g->line_present, g->pf.nwords * sizeof(*g->present));
+		return;
+	}
 	prefilter_scan(&g->pf, s, n, g->present);
+}
+
+/* The scan just made (g->present) is that of the cleaned line s. */
+static void
+keep_scan(struct grammar *g, const char *s, size_t n)
+{
+	memcpy(g->line_present, g->present, g->pf.nwords * sizeof(*g->present));
+	g->line_ptr = s;
+	g->line_len = n;
+}
+
+/* Remembers the scan of a cleaned line for the pieces cut from it. */
+static void
+keep_line_scan(struct grammar *g, const char *s, size_t n)
+{
+	prefilter_scan(&g->pf, s, n, g->line_present);
+	memcpy(g->present, g->line_present, g->pf.nwords * sizeof(*g->present));
+	g->line_ptr = s;
+	g->line_len = n;
 }
 
 bool
 grammar_match(const struct grammar *g, const char *text, size_t len, struct gram_match *m)
 {
-	size_t i, j;
+	size_t i, j, w;
 
 	m->attempts = 0;
 	m->nvalues = 0;
 	scan(g, text, len);
-	for (i = 0; i < g->nby_kind[RULE_FAMILY]; i++) {
-		const struct rule *r = &g->rules[g->by_kind[RULE_FAMILY][i]];
-		PCRE2_SIZE *ov;
+	/* the families worth trying, in order */
+	memcpy(g->fam_cand, g->fam_always, g->fwords * sizeof(uint64_t));
+	for (w = 0; w < g->pf.nwords; w++) {
+		uint64_t bits = g->present[w];
 
-		if (!wanted(r, g->present))
-			continue;
-		m->attempts++;
-		if (run(g, r->pat[PAT_MAIN].re, text, len, 0, 0) <= 0)
-			continue;
-		ov = pcre2_get_ovector_pointer(g->md);
-		m->family = r->family;
-		m->rule = r->name;
-		for (j = 0; j < r->nsets && m->nvalues < GRAM_MAX_VALUES; j++) {
-			m->values[m->nvalues].field = r->sets[j].field;
-			m->values[m->nvalues].p = r->sets[j].value;
-			m->values[m->nvalues].len = strlen(r->sets[j].value);
-			m->nvalues++;
+		while (bits) {
+			size_t lit = w * 64 + (size_t)__builtin_ctzll(bits);
+			const uint64_t *f = &g->fam_by_lit[lit * g->fwords];
+
+			bits &= bits - 1;
+			for (j = 0; j < g->fwords; j++)
+				g->fam_cand[j] |= f[j];
 		}
-		for (j = 0; j < r->ngroups && m->nvalues < GRAM_MAX_VALUES; j++) {
-			uint32_t gi = r->groups[j].group;
+	}
+	for (w = 0; w < g->fwords; w++) {
+		uint64_t bits = g->fam_cand[w];
 
-			if (ov[2 * gi] == PCRE2_UNSET)
+		while (bits) {
+			const struct rule *r;
+			PCRE2_SIZE *ov;
+
+			i = w * 64 + (size_t)__builtin_ctzll(bits);
+			bits &= bits - 1;
+			if (i >= g->nby_kind[RULE_FAMILY])
+				return false;
+			r = &g->rules[g->by_kind[RULE_FAMILY][i]];
+			m->attempts++;
+			if (run(g, r->pat[PAT_MAIN].re, text, len, 0, 0) <= 0)
 				continue;
-			m->values[m->nvalues].field = r->groups[j].field;
-			m->values[m->nvalues].p = text + ov[2 * gi];
-			m->values[m->nvalues].len = ov[2 * gi + 1] - ov[2 * gi];
-			m->nvalues++;
+			ov = pcre2_get_ovector_pointer(g->md);
+			m->family = r->family;
+			m->rule = r->name;
+			for (j = 0; j < r->nsets && m->nvalues < GRAM_MAX_VALUES; j++) {
+				m->values[m->nvalues].field = r->sets[j].field;
+				m->values[m->nvalues].p = r->sets[j].value;
+				m->values[m->nvalues].len = strlen(r->sets[j].value);
+				m->nvalues++;
+			}
+			for (j = 0; j < r->ngroups && m->nvalues < GRAM_MAX_VALUES; j++) {
+				uint32_t gi = r->groups[j].group;
+
+				if (ov[2 * gi] == PCRE2_UNSET)
+					continue;
+				m->values[m->nvalues].field = r->groups[j].field;
+				m->values[m->nvalues].p = text + ov[2 * gi];
+				m->values[m->nvalues].len = ov[2 * gi + 1] - ov[2 * gi];
+				m->nvalues++;
+			}
+			return true;
 		}
-		return true;
 	}
 	return false;
 }
@@ -307,6 +356,7 @@ ops_clean(void *ctx, struct strbuf *line)
 	unsigned flags = 0;
 	size_t i;
 
+	g->line_ptr = NULL;
 	if (!line->len)
 		return 0;
 	scan(g, line->buf, line->len);
@@ -322,6 +372,10 @@ ops_clean(void *ctx, struct strbuf *line)
 	/* a repair can uncover a prefix ("**IKEv2-PROTO-4:") */
 	if (flags & LEX_CLEAN_REPAIR)
 		strip_all(g, line, &flags);
+	if (flags)
+		keep_line_scan(g, line->buf, line->len);
+	else
+		keep_scan(g, line->buf, line->len); /* unchanged: the first scan holds */
 	return flags;
 }
 
@@ -403,7 +457,7 @@ ops_joins(void *ctx, const char *head, size_t hn, const char *tail, size_t tn, s
 	for (i = 0; i < g->nby_kind[RULE_JOIN]; i++) {
 		const struct rule *r = &g->rules[g->by_kind[RULE_JOIN][i]];
 
-		/* a join's literals are looked for in the head */
+		/* a join's literals are in the head */
 		if (!wanted(r, g->present) || run(g, r->pat[PAT_SECOND].re, tail, tn, 0, 0) <= 0 ||
 		    run(g, r->pat[PAT_MAIN].re, head, hn, 0, 0) <= 0)
 			continue;

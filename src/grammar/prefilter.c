@@ -27,7 +27,8 @@ prefilter_finish(struct prefilter *pf)
 	free(pf->litlens);
 	free(pf->next);
 	free(pf->out);
-	free(pf->has_out);
+	free(pf->out_start);
+	free(pf->out_ids);
 	prefilter_init(pf);
 }
 
@@ -117,31 +118,50 @@ prefilter_build(struct prefilter *pf)
 	}
 	free(fail);
 	free(queue);
-	/* most states end no literal: mark the ones that do */
-	pf->has_out = xcalloc(nstates, sizeof(*pf->has_out));
-	for (i = 0; i < nstates; i++)
+	/* per state, the literals that end there, as a list (usually one) */
+	pf->out_start = xcalloc((size_t)nstates + 1, sizeof(*pf->out_start));
+	for (i = 0; i < nstates; i++) {
+		size_t c = 0;
+
 		for (j = 0; j < pf->nwords; j++)
-			if (pf->out[i * pf->nwords + j])
-				pf->has_out[i] = 1;
+			c += (size_t)__builtin_popcountll(pf->out[i * pf->nwords + j]);
+		pf->out_start[i + 1] = pf->out_start[i] + (uint32_t)c;
+	}
+	pf->out_ids =
+		xcalloc(pf->out_start[nstates] ? pf->out_start[nstates] : 1, sizeof(*pf->out_ids));
+	for (i = 0; i < nstates; i++) {
+		uint32_t k = pf->out_start[i];
+
+		for (j = 0; j < pf->nwords; j++) {
+			uint64_t bits = pf->out[i * pf->nwords + j];
+
+			while (bits) {
+				pf->out_ids[k++] =
+					(uint32_t)(j * 64 + (size_t)__builtin_ctzll(bits));
+				bits &= bits - 1;
+			}
+		}
+	}
 }
 
 void
 prefilter_scan(const struct prefilter *pf, const char *s, size_t n, uint64_t *present)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	const uint32_t *next = pf->next;
+	const uint8_t *cls = pf->cls;
+	const unsigned ncls = pf->ncls;
 	uint32_t st = 0;
-	size_t i, j;
+	size_t i;
 
 	memset(present, 0, pf->nwords * sizeof(*present));
 	if (!pf->nlits)
 		return;
 	for (i = 0; i < n; i++) {
-		st = pf->next[(size_t)st * pf->ncls + pf->cls[p[i]]];
-		if (pf->has_out[st]) {
-			const uint64_t *o = &pf->out[(size_t)st * pf->nwords];
+		uint32_t k, e;
 
-			for (j = 0; j < pf->nwords; j++)
-				present[j] |= o[j];
-		}
+		st = next[(size_t)st * ncls + cls[p[i]]];
+		for (k = pf->out_start[st], e = pf->out_start[st + 1]; k < e; k++)
+			present[pf->out_ids[k] / 64] |= 1ull << (pf->out_ids[k] % 64);
 	}
 }

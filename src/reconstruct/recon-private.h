@@ -68,15 +68,32 @@ struct recon {
 	size_t norphans;
 	bool replaying;
 
-	/* finished sessions, in order of number */
+	/* finished, waiting for the open sessions that began before them */
+	struct session **finished;
+	size_t nfinished;
+	/* ready to hand out, in order of first line */
 	struct session **done;
 	size_t ndone, cap_done, done_head;
+	uint64_t records_fed;
+	uint32_t line; /* the last line fed */
 };
+
+/*
+ * Sessions are finished before the end of the input, so memory holds only
+ * the ones in progress: one that is up (or freed) after this many idle lines,
+ * one still negotiating after far more.
+ */
+#define RECON_IDLE_LINES             20000
+#define RECON_IDLE_NEGOTIATING_LINES 1000000
+/* A session the device freed is finished after this many more lines. */
+#define RECON_AFTER_FREE_LINES 200
 
 void recon_packet_reset(struct pending_packet *p);
 void recon_copy_field(struct strbuf *out, const struct gram_match *m, enum gram_field f);
 void recon_orphan(struct recon *r, const struct lex_record *rec, const struct gram_match *m);
 void recon_apply_orphans(struct recon *r, struct session *s);
+/* Called for every record: finishes idle sessions now and then. */
+void recon_tick(struct recon *r, uint32_t line);
 void recon_attach_xml(struct session *s, struct message *m, struct xml_doc *d);
 /* Exchanges, child SAs, outcome and failure point of a finished session (outcome.c). */
 void recon_finish_session(struct recon *r, struct session *s);

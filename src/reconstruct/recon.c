@@ -51,6 +51,9 @@ recon_destroy(struct recon *r)
 	for (i = r->done_head; i < r->ndone; i++)
 		session_destroy(r->done[i]);
 	free(r->done);
+	for (i = 0; i < r->nfinished; i++)
+		session_destroy(r->finished[i]);
+	free(r->finished);
 	drop_orphans(r);
 	sb_finish(&r->vendor);
 	sb_finish(&r->built_vids);
@@ -177,32 +180,81 @@ recon_attach_xml(struct session *s, struct message *m, struct xml_doc *d)
 }
 
 static int
-by_number(const void *a, const void *b)
+by_first_line(const void *a, const void *b)
 {
 	const struct session *x = *(struct session *const *)a, *y = *(struct session *const *)b;
 
-	return x->first_line < y->first_line ? -1 : x->first_line > y->first_line;
+	if (x->first_line != y->first_line)
+		return x->first_line < y->first_line ? -1 : 1;
+	return x->number < y->number ? -1 : x->number > y->number;
+}
+
+/*
+ * Finishes the open sessions that are done (or all, with force), and hands
+ * out finished ones in the order they began: a finished session waits only
+ * for open sessions that began before it.
+ */
+static void
+release(struct recon *r, bool force)
+{
+	struct open_session **link = &r->open, *o;
+	uint32_t min_open = UINT32_MAX;
+	size_t i, k;
+
+	while ((o = *link)) {
+		struct session *s = o->s;
+		uint32_t idle = r->line > s->last_line ? r->line - s->last_line : 0;
+
+		if (force || (s->terminal && idle > RECON_AFTER_FREE_LINES) ||
+		    (s->ike_up && idle > RECON_IDLE_LINES) || idle > RECON_IDLE_NEGOTIATING_LINES) {
+			if (r->focus == s)
+				r->focus = NULL;
+			if (r->msg_session == s || r->payload_session == s ||
+			    r->building_session == s || r->plat_session == s ||
+			    r->pending_xml_session == s)
+				reset_dump(r);
+			recon_finish_session(r, s);
+			r->finished =
+				xreallocarray(r->finished, r->nfinished + 1, sizeof(*r->finished));
+			r->finished[r->nfinished++] = s;
+			*link = o->next;
+			free(o);
+			continue;
+		}
+		if (s->first_line < min_open)
+			min_open = s->first_line;
+		link = &o->next;
+	}
+	if (!r->nfinished)
+		return;
+	qsort(r->finished, r->nfinished, sizeof(*r->finished), by_first_line);
+	for (i = 0, k = 0; i < r->nfinished; i++) {
+		struct session *s = r->finished[i];
+
+		if (s->first_line < min_open) {
+			s->number = ++r->numbered;
+			r->done = xreallocarray(r->done, r->ndone + 1, sizeof(*r->done));
+			r->done[r->ndone++] = s;
+		} else {
+			r->finished[k++] = s;
+		}
+	}
+	r->nfinished = k;
+}
+
+void
+recon_tick(struct recon *r, uint32_t line)
+{
+	r->line = line;
+	if (++r->records_fed % 256 == 0)
+		release(r, false);
 }
 
 void
 recon_end_input(struct recon *r)
 {
-	struct open_session *o, *n;
-	size_t first = r->ndone, i;
-
-	for (o = r->open; o; o = n) {
-		n = o->next;
-		recon_finish_session(r, o->s);
-		r->done = xreallocarray(r->done, r->ndone + 1, sizeof(*r->done));
-		r->done[r->ndone++] = o->s;
-		free(o);
-	}
-	r->open = NULL;
+	release(r, true);
 	r->focus = NULL;
-	/* in the order they began */
-	qsort(r->done + first, r->ndone - first, sizeof(*r->done), by_number);
-	for (i = first; i < r->ndone; i++)
-		r->done[i]->number = ++r->numbered;
 	reset_dump(r);
 	drop_orphans(r);
 }

@@ -1177,6 +1177,8 @@ eap_step(struct recon *r, const struct lex_record *rec, const struct gram_match 
 void
 recon_feed(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
 {
+	if (!r->replaying)
+		recon_tick(r, rec->last_line);
 	if (rec->flags & LEX_REC_NOISE)
 		return;
 	if (!m)

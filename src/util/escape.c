@@ -75,6 +75,9 @@ escape_is_clean(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
+	/* most text is printable ASCII */
+	while (i < n && p[i] >= 0x20 && p[i] < 0x7f)
+		i++;
 	while (i < n) {
 		size_t len = escape_utf8_len(p + i, n - i);
 
