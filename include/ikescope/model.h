@@ -178,6 +178,7 @@ struct child_sa {
 	const char *transforms;             /* as text */
 	bool installed;                     /* the platform installed it */
 	bool removed;                       /* and later deleted it */
+	uint32_t removed_line;
 	uint32_t line;
 };
 

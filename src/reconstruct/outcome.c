@@ -228,60 +228,51 @@ error_notify(const struct session *s, const struct message **in)
 }
 
 /* The child SA: what the platform installed, or what IKE_AUTH / CREATE_CHILD_SA agreed. */
+/*
+ * The child SAs: those the platform installed (PFKEY), matched in order with
+ * the exchanges that agreed one (IKE_AUTH, CREATE_CHILD_SA), which give their
+ * selectors and transforms. Without PFKEY lines, an agreed exchange on an IKE
+ * SA that came up is a child SA.
+ */
 static void
 settle_children(struct session *s)
 {
-	const struct message *resp = NULL, *req = NULL;
-	const struct payload *sa;
-	struct child_sa *c;
-	size_t i;
-	bool agreed = false;
+	size_t i, j, k = 0;
+	bool local_is_i = s->role != MODEL_ROLE_RESPONDER;
 
 	for (i = 0; i < s->nexch; i++) {
 		const struct exchange *x = &s->exch[i];
-		const struct message *any_notify = NULL;
-		size_t j;
+		const struct payload *tsi, *tsr;
+		struct child_sa *c;
 		bool refused = false;
 
 		if (!same(x->type, "IKE_AUTH") && !same(x->type, "CREATE_CHILD_SA"))
 			continue;
 		if (!x->response || !find_payload(x->response, "SA") ||
-		    !find_payload(x->response, "TSi"))
+		    !(tsi = find_payload(x->response, "TSi")))
 			continue;
 		for (j = 0; j < x->response->np; j++)
 			if (is_error_notify(x->response->p[j].notify))
 				refused = true;
-		(void)any_notify;
 		if (refused)
 			continue;
-		resp = x->response;
-		req = x->request;
-		agreed = true;
-	}
-	if (!s->nchildren && agreed && s->ike_up) {
-		s->children = arena_grow(s->arena, s->children, sizeof(*s->children),
-					 &s->cap_children, 1);
-		memset(&s->children[0], 0, sizeof(s->children[0]));
-		s->children[0].line = resp->first_line;
-		s->nchildren = 1;
-	}
-	if (!s->nchildren)
-		return;
-	c = &s->children[0];
-	if (resp) {
+		if (k >= s->nchildren) {
+			if (!s->ike_up)
+				break;
+			s->children = arena_grow(s->arena, s->children, sizeof(*s->children),
+						 &s->cap_children, s->nchildren + 1);
+			memset(&s->children[s->nchildren], 0, sizeof(s->children[0]));
+			s->children[s->nchildren].line = x->response->first_line;
+			s->children[s->nchildren].installed = true;
+			s->nchildren++;
+		}
+		c = &s->children[k++];
 		/* TSi is the initiator's side */
-		const struct payload *tsi = find_payload(resp, "TSi");
-		const struct payload *tsr = find_payload(resp, "TSr");
-		bool local_is_i = s->role != MODEL_ROLE_RESPONDER;
-
+		tsr = find_payload(x->response, "TSr");
 		c->local_sel = ts_text(s, local_is_i ? tsi : tsr);
 		c->remote_sel = ts_text(s, local_is_i ? tsr : tsi);
-		sa = find_payload(resp, "SA");
-		c->transforms = transforms_text(s, sa);
-		if (agreed && !c->installed && !c->has_in && !c->has_out)
-			c->installed = true;
+		c->transforms = transforms_text(s, find_payload(x->response, "SA"));
 	}
-	(void)req;
 }
 
 /* ---- explanations ---- */
@@ -484,6 +475,12 @@ explain_notify(struct session *s, const struct message *m, const struct payload 
 				"the peer rejected this device's authentication data "
 				"(AUTHENTICATION_FAILED); check the pre-shared key or certificate "
 				"this device presents");
+	} else if (!strcmp(n->notify, "INVALID_KE_PAYLOAD") && n->nvalue >= 2) {
+		why = fmt(s,
+			  "%s key exchange used a DH group the %s does not accept; it asks for DH "
+			  "group %u",
+			  sent ? "the peer's" : "this device's", sent ? "this device" : "peer",
+			  (unsigned)n->value[0] << 8 | n->value[1]);
 	} else if (!strcmp(n->notify, "INVALID_KE_PAYLOAD")) {
 		why = fmt(s,
 			  "%s key exchange used a DH group the %s does not accept "
@@ -551,6 +548,26 @@ decide_failure(struct session *s)
 			    "%s",
 			    e->text));
 		return;
+	}
+	for (i = 0; i < s->nmsgs; i++) {
+		size_t j;
+
+		for (j = 0; j < s->msgs[i]->np; j++) {
+			const struct payload *p = &s->msgs[i]->p[j];
+
+			if (!p->has_eap || !same(p->eap_code, "failure"))
+				continue;
+			e = find_evidence(s, "eap-failed");
+			fail_at(s, s->msgs[i]->exchange ? s->msgs[i]->exchange : "IKE_AUTH",
+				s->msgs[i]->mid, s->msgs[i]->mid_known, MODEL_CAUSE_EAP_FAILURE,
+				p->line,
+				fmt(s, "%s EAP Failure (id %u)%s%s%s%s",
+				    s->msgs[i]->dir == MODEL_DIR_OUT ? "this device sent"
+								     : "the peer sent",
+				    p->eap_id, s->user ? " to user " : "", s->user ? s->user : "",
+				    e ? ": " : "", e ? e->text : ""));
+			return;
+		}
 	}
 	if ((e = find_evidence(s, "eap-failed"))) {
 		fail_at(s, "IKE_AUTH", e->mid, e->mid_known, MODEL_CAUSE_EAP_FAILURE, e->line,
@@ -761,6 +778,18 @@ recon_finish_session(struct recon *r, struct session *s)
 	for (i = 0; i < s->nchildren; i++)
 		if (s->children[i].installed)
 			child = true;
+	/* up means a child SA still in place at the end */
+	if (child && !was_deleted(s) && !s->terminal) {
+		bool alive = false;
+
+		for (i = 0; i < s->nchildren; i++)
+			if (s->children[i].installed && !s->children[i].removed)
+				alive = true;
+		if (!alive && s->nchildren)
+			s->deleted_by = s->deleted_by ? s->deleted_by : "unknown";
+		s->outcome = alive ? MODEL_OUTCOME_UP : MODEL_OUTCOME_DELETED;
+		return;
+	}
 	if (child) {
 		s->outcome =
 			was_deleted(s) || s->terminal ? MODEL_OUTCOME_DELETED : MODEL_OUTCOME_UP;

@@ -862,35 +862,72 @@ error_line(struct recon *r, const struct lex_record *rec, const struct gram_matc
 	evidence(r, s, kind, rec);
 }
 
+static struct child_sa *
+add_child(struct session *s, uint32_t line)
+{
+	struct child_sa *c;
+
+	s->children = arena_grow(s->arena, s->children, sizeof(*s->children), &s->cap_children,
+				 s->nchildren + 1);
+	c = &s->children[s->nchildren++];
+	memset(c, 0, sizeof(*c));
+	c->line = line;
+	return c;
+}
+
+static struct child_sa *
+child_with(struct session *s, uint32_t spi)
+{
+	size_t i;
+
+	for (i = s->nchildren; i-- > 0;)
+		if ((s->children[i].has_in && s->children[i].spi_in == spi) ||
+		    (s->children[i].has_out && s->children[i].spi_out == spi))
+			return &s->children[i];
+	return NULL;
+}
+
+/*
+ * PFKEY lines: the platform allocates an inbound SPI (SPI callback), installs
+ * the outbound SA with the peer's SPI (add) and then the inbound one
+ * (update, Active), and deletes SAs. A new inbound SPI after an installed
+ * child SA starts the next one (a rekey).
+ */
 static void
 child_spi(struct session *s, const struct gram_match *m, uint32_t line)
 {
 	unsigned long long spi;
-	struct child_sa *c;
+	struct child_sa *c = s->nchildren ? &s->children[s->nchildren - 1] : NULL;
 
 	if (!num(m, GRAM_FIELD_SPI, 16, &spi) || spi == 0 || spi > UINT32_MAX)
 		return;
-	if (!s->nchildren) {
-		s->children = arena_grow(s->arena, s->children, sizeof(*s->children),
-					 &s->cap_children, 1);
-		memset(&s->children[0], 0, sizeof(s->children[0]));
-		s->children[0].line = line;
-		s->nchildren = 1;
-	}
-	c = &s->children[s->nchildren - 1];
-	if (is(m, GRAM_FIELD_VALUE, "add")) {
-		/* the platform installs the outbound SA with the peer's SPI */
+	if (is(m, GRAM_FIELD_VALUE, "SPI callback")) {
+		if (!c || c->installed || c->has_in)
+			c = add_child(s, line);
+		c->spi_in = (uint32_t)spi;
+		c->has_in = true;
+	} else if (is(m, GRAM_FIELD_VALUE, "add")) {
+		if (!c || (c->has_out && c->spi_out != spi))
+			c = add_child(s, line);
 		c->spi_out = (uint32_t)spi;
 		c->has_out = true;
 		c->installed = true;
-	} else if (is(m, GRAM_FIELD_VALUE, "SPI callback") || is(m, GRAM_FIELD_VALUE, "update") ||
-		   is(m, GRAM_FIELD_VALUE, "Active")) {
-		c->spi_in = (uint32_t)spi;
-		c->has_in = true;
-		if (!is(m, GRAM_FIELD_VALUE, "SPI callback"))
-			c->installed = true;
+	} else if (is(m, GRAM_FIELD_VALUE, "update") || is(m, GRAM_FIELD_VALUE, "Active")) {
+		struct child_sa *x = child_with(s, (uint32_t)spi);
+
+		if (!x) {
+			x = c && !c->has_in ? c : add_child(s, line);
+			x->spi_in = (uint32_t)spi;
+			x->has_in = true;
+		}
+		x->installed = true;
 	} else if (is(m, GRAM_FIELD_VALUE, "delete")) {
-		c->removed = true;
+		struct child_sa *x = child_with(s, (uint32_t)spi);
+
+		if (x && !x->removed) {
+			x->removed = true;
+			x->removed_line = line;
+		}
 	}
 }
 

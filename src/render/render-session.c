@@ -360,6 +360,8 @@ render_timeline(struct strbuf *out, const struct session *s, const struct render
 		}
 		if (!c->installed)
 			sb_adds(out, "  (SPI allocated, never installed)");
+		else if (c->removed)
+			sb_addf(out, "  (deleted L%u)", c->removed_line);
 		sb_addc(out, '\n');
 	}
 	for (i = 0; i < s->nexch; i++) {
