@@ -132,6 +132,18 @@ full_spi(const struct gram_match *m, enum gram_field f)
 	return n == 16;
 }
 
+static bool
+answered_init(const struct session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nmsgs; i++)
+		if (s->msgs[i]->dir == MODEL_DIR_OUT && s->msgs[i]->exchange &&
+		    !strcmp(s->msgs[i]->exchange, "IKE_SA_INIT") && s->role == MODEL_ROLE_RESPONDER)
+			return true;
+	return false;
+}
+
 /*
  * The session a record belongs to. sa: the device's SA number; spi_i/spi_r:
  * the SPIs the record names. With create, a record that names an SA or SPIs
@@ -177,6 +189,15 @@ find_session(struct recon *r, const struct gram_match *m, uint32_t line, bool cr
 			break;
 		}
 	}
+	/*
+	 * A new IKE_SA_INIT request (zero responder SPI) for an SA that has
+	 * already answered one: the responder handles it as a new SA (an ASA
+	 * opens one for each retransmission), so it starts a new session.
+	 */
+	if (best && create && has_i && !has_r && best->has_spi_r && !has_sa &&
+	    is(m, GRAM_FIELD_EXCHANGE, "IKE_SA_INIT") && is(m, GRAM_FIELD_DIR, "in") &&
+	    answered_init(best))
+		best = NULL;
 	if (!best && !has_i && !has_sa)
 		best = r->focus;
 	/* an SA number first seen on a line that does not open anything: the session in focus */
