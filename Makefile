@@ -25,7 +25,7 @@ build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 run: build
-	./$(BUILD)/src/cli/ikescope --stats lex $(SAMPLE)
+	./$(BUILD)/src/cli/ikescope --stats $(SAMPLE)
 
 $(SANBUILD)/build.ninja: | deps
 	meson setup $(SANBUILD) $(MESON_OPTS) -Db_sanitize=address,undefined
