@@ -9,6 +9,7 @@
  */
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "ikescope/util/strbuf.h"
 
@@ -16,14 +17,20 @@ struct grammar;
 struct gram_match;
 struct gram_value;
 struct lex_record;
+struct session;
 
 struct render_opts {
 	bool show_secrets; /* do not mask secrets */
 	bool color;        /* ANSI colours */
 	bool verbose;      /* every payload field */
+	/*
+	 * --raw: appends the original lines first..last of the session's input,
+	 * each on its own line, escaped and masked; NULL: off.
+	 */
+	void (*raw)(void *ctx, struct strbuf *out, const struct session *s, uint32_t first,
+		    uint32_t last);
+	void *raw_ctx;
 };
-
-struct session;
 
 /*
  * One lexed record as a line of text: "input:line[-last]  family  field=value ... | text".

@@ -20,6 +20,7 @@ struct cli {
 	const char *color;    /* --color=WHEN, or NULL */
 	bool json;            /* --json */
 	bool verbose;         /* -v, --verbose */
+	bool raw;             /* --raw */
 };
 
 struct grammar;

@@ -14,8 +14,12 @@
 #include "ikescope/reconstruct.h"
 #include "ikescope/render.h"
 #include "ikescope/util/escape.h"
+#include "ikescope/util/lineindex.h"
 
 enum view { VIEW_TIMELINE, VIEW_SESSIONS };
+
+/* Lines shown by --raw under one message at most. */
+#define RAW_MAX_LINES 1000u
 
 struct run {
 	const struct cli *cli;
@@ -25,10 +29,88 @@ struct run {
 	struct strbuf out;
 	unsigned sessions, failed;
 	bool header_done;
+	const struct grammar *g;
+	struct line_index index; /* --raw: of the input being read */
 	struct totals_s {
 		uint64_t lines, records, noise, unrecognized;
 	} tot;
 };
+
+struct raw_line_ctx {
+	struct strbuf *out;
+	const struct run *run;
+};
+
+static void
+raw_line(void *ctx, uint32_t line, const char *p, size_t n, bool cut)
+{
+	struct raw_line_ctx *c = ctx;
+
+	sb_addf(c->out, "        | L%-6u ", line);
+	render_safe_text(c->out, c->run->g, &c->run->ro, p, n);
+	if (cut)
+		sb_adds(c->out, " [cut]");
+	sb_addc(c->out, '\n');
+}
+
+/* --raw: the original lines of a message, read again from the input. */
+static void
+raw_lines(void *ctx, struct strbuf *out, const struct session *s, uint32_t first, uint32_t last)
+{
+	struct run *run = ctx;
+	struct raw_line_ctx c = { out, run };
+	uint32_t want = last - first + 1, got;
+
+	(void)s;
+	got = line_index_read(&run->index, first, last, RAW_MAX_LINES, raw_line, &c);
+	if (got < want && got == RAW_MAX_LINES)
+		sb_addf(out, "        | ... %u more lines, L%u-L%u\n", want - got, first + got,
+			last);
+	else if (got < want)
+		sb_addf(out, "        | (L%u-L%u could not be read again)\n", first + got, last);
+}
+
+/*
+ * --raw needs to read lines again: a pipe or standard input is copied to a
+ * temporary file first. Returns the stream to read, or NULL with err set.
+ */
+static FILE *
+seekable(FILE *fp, const char *name, struct err *err)
+{
+	struct stat st;
+	FILE *tmp;
+	char buf[65536];
+	size_t n;
+
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
+		return fp;
+	tmp = tmpfile();
+	if (!tmp) {
+		err_set(err, ERR_IO, &(struct loc){ name, 0, 0 },
+			"--raw: cannot create a temporary copy: %s", strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		if (fwrite(buf, 1, n, tmp) != n) {
+			err_set(err, ERR_IO, &(struct loc){ name, 0, 0 },
+				"--raw: cannot write the temporary copy: %s", strerror(errno));
+			fclose(tmp);
+			return NULL;
+		}
+	}
+	if (ferror(fp)) {
+		err_set(err, ERR_IO, &(struct loc){ name, 0, 0 }, "%s", strerror(errno));
+		fclose(tmp);
+		return NULL;
+	}
+	if (fflush(tmp) != 0 || fseek(tmp, 0, SEEK_SET) != 0) {
+		err_set(err, ERR_IO, &(struct loc){ name, 0, 0 },
+			"--raw: cannot read the temporary copy: %s", strerror(errno));
+		fclose(tmp);
+		return NULL;
+	}
+	return tmp;
+}
 
 static void
 emit(struct run *run, struct session *s)
@@ -70,7 +152,7 @@ one_input(struct run *run, const struct grammar *g, struct recon *r, const char 
 	struct gram_match m;
 	struct stat st;
 	struct lex *lx;
-	FILE *fp;
+	FILE *fp, *in;
 	uint64_t records = 0, unrecognized = 0;
 	bool ok = true;
 
@@ -88,8 +170,18 @@ one_input(struct run *run, const struct grammar *g, struct recon *r, const char 
 			return false;
 		}
 	}
+	in = fp;
+	if (run->ro.raw) {
+		in = seekable(fp, name, err);
+		if (!in) {
+			if (fp != stdin)
+				fclose(fp);
+			return false;
+		}
+		line_index_init(&run->index, fileno(in));
+	}
 	recon_begin_input(r, name);
-	lx = lex_create(fp, name, grammar_lex_ops(), (void *)g, NULL);
+	lx = lex_create(in, name, grammar_lex_ops(), (void *)g, NULL);
 	while (lex_next(lx, &rec, err)) {
 		bool matched = false;
 
@@ -98,6 +190,8 @@ one_input(struct run *run, const struct grammar *g, struct recon *r, const char 
 			matched = grammar_match(g, rec.text, rec.len, &m);
 			unrecognized += !matched;
 		}
+		if (run->ro.raw)
+			line_index_note(&run->index, rec.first_line, rec.offset);
 		recon_feed(r, &rec, matched ? &m : NULL);
 		drain(run, r);
 	}
@@ -122,6 +216,10 @@ one_input(struct run *run, const struct grammar *g, struct recon *r, const char 
 	run->tot.noise += lex_stats(lx)->noise_lines;
 	run->tot.unrecognized += unrecognized;
 	lex_destroy(lx);
+	if (run->ro.raw)
+		line_index_free(&run->index);
+	if (in != fp)
+		fclose(in);
 	if (fp != stdin)
 		fclose(fp);
 	return ok;
@@ -151,6 +249,7 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	static const struct option longopts[] = {
 		{ "color", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "raw", no_argument, NULL, 'r' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -158,7 +257,7 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	struct run run;
 	struct grammar *g;
 	struct recon *r;
-	bool failed_input = false;
+	bool failed_input = false, raw = cli->raw;
 	int c, i;
 
 	memset(&run, 0, sizeof(run));
@@ -174,7 +273,7 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	}
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+jv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jvr", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			if (!want_color(optarg, &run.ro.color)) {
@@ -190,6 +289,9 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 		case 'v':
 			run.ro.verbose = true;
 			break;
+		case 'r':
+			raw = true;
+			break;
 		default:
 			err_set(err, ERR_USAGE, NULL, "%s: unknown option '%s'", cmd,
 				argv[optind - 1]);
@@ -198,6 +300,14 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	}
 	if (run.json)
 		run.ro.color = false;
+	if (raw && view == VIEW_TIMELINE && !run.json) {
+		run.ro.raw = raw_lines;
+		run.ro.raw_ctx = &run;
+	} else if (raw) {
+		err_set(err, ERR_USAGE, NULL, "--raw goes with the timeline, not %s",
+			run.json ? "--json" : cmd);
+		return CLI_EXIT_TROUBLE;
+	}
 	if (optind >= argc) {
 		err_set(err, ERR_USAGE, NULL, "%s: no input files (use - for standard input)", cmd);
 		return CLI_EXIT_TROUBLE;
@@ -205,6 +315,7 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	g = cli_load_grammar(cli, err);
 	if (!g)
 		return CLI_EXIT_TROUBLE;
+	run.g = g;
 	r = recon_create(g);
 	sb_init(&run.out);
 	if (run.json) {

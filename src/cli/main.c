@@ -26,7 +26,7 @@ static const struct cmd cmds[] = {
 	  "print the records of logs and their families" },
 	{ "sessions", cmd_sessions, "[--color=WHEN] [--json] FILE...",
 	  "one row per reconstructed IKEv2 session" },
-	{ "timeline", cmd_timeline, "[-v] [--color=WHEN] [--json] FILE...",
+	{ "timeline", cmd_timeline, "[-v] [--raw] [--color=WHEN] [--json] FILE...",
 	  "every session as an annotated ladder (the default command)" },
 };
 
@@ -35,7 +35,8 @@ usage(FILE *fp)
 {
 	size_t i;
 
-	fprintf(fp, "usage: ikescope [-hVv] [--json] [--show-secrets] [--stats] [--color=WHEN]\n"
+	fprintf(fp, "usage: ikescope [-hVv] [--json] [--raw] [--show-secrets] [--stats] "
+		    "[--color=WHEN]\n"
 		    "                [--grammars DIR] [COMMAND [ARGS]] FILE...\n\ncommands:\n");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(fp, "  %-8s %s\n           %s\n", cmds[i].name, cmds[i].args,
@@ -46,6 +47,7 @@ usage(FILE *fp)
 		"      --grammars DIR  load grammar files from DIR instead of the built-in ones\n"
 		"  -h, --help          show this help and exit\n"
 		"      --json          JSON (lex: JSON Lines; sessions, timeline: one document)\n"
+		"      --raw           timeline: the original lines under each message\n"
 		"      --show-secrets  do not mask passwords, keys and tokens in the output\n"
 		"      --stats         report lines, records, noise and unrecognized lines\n"
 		"                      on standard error\n"
@@ -114,7 +116,7 @@ bad_option(const char *arg)
 	fprintf(stderr, "ikescope: try 'ikescope --help'\n");
 }
 
-enum { OPT_COLOR = 256, OPT_GRAMMARS, OPT_JSON, OPT_SHOW_SECRETS, OPT_STATS };
+enum { OPT_COLOR = 256, OPT_GRAMMARS, OPT_JSON, OPT_RAW, OPT_SHOW_SECRETS, OPT_STATS };
 
 int
 main(int argc, char **argv)
@@ -124,6 +126,7 @@ main(int argc, char **argv)
 		{ "grammars", required_argument, NULL, OPT_GRAMMARS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "show-secrets", no_argument, NULL, OPT_SHOW_SECRETS },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -147,6 +150,9 @@ main(int argc, char **argv)
 			break;
 		case 'v':
 			cli.verbose = true;
+			break;
+		case OPT_RAW:
+			cli.raw = true;
 			break;
 		case 'h':
 			usage(stdout);

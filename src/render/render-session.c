@@ -201,8 +201,8 @@ payload_line(struct strbuf *out, const struct message *m, size_t i, const struct
 }
 
 static void
-message_block(struct strbuf *out, const struct message *m, const struct render_opts *o,
-	      bool response)
+message_block(struct strbuf *out, const struct session *s, const struct message *m,
+	      const struct render_opts *o, bool response)
 {
 	size_t i;
 
@@ -237,6 +237,20 @@ message_block(struct strbuf *out, const struct message *m, const struct render_o
 			text(out, m->xml[i].type);
 		}
 		sb_addc(out, '\n');
+	}
+	if (o->raw && m->first_line) {
+		color(out, o, DIM);
+		o->raw(o->raw_ctx, out, s, m->first_line, m->last_line);
+		for (i = 0; i < m->nxml; i++) /* its XML documents, printed apart */
+			if (m->xml[i].first_line > m->last_line ||
+			    m->xml[i].last_line < m->first_line) {
+				sb_adds(out, "        | XML ");
+				text(out, m->xml[i].type);
+				sb_addc(out, '\n');
+				o->raw(o->raw_ctx, out, s, m->xml[i].first_line,
+				       m->xml[i].last_line);
+			}
+		color(out, o, RESET);
 	}
 }
 
@@ -373,9 +387,9 @@ render_timeline(struct strbuf *out, const struct session *s, const struct render
 		color(out, o, RESET);
 		sb_addf(out, "  MID %u\n", x->mid);
 		if (x->request)
-			message_block(out, x->request, o, false);
+			message_block(out, s, x->request, o, false);
 		if (x->response)
-			message_block(out, x->response, o, true);
+			message_block(out, s, x->response, o, true);
 	}
 	state_path(out, s);
 	timers(out, s);

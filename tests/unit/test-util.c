@@ -1,9 +1,12 @@
-/* Unit tests of util/: strbuf, escaping, errors, allocation helpers. */
+/* Unit tests of util/: strbuf, escaping, errors, allocation helpers, line index. */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ikescope/util/err.h"
 #include "ikescope/util/escape.h"
+#include "ikescope/util/lineindex.h"
 #include "ikescope/util/strbuf.h"
 #include "ikescope/util/xalloc.h"
 
@@ -113,4 +116,94 @@ Test(util, xstrndup_copies_exactly)
 	p = xreallocarray(NULL, 10, 4);
 	memset(p, 0, 40);
 	free(p);
+}
+
+struct seen {
+	struct strbuf sb;
+	uint32_t first, last, n;
+	bool cut;
+};
+
+static void
+collect(void *ctx, uint32_t line, const char *p, size_t n, bool cut)
+{
+	struct seen *s = ctx;
+
+	if (!s->n)
+		s->first = line;
+	s->last = line;
+	s->n++;
+	s->cut |= cut;
+	sb_add(&s->sb, p, n);
+	sb_addc(&s->sb, '|');
+}
+
+/* A file of line NNNN\r\n lines, one very long line and no final newline. */
+static FILE *
+lines_file(unsigned nlines, unsigned long_at)
+{
+	FILE *fp = tmpfile();
+	unsigned i, j;
+
+	cr_assert_not_null(fp);
+	for (i = 1; i <= nlines; i++) {
+		if (i == long_at) {
+			for (j = 0; j < LINEINDEX_MAX_LEN + 100; j++)
+				fputc('x', fp);
+			fputs("\n", fp);
+		} else {
+			fprintf(fp, "line %u%s", i, i == nlines ? "" : "\r\n");
+		}
+	}
+	fflush(fp);
+	return fp;
+}
+
+Test(util, line_index_reads_lines_again_from_checkpoints)
+{
+	FILE *fp = lines_file(3000, 1500);
+	struct line_index li;
+	struct seen s = { 0 };
+	uint64_t off = 0;
+	unsigned i;
+	char want[64];
+
+	/* note every line as a reader would, from its offset */
+	line_index_init(&li, fileno(fp));
+	for (i = 1; i <= 3000; i++) {
+		line_index_note(&li, i, off);
+		off += i == 1500 ? LINEINDEX_MAX_LEN + 101
+				 : strlen("line ") +
+					   (unsigned)snprintf(want, sizeof(want), "%u", i) + 2;
+	}
+	cr_assert_lt(li.n, 10, "sparse: %zu checkpoints", li.n);
+
+	sb_init(&s.sb);
+	cr_assert_eq(line_index_read(&li, 1027, 1029, 100, collect, &s), 3);
+	cr_assert_str_eq(s.sb.buf, "line 1027|line 1028|line 1029|");
+	cr_assert_eq(s.first, 1027);
+	cr_assert_eq(s.last, 1029);
+	cr_assert(!s.cut);
+
+	/* a long line is cut, and reported as cut */
+	sb_reset(&s.sb);
+	s.n = 0;
+	cr_assert_eq(line_index_read(&li, 1500, 1500, 100, collect, &s), 1);
+	cr_assert(s.cut);
+	cr_assert_eq(s.sb.len, LINEINDEX_MAX_LEN + 1);
+
+	/* the limit on lines, and the end of the file (no final newline) */
+	sb_reset(&s.sb);
+	s.n = 0;
+	cr_assert_eq(line_index_read(&li, 10, 2000, 5, collect, &s), 5);
+	sb_reset(&s.sb);
+	s.n = 0;
+	cr_assert_eq(line_index_read(&li, 2999, 4000, 100, collect, &s), 2);
+	cr_assert_str_eq(s.sb.buf, "line 2999|line 3000|");
+	cr_assert_eq(line_index_read(&li, 5, 4, 100, collect, &s), 0);
+	cr_assert_eq(line_index_read(&li, 0, 4, 100, collect, &s), 0);
+
+	sb_finish(&s.sb);
+	line_index_free(&li);
+	fclose(fp);
 }
