@@ -15,7 +15,13 @@
 struct arena;
 
 enum model_dir { MODEL_DIR_UNKNOWN, MODEL_DIR_IN, MODEL_DIR_OUT };
-enum model_role { MODEL_ROLE_UNKNOWN, MODEL_ROLE_INITIATOR, MODEL_ROLE_RESPONDER };
+/* MODEL_ROLE_CLIENT: a session rebuilt from a client log (DART) alone. */
+enum model_role {
+	MODEL_ROLE_UNKNOWN,
+	MODEL_ROLE_INITIATOR,
+	MODEL_ROLE_RESPONDER,
+	MODEL_ROLE_CLIENT
+};
 
 #define MODEL_OUTCOMES(X)                                                                          \
 	X(UP, "up", "IKE SA and a child SA established, not deleted by the end of the log")        \
@@ -198,6 +204,18 @@ struct policy_entry {
 	uint32_t line;
 };
 
+/* An event of the client, from an AnyConnect DART log. */
+struct client_event {
+	const char *kind; /* connect-requested, tunnel-up, certificate-error, ...; NULL: other */
+	const char *date, *time;
+	const char *text; /* the description on one line, masked */
+	uint32_t first_line, last_line;
+};
+
+/* Client events kept per session at most; more are counted in client_dropped. */
+#define MODEL_MAX_CLIENT_EVENTS 2000
+#define MODEL_MAX_CLIENT_PORTS  8
+
 struct failure {
 	const char *exchange;
 	uint32_t mid;
@@ -259,6 +277,17 @@ struct session {
 	bool retransmit_pending;
 	uint32_t cur_mid;
 	bool cur_mid_known;
+
+	/* the client side: events of a DART log (alone, or joined to this session) */
+	bool client_log;          /* rebuilt from a client log alone */
+	const char *client_input; /* the DART input the events come from */
+	struct client_event *client;
+	size_t nclient, cap_client;
+	unsigned client_dropped;
+	const char *client_profile;                    /* the connection the user asked for */
+	const char *client_addr, *client_gateway;      /* client and gateway addresses */
+	unsigned client_ports[MODEL_MAX_CLIENT_PORTS]; /* local ports of its IKE sockets */
+	size_t nclient_ports;
 
 	enum model_outcome outcome;
 	struct failure failure; /* cause NULL: none */

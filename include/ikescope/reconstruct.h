@@ -31,6 +31,15 @@ void recon_feed(struct recon *r, const struct lex_record *rec, const struct gram
 void recon_end_input(struct recon *r);
 /* The next finished session, or NULL. Caller frees with session_destroy(). */
 struct session *recon_next(struct recon *r);
+/*
+ * Client sessions (rebuilt from a DART log) and device sessions meet here:
+ * c is the client session of s if c's client address and one of its IKE
+ * socket ports are s's peer address and port (and c's gateway, when known,
+ * is s's local address).
+ */
+bool recon_client_matches(const struct session *s, const struct session *c);
+/* Copies c's client events into s, and adds what the client reported to s's failure. */
+void recon_join_client(struct session *s, const struct session *c);
 /* Records of the current input that carried IKE content (0: "no IKEv2 content"). */
 unsigned long recon_ike_records(const struct recon *r);
 

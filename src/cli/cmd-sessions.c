@@ -15,6 +15,7 @@
 #include "ikescope/render.h"
 #include "ikescope/util/escape.h"
 #include "ikescope/util/lineindex.h"
+#include "ikescope/util/xalloc.h"
 
 enum view { VIEW_TIMELINE, VIEW_SESSIONS };
 
@@ -30,6 +31,10 @@ struct run {
 	unsigned sessions, failed;
 	bool header_done;
 	const struct grammar *g;
+	/* client sessions (DART inputs read first), waiting to be joined */
+	bool hold;
+	struct session **held;
+	size_t nheld;
 	struct line_index index; /* --raw: of the input being read */
 	struct totals_s {
 		uint64_t lines, records, noise, unrecognized;
@@ -115,6 +120,22 @@ seekable(FILE *fp, const char *name, struct err *err)
 static void
 emit(struct run *run, struct session *s)
 {
+	size_t i;
+
+	if (run->hold) {
+		run->held = xreallocarray(run->held, run->nheld + 1, sizeof(*run->held));
+		run->held[run->nheld++] = s;
+		return;
+	}
+	for (i = 0; i < run->nheld; i++) {
+		if (run->held[i] && recon_client_matches(s, run->held[i])) {
+			recon_join_client(s, run->held[i]);
+			session_destroy(run->held[i]);
+			run->held[i] = NULL;
+			break;
+		}
+	}
+	s->number = run->sessions + 1;
 	sb_reset(&run->out);
 	if (run->json) {
 		render_json_session(&run->out, s, run->sessions == 0);
@@ -225,6 +246,44 @@ one_input(struct run *run, const struct grammar *g, struct recon *r, const char 
 	return ok;
 }
 
+/*
+ * True if path is a client (DART) log: its first records are DART entries
+ * and none carries IKE debug output. Such inputs are read first so that
+ * their sessions can be joined to the device's.
+ */
+static bool
+client_log_input(const struct grammar *g, const char *path)
+{
+	struct lex_record rec;
+	struct gram_match m;
+	struct err err = { 0 };
+	struct stat st;
+	struct lex *lx;
+	FILE *fp;
+	unsigned seen = 0, dart = 0, other = 0;
+
+	if (!strcmp(path, "-") || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return false;
+	fp = fopen(path, "rb");
+	if (!fp)
+		return false;
+	lx = lex_create(fp, path, grammar_lex_ops(), (void *)g, NULL);
+	while (seen < 200 && lex_stats(lx)->bytes < (1u << 20) && lex_next(lx, &rec, &err)) {
+		if (rec.flags & LEX_REC_NOISE)
+			continue;
+		seen++;
+		if (!grammar_match(g, rec.text, rec.len, &m))
+			continue;
+		if (m.family == GRAM_FAMILY_DART)
+			dart++;
+		else if (m.family != GRAM_FAMILY_SHOW)
+			other++;
+	}
+	lex_destroy(lx);
+	fclose(fp);
+	return dart && !other;
+}
+
 static bool
 want_color(const char *when, bool *out)
 {
@@ -257,8 +316,9 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	struct run run;
 	struct grammar *g;
 	struct recon *r;
-	bool failed_input = false, raw = cli->raw;
-	int c, i;
+	bool failed_input = false, raw = cli->raw, *client;
+	int c, i, pass;
+	size_t k;
 
 	memset(&run, 0, sizeof(run));
 	run.cli = cli;
@@ -323,18 +383,34 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 				  (size_t)(argc - optind));
 		fwrite(run.out.buf, 1, run.out.len, stdout);
 	}
-	for (i = optind; i < argc; i++) {
-		struct err one = { 0 };
+	/* with several inputs, client logs first: their sessions wait to be joined */
+	client = xcalloc((size_t)argc, sizeof(*client));
+	if (argc - optind > 1)
+		for (i = optind; i < argc; i++)
+			client[i] = client_log_input(g, argv[i]);
+	for (pass = 0; pass < 2; pass++) {
+		run.hold = pass == 0;
+		for (i = optind; i < argc; i++) {
+			struct err one = { 0 };
 
-		if (!one_input(&run, g, r, argv[i], &one)) {
-			char msg[512];
+			if (client[i] != (pass == 0))
+				continue;
+			if (!one_input(&run, g, r, argv[i], &one)) {
+				char msg[512];
 
-			fflush(stdout);
-			err_format(&one, msg, sizeof(msg));
-			fprintf(stderr, "ikescope: %s\n", msg);
-			failed_input = true;
+				fflush(stdout);
+				err_format(&one, msg, sizeof(msg));
+				fprintf(stderr, "ikescope: %s\n", msg);
+				failed_input = true;
+			}
 		}
 	}
+	/* client sessions no device session took */
+	for (k = 0; k < run.nheld; k++)
+		if (run.held[k])
+			emit(&run, run.held[k]);
+	free(run.held);
+	free(client);
 	if (run.json) {
 		sb_reset(&run.out);
 		render_json_end(&run.out);

@@ -26,6 +26,8 @@ model_role_name(enum model_role r)
 		return "initiator";
 	case MODEL_ROLE_RESPONDER:
 		return "responder";
+	case MODEL_ROLE_CLIENT:
+		return "client";
 	default:
 		return "unknown";
 	}

@@ -768,6 +768,10 @@ recon_finish_session(struct recon *r, struct session *s)
 	size_t i;
 
 	(void)r;
+	if (s->client_log) {
+		recon_finish_client(s);
+		return;
+	}
 	date_evidence(s);
 	infer_role(s);
 	complete_states(s);

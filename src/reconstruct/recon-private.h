@@ -3,11 +3,33 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ikescope/grammar.h"
 #include "ikescope/lexer.h"
 #include "ikescope/model.h"
 #include "ikescope/util/strbuf.h"
+
+/* The value of field f in a match, or NULL. */
+static inline const struct gram_value *
+val(const struct gram_match *m, enum gram_field f)
+{
+	size_t i;
+
+	for (i = 0; i < m->nvalues; i++)
+		if (m->values[i].field == f)
+			return &m->values[i];
+	return NULL;
+}
+
+/* True if field f is exactly text. */
+static inline bool
+is(const struct gram_match *m, enum gram_field f, const char *text)
+{
+	const struct gram_value *v = val(m, f);
+
+	return v && strlen(text) == v->len && !memcmp(v->p, text, v->len);
+}
 
 struct open_session {
 	struct session *s;
@@ -45,6 +67,7 @@ struct recon {
 
 	struct open_session *open; /* newest first */
 	struct session *focus;     /* the session records without an owner go to */
+	struct session *client;    /* the client session of a DART log being read */
 
 	/* the dump in progress */
 	struct pending_packet pkt;
@@ -97,5 +120,11 @@ void recon_tick(struct recon *r, uint32_t line);
 void recon_attach_xml(struct session *s, struct message *m, struct xml_doc *d);
 /* Exchanges, child SAs, outcome and failure point of a finished session (outcome.c). */
 void recon_finish_session(struct recon *r, struct session *s);
+/* A DART entry (client.c). */
+void recon_client_entry(struct recon *r, const struct lex_record *rec, const struct gram_match *m);
+/* The outcome of a session rebuilt from a client log alone (client.c). */
+void recon_finish_client(struct session *s);
+/* A new open session (reconstruct.c). */
+struct session *recon_new_session(struct recon *r, uint32_t line);
 
 #endif

@@ -209,6 +209,8 @@ release(struct recon *r, bool force)
 		    (s->ike_up && idle > RECON_IDLE_LINES) || idle > RECON_IDLE_NEGOTIATING_LINES) {
 			if (r->focus == s)
 				r->focus = NULL;
+			if (r->client == s)
+				r->client = NULL;
 			if (r->msg_session == s || r->payload_session == s ||
 			    r->building_session == s || r->plat_session == s ||
 			    r->pending_xml_session == s)
@@ -255,6 +257,7 @@ recon_end_input(struct recon *r)
 {
 	release(r, true);
 	r->focus = NULL;
+	r->client = NULL;
 	reset_dump(r);
 	drop_orphans(r);
 }

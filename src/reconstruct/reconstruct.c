@@ -19,25 +19,6 @@
 
 /* ---- field access ---- */
 
-static const struct gram_value *
-val(const struct gram_match *m, enum gram_field f)
-{
-	size_t i;
-
-	for (i = 0; i < m->nvalues; i++)
-		if (m->values[i].field == f)
-			return &m->values[i];
-	return NULL;
-}
-
-static bool
-is(const struct gram_match *m, enum gram_field f, const char *text)
-{
-	const struct gram_value *v = val(m, f);
-
-	return v && strlen(text) == v->len && !memcmp(v->p, text, v->len);
-}
-
 static bool
 num(const struct gram_match *m, enum gram_field f, int base, unsigned long long *out)
 {
@@ -103,8 +84,8 @@ str(struct session *s, const struct gram_match *m, enum gram_field f)
 
 /* ---- sessions ---- */
 
-static struct session *
-new_session(struct recon *r, uint32_t line)
+struct session *
+recon_new_session(struct recon *r, uint32_t line)
 {
 	struct session *s = session_create(r->input, r->input_index);
 	struct open_session *o;
@@ -204,7 +185,7 @@ find_session(struct recon *r, const struct gram_match *m, uint32_t line, bool cr
 	if (!best && !create && has_sa && !has_i && r->focus && !r->focus->nsa_ids)
 		best = r->focus;
 	if (!best && create && (has_i || has_sa))
-		best = new_session(r, line);
+		best = recon_new_session(r, line);
 	if (!best)
 		return NULL;
 	if (has_sa)
@@ -1328,6 +1309,9 @@ recon_feed(struct recon *r, const struct lex_record *rec, const struct gram_matc
 		break;
 	case GRAM_FAMILY_XML:
 		xml_document(r, rec);
+		break;
+	case GRAM_FAMILY_DART:
+		recon_client_entry(r, rec, m);
 		break;
 	default:
 		/* messages with an SA number keep the session in focus */

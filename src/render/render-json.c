@@ -359,6 +359,42 @@ render_json_begin(struct strbuf *out, const char *const *inputs, size_t ninputs)
 	json_decref(a);
 }
 
+/* The client's side, from its DART log; null without one. */
+static json_t *
+jclient(const struct session *s)
+{
+	json_t *c, *a;
+	size_t i;
+
+	if (!s->client_input)
+		return json_null();
+	c = json_object();
+	json_object_set_new(c, "input", jstr(s->client_input));
+	json_object_set_new(c, "connection", jstr(s->client_profile));
+	json_object_set_new(c, "address", jstr(s->client_addr));
+	json_object_set_new(c, "gateway", jstr(s->client_gateway));
+	a = json_array();
+	for (i = 0; i < s->nclient_ports; i++)
+		json_array_append_new(a, json_integer(s->client_ports[i]));
+	json_object_set_new(c, "ports", a);
+	a = json_array();
+	for (i = 0; i < s->nclient; i++) {
+		const struct client_event *e = &s->client[i];
+		json_t *x = json_object();
+
+		json_object_set_new(x, "kind", jstr(e->kind));
+		json_object_set_new(x, "date", jstr(e->date));
+		json_object_set_new(x, "time", jstr(e->time));
+		json_object_set_new(x, "first_line", json_integer(e->first_line));
+		json_object_set_new(x, "last_line", json_integer(e->last_line));
+		json_object_set_new(x, "text", jstr(e->text));
+		json_array_append_new(a, x);
+	}
+	json_object_set_new(c, "events", a);
+	json_object_set_new(c, "events_not_kept", json_integer(s->client_dropped));
+	return c;
+}
+
 void
 render_json_session(struct strbuf *out, const struct session *s, bool first)
 {
@@ -435,6 +471,7 @@ render_json_session(struct strbuf *out, const struct session *s, bool first)
 	}
 	json_object_set_new(o, "states", a);
 	json_object_set_new(o, "retransmissions", json_integer(s->retransmits));
+	json_object_set_new(o, "client", jclient(s));
 	json_object_set_new(o, "findings", json_array());
 	dump = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 	sb_adds(out, first ? "\n" : ",\n");

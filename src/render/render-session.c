@@ -1,6 +1,7 @@
 /* Sessions as text: the annotated timeline and the one-row-per-session table. */
 #include "ikescope/render.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,6 +44,31 @@ outcome_color(enum model_outcome o)
 	default:
 		return MAGENTA;
 	}
+}
+
+/* Bytes of a client event's text shown without -v. */
+#define CLIENT_TEXT_SHOWN 100
+
+/* Text from the log cut at max bytes (on a character boundary), "..." if cut. */
+static void
+text_cut(struct strbuf *out, const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n <= max) {
+		text(out, s);
+		return;
+	}
+	while (max && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	escape_append(out, s, max);
+	sb_adds(out, "...");
+}
+
+static bool
+kind_is_error(const char *kind)
+{
+	return kind && (!strcmp(kind, "error") || !strcmp(kind, "certificate-error"));
 }
 
 static void
@@ -300,6 +326,50 @@ timers(struct strbuf *out, const struct session *s)
 	}
 }
 
+/* The client's side, from its DART log: the events that matter (-v: all). */
+static void
+client_events(struct strbuf *out, const struct session *s, const struct render_opts *o)
+{
+	size_t i;
+
+	if (!s->nclient)
+		return;
+	sb_adds(out, "  client    DART ");
+	text(out, s->client_input);
+	if (s->client_profile) {
+		sb_adds(out, ", connection ");
+		text(out, s->client_profile);
+	}
+	sb_addc(out, '\n');
+	for (i = 0; i < s->nclient; i++) {
+		const struct client_event *e = &s->client[i];
+		char range[32];
+
+		if (!e->kind && !o->verbose)
+			continue;
+		snprintf(range, sizeof(range), e->first_line == e->last_line ? "L%u" : "L%u-L%u",
+			 e->first_line, e->last_line);
+		sb_adds(out, "            ");
+		text(out, e->time ? e->time : "-");
+		sb_addf(out, "  %-10s  ", range);
+		if (kind_is_error(e->kind))
+			color(out, o, RED);
+		text(out, e->kind ? e->kind : "-");
+		{
+			size_t n = e->kind ? strlen(e->kind) : 1;
+
+			for (; n < 19; n++)
+				sb_addc(out, ' ');
+		}
+		color(out, o, RESET);
+		sb_adds(out, " ");
+		text_cut(out, e->text, o->verbose ? SIZE_MAX : CLIENT_TEXT_SHOWN);
+		sb_addc(out, '\n');
+	}
+	if (s->client_dropped)
+		sb_addf(out, "            (%u more events not kept)\n", s->client_dropped);
+}
+
 void
 render_timeline(struct strbuf *out, const struct session *s, const struct render_opts *o)
 {
@@ -317,16 +387,18 @@ render_timeline(struct strbuf *out, const struct session *s, const struct render
 	sb_adds(out, model_outcome_name(s->outcome));
 	color(out, o, RESET);
 	sb_addc(out, '\n');
-	sb_adds(out, "  SPIs      ");
-	spi(out, s->has_spi_i, s->spi_i);
-	sb_adds(out, " / ");
-	spi(out, s->has_spi_r, s->spi_r);
-	if (s->nsa_ids) {
-		sb_adds(out, "  SA");
-		for (i = 0; i < s->nsa_ids; i++)
-			sb_addf(out, " %u", s->sa_ids[i]);
+	if (!s->client_log) {
+		sb_adds(out, "  SPIs      ");
+		spi(out, s->has_spi_i, s->spi_i);
+		sb_adds(out, " / ");
+		spi(out, s->has_spi_r, s->spi_r);
+		if (s->nsa_ids) {
+			sb_adds(out, "  SA");
+			for (i = 0; i < s->nsa_ids; i++)
+				sb_addf(out, " %u", s->sa_ids[i]);
+		}
+		sb_addc(out, '\n');
 	}
-	sb_addc(out, '\n');
 	sb_addf(out, "  device    %s ", model_role_name(s->role));
 	endpoint(out, s->local, s->lport_first, s->lport);
 	sb_adds(out, "   peer ");
@@ -334,8 +406,12 @@ render_timeline(struct strbuf *out, const struct session *s, const struct render
 	if (s->nat_known)
 		sb_adds(out, s->nat_detected ? "   NAT detected" : "   no NAT");
 	sb_addc(out, '\n');
-	if (s->tunnel_group || s->user || s->assigned_ip) {
+	if (s->tunnel_group || s->user || s->assigned_ip || s->client_profile) {
 		sb_adds(out, "  identity ");
+		if (s->client_log && s->client_profile) {
+			sb_adds(out, " connection ");
+			text(out, s->client_profile);
+		}
 		if (s->tunnel_group) {
 			sb_adds(out, " tunnel group ");
 			text(out, s->tunnel_group);
@@ -393,6 +469,7 @@ render_timeline(struct strbuf *out, const struct session *s, const struct render
 	}
 	state_path(out, s);
 	timers(out, s);
+	client_events(out, s, o);
 	if (s->outcome == MODEL_OUTCOME_DELETED) {
 		sb_adds(out, "  deleted   by ");
 		text(out, s->deleted_by ? s->deleted_by : "unknown");
@@ -407,7 +484,7 @@ render_timeline(struct strbuf *out, const struct session *s, const struct render
 	if (s->failure.cause) {
 		color(out, o, RED);
 		sb_adds(out, "  FAILURE   ");
-		text(out, s->failure.exchange);
+		text(out, s->failure.exchange ? s->failure.exchange : "client log");
 		if (s->failure.mid_known)
 			sb_addf(out, " MID %u", s->failure.mid);
 		sb_addf(out, " L%u ", s->failure.line);
@@ -456,13 +533,15 @@ render_sessions_row(struct strbuf *out, const struct session *s, const struct re
 		sb_addc(&cell, '/');
 		escape_append(&cell, s->user, strlen(s->user));
 	}
+	if (!cell.len && s->client_profile)
+		escape_append(&cell, s->client_profile, strlen(s->client_profile));
 	sb_addf(out, "%-20s  %4zu  ", cell.len ? cell.buf : "-", s->nexch);
 	color(out, o, outcome_color(s->outcome));
 	sb_addf(out, "%-10s", model_outcome_name(s->outcome));
 	color(out, o, RESET);
 	sb_adds(out, "  ");
 	if (s->failure.cause) {
-		sb_adds(out, s->failure.exchange ? s->failure.exchange : "?");
+		sb_adds(out, s->failure.exchange ? s->failure.exchange : "-");
 		if (s->failure.mid_known)
 			sb_addf(out, " %u", s->failure.mid);
 		sb_addc(out, ' ');

@@ -1,0 +1,373 @@
+/*
+ * The client side. Entries of an AnyConnect DART log become client events
+ * of a client session (one per connection the user asked for); such a
+ * session gets its own outcome, and can be joined to the device's session
+ * of the same client address and port when both logs are given.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ikescope/reconstruct.h"
+#include "ikescope/util/arena.h"
+#include "ikescope/util/xalloc.h"
+#include "recon-private.h"
+
+/* Bytes of a description kept as the text of an event. */
+#define CLIENT_TEXT_MAX 300
+
+static bool
+kind_is(const char *kind, const char *name)
+{
+	return kind && !strcmp(kind, name);
+}
+
+static bool
+kind_is_error(const char *kind)
+{
+	return kind_is(kind, "error") || kind_is(kind, "certificate-error");
+}
+
+static const char *
+copy_value(struct session *s, const struct gram_match *m, enum gram_field f)
+{
+	const struct gram_value *v = val(m, f);
+
+	return v ? session_strndup(s, v->p, v->len) : NULL;
+}
+
+static unsigned
+port_value(const struct gram_match *m, enum gram_field f)
+{
+	const struct gram_value *v = val(m, f);
+	unsigned n = 0;
+	size_t i;
+
+	if (!v || v->len > 5)
+		return 0;
+	for (i = 0; i < v->len; i++) {
+		if (v->p[i] < '0' || v->p[i] > '9')
+			return 0;
+		n = n * 10 + (unsigned)(v->p[i] - '0');
+	}
+	return n <= 65535 ? n : 0;
+}
+
+/*
+ * The description as one line: the "File:", "Line:" and "Function:" lines
+ * of the entry left out, white space folded, cut at CLIENT_TEXT_MAX bytes on
+ * a character boundary.
+ */
+static void
+fold_description(const char *p, size_t n, struct strbuf *out)
+{
+	const char *end = p + n;
+
+	while (p < end && out->len < CLIENT_TEXT_MAX) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+
+		while (p < e && (*p == ' ' || *p == '\t' || *p == '\r'))
+			p++;
+		if (!(e - p >= 5 && !memcmp(p, "File:", 5)) &&
+		    !(e - p >= 5 && !memcmp(p, "Line:", 5)) &&
+		    !(e - p >= 9 && !memcmp(p, "Function:", 9))) {
+			for (; p < e && out->len < CLIENT_TEXT_MAX; p++) {
+				char c = *p == '\t' || *p == '\r' ? ' ' : *p;
+
+				if (c == ' ' && (!out->len || out->buf[out->len - 1] == ' '))
+					continue;
+				sb_addc(out, c);
+			}
+			if (out->len && out->buf[out->len - 1] != ' ')
+				sb_addc(out, ' ');
+		}
+		p = e + (nl ? 1 : 0);
+	}
+	while (out->len && out->buf[out->len - 1] == ' ')
+		out->len--;
+	/* do not end inside a UTF-8 sequence */
+	if (out->len >= CLIENT_TEXT_MAX) {
+		while (out->len && ((unsigned char)out->buf[out->len - 1] & 0xC0) == 0x80)
+			out->len--;
+		if (out->len && (unsigned char)out->buf[out->len - 1] >= 0xC0)
+			out->len--;
+	}
+	if (out->buf)
+		out->buf[out->len] = '\0';
+}
+
+static struct client_event *
+add_event(struct recon *r, struct session *s, const struct lex_record *rec,
+	  const struct gram_match *m, const char *kind)
+{
+	const struct gram_value *d = val(m, GRAM_FIELD_DESCRIPTION);
+	struct client_event *e;
+	struct strbuf folded, masked;
+
+	if (s->nclient >= MODEL_MAX_CLIENT_EVENTS) {
+		s->client_dropped++;
+		return NULL;
+	}
+	s->client =
+		arena_grow(s->arena, s->client, sizeof(*s->client), &s->cap_client, s->nclient + 1);
+	e = &s->client[s->nclient++];
+	memset(e, 0, sizeof(*e));
+	e->kind = kind ? session_strndup(s, kind, strlen(kind)) : NULL;
+	e->date = copy_value(s, m, GRAM_FIELD_DATE);
+	e->time = copy_value(s, m, GRAM_FIELD_TIME);
+	sb_init(&folded);
+	sb_init(&masked);
+	if (d)
+		fold_description(d->p, d->len, &folded);
+	grammar_mask(r->g, folded.buf ? folded.buf : "", folded.len, &masked);
+	e->text = session_strndup(s, masked.buf ? masked.buf : "", masked.len);
+	sb_finish(&folded);
+	sb_finish(&masked);
+	e->first_line = rec->first_line;
+	e->last_line = rec->last_line;
+	return e;
+}
+
+static void
+add_port(struct session *s, unsigned port)
+{
+	size_t i;
+
+	if (!port)
+		return;
+	for (i = 0; i < s->nclient_ports; i++)
+		if (s->client_ports[i] == port)
+			return;
+	if (s->nclient_ports < MODEL_MAX_CLIENT_PORTS)
+		s->client_ports[s->nclient_ports++] = port;
+}
+
+/* A client session, open like the others but never given orphan records. */
+static struct session *
+new_client_session(struct recon *r, uint32_t line)
+{
+	struct session *s = session_create(NULL, r->input_index);
+	struct open_session *o;
+
+	/* the input name outlives the input: the session may wait for a join */
+	s->input = session_strndup(s, r->input, strlen(r->input));
+	s->client_input = s->input;
+	s->client_log = true;
+	s->role = MODEL_ROLE_CLIENT;
+	s->first_line = s->last_line = line;
+	s->number = ++r->created;
+	o = xcalloc(1, sizeof(*o));
+	o->s = s;
+	o->next = r->open;
+	r->open = o;
+	return s;
+}
+
+static bool
+has_event(const struct session *s, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < s->nclient; i++)
+		if (kind_is(s->client[i].kind, kind))
+			return true;
+	return false;
+}
+
+void
+recon_client_entry(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	const struct gram_value *kv = val(m, GRAM_FIELD_KIND);
+	char kind[32] = "";
+	struct session *s = r->client;
+	bool significant;
+
+	if (kv && kv->len < sizeof(kind) && !is(m, GRAM_FIELD_KIND, "partial")) {
+		memcpy(kind, kv->p, kv->len);
+		kind[kv->len] = '\0';
+	}
+	significant = *kind != '\0';
+	/* other entries outside a connection belong to no session */
+	if (!s && !significant)
+		return;
+	/* a new connection request, or activity after a disconnect, starts another */
+	if (s && ((kind_is(kind, "connect-requested") && has_event(s, "connect-requested")) ||
+		  (significant && !kind_is(kind, "disconnected") && s->nclient &&
+		   kind_is(s->client[s->nclient - 1].kind, "disconnected")))) {
+		s->terminal = true;
+		s = NULL;
+	}
+	if (!s)
+		s = r->client = new_client_session(r, rec->first_line);
+	if (rec->last_line > s->last_line)
+		s->last_line = rec->last_line;
+	r->ike_records++;
+	add_event(r, s, rec, m, significant ? kind : NULL);
+	if (kind_is(kind, "connect-requested") && !s->client_profile) {
+		s->client_profile = copy_value(s, m, GRAM_FIELD_VALUE);
+	} else if (kind_is(kind, "ike-socket") || kind_is(kind, "session-settings")) {
+		const char *local = copy_value(s, m, GRAM_FIELD_LOCAL);
+		const char *remote = copy_value(s, m, GRAM_FIELD_REMOTE);
+		unsigned lport = port_value(m, GRAM_FIELD_LPORT);
+		unsigned rport = port_value(m, GRAM_FIELD_RPORT);
+
+		/* the sockets say the ports in use; the settings only when they are all there is */
+		if (local && remote && (kind_is(kind, "ike-socket") || !s->client_addr)) {
+			s->local = s->client_addr = local;
+			s->peer = s->client_gateway = remote;
+			if (!s->lport_first) {
+				s->lport_first = lport;
+				s->pport_first = rport;
+			}
+			s->lport = lport;
+			s->pport = rport;
+			if (kind_is(kind, "ike-socket"))
+				add_port(s, lport);
+		}
+	} else if (kind_is(kind, "gateway") && !s->client_gateway) {
+		s->client_gateway = copy_value(s, m, GRAM_FIELD_PEER);
+		if (!s->peer)
+			s->peer = s->client_gateway;
+	} else if (kind_is(kind, "assigned-address")) {
+		s->assigned_ip = copy_value(s, m, GRAM_FIELD_VALUE);
+	}
+}
+
+/* prefix followed by text, in the session's arena. */
+static const char *
+concat(struct session *s, const char *prefix, const char *text)
+{
+	struct strbuf sb;
+	const char *out;
+
+	sb_init(&sb);
+	sb_adds(&sb, prefix);
+	sb_adds(&sb, text ? text : "");
+	out = session_strndup(s, sb.buf, sb.len);
+	sb_finish(&sb);
+	return out;
+}
+
+void
+recon_finish_client(struct session *s)
+{
+	const struct client_event *up = NULL, *down = NULL, *error = NULL;
+	size_t i;
+
+	for (i = 0; i < s->nclient; i++) {
+		const struct client_event *e = &s->client[i];
+
+		if (kind_is(e->kind, "tunnel-up")) {
+			if (!up || (down && down > up))
+				up = e;
+		} else if (kind_is(e->kind, "disconnected")) {
+			down = e;
+		} else if (kind_is_error(e->kind) && !error) {
+			error = e; /* the first error is nearest the cause */
+		}
+	}
+	if (up && (!down || down < up)) {
+		s->outcome = MODEL_OUTCOME_UP;
+		return;
+	}
+	if (up) {
+		s->outcome = MODEL_OUTCOME_DELETED;
+		s->deleted = true;
+		s->deleted_by = "client";
+		s->delete_reason = down->text;
+		s->delete_line = down->first_line;
+		return;
+	}
+	s->failure.exchange = NULL;
+	if (error) {
+		s->outcome = MODEL_OUTCOME_FAILED;
+		s->failure.cause = kind_is(error->kind, "certificate-error")
+					   ? MODEL_CAUSE_CERTIFICATE_INVALID
+					   : MODEL_CAUSE_UNKNOWN;
+		s->failure.line = error->first_line;
+		s->failure.explanation =
+			concat(s, "the tunnel never came up; the client reported: ", error->text);
+	} else if (down) {
+		s->outcome = MODEL_OUTCOME_FAILED;
+		s->failure.cause = MODEL_CAUSE_UNKNOWN;
+		s->failure.line = down->first_line;
+		s->failure.explanation = concat(
+			s,
+			"the client ended the connection before the tunnel came up: ", down->text);
+	} else {
+		s->outcome = MODEL_OUTCOME_INCOMPLETE;
+		s->failure.cause = MODEL_CAUSE_UNKNOWN;
+		s->failure.line = s->last_line;
+		s->failure.explanation = "the client log ends before the tunnel came up";
+	}
+}
+
+static bool
+same(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+bool
+recon_client_matches(const struct session *s, const struct session *c)
+{
+	size_t i;
+	bool port = false;
+
+	if (s->client_log || !c->client_log || !same(c->client_addr, s->peer))
+		return false;
+	if (c->client_gateway && s->local && !same(c->client_gateway, s->local))
+		return false;
+	for (i = 0; i < c->nclient_ports; i++)
+		if (c->client_ports[i] == s->pport || c->client_ports[i] == s->pport_first)
+			port = true;
+	return port;
+}
+
+static const char *
+dup_in(struct session *s, const char *p)
+{
+	return p ? session_strndup(s, p, strlen(p)) : NULL;
+}
+
+void
+recon_join_client(struct session *s, const struct session *c)
+{
+	const struct client_event *error = NULL;
+	size_t i;
+
+	s->client_input = dup_in(s, c->input);
+	s->client_profile = dup_in(s, c->client_profile);
+	s->client_addr = dup_in(s, c->client_addr);
+	s->client_gateway = dup_in(s, c->client_gateway);
+	memcpy(s->client_ports, c->client_ports, sizeof(s->client_ports));
+	s->nclient_ports = c->nclient_ports;
+	s->client_dropped = c->client_dropped;
+	s->client = arena_alloc(s->arena, (c->nclient ? c->nclient : 1) * sizeof(*s->client));
+	s->cap_client = c->nclient;
+	for (i = 0; i < c->nclient; i++) {
+		const struct client_event *e = &c->client[i];
+		struct client_event *d = &s->client[i];
+
+		d->kind = dup_in(s, e->kind);
+		d->date = dup_in(s, e->date);
+		d->time = dup_in(s, e->time);
+		d->text = dup_in(s, e->text);
+		d->first_line = e->first_line;
+		d->last_line = e->last_line;
+		if (kind_is_error(e->kind) && !error)
+			error = e;
+	}
+	s->nclient = c->nclient;
+	if (!s->assigned_ip && c->assigned_ip)
+		s->assigned_ip = dup_in(s, c->assigned_ip);
+	/* what the client saw explains a failure the device alone cannot */
+	if (s->failure.cause && error && s->failure.explanation) {
+		char buf[1024];
+
+		snprintf(buf, sizeof(buf), "%s; the client (%s L%u) reported: %s",
+			 s->failure.explanation, c->input, error->first_line, error->text);
+		s->failure.explanation = session_strndup(s, buf, strlen(buf));
+	}
+}
