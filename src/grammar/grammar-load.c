@@ -122,6 +122,10 @@ grammar_destroy(struct grammar *g)
 	prefilter_finish(&g->pf);
 	free(g->present);
 	free(g->line_present);
+	for (i = 0; i < SCAN_CACHE_SLOTS; i++) {
+		sb_finish(&g->scache[i].text);
+		free(g->scache[i].present);
+	}
 	free(g->fam_always);
 	free(g->fam_cand);
 	free(g->fam_by_lit);
@@ -664,6 +668,10 @@ index_rules(struct grammar *g)
 	prefilter_build(&g->pf);
 	g->present = xcalloc(g->pf.nwords, sizeof(*g->present));
 	g->line_present = xcalloc(g->pf.nwords, sizeof(*g->line_present));
+	for (i = 0; i < SCAN_CACHE_SLOTS; i++) {
+		sb_init(&g->scache[i].text);
+		g->scache[i].present = xcalloc(g->pf.nwords, sizeof(*g->scache[i].present));
+	}
 	/* which families a literal can let through */
 	g->fwords = (g->nrules + 63) / 64 + 1;
 	g->fam_always = xcalloc(g->fwords, sizeof(uint64_t));

@@ -40,6 +40,11 @@ struct group_field {
 };
 
 /* Aho-Corasick automaton over the literals of all rules (prefilter.c). */
+#define SCAN_CACHE_SLOTS    4
+#define SCAN_CACHE_MAX_TEXT 65536
+
+#define PREFILTER_OUT 0x80000000u
+
 struct prefilter {
 	char **lits;
 	size_t *litlens;
@@ -49,6 +54,7 @@ struct prefilter {
 	unsigned ncls;
 	uint32_t nstates;
 	uint32_t *next;      /* nstates x ncls */
+	uint32_t *dfa;       /* the same as row offsets, PREFILTER_OUT: the state has output */
 	uint64_t *out;       /* nstates x nwords: literals that end here */
 	uint32_t *out_start; /* nstates + 1: where each state's literal ids begin */
 	uint32_t *out_ids;
@@ -111,6 +117,17 @@ struct grammar {
 	uint64_t *line_present;
 	const char *line_ptr;
 	size_t line_len;
+	/*
+	 * Scans of recent texts, found again by content: a record is a copy of
+	 * the line just scanned, and a record waiting for joins is asked about
+	 * again and again. Texts longer than SCAN_CACHE_MAX_TEXT are not kept.
+	 */
+	struct scan_cache {
+		struct strbuf text;
+		uint64_t *present;
+		bool valid;
+	} scache[SCAN_CACHE_SLOTS];
+	unsigned scache_next;
 	struct lex_cut *cuts; /* split points of the last line split */
 	size_t ncuts, cuts_cap;
 };

@@ -113,13 +113,33 @@ wanted(const struct rule *r, const uint64_t *present)
  * piece of it, and a prefilter may let through more, never less.
  */
 static void
-scan(const struct grammar *g, const char *s, size_t n)
+scan(const struct grammar *cg, const char *s, size_t n)
 {
+	struct grammar *g = (struct grammar *)cg; /* the caches are scratch state */
+	const size_t bytes = g->pf.nwords * sizeof(*g->present);
+	struct scan_cache *c;
+	size_t i;
+
 	if (g->line_ptr && s >= g->line_ptr && s + n <= g->line_ptr + g->line_len) {
-		memcpy(g->present, g->line_present, g->pf.nwords * sizeof(*g->present));
+		memcpy(g->present, g->line_present, bytes);
 		return;
 	}
+	for (i = 0; i < SCAN_CACHE_SLOTS; i++) {
+		c = &g->scache[i];
+		if (c->valid && c->text.len == n && !memcmp(c->text.buf, s, n)) {
+			memcpy(g->present, c->present, bytes);
+			return;
+		}
+	}
 	prefilter_scan(&g->pf, s, n, g->present);
+	if (n > SCAN_CACHE_MAX_TEXT)
+		return;
+	c = &g->scache[g->scache_next];
+	g->scache_next = (g->scache_next + 1) % SCAN_CACHE_SLOTS;
+	sb_reset(&c->text);
+	sb_add(&c->text, s, n);
+	memcpy(c->present, g->present, bytes);
+	c->valid = true;
 }
 
 /* The scan just made (g->present) is that of the cleaned line s. */

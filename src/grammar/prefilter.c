@@ -26,6 +26,7 @@ prefilter_finish(struct prefilter *pf)
 	free(pf->lits);
 	free(pf->litlens);
 	free(pf->next);
+	free(pf->dfa);
 	free(pf->out);
 	free(pf->out_start);
 	free(pf->out_ids);
@@ -121,11 +122,19 @@ prefilter_build(struct prefilter *pf)
 	/* per state, the literals that end there, as a list (usually one) */
 	pf->out_start = xcalloc((size_t)nstates + 1, sizeof(*pf->out_start));
 	for (i = 0; i < nstates; i++) {
-		size_t c = 0;
+		size_t nout = 0;
 
 		for (j = 0; j < pf->nwords; j++)
-			c += (size_t)__builtin_popcountll(pf->out[i * pf->nwords + j]);
-		pf->out_start[i + 1] = pf->out_start[i] + (uint32_t)c;
+			nout += (size_t)__builtin_popcountll(pf->out[i * pf->nwords + j]);
+		pf->out_start[i + 1] = pf->out_start[i] + (uint32_t)nout;
+	}
+	/* the scan's table: next states as row offsets, the top bit marking output */
+	pf->dfa = xcalloc((size_t)nstates * pf->ncls, sizeof(*pf->dfa));
+	for (i = 0; i < (size_t)nstates * pf->ncls; i++) {
+		uint32_t t = pf->next[i];
+
+		pf->dfa[i] = t * pf->ncls |
+			     (pf->out_start[t + 1] > pf->out_start[t] ? PREFILTER_OUT : 0);
 	}
 	pf->out_ids =
 		xcalloc(pf->out_start[nstates] ? pf->out_start[nstates] : 1, sizeof(*pf->out_ids));
@@ -148,9 +157,8 @@ void
 prefilter_scan(const struct prefilter *pf, const char *s, size_t n, uint64_t *present)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	const uint32_t *next = pf->next;
+	const uint32_t *dfa = pf->dfa;
 	const uint8_t *cls = pf->cls;
-	const unsigned ncls = pf->ncls;
 	uint32_t st = 0;
 	size_t i;
 
@@ -158,10 +166,12 @@ prefilter_scan(const struct prefilter *pf, const char *s, size_t n, uint64_t *pr
 	if (!pf->nlits)
 		return;
 	for (i = 0; i < n; i++) {
-		uint32_t k, e;
+		st = dfa[(st & ~PREFILTER_OUT) + cls[p[i]]];
+		if (st & PREFILTER_OUT) {
+			uint32_t state = (st & ~PREFILTER_OUT) / pf->ncls, k, e;
 
-		st = next[(size_t)st * ncls + cls[p[i]]];
-		for (k = pf->out_start[st], e = pf->out_start[st + 1]; k < e; k++)
-			present[pf->out_ids[k] / 64] |= 1ull << (pf->out_ids[k] % 64);
+			for (k = pf->out_start[state], e = pf->out_start[state + 1]; k < e; k++)
+				present[pf->out_ids[k] / 64] |= 1ull << (pf->out_ids[k] % 64);
+		}
 	}
 }
