@@ -1,0 +1,204 @@
+/* Unit tests of reconstruct/: sessions from records, client (DART) sessions and their join. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ikescope/grammar.h"
+#include "ikescope/lexer.h"
+#include "ikescope/model.h"
+#include "ikescope/reconstruct.h"
+#include "ikescope/util/strbuf.h"
+
+static struct grammar *g;
+
+static void
+setup(void)
+{
+	struct err err = { 0 };
+	struct strbuf diags;
+
+	sb_init(&diags);
+	g = grammar_create_builtin(&diags, &err);
+	cr_assert_not_null(g, "built-in grammar: %s", diags.buf ? diags.buf : err.msg);
+	sb_finish(&diags);
+}
+
+static void
+teardown(void)
+{
+	grammar_destroy(g);
+}
+
+#define MAX_SESSIONS 8
+
+/* Reconstructs text as one input; fills out[] with the sessions, returns their number. */
+static size_t
+rebuild(const char *text, struct session **out)
+{
+	FILE *fp = fmemopen((void *)text, strlen(text), "rb");
+	struct recon *r = recon_create(g);
+	struct err err = { 0 };
+	struct lex_record rec;
+	struct gram_match m;
+	struct session *s;
+	struct lex *lx;
+	size_t n = 0;
+
+	cr_assert_not_null(fp);
+	recon_begin_input(r, "t.log");
+	lx = lex_create(fp, "t.log", grammar_lex_ops(), g, NULL);
+	while (lex_next(lx, &rec, &err)) {
+		bool matched =
+			!(rec.flags & LEX_REC_NOISE) && grammar_match(g, rec.text, rec.len, &m);
+
+		recon_feed(r, &rec, matched ? &m : NULL);
+	}
+	recon_end_input(r);
+	while ((s = recon_next(r)))
+		if (n < MAX_SESSIONS)
+			out[n++] = s;
+		else
+			session_destroy(s);
+	lex_destroy(lx);
+	fclose(fp);
+	recon_destroy(r);
+	return n;
+}
+
+static void
+destroy_all(struct session **s, size_t n)
+{
+	while (n)
+		session_destroy(s[--n]);
+}
+
+#define SEP "******************************************\n"
+#define ENTRY(time, type, desc)                                                                    \
+	"Date        : 04/23/2013\nTime        : " time "\nType        : " type                    \
+	"\nSource      : acvpnagent\n\nDescription : " desc "\n\n" SEP
+
+static const char dart_up[] = SEP ENTRY("10:00:00", "Information",
+					"A VPN connection to HQ has been requested by the user.")
+	ENTRY("10:00:01", "Information",
+	      "Opened IKE socket from 192.0.2.7:40001 to 198.51.100.1:500")
+		ENTRY("10:00:01", "Information",
+		      "Opened IKE socket from 192.0.2.7:40002 to 198.51.100.1:4500")
+			ENTRY("10:00:02", "Information", "Tunnel initiated by GUI Client.") ENTRY(
+				"10:00:03", "Information",
+				"The VPN connection has been established and can now pass data.");
+
+Test(reconstruct, dart_log_makes_a_client_session, .init = setup, .fini = teardown)
+{
+	struct session *s[MAX_SESSIONS];
+	size_t n = rebuild(dart_up, s);
+
+	cr_assert_eq(n, 1);
+	cr_assert(s[0]->client_log);
+	cr_assert_eq(s[0]->role, MODEL_ROLE_CLIENT);
+	cr_assert_eq(s[0]->outcome, MODEL_OUTCOME_UP);
+	cr_assert_str_eq(s[0]->client_profile, "HQ");
+	cr_assert_str_eq(s[0]->client_addr, "192.0.2.7");
+	cr_assert_str_eq(s[0]->client_gateway, "198.51.100.1");
+	cr_assert_eq(s[0]->nclient_ports, 2);
+	cr_assert_eq(s[0]->client_ports[1], 40002);
+	/* the plain entry is kept, as an event of no kind */
+	cr_assert_eq(s[0]->nclient, 5);
+	cr_assert_null(s[0]->client[3].kind);
+	cr_assert_null(s[0]->failure.cause);
+	destroy_all(s, n);
+}
+
+static const char dart_failed_twice[] = SEP ENTRY(
+	"10:00:00", "Information", "A VPN connection to HQ has been requested by the user.")
+	ENTRY("10:00:01", "Information",
+	      "Opened IKE socket from 192.0.2.7:40001 to 198.51.100.1:500")
+		ENTRY("10:00:02", "Error",
+		      "Function: CCapiCertificate::verifyChainPolicy\nFile: x.cpp\nLine: 1\nThe "
+		      "certificate chain ends in a root that is not trusted.")
+			ENTRY("10:00:03", "Information",
+			      "Message type error sent to the user:\nLogin failed.")
+				ENTRY("10:00:04", "Information",
+				      "The VPN connection has been disconnected.")
+					ENTRY("10:01:00", "Information",
+					      "A VPN connection to HQ has been requested by the "
+					      "user.");
+
+Test(reconstruct, client_failure_and_a_new_attempt, .init = setup, .fini = teardown)
+{
+	struct session *s[MAX_SESSIONS];
+	size_t n = rebuild(dart_failed_twice, s);
+
+	cr_assert_eq(n, 2, "a second connection request is a second session");
+	cr_assert_eq(s[0]->outcome, MODEL_OUTCOME_FAILED);
+	cr_assert_str_eq(s[0]->failure.cause, "CERTIFICATE_INVALID");
+	cr_assert_null(s[0]->failure.exchange);
+	/* the first error explains, without the File/Line lines */
+	cr_assert_not_null(strstr(s[0]->failure.explanation, "root that is not trusted"));
+	cr_assert_null(strstr(s[0]->failure.explanation, "x.cpp"));
+	cr_assert_eq(s[1]->outcome, MODEL_OUTCOME_INCOMPLETE);
+	cr_assert_str_eq(s[1]->failure.cause, "UNKNOWN");
+	destroy_all(s, n);
+}
+
+Test(reconstruct, client_session_joins_by_address_and_port, .init = setup, .fini = teardown)
+{
+	struct session *c[MAX_SESSIONS];
+	size_t n = rebuild(dart_failed_twice, c);
+	struct session *dev = session_create("asa.log", 1);
+
+	cr_assert_eq(n, 2);
+	dev->role = MODEL_ROLE_RESPONDER;
+	dev->local = "198.51.100.1";
+	dev->peer = "192.0.2.7";
+	dev->pport = 40001;
+	dev->failure.cause = "EAP_FAILURE";
+	dev->failure.explanation = "this device sent EAP Failure";
+	cr_assert(recon_client_matches(dev, c[0]));
+	recon_join_client(dev, c[0]);
+	cr_assert_eq(dev->nclient, c[0]->nclient);
+	cr_assert_str_eq(dev->client_input, "t.log");
+	cr_assert_not_null(
+		strstr(dev->failure.explanation, "this device sent EAP Failure; the client"));
+	cr_assert_not_null(strstr(dev->failure.explanation, "not trusted"));
+	/* another port, another gateway, or a client session itself: no join */
+	dev->pport = 40009;
+	cr_assert(!recon_client_matches(dev, c[0]));
+	dev->pport = 40001;
+	dev->local = "203.0.113.9";
+	cr_assert(!recon_client_matches(dev, c[0]));
+	cr_assert(!recon_client_matches(c[1], c[0]));
+	session_destroy(dev);
+	destroy_all(c, n);
+}
+
+static const char asa_init_rejected[] =
+	"IKEv2-PLAT-4: RECV PKT [IKE_SA_INIT] [192.0.2.7]:500->[198.51.100.1]:500 "
+	"InitSPI=0x1111222233334444 RespSPI=0x0000000000000000 MID=00000000\n"
+	"IKEv2-PROTO-2: (9): Received Packet [From 192.0.2.7:500/To 198.51.100.1:500/VRF i0:f0]\n"
+	"(9): Initiator SPI : 1111222233334444 - Responder SPI : 0000000000000000 Message id: 0\n"
+	"(9): IKEv2 IKE_SA_INIT Exchange REQUEST\n"
+	"IKEv2-PROTO-2: (9): Sending Packet [To 192.0.2.7:500/From 198.51.100.1:500/VRF i0:f0]\n"
+	"(9): Initiator SPI : 1111222233334444 - Responder SPI : 5555666677778888 Message id: 0\n"
+	"(9): IKEv2 IKE_SA_INIT Exchange RESPONSE\n"
+	"(9): Next payload: NOTIFY, version: 2.0 (9): Exchange type: IKE_SA_INIT, flags: "
+	"RESPONDER MSG-RESPONSE (9): Message id: 0, length: 36(9):\n"
+	"Payload contents:\n"
+	"(9):  NOTIFY(NO_PROPOSAL_CHOSEN)(9):   Next payload: NONE, reserved: 0x0, length: 8\n"
+	"(9):     Security protocol id: IKE, spi size: 0, type: NO_PROPOSAL_CHOSEN\n";
+
+Test(reconstruct, rejected_init_is_a_failed_session, .init = setup, .fini = teardown)
+{
+	struct session *s[MAX_SESSIONS];
+	size_t n = rebuild(asa_init_rejected, s);
+
+	cr_assert_eq(n, 1);
+	cr_assert_eq(s[0]->role, MODEL_ROLE_RESPONDER);
+	cr_assert_eq(s[0]->spi_i, 0x1111222233334444ull);
+	cr_assert_eq(s[0]->spi_r, 0x5555666677778888ull);
+	cr_assert_eq(s[0]->outcome, MODEL_OUTCOME_FAILED);
+	cr_assert_str_eq(s[0]->failure.cause, "NO_PROPOSAL_CHOSEN");
+	cr_assert_str_eq(s[0]->failure.exchange, "IKE_SA_INIT");
+	cr_assert(s[0]->failure.mid_known);
+	cr_assert_eq(s[0]->failure.mid, 0);
+	destroy_all(s, n);
+}
