@@ -68,6 +68,7 @@ struct recon {
 	struct open_session *open; /* newest first */
 	struct session *focus;     /* the session records without an owner go to */
 	struct session *client;    /* the client session of a DART log being read */
+	struct show_unit *show;    /* the show output tunnel being read (show.c) */
 
 	/* the dump in progress */
 	struct pending_packet pkt;
@@ -124,6 +125,13 @@ void recon_finish_session(struct recon *r, struct session *s);
 void recon_client_entry(struct recon *r, const struct lex_record *rec, const struct gram_match *m);
 /* The outcome of a session rebuilt from a client log alone (client.c). */
 void recon_finish_client(struct session *s);
+/* A line of show output; the end of show output (show.c). */
+void recon_show_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m);
+void recon_show_end(struct recon *r);
+void recon_show_free(struct recon *r);
+/* A session's child SAs (reconstruct.c). */
+struct child_sa *recon_add_child(struct session *s, uint32_t line);
+struct child_sa *recon_child_with(struct session *s, uint32_t spi);
 /* A new open session (reconstruct.c). */
 struct session *recon_new_session(struct recon *r, uint32_t line);
 

@@ -43,6 +43,7 @@ recon_destroy(struct recon *r)
 
 	if (!r)
 		return;
+	recon_show_free(r);
 	for (o = r->open; o; o = n) {
 		n = o->next;
 		session_destroy(o->s);
@@ -255,6 +256,7 @@ recon_tick(struct recon *r, uint32_t line)
 void
 recon_end_input(struct recon *r)
 {
+	recon_show_end(r);
 	release(r, true);
 	r->focus = NULL;
 	r->client = NULL;

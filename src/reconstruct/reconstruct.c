@@ -864,8 +864,8 @@ error_line(struct recon *r, const struct lex_record *rec, const struct gram_matc
 	evidence(r, s, kind, rec);
 }
 
-static struct child_sa *
-add_child(struct session *s, uint32_t line)
+struct child_sa *
+recon_add_child(struct session *s, uint32_t line)
 {
 	struct child_sa *c;
 
@@ -877,8 +877,8 @@ add_child(struct session *s, uint32_t line)
 	return c;
 }
 
-static struct child_sa *
-child_with(struct session *s, uint32_t spi)
+struct child_sa *
+recon_child_with(struct session *s, uint32_t spi)
 {
 	size_t i;
 
@@ -905,26 +905,26 @@ child_spi(struct session *s, const struct gram_match *m, uint32_t line)
 		return;
 	if (is(m, GRAM_FIELD_VALUE, "SPI callback")) {
 		if (!c || c->installed || c->has_in)
-			c = add_child(s, line);
+			c = recon_add_child(s, line);
 		c->spi_in = (uint32_t)spi;
 		c->has_in = true;
 	} else if (is(m, GRAM_FIELD_VALUE, "add")) {
 		if (!c || (c->has_out && c->spi_out != spi))
-			c = add_child(s, line);
+			c = recon_add_child(s, line);
 		c->spi_out = (uint32_t)spi;
 		c->has_out = true;
 		c->installed = true;
 	} else if (is(m, GRAM_FIELD_VALUE, "update") || is(m, GRAM_FIELD_VALUE, "Active")) {
-		struct child_sa *x = child_with(s, (uint32_t)spi);
+		struct child_sa *x = recon_child_with(s, (uint32_t)spi);
 
 		if (!x) {
-			x = c && !c->has_in ? c : add_child(s, line);
+			x = c && !c->has_in ? c : recon_add_child(s, line);
 			x->spi_in = (uint32_t)spi;
 			x->has_in = true;
 		}
 		x->installed = true;
 	} else if (is(m, GRAM_FIELD_VALUE, "delete")) {
-		struct child_sa *x = child_with(s, (uint32_t)spi);
+		struct child_sa *x = recon_child_with(s, (uint32_t)spi);
 
 		if (x && !x->removed) {
 			x->removed = true;
@@ -1224,6 +1224,9 @@ recon_feed(struct recon *r, const struct lex_record *rec, const struct gram_matc
 		return;
 	if (m->family != GRAM_FAMILY_DART && m->family != GRAM_FAMILY_SHOW)
 		r->ike_records++;
+	/* show output ends where other recognized output begins */
+	if (r->show && m->family != GRAM_FAMILY_SHOW)
+		recon_show_end(r);
 	/* an outgoing message built for encryption takes the XML generated for it */
 	if (r->pending_xml && r->building && r->building_session == r->pending_xml_session) {
 		recon_attach_xml(r->building_session, r->building, r->pending_xml);
@@ -1312,6 +1315,9 @@ recon_feed(struct recon *r, const struct lex_record *rec, const struct gram_matc
 		break;
 	case GRAM_FAMILY_DART:
 		recon_client_entry(r, rec, m);
+		break;
+	case GRAM_FAMILY_SHOW:
+		recon_show_line(r, rec, m);
 		break;
 	default:
 		/* messages with an SA number keep the session in focus */

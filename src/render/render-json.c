@@ -471,6 +471,7 @@ render_json_session(struct strbuf *out, const struct session *s, bool first)
 	}
 	json_object_set_new(o, "states", a);
 	json_object_set_new(o, "retransmissions", json_integer(s->retransmits));
+	json_object_set_new(o, "from_show", json_boolean(s->from_show));
 	json_object_set_new(o, "client", jclient(s));
 	json_object_set_new(o, "findings", json_array());
 	dump = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);

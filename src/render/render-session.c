@@ -386,6 +386,8 @@ render_timeline(struct strbuf *out, const struct session *s, const struct render
 	color(out, o, outcome_color(s->outcome));
 	sb_adds(out, model_outcome_name(s->outcome));
 	color(out, o, RESET);
+	if (s->from_show)
+		sb_adds(out, "  (from show output only)");
 	sb_addc(out, '\n');
 	if (!s->client_log) {
 		sb_adds(out, "  SPIs      ");

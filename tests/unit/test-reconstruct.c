@@ -202,3 +202,31 @@ Test(reconstruct, rejected_init_is_a_failed_session, .init = setup, .fini = tear
 	cr_assert_eq(s[0]->failure.mid, 0);
 	destroy_all(s, n);
 }
+
+static const char show_only[] = "IKEv2 SAs:\n"
+				"Session-id:3, Status:UP-ACTIVE, IKE count:1, CHILD count:1\n"
+				"Tunnel-id   Local   Remote   Status   Role\n"
+				"  7  203.0.113.1/500  203.0.113.2/500  READY  RESPONDER\n"
+				"  Local spi: 0102030405060708   Remote spi: 1112131415161718\n"
+				"Child sa: local selector 10.1.0.0/0 - 10.1.255.255/65535\n"
+				"  remote selector 10.2.0.0/0 - 10.2.255.255/65535\n"
+				"  ESP spi in/out: 0xaabbccdd/0x11223344\n";
+
+Test(reconstruct, show_output_alone_makes_a_session, .init = setup, .fini = teardown)
+{
+	struct session *s[MAX_SESSIONS];
+	size_t n = rebuild(show_only, s);
+
+	cr_assert_eq(n, 1);
+	cr_assert(s[0]->from_show);
+	cr_assert_eq(s[0]->role, MODEL_ROLE_RESPONDER);
+	/* a responder's local SPI is the responder SPI */
+	cr_assert_eq(s[0]->spi_i, 0x1112131415161718ull);
+	cr_assert_eq(s[0]->spi_r, 0x0102030405060708ull);
+	cr_assert_eq(s[0]->nchildren, 1);
+	cr_assert_eq(s[0]->children[0].spi_in, 0xAABBCCDDu);
+	cr_assert_eq(s[0]->children[0].spi_out, 0x11223344u);
+	cr_assert_str_eq(s[0]->children[0].local_sel, "10.1.0.0-10.1.255.255");
+	cr_assert_eq(s[0]->outcome, MODEL_OUTCOME_UP);
+	destroy_all(s, n);
+}

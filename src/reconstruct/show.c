@@ -1,0 +1,315 @@
+/*
+ * Pasted "show crypto ikev2 sa [detail]" and "show crypto ipsec sa" output.
+ * Each tunnel (a table row, or a crypto map entry) is gathered line by line;
+ * when it ends, its child SA (SPIs in and out, selectors, transforms) goes
+ * to the session it belongs to (same IKE SPIs, same child SPI, or same peer)
+ * or, when the debug output does not hold that session, makes one.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ikescope/util/arena.h"
+#include "ikescope/util/xalloc.h"
+#include "recon-private.h"
+
+struct show_unit {
+	bool active;
+	uint32_t first_line, last_line;
+	struct strbuf local, remote, lsel, rsel, transforms, assigned, user;
+	unsigned lport, rport;
+	enum model_role role;
+	bool ready;
+	uint64_t spi_local, spi_remote;
+	bool has_spi_local, has_spi_remote;
+	uint32_t spi_in, spi_out;
+	bool has_in, has_out;
+};
+
+static void
+copy(struct strbuf *out, const struct gram_match *m, enum gram_field f)
+{
+	const struct gram_value *v = val(m, f);
+
+	sb_reset(out);
+	if (v)
+		sb_add(out, v->p, v->len);
+}
+
+static bool
+number(const struct gram_match *m, enum gram_field f, int base, uint64_t *out)
+{
+	const struct gram_value *v = val(m, f);
+	char buf[32];
+	char *end;
+
+	if (!v || !v->len || v->len >= sizeof(buf))
+		return false;
+	memcpy(buf, v->p, v->len);
+	buf[v->len] = '\0';
+	*out = strtoull(buf, &end, base);
+	return *end == '\0';
+}
+
+static void
+unit_reset(struct show_unit *u)
+{
+	struct strbuf *bufs[] = { &u->local,      &u->remote,   &u->lsel, &u->rsel,
+				  &u->transforms, &u->assigned, &u->user };
+	size_t i;
+
+	for (i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+		sb_reset(bufs[i]);
+	u->active = false;
+	u->lport = u->rport = 0;
+	u->role = MODEL_ROLE_UNKNOWN;
+	u->ready = false;
+	u->has_spi_local = u->has_spi_remote = u->has_in = u->has_out = false;
+}
+
+static struct show_unit *
+unit_of(struct recon *r)
+{
+	if (!r->show) {
+		r->show = xcalloc(1, sizeof(*r->show));
+		unit_reset(r->show);
+	}
+	return r->show;
+}
+
+void
+recon_show_free(struct recon *r)
+{
+	struct show_unit *u = r->show;
+
+	if (!u)
+		return;
+	sb_finish(&u->local);
+	sb_finish(&u->remote);
+	sb_finish(&u->lsel);
+	sb_finish(&u->rsel);
+	sb_finish(&u->transforms);
+	sb_finish(&u->assigned);
+	sb_finish(&u->user);
+	free(u);
+	r->show = NULL;
+}
+
+static bool
+same(const char *a, const struct strbuf *b)
+{
+	return a && b->len && !strcmp(a, b->buf);
+}
+
+/* The open session the unit belongs to, or NULL. */
+static struct session *
+owner(struct recon *r, const struct show_unit *u)
+{
+	struct open_session *o;
+	struct session *by_peer = NULL;
+
+	for (o = r->open; o; o = o->next) {
+		struct session *s = o->s;
+
+		if (s->client_log)
+			continue;
+		if (u->has_spi_local && u->has_spi_remote && s->has_spi_i && s->has_spi_r &&
+		    ((s->spi_i == u->spi_local && s->spi_r == u->spi_remote) ||
+		     (s->spi_i == u->spi_remote && s->spi_r == u->spi_local)))
+			return s;
+		if ((u->has_in && recon_child_with(s, u->spi_in)) ||
+		    (u->has_out && recon_child_with(s, u->spi_out)))
+			return s;
+		/* newest first: the first up session with that peer */
+		if (!by_peer && same(s->peer, &u->remote) &&
+		    (!u->local.len || !s->local || same(s->local, &u->local)) && s->ike_up)
+			by_peer = s;
+	}
+	return by_peer;
+}
+
+static const char *
+text_of(struct session *s, const struct strbuf *b)
+{
+	return b->len ? session_strndup(s, b->buf, b->len) : NULL;
+}
+
+/* The tunnel gathered so far is complete: give its child SA to its session. */
+static void
+flush(struct recon *r)
+{
+	struct show_unit *u = r->show;
+	struct session *s, *focus = r->focus;
+	struct child_sa *c = NULL;
+
+	if (!u || !u->active)
+		return;
+	if (!u->has_in && !u->has_out) {
+		unit_reset(u);
+		return;
+	}
+	s = owner(r, u);
+	if (!s) {
+		/* only the show output knows this session */
+		s = recon_new_session(r, u->first_line);
+		r->focus = focus;
+		s->from_show = true;
+		s->role = u->role;
+		s->local = text_of(s, &u->local);
+		s->peer = text_of(s, &u->remote);
+		s->lport = s->lport_first = u->lport;
+		s->pport = s->pport_first = u->rport;
+		if (u->has_spi_local && u->has_spi_remote) {
+			bool responder = u->role == MODEL_ROLE_RESPONDER;
+
+			s->spi_i = responder ? u->spi_remote : u->spi_local;
+			s->spi_r = responder ? u->spi_local : u->spi_remote;
+			s->has_spi_i = s->has_spi_r = true;
+		}
+		s->ike_up = true;
+		r->ike_records++;
+	}
+	if (u->has_in)
+		c = recon_child_with(s, u->spi_in);
+	if (!c && u->has_out)
+		c = recon_child_with(s, u->spi_out);
+	if (!c)
+		c = recon_add_child(s, u->first_line);
+	if (u->has_in) {
+		c->spi_in = u->spi_in;
+		c->has_in = true;
+	}
+	if (u->has_out) {
+		c->spi_out = u->spi_out;
+		c->has_out = true;
+	}
+	if (!c->removed)
+		c->installed = true;
+	if (!c->local_sel)
+		c->local_sel = text_of(s, &u->lsel);
+	if (!c->remote_sel)
+		c->remote_sel = text_of(s, &u->rsel);
+	if (!c->transforms)
+		c->transforms = text_of(s, &u->transforms);
+	if (!s->assigned_ip)
+		s->assigned_ip = text_of(s, &u->assigned);
+	if (!s->user)
+		s->user = text_of(s, &u->user);
+	if (u->last_line > s->last_line)
+		s->last_line = u->last_line;
+	unit_reset(u);
+}
+
+void
+recon_show_end(struct recon *r)
+{
+	flush(r);
+}
+
+/* A selector as the timeline shows it: one address, or a range. */
+static void
+selector(struct strbuf *out, const struct gram_match *m, bool mask)
+{
+	const struct gram_value *a = val(m, GRAM_FIELD_ADDR_START);
+	const struct gram_value *b = val(m, GRAM_FIELD_ADDR_END);
+
+	sb_reset(out);
+	if (!a)
+		return;
+	sb_add(out, a->p, a->len);
+	if (!b || (b->len == a->len && !memcmp(a->p, b->p, a->len)) ||
+	    (mask && b->len == 15 && !memcmp(b->p, "255.255.255.255", 15)))
+		return;
+	sb_addc(out, mask ? '/' : '-');
+	sb_add(out, b->p, b->len);
+}
+
+void
+recon_show_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct show_unit *u = unit_of(r);
+	uint64_t v;
+
+	/* a new table, session, tunnel or crypto map entry ends the one before */
+	if (is(m, GRAM_FIELD_KIND, "header") || is(m, GRAM_FIELD_KIND, "table-header") ||
+	    (is(m, GRAM_FIELD_KIND, "session") && val(m, GRAM_FIELD_STATUS)) ||
+	    is(m, GRAM_FIELD_KIND, "tunnel") || is(m, GRAM_FIELD_KIND, "crypto-map"))
+		flush(r);
+	if (is(m, GRAM_FIELD_KIND, "tunnel") || is(m, GRAM_FIELD_KIND, "crypto-map")) {
+		u->active = true;
+		u->first_line = rec->first_line;
+		copy(&u->local, m, GRAM_FIELD_LOCAL);
+		copy(&u->remote, m, GRAM_FIELD_REMOTE);
+		if (number(m, GRAM_FIELD_LPORT, 10, &v))
+			u->lport = (unsigned)v;
+		if (number(m, GRAM_FIELD_RPORT, 10, &v))
+			u->rport = (unsigned)v;
+		u->role = is(m, GRAM_FIELD_ROLE, "RESPONDER")   ? MODEL_ROLE_RESPONDER
+			  : is(m, GRAM_FIELD_ROLE, "INITIATOR") ? MODEL_ROLE_INITIATOR
+								: MODEL_ROLE_UNKNOWN;
+		u->ready = is(m, GRAM_FIELD_STATUS, "READY");
+	}
+	if (!u->active)
+		return;
+	u->last_line = rec->last_line;
+	if (is(m, GRAM_FIELD_KIND, "ike-spi") && number(m, GRAM_FIELD_SPI, 16, &v)) {
+		if (is(m, GRAM_FIELD_VALUE, "Local")) {
+			u->spi_local = v;
+			u->has_spi_local = true;
+		} else {
+			u->spi_remote = v;
+			u->has_spi_remote = true;
+		}
+	} else if (is(m, GRAM_FIELD_KIND, "child-spis") && is(m, GRAM_FIELD_PROTOCOL, "ESP")) {
+		uint64_t out;
+
+		if (number(m, GRAM_FIELD_SPI, 16, &v) && number(m, GRAM_FIELD_VALUE, 16, &out) &&
+		    (v || out)) {
+			u->spi_in = (uint32_t)v;
+			u->spi_out = (uint32_t)out;
+			u->has_in = u->has_out = true;
+		}
+	} else if (is(m, GRAM_FIELD_KIND, "current-spi") && number(m, GRAM_FIELD_SPI, 16, &v) &&
+		   v) {
+		if (is(m, GRAM_FIELD_VALUE, "inbound")) {
+			u->spi_in = (uint32_t)v;
+			u->has_in = true;
+		} else {
+			u->spi_out = (uint32_t)v;
+			u->has_out = true;
+		}
+	} else if (is(m, GRAM_FIELD_KIND, "selector") || is(m, GRAM_FIELD_KIND, "ident")) {
+		bool ident = is(m, GRAM_FIELD_KIND, "ident");
+
+		selector(is(m, GRAM_FIELD_VALUE, "local") ? &u->lsel : &u->rsel, m, ident);
+	} else if (is(m, GRAM_FIELD_KIND, "transforms") && !val(m, GRAM_FIELD_GROUP)) {
+		/* the child's (the IKE SA's line has a DH group) */
+		const struct gram_value *t = val(m, GRAM_FIELD_TID), *h = val(m, GRAM_FIELD_VALUE);
+
+		sb_reset(&u->transforms);
+		if (t)
+			sb_add(&u->transforms, t->p, t->len);
+		if (number(m, GRAM_FIELD_KEYLEN, 10, &v))
+			sb_addf(&u->transforms, "-%llu", (unsigned long long)v);
+		if (h && !(h->len == 3 && !memcmp(h->p, "N/A", 3))) {
+			sb_addc(&u->transforms, '/');
+			sb_add(&u->transforms, h->p, h->len);
+		}
+	} else if (is(m, GRAM_FIELD_KIND, "transform") && !u->transforms.len) {
+		copy(&u->transforms, m, GRAM_FIELD_TID);
+	} else if (is(m, GRAM_FIELD_KIND, "detail") &&
+		   (is(m, GRAM_FIELD_VALUE, "Assigned host addr") ||
+		    is(m, GRAM_FIELD_VALUE, "dynamic allocated peer ip"))) {
+		copy(&u->assigned, m, GRAM_FIELD_TEXT);
+	} else if (is(m, GRAM_FIELD_KIND, "peer")) {
+		copy(&u->remote, m, GRAM_FIELD_PEER);
+		copy(&u->user, m, GRAM_FIELD_USERNAME);
+	} else if (is(m, GRAM_FIELD_KIND, "endpoints")) {
+		copy(&u->local, m, GRAM_FIELD_LOCAL);
+		copy(&u->remote, m, GRAM_FIELD_REMOTE);
+		if (number(m, GRAM_FIELD_LPORT, 10, &v))
+			u->lport = (unsigned)v;
+		if (number(m, GRAM_FIELD_RPORT, 10, &v))
+			u->rport = (unsigned)v;
+	}
+}
