@@ -281,6 +281,7 @@ struct session {
 	/* the client side: events of a DART log (alone, or joined to this session) */
 	bool client_log;          /* rebuilt from a client log alone */
 	bool from_show;           /* known only from pasted show output */
+	bool client_joined;       /* a client session whose events went to another */
 	const char *client_input; /* the DART input the events come from */
 	struct client_event *client;
 	size_t nclient, cap_client;

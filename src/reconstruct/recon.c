@@ -191,6 +191,34 @@ by_first_line(const void *a, const void *b)
 }
 
 /*
+ * A client session of the same input that s matches (open, or finished and
+ * waiting): its events join s, and it is not handed out on its own.
+ */
+static void
+join_same_input_client(struct recon *r, struct session *s)
+{
+	struct open_session *o;
+	size_t i;
+
+	if (s->client_log || s->client_input)
+		return;
+	for (o = r->open; o; o = o->next)
+		if (o->s != s && o->s->client_log && !o->s->client_joined &&
+		    recon_client_matches(s, o->s)) {
+			recon_join_client(s, o->s);
+			o->s->client_joined = true;
+			return;
+		}
+	for (i = 0; i < r->nfinished; i++)
+		if (r->finished[i]->client_log && !r->finished[i]->client_joined &&
+		    recon_client_matches(s, r->finished[i])) {
+			recon_join_client(s, r->finished[i]);
+			r->finished[i]->client_joined = true;
+			return;
+		}
+}
+
+/*
  * Finishes the open sessions that are done (or all, with force), and hands
  * out finished ones in the order they began: a finished session waits only
  * for open sessions that began before it.
@@ -217,6 +245,7 @@ release(struct recon *r, bool force)
 			    r->pending_xml_session == s)
 				reset_dump(r);
 			recon_finish_session(r, s);
+			join_same_input_client(r, s);
 			r->finished =
 				xreallocarray(r->finished, r->nfinished + 1, sizeof(*r->finished));
 			r->finished[r->nfinished++] = s;
@@ -234,7 +263,9 @@ release(struct recon *r, bool force)
 	for (i = 0, k = 0; i < r->nfinished; i++) {
 		struct session *s = r->finished[i];
 
-		if (s->first_line < min_open) {
+		if (s->client_joined) {
+			session_destroy(s); /* its events live on in the session it joined */
+		} else if (s->first_line < min_open) {
 			s->number = ++r->numbered;
 			r->done = xreallocarray(r->done, r->ndone + 1, sizeof(*r->done));
 			r->done[r->ndone++] = s;

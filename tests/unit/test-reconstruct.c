@@ -230,3 +230,24 @@ Test(reconstruct, show_output_alone_makes_a_session, .init = setup, .fini = tear
 	cr_assert_eq(s[0]->outcome, MODEL_OUTCOME_UP);
 	destroy_all(s, n);
 }
+
+Test(reconstruct, client_entries_in_the_same_input_join, .init = setup, .fini = teardown)
+{
+	static const char dart[] = SEP ENTRY(
+		"10:00:00", "Information", "A VPN connection to HQ has been requested by the user.")
+		ENTRY("10:00:01", "Information",
+		      "Opened IKE socket from 192.0.2.7:500 to 198.51.100.1:500")
+			ENTRY("10:00:02", "Information",
+			      "Message type error sent to the user:\nNo proposal was accepted.");
+	char text[8192];
+	struct session *s[MAX_SESSIONS];
+	size_t n;
+
+	snprintf(text, sizeof(text), "%s%s", asa_init_rejected, dart);
+	n = rebuild(text, s);
+	cr_assert_eq(n, 1, "the client session is not shown apart once joined");
+	cr_assert_eq(s[0]->role, MODEL_ROLE_RESPONDER);
+	cr_assert_eq(s[0]->nclient, 3);
+	cr_assert_not_null(strstr(s[0]->failure.explanation, "No proposal was accepted"));
+	destroy_all(s, n);
+}
