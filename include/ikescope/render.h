@@ -23,6 +23,7 @@ struct render_opts {
 	bool show_secrets; /* do not mask secrets */
 	bool color;        /* ANSI colours */
 	bool verbose;      /* every payload field */
+	bool show_input;   /* the session table names each row's input */
 	/*
 	 * --raw: appends the original lines first..last of the session's input,
 	 * each on its own line, escaped and masked; NULL: off.

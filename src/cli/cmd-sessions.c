@@ -376,6 +376,7 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	if (!g)
 		return CLI_EXIT_TROUBLE;
 	run.g = g;
+	run.ro.show_input = argc - optind > 1;
 	r = recon_create(g);
 	sb_init(&run.out);
 	if (run.json) {

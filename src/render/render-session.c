@@ -505,7 +505,8 @@ render_sessions_header(struct strbuf *out, const struct render_opts *o)
 	color(out, o, BOLD);
 	sb_addf(out, "%3s  %-16s  %-16s  %-9s  %-21s  %-20s  %4s  %-10s  %-s\n", "#",
 		"INITIATOR SPI", "RESPONDER SPI", "ROLE", "PEER", "GROUP/USER", "EXCH", "OUTCOME",
-		"FAILURE (EXCHANGE MID CAUSE)  LINES");
+		o->show_input ? "FAILURE (EXCHANGE MID CAUSE)  LINES  INPUT"
+			      : "FAILURE (EXCHANGE MID CAUSE)  LINES");
 	color(out, o, RESET);
 }
 
@@ -553,6 +554,10 @@ render_sessions_row(struct strbuf *out, const struct session *s, const struct re
 	}
 	sb_adds(out, "  ");
 	lines(out, s->first_line, s->last_line);
+	if (o->show_input) {
+		sb_adds(out, "  ");
+		text(out, s->input);
+	}
 	sb_addc(out, '\n');
 	sb_finish(&cell);
 }
