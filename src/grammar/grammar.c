@@ -112,6 +112,22 @@ wanted(const struct rule *r, const uint64_t *present)
  * line's scan: what occurs in the line is a superset of what occurs in a
  * piece of it, and a prefilter may let through more, never less.
  */
+/* Remembers present as the scan of s (or a superset of it: a prefilter may let more through). */
+static void
+cache_put(struct grammar *g, const char *s, size_t n, const uint64_t *present)
+{
+	struct scan_cache *c;
+
+	if (n > SCAN_CACHE_MAX_TEXT)
+		return;
+	c = &g->scache[g->scache_next];
+	g->scache_next = (g->scache_next + 1) % SCAN_CACHE_SLOTS;
+	sb_reset(&c->text);
+	sb_add(&c->text, s, n);
+	memcpy(c->present, present, g->pf.nwords * sizeof(*present));
+	c->valid = true;
+}
+
 static void
 scan(const struct grammar *cg, const char *s, size_t n)
 {
@@ -132,14 +148,7 @@ scan(const struct grammar *cg, const char *s, size_t n)
 		}
 	}
 	prefilter_scan(&g->pf, s, n, g->present);
-	if (n > SCAN_CACHE_MAX_TEXT)
-		return;
-	c = &g->scache[g->scache_next];
-	g->scache_next = (g->scache_next + 1) % SCAN_CACHE_SLOTS;
-	sb_reset(&c->text);
-	sb_add(&c->text, s, n);
-	memcpy(c->present, g->present, bytes);
-	c->valid = true;
+	cache_put(g, s, n, g->present);
 }
 
 /* The scan just made (g->present) is that of the cleaned line s. */
@@ -392,10 +401,13 @@ ops_clean(void *ctx, struct strbuf *line)
 	/* a repair can uncover a prefix ("**IKEv2-PROTO-4:") */
 	if (flags & LEX_CLEAN_REPAIR)
 		strip_all(g, line, &flags);
-	if (flags)
+	/* a repair can add literals; stripping a prefix only removes them */
+	if (flags & LEX_CLEAN_REPAIR)
 		keep_line_scan(g, line->buf, line->len);
 	else
-		keep_scan(g, line->buf, line->len); /* unchanged: the first scan holds */
+		keep_scan(g, line->buf, line->len); /* the first scan still holds */
+	/* the records cut from this line are usually copies of it */
+	cache_put(g, line->buf, line->len, g->line_present);
 	return flags;
 }
 

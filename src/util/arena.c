@@ -18,6 +18,8 @@ struct arena {
 };
 
 #define CHUNK_MIN 4096
+/* Chunks stop growing below the size malloc would map afresh (and fault in) each time. */
+#define ARENA_CHUNK_MAX (64u << 10)
 
 struct arena *
 arena_create(void)
@@ -53,7 +55,7 @@ arena_alloc(struct arena *a, size_t size)
 		size_t cap = size > CHUNK_MIN ? size : CHUNK_MIN;
 
 		/* grow chunk sizes with the arena, so big sessions take few chunks */
-		if (c && c->size * 2 > cap && c->size < (1u << 20))
+		if (c && c->size * 2 > cap && c->size < ARENA_CHUNK_MAX)
 			cap = c->size * 2;
 		c = xmalloc(sizeof(*c) + cap);
 		c->size = cap;
