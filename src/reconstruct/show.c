@@ -5,6 +5,8 @@
  * to the session it belongs to (same IKE SPIs, same child SPI, or same peer)
  * or, when the debug output does not hold that session, makes one.
  */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +49,9 @@ number(const struct gram_match *m, enum gram_field f, int base, uint64_t *out)
 		return false;
 	memcpy(buf, v->p, v->len);
 	buf[v->len] = '\0';
+	errno = 0;
 	*out = strtoull(buf, &end, base);
-	return *end == '\0';
+	return *end == '\0' && errno != ERANGE;
 }
 
 static void
@@ -264,13 +267,13 @@ recon_show_line(struct recon *r, const struct lex_record *rec, const struct gram
 		uint64_t out;
 
 		if (number(m, GRAM_FIELD_SPI, 16, &v) && number(m, GRAM_FIELD_VALUE, 16, &out) &&
-		    (v || out)) {
+		    (v || out) && v <= UINT32_MAX && out <= UINT32_MAX) {
 			u->spi_in = (uint32_t)v;
 			u->spi_out = (uint32_t)out;
 			u->has_in = u->has_out = true;
 		}
 	} else if (is(m, GRAM_FIELD_KIND, "current-spi") && number(m, GRAM_FIELD_SPI, 16, &v) &&
-		   v) {
+		   v && v <= UINT32_MAX) {
 		if (is(m, GRAM_FIELD_VALUE, "inbound")) {
 			u->spi_in = (uint32_t)v;
 			u->has_in = true;
