@@ -88,6 +88,7 @@ rule_free(struct rule *r)
 
 	for (i = 0; i < PAT_COUNT; i++) {
 		pcre2_code_free(r->pat[i].re);
+		pcre2_code_free(r->pat[i].anchored);
 		free(r->pat[i].src);
 	}
 	for (i = 0; i < r->nliterals; i++)
@@ -273,6 +274,10 @@ finish_stanza(struct loader *ld)
 			continue;
 		}
 		r->pat[i].src = xstrdup(ld->pp[i].text.buf ? ld->pp[i].text.buf : "");
+		if ((r->kind == RULE_STRIP && i == PAT_MAIN) ||
+		    (r->kind == RULE_SPLIT && i == PAT_MAIN) ||
+		    (r->kind == RULE_JOIN && i == PAT_THIRD))
+			r->pat[i].anchored = compile(ld, &ld->pp[i], PCRE2_ANCHORED);
 	}
 	if (ok && r->kind == RULE_REPAIR && !ld->has_replace) {
 		diag(ld, r->file, r->line, 0, "repair '%s' has no 'replace'", r->name);

@@ -24,6 +24,9 @@ enum rule_kind {
 /* A pattern of a rule, with where it came from. */
 struct pattern {
 	pcre2_code *re;
+	/* the same compiled anchored, for the rules used anchored: an anchored
+	 * match asked for at match time cannot use the JIT code */
+	pcre2_code *anchored;
 	char *src;
 };
 

@@ -87,10 +87,13 @@ grammar_source_count(const struct grammar *g)
 
 /* Runs one pattern; returns the number of captures or <= 0. */
 static int
-run(const struct grammar *g, const pcre2_code *re, const char *s, size_t n, size_t start,
+run(const struct grammar *g, const struct pattern *p, const char *s, size_t n, size_t start,
     uint32_t opts)
 {
-	return pcre2_match(re, (PCRE2_SPTR)s, n, start, opts, g->md, NULL);
+	if ((opts & PCRE2_ANCHORED) && p->anchored)
+		return pcre2_match(p->anchored, (PCRE2_SPTR)s, n, start, opts & ~PCRE2_ANCHORED,
+				   g->md, NULL);
+	return pcre2_match(p->re, (PCRE2_SPTR)s, n, start, opts, g->md, NULL);
 }
 
 /* True if the rule has no literal or one of its literals is in the scanned text. */
@@ -205,7 +208,7 @@ grammar_match(const struct grammar *g, const char *text, size_t len, struct gram
 				return false;
 			r = &g->rules[g->by_kind[RULE_FAMILY][i]];
 			m->attempts++;
-			if (run(g, r->pat[PAT_MAIN].re, text, len, 0, 0) <= 0)
+			if (run(g, &r->pat[PAT_MAIN], text, len, 0, 0) <= 0)
 				continue;
 			ov = pcre2_get_ovector_pointer(g->md);
 			m->family = r->family;
@@ -242,7 +245,7 @@ first_match(const struct grammar *g, enum rule_kind kind, const char *s, size_t 
 	for (i = 0; i < g->nby_kind[kind]; i++) {
 		const struct rule *r = &g->rules[g->by_kind[kind][i]];
 
-		if (wanted(r, g->present) && run(g, r->pat[PAT_MAIN].re, s, n, 0, opts) > 0)
+		if (wanted(r, g->present) && run(g, &r->pat[PAT_MAIN], s, n, 0, opts) > 0)
 			return r;
 	}
 	return NULL;
@@ -284,7 +287,7 @@ grammar_mask(const struct grammar *g, const char *text, size_t len, struct strbu
 			const struct rule *r = &g->rules[g->by_kind[RULE_MASK][i]];
 			PCRE2_SIZE *ov;
 
-			if (run(g, r->pat[PAT_MAIN].re, text, len, pos, 0) <= 0)
+			if (run(g, &r->pat[PAT_MAIN], text, len, pos, 0) <= 0)
 				continue;
 			ov = pcre2_get_ovector_pointer(g->md);
 			if (ov[2 * r->secret_group] == PCRE2_UNSET ||
@@ -327,7 +330,7 @@ strip_once(struct grammar *g, struct strbuf *line, unsigned *flags)
 
 		/* removing a prefix only removes literals: the scan stays an upper bound */
 		if (!wanted(r, g->present) ||
-		    run(g, r->pat[PAT_MAIN].re, line->buf, line->len, 0, PCRE2_ANCHORED) <= 0)
+		    run(g, &r->pat[PAT_MAIN], line->buf, line->len, 0, PCRE2_ANCHORED) <= 0)
 			continue;
 		ov = pcre2_get_ovector_pointer(g->md);
 		if (ov[1] == 0)
@@ -355,7 +358,7 @@ repair(struct grammar *g, const struct rule *r, struct strbuf *line)
 	PCRE2_SIZE outlen;
 	int rc;
 
-	if (run(g, r->pat[PAT_MAIN].re, line->buf, line->len, 0, 0) <= 0)
+	if (run(g, &r->pat[PAT_MAIN], line->buf, line->len, 0, 0) <= 0)
 		return false;
 	sb_reset(&g->scratch);
 	outlen = line->len * 2 + 64;
@@ -448,7 +451,7 @@ ops_split(void *ctx, const char *s, size_t n, size_t *ncuts)
 
 		if (!wanted(r, g->present))
 			continue;
-		while (at < n && run(g, r->pat[PAT_MAIN].re, s, n, at, 0) > 0) {
+		while (at < n && run(g, &r->pat[PAT_MAIN], s, n, at, 0) > 0) {
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(g->md);
 
 			/* an empty match at the very start is not a split */
@@ -490,11 +493,11 @@ ops_joins(void *ctx, const char *head, size_t hn, const char *tail, size_t tn, s
 		const struct rule *r = &g->rules[g->by_kind[RULE_JOIN][i]];
 
 		/* a join's literals are in the head */
-		if (!wanted(r, g->present) || run(g, r->pat[PAT_SECOND].re, tail, tn, 0, 0) <= 0 ||
-		    run(g, r->pat[PAT_MAIN].re, head, hn, 0, 0) <= 0)
+		if (!wanted(r, g->present) || run(g, &r->pat[PAT_SECOND], tail, tn, 0, 0) <= 0 ||
+		    run(g, &r->pat[PAT_MAIN], head, hn, 0, 0) <= 0)
 			continue;
 		if (r->pat[PAT_THIRD].re &&
-		    run(g, r->pat[PAT_THIRD].re, tail, tn, 0, PCRE2_ANCHORED) > 0)
+		    run(g, &r->pat[PAT_THIRD], tail, tn, 0, PCRE2_ANCHORED) > 0)
 			*drop = pcre2_get_ovector_pointer(g->md)[1];
 		return true;
 	}
@@ -522,7 +525,7 @@ ops_block_start(void *ctx, const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < g->nby_kind[RULE_BLOCK]; i++)
-		if (run(g, block_rule(g, (int)i)->pat[PAT_MAIN].re, s, n, 0, 0) > 0)
+		if (run(g, &block_rule(g, (int)i)->pat[PAT_MAIN], s, n, 0, 0) > 0)
 			return (int)i;
 	return -1;
 }
@@ -532,7 +535,7 @@ ops_block_end(void *ctx, int b, const char *s, size_t n)
 {
 	const struct grammar *g = ctx;
 
-	return run(g, block_rule(g, b)->pat[PAT_SECOND].re, s, n, 0, 0) > 0;
+	return run(g, &block_rule(g, b)->pat[PAT_SECOND], s, n, 0, 0) > 0;
 }
 
 static bool
@@ -543,7 +546,7 @@ ops_block_member(void *ctx, int b, const char *s, size_t n)
 
 	if (!r->pat[PAT_THIRD].re)
 		return true;
-	return run(g, r->pat[PAT_THIRD].re, s, n, 0, 0) > 0;
+	return run(g, &r->pat[PAT_THIRD], s, n, 0, 0) > 0;
 }
 
 static bool
@@ -552,7 +555,7 @@ ops_block_restart(void *ctx, int b, const char *s, size_t n)
 	const struct grammar *g = ctx;
 	const struct rule *r = block_rule(g, b);
 
-	return r->pat[PAT_FOURTH].re && run(g, r->pat[PAT_FOURTH].re, s, n, 0, 0) > 0;
+	return r->pat[PAT_FOURTH].re && run(g, &r->pat[PAT_FOURTH], s, n, 0, 0) > 0;
 }
 
 static const char *
