@@ -150,7 +150,7 @@ pending_reset(struct loader *ld)
 
 /* Compiles one assembled pattern; maps an error offset back to file:line:col. */
 static pcre2_code *
-compile(struct loader *ld, struct pending_pat *pp, uint32_t extra_opts)
+compile(struct loader *ld, struct pending_pat *pp, uint32_t extra_opts, bool *jit)
 {
 	int errcode;
 	PCRE2_SIZE erroff;
@@ -170,7 +170,7 @@ compile(struct loader *ld, struct pending_pat *pp, uint32_t extra_opts)
 		     "regex error at offset %zu: %s", (size_t)erroff, (const char *)msg);
 		return NULL;
 	}
-	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	*jit = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
 	return re;
 }
 
@@ -268,7 +268,7 @@ finish_stanza(struct loader *ld)
 		}
 		if (!ok)
 			continue;
-		r->pat[i].re = compile(ld, &ld->pp[i], 0);
+		r->pat[i].re = compile(ld, &ld->pp[i], 0, &r->pat[i].jit);
 		if (!r->pat[i].re) {
 			ok = false;
 			continue;
@@ -277,7 +277,8 @@ finish_stanza(struct loader *ld)
 		if ((r->kind == RULE_STRIP && i == PAT_MAIN) ||
 		    (r->kind == RULE_SPLIT && i == PAT_MAIN) ||
 		    (r->kind == RULE_JOIN && i == PAT_THIRD))
-			r->pat[i].anchored = compile(ld, &ld->pp[i], PCRE2_ANCHORED);
+			r->pat[i].anchored =
+				compile(ld, &ld->pp[i], PCRE2_ANCHORED, &r->pat[i].anchored_jit);
 	}
 	if (ok && r->kind == RULE_REPAIR && !ld->has_replace) {
 		diag(ld, r->file, r->line, 0, "repair '%s' has no 'replace'", r->name);

@@ -27,6 +27,7 @@ struct pattern {
 	/* the same compiled anchored, for the rules used anchored: an anchored
 	 * match asked for at match time cannot use the JIT code */
 	pcre2_code *anchored;
+	bool jit, anchored_jit; /* JIT code was made (pcre2_jit_match can run it) */
 	char *src;
 };
 

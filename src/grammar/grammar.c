@@ -90,9 +90,14 @@ static int
 run(const struct grammar *g, const struct pattern *p, const char *s, size_t n, size_t start,
     uint32_t opts)
 {
+	/* the JIT fast path skips pcre2_match's per-call checks */
 	if ((opts & PCRE2_ANCHORED) && p->anchored)
-		return pcre2_match(p->anchored, (PCRE2_SPTR)s, n, start, opts & ~PCRE2_ANCHORED,
-				   g->md, NULL);
+		return p->anchored_jit ? pcre2_jit_match(p->anchored, (PCRE2_SPTR)s, n, start,
+							 opts & ~PCRE2_ANCHORED, g->md, NULL)
+				       : pcre2_match(p->anchored, (PCRE2_SPTR)s, n, start,
+						     opts & ~PCRE2_ANCHORED, g->md, NULL);
+	if (p->jit && !(opts & PCRE2_ANCHORED))
+		return pcre2_jit_match(p->re, (PCRE2_SPTR)s, n, start, opts, g->md, NULL);
 	return pcre2_match(p->re, (PCRE2_SPTR)s, n, start, opts, g->md, NULL);
 }
 
