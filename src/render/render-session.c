@@ -351,7 +351,7 @@ client_events(struct strbuf *out, const struct session *s, const struct render_o
 			 e->first_line, e->last_line);
 		sb_adds(out, "            ");
 		text(out, e->time ? e->time : "-");
-		sb_addf(out, "  %-10s  ", range);
+		sb_addf(out, "  %-12s  ", range);
 		if (kind_is_error(e->kind))
 			color(out, o, RED);
 		text(out, e->kind ? e->kind : "-");
