@@ -132,6 +132,10 @@ struct grammar {
 		bool valid;
 	} scache[SCAN_CACHE_SLOTS];
 	unsigned scache_next;
+	/* the last text asked about as noise, and the answer */
+	struct strbuf noise_text;
+	const char *noise_kind;
+	bool noise_valid;
 	struct lex_cut *cuts; /* split points of the last line split */
 	size_t ncuts, cuts_cap;
 };

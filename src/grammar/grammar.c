@@ -316,12 +316,26 @@ grammar_mask(const struct grammar *g, const char *text, size_t len, struct strbu
 
 /* ---- lexer rules ---- */
 
+/*
+ * The lexer asks about a line as printed and again about the segments cut
+ * from it, which are usually the same text: the last answer is kept.
+ */
 static const char *
 ops_noise(void *ctx, const char *s, size_t n)
 {
-	const struct rule *r = first_match(ctx, RULE_NOISE, s, n, 0);
+	struct grammar *g = ctx;
+	const struct rule *r;
 
-	return r ? r->name : NULL;
+	if (g->noise_valid && g->noise_text.len == n && !memcmp(g->noise_text.buf, s, n))
+		return g->noise_kind;
+	r = first_match(g, RULE_NOISE, s, n, 0);
+	g->noise_kind = r ? r->name : NULL;
+	g->noise_valid = n <= SCAN_CACHE_MAX_TEXT;
+	if (g->noise_valid) {
+		sb_reset(&g->noise_text);
+		sb_add(&g->noise_text, s, n);
+	}
+	return g->noise_kind;
 }
 
 static bool
