@@ -23,28 +23,13 @@ for mb in $sizes; do
 		cat "$log" "$log" >"$log.2" && mv "$log.2" "$log"
 	done
 	truncate -s "$want" "$log"
-	python3 - "$bin" "$log" "$mb" <<'PY'
-import subprocess, sys, time
-bin, log, mb = sys.argv[1], sys.argv[2], int(sys.argv[3])
-t = time.monotonic()
-p = subprocess.Popen([bin, '--stats', 'lex', log], stdout=subprocess.DEVNULL,
-                     stderr=subprocess.PIPE, text=True)
-peak = 0
-# VmHWM belongs to the process image after exec: the true peak of ikescope
-while p.poll() is None:
-    try:
-        with open('/proc/%d/status' % p.pid) as f:
-            for line in f:
-                if line.startswith('VmHWM:'):
-                    peak = max(peak, int(line.split()[1]))
-    except OSError:
-        pass
-    time.sleep(0.01)
-err = p.stderr.read()
-dt = time.monotonic() - t
-if p.returncode != 0:
-    sys.exit('ikescope failed: %s' % err[-500:])
-records = [l for l in err.splitlines() if l.startswith('lines:')][-1].split(',')[1].split()[-1]
-print('%8d %9.2f %8.1f %12d %10s' % (mb, dt, mb / dt, peak, records))
-PY
+	set -- $(python3 "$top/tools/measure.py" "$tmp/err" "$bin" --stats lex "$log")
+	if [ "$3" != 0 ]; then
+		echo "ikescope failed with status $3:" >&2
+		tail -c 500 "$tmp/err" >&2
+		exit 1
+	fi
+	records=$(grep '^lines:' "$tmp/err" | tail -1 | sed 's/.*records: \([0-9]*\).*/\1/')
+	awk -v mb="$mb" -v s="$1" -v kb="$2" -v r="$records" \
+		'BEGIN { printf "%8d %9.2f %8.1f %12d %10s\n", mb, s, mb / s, kb, r }'
 done

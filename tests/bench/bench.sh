@@ -9,33 +9,26 @@ bin=${1:-$top/build/src/cli/ikescope}
 counts=${*:-2000 20000}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-printf '%9s %8s %-14s %9s %8s %12s\n' sessions MB command seconds MB/s peak-RSS-KB
+printf '%9s %8s %-15s %9s %8s %12s\n' sessions MB command seconds MB/s peak-RSS-KB
 for n in $counts; do
 	log="$tmp/$n.log"
 	python3 "$top/tests/bench/gen.py" --sessions "$n" "$log"
 	for mode in sessions json; do
-		python3 - "$bin" "$log" "$n" "$mode" <<'PY'
-import os, subprocess, sys, time
-bin, log, n, mode = sys.argv[1:5]
-args = [bin, '--json', 'sessions', log] if mode == 'json' else [bin, 'sessions', log]
-mb = os.path.getsize(log) / 1e6
-t = time.monotonic()
-p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-peak = 0
-while p.poll() is None:
-    try:
-        with open('/proc/%d/status' % p.pid) as f:
-            for line in f:
-                if line.startswith('VmHWM:'):
-                    peak = max(peak, int(line.split()[1]))
-    except OSError:
-        pass
-    time.sleep(0.02)
-dt = time.monotonic() - t
-if p.returncode not in (0, 1):
-    sys.exit('ikescope failed with status %d' % p.returncode)
-print('%9s %8.0f %-14s %9.2f %8.1f %12d' % (n, mb, 'sessions' if mode == 'sessions' else
-                                               'sessions --json', dt, mb / dt, peak))
-PY
+		if [ "$mode" = json ]; then
+			set -- --json sessions "$log"
+			label='sessions --json'
+		else
+			set -- sessions "$log"
+			label=sessions
+		fi
+		set -- $(python3 "$top/tools/measure.py" "$tmp/err" "$bin" "$@")
+		# 1: a session failed, as the generated log has failures
+		if [ "$3" != 0 ] && [ "$3" != 1 ]; then
+			echo "ikescope failed with status $3" >&2
+			exit 1
+		fi
+		bytes=$(stat -c %s "$log")
+		awk -v n="$n" -v bytes="$bytes" -v label="$label" -v s="$1" -v kb="$2" \
+			'BEGIN { printf "%9s %8.0f %-15s %9.2f %8.1f %12d\n", n, bytes / 1e6, label, s, bytes / 1e6 / s, kb }'
 	done
 done
