@@ -2,6 +2,7 @@
 #define IKESCOPE_CLI_PRIVATE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "ikescope/util/err.h"
 
@@ -29,6 +30,8 @@ struct strbuf;
 
 /* Loads the grammar named by the options; prints diagnostics to stderr. */
 struct grammar *cli_load_grammar(const struct cli *cli, struct err *err);
+/* Opens an input: "-" is standard input; a directory or unreadable file sets err. */
+FILE *cli_open_input(const char *path, struct err *err);
 /* Prints grammar diagnostics, one "ikescope: " line each, to stderr. */
 void cli_print_diags(const struct strbuf *diags);
 

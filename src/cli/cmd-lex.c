@@ -1,12 +1,10 @@
 /* ikescope lex: records of logs, with their families and fields. */
 #include "cli-private.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "ikescope/grammar.h"
 #include "ikescope/lexer.h"
@@ -135,25 +133,13 @@ lex_one(const struct cli *cli, const struct grammar *g, const char *path, bool j
 	struct lex_record rec;
 	struct gram_match m;
 	struct strbuf out;
-	struct stat sb;
 	struct lex *lx;
 	FILE *fp;
 	bool ok = true;
 
-	if (!strcmp(path, "-")) {
-		fp = stdin;
-	} else {
-		fp = fopen(path, "rb");
-		if (!fp) {
-			err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "%s", strerror(errno));
-			return false;
-		}
-		if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "is a directory");
-			fclose(fp);
-			return false;
-		}
-	}
+	fp = cli_open_input(path, err);
+	if (!fp)
+		return false;
 	memset(&st, 0, sizeof(st));
 	sb_init(&out);
 	lx = lex_create(fp, name, grammar_lex_ops(), (void *)g, NULL);

@@ -1,10 +1,12 @@
 /* ikescope: argument parsing, dispatch, error printing and exit status. */
 #include "cli-private.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ikescope/grammar.h"
@@ -57,6 +59,27 @@ usage(FILE *fp)
 		"standard input. See ikescope(1).\n"
 		"exit status: 0 done (every session up), 1 findings or a session that failed,\n"
 		"2 trouble\n");
+}
+
+FILE *
+cli_open_input(const char *path, struct err *err)
+{
+	struct stat st;
+	FILE *fp;
+
+	if (!strcmp(path, "-"))
+		return stdin;
+	fp = fopen(path, "rb");
+	if (!fp) {
+		err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "%s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "is a directory");
+		fclose(fp);
+		return NULL;
+	}
+	return fp;
 }
 
 void
