@@ -212,6 +212,9 @@ struct client_event {
 	uint32_t first_line, last_line;
 };
 
+/* True for the kinds of client event that report an error. */
+bool model_client_error(const char *kind);
+
 /* Client events kept per session at most; more are counted in client_dropped. */
 #define MODEL_MAX_CLIENT_EVENTS 2000
 #define MODEL_MAX_CLIENT_PORTS  8

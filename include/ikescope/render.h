@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ikescope/util/lineindex.h"
 #include "ikescope/util/strbuf.h"
 
 struct grammar;
@@ -25,12 +26,14 @@ struct render_opts {
 	bool verbose;      /* every payload field */
 	bool show_input;   /* the session table names each row's input */
 	/*
-	 * --raw: appends the original lines first..last of the session's input,
-	 * each on its own line, escaped and masked; NULL: off.
+	 * --raw: the source of the original lines of the session's input. It
+	 * calls fn for lines first..last (at most max) and returns how many it
+	 * could read; NULL: off. The timeline shows them escaped and masked.
 	 */
-	void (*raw)(void *ctx, struct strbuf *out, const struct session *s, uint32_t first,
-		    uint32_t last);
+	uint32_t (*raw)(void *ctx, uint32_t first, uint32_t last, uint32_t max, line_fn fn,
+			void *fn_ctx);
 	void *raw_ctx;
+	const struct grammar *grammar; /* masks the raw lines */
 };
 
 /*

@@ -19,9 +19,6 @@
 
 enum view { VIEW_TIMELINE, VIEW_SESSIONS };
 
-/* Lines shown by --raw under one message at most. */
-#define RAW_MAX_LINES 1000u
-
 struct run {
 	const struct cli *cli;
 	enum view view;
@@ -41,38 +38,13 @@ struct run {
 	} tot;
 };
 
-struct raw_line_ctx {
-	struct strbuf *out;
-	const struct run *run;
-};
-
-static void
-raw_line(void *ctx, uint32_t line, const char *p, size_t n, bool cut)
-{
-	struct raw_line_ctx *c = ctx;
-
-	sb_addf(c->out, "        | L%-6u ", line);
-	render_safe_text(c->out, c->run->g, &c->run->ro, p, n);
-	if (cut)
-		sb_adds(c->out, " [cut]");
-	sb_addc(c->out, '\n');
-}
-
-/* --raw: the original lines of a message, read again from the input. */
-static void
-raw_lines(void *ctx, struct strbuf *out, const struct session *s, uint32_t first, uint32_t last)
+/* --raw: the original lines, read again from the input by offset. */
+static uint32_t
+raw_lines(void *ctx, uint32_t first, uint32_t last, uint32_t max, line_fn fn, void *fn_ctx)
 {
 	struct run *run = ctx;
-	struct raw_line_ctx c = { out, run };
-	uint32_t want = last - first + 1, got;
 
-	(void)s;
-	got = line_index_read(&run->index, first, last, RAW_MAX_LINES, raw_line, &c);
-	if (got < want && got == RAW_MAX_LINES)
-		sb_addf(out, "        | ... %u more lines, L%u-L%u\n", want - got, first + got,
-			last);
-	else if (got < want)
-		sb_addf(out, "        | (L%u-L%u could not be read again)\n", first + got, last);
+	return line_index_read(&run->index, first, last, max, fn, fn_ctx);
 }
 
 /*
@@ -171,26 +143,14 @@ one_input(struct run *run, const struct grammar *g, struct recon *r, const char 
 	const char *name = strcmp(path, "-") ? path : "(stdin)";
 	struct lex_record rec;
 	struct gram_match m;
-	struct stat st;
 	struct lex *lx;
 	FILE *fp, *in;
 	uint64_t records = 0, unrecognized = 0;
 	bool ok = true;
 
-	if (!strcmp(path, "-")) {
-		fp = stdin;
-	} else {
-		fp = fopen(path, "rb");
-		if (!fp) {
-			err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "%s", strerror(errno));
-			return false;
-		}
-		if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
-			err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "is a directory");
-			fclose(fp);
-			return false;
-		}
-	}
+	fp = cli_open_input(path, err);
+	if (!fp)
+		return false;
 	in = fp;
 	if (run->ro.raw) {
 		in = seekable(fp, name, err);
@@ -376,6 +336,7 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	if (!g)
 		return CLI_EXIT_TROUBLE;
 	run.g = g;
+	run.ro.grammar = g;
 	run.ro.show_input = argc - optind > 1;
 	r = recon_create(g);
 	sb_init(&run.out);

@@ -33,6 +33,12 @@ model_role_name(enum model_role r)
 	}
 }
 
+bool
+model_client_error(const char *kind)
+{
+	return kind && (!strcmp(kind, "error") || !strcmp(kind, "certificate-error"));
+}
+
 const char *
 model_dir_arrow(enum model_dir d)
 {

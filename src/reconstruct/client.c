@@ -10,7 +10,6 @@
 
 #include "ikescope/reconstruct.h"
 #include "ikescope/util/arena.h"
-#include "ikescope/util/xalloc.h"
 #include "recon-private.h"
 
 /* Bytes of a description kept as the text of an event. */
@@ -22,35 +21,12 @@ kind_is(const char *kind, const char *name)
 	return kind && !strcmp(kind, name);
 }
 
-static bool
-kind_is_error(const char *kind)
-{
-	return kind_is(kind, "error") || kind_is(kind, "certificate-error");
-}
-
-static const char *
-copy_value(struct session *s, const struct gram_match *m, enum gram_field f)
-{
-	const struct gram_value *v = val(m, f);
-
-	return v ? session_strndup(s, v->p, v->len) : NULL;
-}
-
 static unsigned
 port_value(const struct gram_match *m, enum gram_field f)
 {
-	const struct gram_value *v = val(m, f);
-	unsigned n = 0;
-	size_t i;
+	uint32_t n;
 
-	if (!v || v->len > 5)
-		return 0;
-	for (i = 0; i < v->len; i++) {
-		if (v->p[i] < '0' || v->p[i] > '9')
-			return 0;
-		n = n * 10 + (unsigned)(v->p[i] - '0');
-	}
-	return n <= 65535 ? n : 0;
+	return recon_u32(m, f, &n) && n <= 65535 ? n : 0;
 }
 
 /*
@@ -114,8 +90,8 @@ add_event(struct recon *r, struct session *s, const struct lex_record *rec,
 	e = &s->client[s->nclient++];
 	memset(e, 0, sizeof(*e));
 	e->kind = kind ? session_strndup(s, kind, strlen(kind)) : NULL;
-	e->date = copy_value(s, m, GRAM_FIELD_DATE);
-	e->time = copy_value(s, m, GRAM_FIELD_TIME);
+	e->date = recon_str(s, m, GRAM_FIELD_DATE);
+	e->time = recon_str(s, m, GRAM_FIELD_TIME);
 	sb_init(&folded);
 	sb_init(&masked);
 	if (d)
@@ -148,19 +124,13 @@ static struct session *
 new_client_session(struct recon *r, uint32_t line)
 {
 	struct session *s = session_create(NULL, r->input_index);
-	struct open_session *o;
 
 	/* the input name outlives the input: the session may wait for a join */
 	s->input = session_strndup(s, r->input, strlen(r->input));
 	s->client_input = s->input;
 	s->client_log = true;
 	s->role = MODEL_ROLE_CLIENT;
-	s->first_line = s->last_line = line;
-	s->number = ++r->created;
-	o = xcalloc(1, sizeof(*o));
-	o->s = s;
-	o->next = r->open;
-	r->open = o;
+	recon_open(r, s, line);
 	return s;
 }
 
@@ -205,10 +175,10 @@ recon_client_entry(struct recon *r, const struct lex_record *rec, const struct g
 	r->ike_records++;
 	add_event(r, s, rec, m, significant ? kind : NULL);
 	if (kind_is(kind, "connect-requested") && !s->client_profile) {
-		s->client_profile = copy_value(s, m, GRAM_FIELD_VALUE);
+		s->client_profile = recon_str(s, m, GRAM_FIELD_VALUE);
 	} else if (kind_is(kind, "ike-socket") || kind_is(kind, "session-settings")) {
-		const char *local = copy_value(s, m, GRAM_FIELD_LOCAL);
-		const char *remote = copy_value(s, m, GRAM_FIELD_REMOTE);
+		const char *local = recon_str(s, m, GRAM_FIELD_LOCAL);
+		const char *remote = recon_str(s, m, GRAM_FIELD_REMOTE);
 		unsigned lport = port_value(m, GRAM_FIELD_LPORT);
 		unsigned rport = port_value(m, GRAM_FIELD_RPORT);
 
@@ -226,11 +196,11 @@ recon_client_entry(struct recon *r, const struct lex_record *rec, const struct g
 				add_port(s, lport);
 		}
 	} else if (kind_is(kind, "gateway") && !s->client_gateway) {
-		s->client_gateway = copy_value(s, m, GRAM_FIELD_PEER);
+		s->client_gateway = recon_str(s, m, GRAM_FIELD_PEER);
 		if (!s->peer)
 			s->peer = s->client_gateway;
 	} else if (kind_is(kind, "assigned-address")) {
-		s->assigned_ip = copy_value(s, m, GRAM_FIELD_VALUE);
+		s->assigned_ip = recon_str(s, m, GRAM_FIELD_VALUE);
 	}
 }
 
@@ -263,7 +233,7 @@ recon_finish_client(struct session *s)
 				up = e;
 		} else if (kind_is(e->kind, "disconnected")) {
 			down = e;
-		} else if (kind_is_error(e->kind) && !error) {
+		} else if (model_client_error(e->kind) && !error) {
 			error = e; /* the first error is nearest the cause */
 		}
 	}
@@ -279,7 +249,6 @@ recon_finish_client(struct session *s)
 		s->delete_line = down->first_line;
 		return;
 	}
-	s->failure.exchange = NULL;
 	if (error) {
 		s->outcome = MODEL_OUTCOME_FAILED;
 		s->failure.cause = kind_is(error->kind, "certificate-error")
@@ -356,7 +325,7 @@ recon_join_client(struct session *s, const struct session *c)
 		d->text = dup_in(s, e->text);
 		d->first_line = e->first_line;
 		d->last_line = e->last_line;
-		if (kind_is_error(e->kind) && !error)
+		if (model_client_error(e->kind) && !error)
 			error = e;
 	}
 	s->nclient = c->nclient;

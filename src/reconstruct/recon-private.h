@@ -31,6 +31,12 @@ is(const struct gram_match *m, enum gram_field f, const char *text)
 	return v && strlen(text) == v->len && !memcmp(v->p, text, v->len);
 }
 
+/* A field as a number (decimal, or hex with or without 0x); false if absent or too big. */
+bool recon_num(const struct gram_match *m, enum gram_field f, int base, unsigned long long *out);
+bool recon_u32(const struct gram_match *m, enum gram_field f, uint32_t *out);
+/* A field's text in the session's arena, or NULL. */
+const char *recon_str(struct session *s, const struct gram_match *m, enum gram_field f);
+
 struct open_session {
 	struct session *s;
 	struct open_session *next;
@@ -132,7 +138,9 @@ void recon_show_free(struct recon *r);
 /* A session's child SAs (reconstruct.c). */
 struct child_sa *recon_add_child(struct session *s, uint32_t line);
 struct child_sa *recon_child_with(struct session *s, uint32_t spi);
-/* A new open session (reconstruct.c). */
+/* Adds s to the open sessions, beginning at line (reconstruct.c). */
+void recon_open(struct recon *r, struct session *s, uint32_t line);
+/* A new open session, in focus, given the orphan records (reconstruct.c). */
 struct session *recon_new_session(struct recon *r, uint32_t line);
 
 #endif

@@ -19,8 +19,8 @@
 
 /* ---- field access ---- */
 
-static bool
-num(const struct gram_match *m, enum gram_field f, int base, unsigned long long *out)
+bool
+recon_num(const struct gram_match *m, enum gram_field f, int base, unsigned long long *out)
 {
 	const struct gram_value *v = val(m, f);
 	unsigned long long n = 0;
@@ -50,12 +50,12 @@ num(const struct gram_match *m, enum gram_field f, int base, unsigned long long 
 	return true;
 }
 
-static bool
-u32(const struct gram_match *m, enum gram_field f, uint32_t *out)
+bool
+recon_u32(const struct gram_match *m, enum gram_field f, uint32_t *out)
 {
 	unsigned long long n;
 
-	if (!num(m, f, 10, &n) || n > UINT32_MAX)
+	if (!recon_num(m, f, 10, &n) || n > UINT32_MAX)
 		return false;
 	*out = (uint32_t)n;
 	return true;
@@ -67,15 +67,15 @@ mid_of(const struct gram_match *m, uint32_t *out)
 {
 	unsigned long long n;
 
-	if (num(m, GRAM_FIELD_MIDX, 16, &n) && n <= UINT32_MAX) {
+	if (recon_num(m, GRAM_FIELD_MIDX, 16, &n) && n <= UINT32_MAX) {
 		*out = (uint32_t)n;
 		return true;
 	}
-	return u32(m, GRAM_FIELD_MID, out);
+	return recon_u32(m, GRAM_FIELD_MID, out);
 }
 
-static const char *
-str(struct session *s, const struct gram_match *m, enum gram_field f)
+const char *
+recon_str(struct session *s, const struct gram_match *m, enum gram_field f)
 {
 	const struct gram_value *v = val(m, f);
 
@@ -84,18 +84,24 @@ str(struct session *s, const struct gram_match *m, enum gram_field f)
 
 /* ---- sessions ---- */
 
+void
+recon_open(struct recon *r, struct session *s, uint32_t line)
+{
+	struct open_session *o = xcalloc(1, sizeof(*o));
+
+	s->first_line = s->last_line = line;
+	s->number = ++r->created;
+	o->s = s;
+	o->next = r->open;
+	r->open = o;
+}
+
 struct session *
 recon_new_session(struct recon *r, uint32_t line)
 {
 	struct session *s = session_create(r->input, r->input_index);
-	struct open_session *o;
 
-	s->first_line = s->last_line = line;
-	s->number = ++r->created;
-	o = xcalloc(1, sizeof(*o));
-	o->s = s;
-	o->next = r->open;
-	r->open = o;
+	recon_open(r, s, line);
 	r->focus = s;
 	recon_apply_orphans(r, s);
 	return s;
@@ -135,11 +141,12 @@ find_session(struct recon *r, const struct gram_match *m, uint32_t line, bool cr
 {
 	uint32_t sa = 0;
 	unsigned long long si = 0, sr = 0;
-	bool has_sa = u32(m, GRAM_FIELD_SA, &sa);
-	bool has_i = full_spi(m, GRAM_FIELD_SPI_I) && num(m, GRAM_FIELD_SPI_I, 16, &si) && si != 0;
-	bool has_r = full_spi(m, GRAM_FIELD_SPI_R) && num(m, GRAM_FIELD_SPI_R, 16, &sr);
+	bool has_sa = recon_u32(m, GRAM_FIELD_SA, &sa);
+	bool has_i =
+		full_spi(m, GRAM_FIELD_SPI_I) && recon_num(m, GRAM_FIELD_SPI_I, 16, &si) && si != 0;
+	bool has_r = full_spi(m, GRAM_FIELD_SPI_R) && recon_num(m, GRAM_FIELD_SPI_R, 16, &sr);
 	uint32_t ios = 0;
-	bool has_ios = u32(m, GRAM_FIELD_SESSION, &ios);
+	bool has_ios = recon_u32(m, GRAM_FIELD_SESSION, &ios);
 	struct open_session *o;
 	struct session *best = NULL;
 
@@ -247,12 +254,12 @@ addresses_from(struct session *s, struct message *m, const struct gram_match *rm
 	uint32_t port;
 
 	if (val(rm, GRAM_FIELD_SRC) && !m->src)
-		m->src = str(s, rm, GRAM_FIELD_SRC);
+		m->src = recon_str(s, rm, GRAM_FIELD_SRC);
 	if (val(rm, GRAM_FIELD_DST) && !m->dst)
-		m->dst = str(s, rm, GRAM_FIELD_DST);
-	if (!m->sport && u32(rm, GRAM_FIELD_SPORT, &port))
+		m->dst = recon_str(s, rm, GRAM_FIELD_DST);
+	if (!m->sport && recon_u32(rm, GRAM_FIELD_SPORT, &port))
 		m->sport = port;
-	if (!m->dport && u32(rm, GRAM_FIELD_DPORT, &port))
+	if (!m->dport && recon_u32(rm, GRAM_FIELD_DPORT, &port))
 		m->dport = port;
 	/* Rx/Tx name local and remote instead of source and destination */
 	if (val(rm, GRAM_FIELD_LOCAL)) {
@@ -262,12 +269,12 @@ addresses_from(struct session *s, struct message *m, const struct gram_match *rm
 		unsigned *pb = m->dir == MODEL_DIR_OUT ? &m->dport : &m->sport;
 
 		if (!*a)
-			*a = str(s, rm, GRAM_FIELD_LOCAL);
+			*a = recon_str(s, rm, GRAM_FIELD_LOCAL);
 		if (!*b)
-			*b = str(s, rm, GRAM_FIELD_REMOTE);
-		if (!*pa && u32(rm, GRAM_FIELD_LPORT, &port))
+			*b = recon_str(s, rm, GRAM_FIELD_REMOTE);
+		if (!*pa && recon_u32(rm, GRAM_FIELD_LPORT, &port))
 			*pa = port;
-		if (!*pb && u32(rm, GRAM_FIELD_RPORT, &port))
+		if (!*pb && recon_u32(rm, GRAM_FIELD_RPORT, &port))
 			*pb = port;
 	}
 	set_addresses(s, m);
@@ -286,7 +293,7 @@ dir_of(const struct gram_match *m)
 static void
 set_exchange(struct session *s, struct message *msg, const struct gram_match *m)
 {
-	const char *x = str(s, m, GRAM_FIELD_EXCHANGE);
+	const char *x = recon_str(s, m, GRAM_FIELD_EXCHANGE);
 
 	if (x && !msg->exchange)
 		msg->exchange = x;
@@ -303,16 +310,16 @@ packet_start(struct recon *r, const struct lex_record *rec, const struct gram_ma
 	p->active = true;
 	p->dir = dir_of(m);
 	p->line = rec->first_line;
-	p->has_sa = u32(m, GRAM_FIELD_SA, &p->sa);
+	p->has_sa = recon_u32(m, GRAM_FIELD_SA, &p->sa);
 	p->has_mid = mid_of(m, &p->mid);
 	recon_copy_field(&p->src, m, GRAM_FIELD_SRC);
 	recon_copy_field(&p->dst, m, GRAM_FIELD_DST);
 	recon_copy_field(&p->local, m, GRAM_FIELD_LOCAL);
 	recon_copy_field(&p->remote, m, GRAM_FIELD_REMOTE);
-	p->sport = u32(m, GRAM_FIELD_SPORT, &v) ? v : 0;
-	p->dport = u32(m, GRAM_FIELD_DPORT, &v) ? v : 0;
-	p->lport = u32(m, GRAM_FIELD_LPORT, &v) ? v : 0;
-	p->rport = u32(m, GRAM_FIELD_RPORT, &v) ? v : 0;
+	p->sport = recon_u32(m, GRAM_FIELD_SPORT, &v) ? v : 0;
+	p->dport = recon_u32(m, GRAM_FIELD_DPORT, &v) ? v : 0;
+	p->lport = recon_u32(m, GRAM_FIELD_LPORT, &v) ? v : 0;
+	p->rport = recon_u32(m, GRAM_FIELD_RPORT, &v) ? v : 0;
 	r->msg = NULL;
 	r->inner = false;
 	r->payload = NULL;
@@ -444,8 +451,8 @@ platform_packet(struct recon *r, const struct lex_record *rec, const struct gram
 		/* a request carries a zero responder SPI only in IKE_SA_INIT */
 		unsigned long long sr;
 
-		if (!strcmp(msg->exchange, "IKE_SA_INIT") && num(m, GRAM_FIELD_SPI_R, 16, &sr) &&
-		    sr == 0) {
+		if (!strcmp(msg->exchange, "IKE_SA_INIT") &&
+		    recon_num(m, GRAM_FIELD_SPI_R, 16, &sr) && sr == 0) {
 			msg->response = false;
 			msg->response_known = true;
 		}
@@ -494,7 +501,7 @@ header(struct recon *r, const struct lex_record *rec, const struct gram_match *m
 			msg->mid = v;
 			msg->mid_known = true;
 		}
-		if (u32(m, GRAM_FIELD_LENGTH, &v))
+		if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
 			msg->length = v;
 	}
 }
@@ -525,10 +532,10 @@ new_payload(struct recon *r, const struct lex_record *rec, const struct gram_mat
 		return NULL;
 	p = message_add_payload(s, msg, rec->first_line);
 	p->inner = r->building || r->inner;
-	p->type = val(m, GRAM_FIELD_PAYLOAD) ? str(s, m, GRAM_FIELD_PAYLOAD) : "?";
-	p->notify = str(s, m, GRAM_FIELD_NOTIFY);
-	p->next = str(s, m, GRAM_FIELD_NEXT);
-	if (u32(m, GRAM_FIELD_LENGTH, &v))
+	p->type = val(m, GRAM_FIELD_PAYLOAD) ? recon_str(s, m, GRAM_FIELD_PAYLOAD) : "?";
+	p->notify = recon_str(s, m, GRAM_FIELD_NOTIFY);
+	p->next = recon_str(s, m, GRAM_FIELD_NEXT);
+	if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
 		p->length = v;
 	if (!strcmp(p->type, "VID") && r->vendor.len) {
 		p->vendor = session_strndup(s, r->vendor.buf, r->vendor.len);
@@ -575,12 +582,12 @@ proposal_line(struct recon *r, const struct lex_record *rec, const struct gram_m
 		return;
 	if (val(m, GRAM_FIELD_LAST)) {
 		pr = add_proposal(s, p, rec->first_line);
-		if (u32(m, GRAM_FIELD_LENGTH, &v))
+		if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
 			pr->length = v;
-		if (num(m, GRAM_FIELD_LAST, 16, &(unsigned long long){ 0 })) {
+		if (recon_num(m, GRAM_FIELD_LAST, 16, &(unsigned long long){ 0 })) {
 			unsigned long long l;
 
-			num(m, GRAM_FIELD_LAST, 16, &l);
+			recon_num(m, GRAM_FIELD_LAST, 16, &l);
 			pr->last = (unsigned)l;
 		}
 		return;
@@ -588,12 +595,12 @@ proposal_line(struct recon *r, const struct lex_record *rec, const struct gram_m
 	pr = p->nprops ? &p->props[p->nprops - 1] : NULL;
 	if (!pr || pr->protocol)
 		pr = add_proposal(s, p, rec->first_line);
-	pr->protocol = str(s, m, GRAM_FIELD_PROTOCOL);
-	if (u32(m, GRAM_FIELD_PROPOSAL, &v))
+	pr->protocol = recon_str(s, m, GRAM_FIELD_PROTOCOL);
+	if (recon_u32(m, GRAM_FIELD_PROPOSAL, &v))
 		pr->num = v;
-	if (u32(m, GRAM_FIELD_SPI_SIZE, &v))
+	if (recon_u32(m, GRAM_FIELD_SPI_SIZE, &v))
 		pr->spi_size = v;
-	if (u32(m, GRAM_FIELD_NTRANS, &v))
+	if (recon_u32(m, GRAM_FIELD_NTRANS, &v))
 		pr->ntrans = v;
 }
 
@@ -618,13 +625,13 @@ transform_line(struct recon *r, const struct lex_record *rec, const struct gram_
 		memset(t, 0, sizeof(*t));
 		t->line = rec->first_line;
 	}
-	if (u32(m, GRAM_FIELD_LENGTH, &v))
+	if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
 		t->length = v;
-	if (u32(m, GRAM_FIELD_TTYPE, &v))
+	if (recon_u32(m, GRAM_FIELD_TTYPE, &v))
 		t->type = v;
 	if (val(m, GRAM_FIELD_TID))
-		t->id = str(s, m, GRAM_FIELD_TID);
-	if (u32(m, GRAM_FIELD_KEYLEN, &v))
+		t->id = recon_str(s, m, GRAM_FIELD_TID);
+	if (recon_u32(m, GRAM_FIELD_KEYLEN, &v))
 		t->keylen = v;
 }
 
@@ -682,64 +689,64 @@ payload_body(struct recon *r, const struct lex_record *rec, const struct gram_ma
 	touch(s, rec->last_line);
 	switch (m->family) {
 	case GRAM_FAMILY_KE:
-		if (u32(m, GRAM_FIELD_GROUP, &v))
+		if (recon_u32(m, GRAM_FIELD_GROUP, &v))
 			p->group = v;
 		break;
 	case GRAM_FAMILY_ID:
-		p->id_type = str(s, m, GRAM_FIELD_ID_TYPE);
+		p->id_type = recon_str(s, m, GRAM_FIELD_ID_TYPE);
 		break;
 	case GRAM_FAMILY_AUTH:
-		p->auth_method = str(s, m, GRAM_FIELD_AUTH_METHOD);
+		p->auth_method = recon_str(s, m, GRAM_FIELD_AUTH_METHOD);
 		break;
 	case GRAM_FAMILY_CERT:
-		p->encoding = str(s, m, GRAM_FIELD_ENCODING);
+		p->encoding = recon_str(s, m, GRAM_FIELD_ENCODING);
 		break;
 	case GRAM_FAMILY_DATA:
-		if (u32(m, GRAM_FIELD_BYTES, &v))
+		if (recon_u32(m, GRAM_FIELD_BYTES, &v))
 			p->data_bytes = v;
 		break;
 	case GRAM_FAMILY_NOTIFY:
-		p->protocol = str(s, m, GRAM_FIELD_PROTOCOL);
-		if (u32(m, GRAM_FIELD_SPI_SIZE, &v))
+		p->protocol = recon_str(s, m, GRAM_FIELD_PROTOCOL);
+		if (recon_u32(m, GRAM_FIELD_SPI_SIZE, &v))
 			p->spi_size = v;
 		if (!p->notify)
-			p->notify = str(s, m, GRAM_FIELD_NOTIFY);
+			p->notify = recon_str(s, m, GRAM_FIELD_NOTIFY);
 		break;
 	case GRAM_FAMILY_DELETE:
-		p->protocol = str(s, m, GRAM_FIELD_PROTOCOL);
-		if (u32(m, GRAM_FIELD_SPI_SIZE, &v))
+		p->protocol = recon_str(s, m, GRAM_FIELD_PROTOCOL);
+		if (recon_u32(m, GRAM_FIELD_SPI_SIZE, &v))
 			p->spi_size = v;
-		if (u32(m, GRAM_FIELD_QUANTITY, &v))
+		if (recon_u32(m, GRAM_FIELD_QUANTITY, &v))
 			p->count = v;
 		break;
 	case GRAM_FAMILY_TS:
 		if (val(m, GRAM_FIELD_QUANTITY)) {
-			if (u32(m, GRAM_FIELD_QUANTITY, &v))
+			if (recon_u32(m, GRAM_FIELD_QUANTITY, &v))
 				p->count = v;
 		} else if (val(m, GRAM_FIELD_TS_TYPE)) {
 			ts = last_ts(r, rec->first_line, true);
-			ts->type = str(s, m, GRAM_FIELD_TS_TYPE);
-			if (u32(m, GRAM_FIELD_IP_PROTO, &v))
+			ts->type = recon_str(s, m, GRAM_FIELD_TS_TYPE);
+			if (recon_u32(m, GRAM_FIELD_IP_PROTO, &v))
 				ts->proto = v;
-			if (u32(m, GRAM_FIELD_LENGTH, &v))
+			if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
 				ts->length = v;
 		} else if (val(m, GRAM_FIELD_PORT_START)) {
 			ts = last_ts(r, rec->first_line, false);
-			if (ts && u32(m, GRAM_FIELD_PORT_START, &v))
+			if (ts && recon_u32(m, GRAM_FIELD_PORT_START, &v))
 				ts->port_start = v;
-			if (ts && u32(m, GRAM_FIELD_PORT_END, &v))
+			if (ts && recon_u32(m, GRAM_FIELD_PORT_END, &v))
 				ts->port_end = v;
 		} else if (val(m, GRAM_FIELD_ADDR_START)) {
 			ts = last_ts(r, rec->first_line, false);
 			if (ts) {
-				ts->addr_start = str(s, m, GRAM_FIELD_ADDR_START);
-				ts->addr_end = str(s, m, GRAM_FIELD_ADDR_END);
+				ts->addr_start = recon_str(s, m, GRAM_FIELD_ADDR_START);
+				ts->addr_end = recon_str(s, m, GRAM_FIELD_ADDR_END);
 			}
 		}
 		break;
 	case GRAM_FAMILY_CFG:
 		if (val(m, GRAM_FIELD_CFG_TYPE)) {
-			p->cfg_type = str(s, m, GRAM_FIELD_CFG_TYPE);
+			p->cfg_type = recon_str(s, m, GRAM_FIELD_CFG_TYPE);
 		} else {
 			struct cfg_attr *a;
 
@@ -748,23 +755,23 @@ payload_body(struct recon *r, const struct lex_record *rec, const struct gram_ma
 			a = &p->attrs[p->nattrs++];
 			memset(a, 0, sizeof(*a));
 			a->line = rec->first_line;
-			a->name = str(s, m, GRAM_FIELD_ATTR);
-			if (u32(m, GRAM_FIELD_ATTR_TYPE, &v))
+			a->name = recon_str(s, m, GRAM_FIELD_ATTR);
+			if (recon_u32(m, GRAM_FIELD_ATTR_TYPE, &v))
 				a->type = v;
-			if (u32(m, GRAM_FIELD_LENGTH, &v))
+			if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
 				a->length = v;
 		}
 		break;
 	case GRAM_FAMILY_EAP:
 		if (val(m, GRAM_FIELD_EAP_CODE)) {
-			p->eap_code = str(s, m, GRAM_FIELD_EAP_CODE);
-			if (u32(m, GRAM_FIELD_EAP_ID, &v))
+			p->eap_code = recon_str(s, m, GRAM_FIELD_EAP_CODE);
+			if (recon_u32(m, GRAM_FIELD_EAP_ID, &v))
 				p->eap_id = v;
-			if (u32(m, GRAM_FIELD_LENGTH, &v))
+			if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
 				p->eap_length = v;
 			p->has_eap = true;
 		} else if (val(m, GRAM_FIELD_EAP_TYPE)) {
-			p->eap_type = str(s, m, GRAM_FIELD_EAP_TYPE);
+			p->eap_type = recon_str(s, m, GRAM_FIELD_EAP_TYPE);
 		}
 		break;
 	case GRAM_FAMILY_HEXDUMP: {
@@ -813,8 +820,8 @@ sm_trace(struct recon *r, const struct lex_record *rec, const struct gram_match 
 	s->states =
 		arena_grow(s->arena, s->states, sizeof(*s->states), &s->cap_states, s->nstates + 1);
 	st = &s->states[s->nstates++];
-	st->state = str(s, m, GRAM_FIELD_STATE);
-	st->event = str(s, m, GRAM_FIELD_EVENT);
+	st->state = recon_str(s, m, GRAM_FIELD_STATE);
+	st->event = recon_str(s, m, GRAM_FIELD_EVENT);
 	st->mid = has_mid ? mid : s->cur_mid;
 	st->line = rec->first_line;
 	if (st->state && !strcmp(st->state, "READY"))
@@ -901,7 +908,7 @@ child_spi(struct session *s, const struct gram_match *m, uint32_t line)
 	unsigned long long spi;
 	struct child_sa *c = s->nchildren ? &s->children[s->nchildren - 1] : NULL;
 
-	if (!num(m, GRAM_FIELD_SPI, 16, &spi) || spi == 0 || spi > UINT32_MAX)
+	if (!recon_num(m, GRAM_FIELD_SPI, 16, &spi) || spi == 0 || spi > UINT32_MAX)
 		return;
 	if (is(m, GRAM_FIELD_VALUE, "SPI callback")) {
 		if (!c || c->installed || c->has_in)
@@ -946,27 +953,27 @@ fact(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
 	touch(s, rec->last_line);
 	if (is(m, GRAM_FIELD_KIND, "tunnel-group") && val(m, GRAM_FIELD_TUNNEL_GROUP) &&
 	    val(m, GRAM_FIELD_TUNNEL_GROUP)->len) {
-		s->tunnel_group = str(s, m, GRAM_FIELD_TUNNEL_GROUP);
+		s->tunnel_group = recon_str(s, m, GRAM_FIELD_TUNNEL_GROUP);
 	} else if (is(m, GRAM_FIELD_KIND, "username")) {
-		s->user = str(s, m, GRAM_FIELD_USERNAME);
+		s->user = recon_str(s, m, GRAM_FIELD_USERNAME);
 	} else if (is(m, GRAM_FIELD_KIND, "trustpoint") && val(m, GRAM_FIELD_TRUSTPOINT) &&
 		   val(m, GRAM_FIELD_TRUSTPOINT)->len) {
-		s->trustpoint = str(s, m, GRAM_FIELD_TRUSTPOINT);
+		s->trustpoint = recon_str(s, m, GRAM_FIELD_TRUSTPOINT);
 	} else if (is(m, GRAM_FIELD_KIND, "auth-method") && val(m, GRAM_FIELD_VALUE)) {
-		const char *w = str(s, m, GRAM_FIELD_VALUE);
+		const char *w = recon_str(s, m, GRAM_FIELD_VALUE);
 
 		if (!strcmp(w, "Peer's"))
-			s->peer_auth = str(s, m, GRAM_FIELD_AUTH_METHOD);
+			s->peer_auth = recon_str(s, m, GRAM_FIELD_AUTH_METHOD);
 		else if (!strcmp(w, "My"))
-			s->local_auth = str(s, m, GRAM_FIELD_AUTH_METHOD);
+			s->local_auth = recon_str(s, m, GRAM_FIELD_AUTH_METHOD);
 	} else if (is(m, GRAM_FIELD_KIND, "pfkey")) {
 		child_spi(s, m, rec->first_line);
 	} else if (is(m, GRAM_FIELD_KIND, "proxy-match") || is(m, GRAM_FIELD_KIND, "crypto-map")) {
-		s->crypto_map = str(s, m, GRAM_FIELD_MAP);
-		if (u32(m, GRAM_FIELD_SEQ, &v))
+		s->crypto_map = recon_str(s, m, GRAM_FIELD_MAP);
+		if (recon_u32(m, GRAM_FIELD_SEQ, &v))
 			s->crypto_map_seq = v;
 	} else if (is(m, GRAM_FIELD_KIND, "dpd")) {
-		if (u32(m, GRAM_FIELD_SECONDS, &v))
+		if (recon_u32(m, GRAM_FIELD_SECONDS, &v))
 			s->dpd_seconds = v;
 	} else if (is(m, GRAM_FIELD_KIND, "nat")) {
 		const struct gram_value *w = val(m, GRAM_FIELD_VALUE);
@@ -1010,7 +1017,7 @@ status_line(struct recon *r, const struct lex_record *rec, const struct gram_mat
 		}
 	} else if (is(m, GRAM_FIELD_KIND, "killed") || is(m, GRAM_FIELD_KIND, "delete-queued")) {
 		if (!s->delete_reason)
-			s->delete_reason = str(s, m, GRAM_FIELD_REASON);
+			s->delete_reason = recon_str(s, m, GRAM_FIELD_REASON);
 	} else if (is(m, GRAM_FIELD_KIND, "deleting")) {
 		const struct gram_value *w = val(m, GRAM_FIELD_VALUE);
 
@@ -1055,7 +1062,7 @@ construct_line(struct recon *r, const struct lex_record *rec, const struct gram_
 	if (is(m, GRAM_FIELD_KIND, "delete-reason")) {
 		s = find_session(r, m, rec->first_line, false);
 		if (s && !s->delete_reason)
-			s->delete_reason = str(s, m, GRAM_FIELD_REASON);
+			s->delete_reason = recon_str(s, m, GRAM_FIELD_REASON);
 	}
 }
 
@@ -1076,8 +1083,8 @@ policy_line(struct recon *r, const struct lex_record *rec, const struct gram_mat
 				 s->npolicies + 1);
 	p = &s->policies[s->npolicies++];
 	p->expected = r->policy_expected;
-	p->protocol = str(s, m, GRAM_FIELD_PROTOCOL);
-	p->transforms = str(s, m, GRAM_FIELD_TRANSFORMS);
+	p->protocol = recon_str(s, m, GRAM_FIELD_PROTOCOL);
+	p->transforms = recon_str(s, m, GRAM_FIELD_TRANSFORMS);
 	p->line = rec->first_line;
 }
 
@@ -1095,9 +1102,9 @@ timer_line(struct recon *r, const struct lex_record *rec, const struct gram_matc
 		arena_grow(s->arena, s->timers, sizeof(*s->timers), &s->cap_timers, s->ntimers + 1);
 	t = &s->timers[s->ntimers++];
 	memset(t, 0, sizeof(*t));
-	t->what = str(s, m, GRAM_FIELD_KIND);
-	t->timer = str(s, m, GRAM_FIELD_TIMER);
-	if (u32(m, GRAM_FIELD_SECONDS, &v))
+	t->what = recon_str(s, m, GRAM_FIELD_KIND);
+	t->timer = recon_str(s, m, GRAM_FIELD_TIMER);
+	if (recon_u32(m, GRAM_FIELD_SECONDS, &v))
 		t->seconds = v;
 	t->line = rec->first_line;
 	if (t->what && !strcmp(t->what, "lifetime")) {
@@ -1278,7 +1285,7 @@ recon_feed(struct recon *r, const struct lex_record *rec, const struct gram_matc
 
 			if (is(m, GRAM_FIELD_KIND, "REAL")) {
 				r->inner = true;
-				if (u32(m, GRAM_FIELD_BYTES, &v))
+				if (recon_u32(m, GRAM_FIELD_BYTES, &v))
 					r->msg->decrypted_bytes = v;
 			}
 		}

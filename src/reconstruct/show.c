@@ -5,7 +5,6 @@
  * to the session it belongs to (same IKE SPIs, same child SPI, or same peer)
  * or, when the debug output does not hold that session, makes one.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,20 +37,18 @@ copy(struct strbuf *out, const struct gram_match *m, enum gram_field f)
 		sb_add(out, v->p, v->len);
 }
 
-static bool
-number(const struct gram_match *m, enum gram_field f, int base, uint64_t *out)
+/* The local and remote address and port of a tunnel row or crypto endpoint line. */
+static void
+endpoints(struct show_unit *u, const struct gram_match *m)
 {
-	const struct gram_value *v = val(m, f);
-	char buf[32];
-	char *end;
+	uint32_t port;
 
-	if (!v || !v->len || v->len >= sizeof(buf))
-		return false;
-	memcpy(buf, v->p, v->len);
-	buf[v->len] = '\0';
-	errno = 0;
-	*out = strtoull(buf, &end, base);
-	return *end == '\0' && errno != ERANGE;
+	copy(&u->local, m, GRAM_FIELD_LOCAL);
+	copy(&u->remote, m, GRAM_FIELD_REMOTE);
+	if (recon_u32(m, GRAM_FIELD_LPORT, &port))
+		u->lport = port;
+	if (recon_u32(m, GRAM_FIELD_RPORT, &port))
+		u->rport = port;
 }
 
 static void
@@ -231,7 +228,7 @@ void
 recon_show_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
 {
 	struct show_unit *u = unit_of(r);
-	uint64_t v;
+	unsigned long long v;
 
 	/* a new table, session, tunnel or crypto map entry ends the one before */
 	if (is(m, GRAM_FIELD_KIND, "header") || is(m, GRAM_FIELD_KIND, "table-header") ||
@@ -241,12 +238,7 @@ recon_show_line(struct recon *r, const struct lex_record *rec, const struct gram
 	if (is(m, GRAM_FIELD_KIND, "tunnel") || is(m, GRAM_FIELD_KIND, "crypto-map")) {
 		u->active = true;
 		u->first_line = rec->first_line;
-		copy(&u->local, m, GRAM_FIELD_LOCAL);
-		copy(&u->remote, m, GRAM_FIELD_REMOTE);
-		if (number(m, GRAM_FIELD_LPORT, 10, &v))
-			u->lport = (unsigned)v;
-		if (number(m, GRAM_FIELD_RPORT, 10, &v))
-			u->rport = (unsigned)v;
+		endpoints(u, m);
 		u->role = is(m, GRAM_FIELD_ROLE, "RESPONDER")   ? MODEL_ROLE_RESPONDER
 			  : is(m, GRAM_FIELD_ROLE, "INITIATOR") ? MODEL_ROLE_INITIATOR
 								: MODEL_ROLE_UNKNOWN;
@@ -255,7 +247,7 @@ recon_show_line(struct recon *r, const struct lex_record *rec, const struct gram
 	if (!u->active)
 		return;
 	u->last_line = rec->last_line;
-	if (is(m, GRAM_FIELD_KIND, "ike-spi") && number(m, GRAM_FIELD_SPI, 16, &v)) {
+	if (is(m, GRAM_FIELD_KIND, "ike-spi") && recon_num(m, GRAM_FIELD_SPI, 16, &v)) {
 		if (is(m, GRAM_FIELD_VALUE, "Local")) {
 			u->spi_local = v;
 			u->has_spi_local = true;
@@ -264,15 +256,16 @@ recon_show_line(struct recon *r, const struct lex_record *rec, const struct gram
 			u->has_spi_remote = true;
 		}
 	} else if (is(m, GRAM_FIELD_KIND, "child-spis") && is(m, GRAM_FIELD_PROTOCOL, "ESP")) {
-		uint64_t out;
+		unsigned long long out;
 
-		if (number(m, GRAM_FIELD_SPI, 16, &v) && number(m, GRAM_FIELD_VALUE, 16, &out) &&
-		    (v || out) && v <= UINT32_MAX && out <= UINT32_MAX) {
+		if (recon_num(m, GRAM_FIELD_SPI, 16, &v) &&
+		    recon_num(m, GRAM_FIELD_VALUE, 16, &out) && (v || out) && v <= UINT32_MAX &&
+		    out <= UINT32_MAX) {
 			u->spi_in = (uint32_t)v;
 			u->spi_out = (uint32_t)out;
 			u->has_in = u->has_out = true;
 		}
-	} else if (is(m, GRAM_FIELD_KIND, "current-spi") && number(m, GRAM_FIELD_SPI, 16, &v) &&
+	} else if (is(m, GRAM_FIELD_KIND, "current-spi") && recon_num(m, GRAM_FIELD_SPI, 16, &v) &&
 		   v && v <= UINT32_MAX) {
 		if (is(m, GRAM_FIELD_VALUE, "inbound")) {
 			u->spi_in = (uint32_t)v;
@@ -292,7 +285,7 @@ recon_show_line(struct recon *r, const struct lex_record *rec, const struct gram
 		sb_reset(&u->transforms);
 		if (t)
 			sb_add(&u->transforms, t->p, t->len);
-		if (number(m, GRAM_FIELD_KEYLEN, 10, &v))
+		if (recon_num(m, GRAM_FIELD_KEYLEN, 10, &v))
 			sb_addf(&u->transforms, "-%llu", (unsigned long long)v);
 		if (h && !(h->len == 3 && !memcmp(h->p, "N/A", 3))) {
 			sb_addc(&u->transforms, '/');
@@ -308,11 +301,6 @@ recon_show_line(struct recon *r, const struct lex_record *rec, const struct gram
 		copy(&u->remote, m, GRAM_FIELD_PEER);
 		copy(&u->user, m, GRAM_FIELD_USERNAME);
 	} else if (is(m, GRAM_FIELD_KIND, "endpoints")) {
-		copy(&u->local, m, GRAM_FIELD_LOCAL);
-		copy(&u->remote, m, GRAM_FIELD_REMOTE);
-		if (number(m, GRAM_FIELD_LPORT, 10, &v))
-			u->lport = (unsigned)v;
-		if (number(m, GRAM_FIELD_RPORT, 10, &v))
-			u->rport = (unsigned)v;
+		endpoints(u, m);
 	}
 }

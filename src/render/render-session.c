@@ -65,12 +65,6 @@ text_cut(struct strbuf *out, const char *s, size_t max)
 	sb_adds(out, "...");
 }
 
-static bool
-kind_is_error(const char *kind)
-{
-	return kind && (!strcmp(kind, "error") || !strcmp(kind, "certificate-error"));
-}
-
 static void
 lines(struct strbuf *out, uint32_t a, uint32_t b)
 {
@@ -226,9 +220,44 @@ payload_line(struct strbuf *out, const struct message *m, size_t i, const struct
 	return n;
 }
 
+/* Lines shown by --raw under one message at most. */
+#define RAW_MAX_LINES 1000u
+
+struct raw_line_ctx {
+	struct strbuf *out;
+	const struct render_opts *o;
+};
+
 static void
-message_block(struct strbuf *out, const struct session *s, const struct message *m,
-	      const struct render_opts *o, bool response)
+raw_line(void *ctx, uint32_t line, const char *p, size_t n, bool cut)
+{
+	struct raw_line_ctx *c = ctx;
+
+	sb_addf(c->out, "        | L%-6u ", line);
+	render_safe_text(c->out, c->o->grammar, c->o, p, n);
+	if (cut)
+		sb_adds(c->out, " [cut]");
+	sb_addc(c->out, '\n');
+}
+
+/* --raw: the original lines first..last, then what could not be shown. */
+static void
+raw_lines(struct strbuf *out, const struct render_opts *o, uint32_t first, uint32_t last)
+{
+	struct raw_line_ctx c = { out, o };
+	uint32_t want = last - first + 1;
+	uint32_t got = o->raw(o->raw_ctx, first, last, RAW_MAX_LINES, raw_line, &c);
+
+	if (got < want && got == RAW_MAX_LINES)
+		sb_addf(out, "        | ... %u more lines, L%u-L%u\n", want - got, first + got,
+			last);
+	else if (got < want)
+		sb_addf(out, "        | (L%u-L%u could not be read again)\n", first + got, last);
+}
+
+static void
+message_block(struct strbuf *out, const struct message *m, const struct render_opts *o,
+	      bool response)
 {
 	size_t i;
 
@@ -266,15 +295,14 @@ message_block(struct strbuf *out, const struct session *s, const struct message 
 	}
 	if (o->raw && m->first_line) {
 		color(out, o, DIM);
-		o->raw(o->raw_ctx, out, s, m->first_line, m->last_line);
+		raw_lines(out, o, m->first_line, m->last_line);
 		for (i = 0; i < m->nxml; i++) /* its XML documents, printed apart */
 			if (m->xml[i].first_line > m->last_line ||
 			    m->xml[i].last_line < m->first_line) {
 				sb_adds(out, "        | XML ");
 				text(out, m->xml[i].type);
 				sb_addc(out, '\n');
-				o->raw(o->raw_ctx, out, s, m->xml[i].first_line,
-				       m->xml[i].last_line);
+				raw_lines(out, o, m->xml[i].first_line, m->xml[i].last_line);
 			}
 		color(out, o, RESET);
 	}
@@ -352,7 +380,7 @@ client_events(struct strbuf *out, const struct session *s, const struct render_o
 		sb_adds(out, "            ");
 		text(out, e->time ? e->time : "-");
 		sb_addf(out, "  %-12s  ", range);
-		if (kind_is_error(e->kind))
+		if (model_client_error(e->kind))
 			color(out, o, RED);
 		text(out, e->kind ? e->kind : "-");
 		{
@@ -465,9 +493,9 @@ render_timeline(struct strbuf *out, const struct session *s, const struct render
 		color(out, o, RESET);
 		sb_addf(out, "  MID %u\n", x->mid);
 		if (x->request)
-			message_block(out, s, x->request, o, false);
+			message_block(out, x->request, o, false);
 		if (x->response)
-			message_block(out, s, x->response, o, true);
+			message_block(out, x->response, o, true);
 	}
 	state_path(out, s);
 	timers(out, s);
