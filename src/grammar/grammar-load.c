@@ -120,7 +120,7 @@ grammar_destroy(struct grammar *g)
 		free(g->by_kind[i]);
 	pcre2_match_data_free(g->md);
 	sb_finish(&g->scratch);
-	sb_finish(&g->noise_text);
+	memo_finish(&g->memo);
 	prefilter_finish(&g->pf);
 	free(g->present);
 	free(g->line_present);
@@ -713,7 +713,7 @@ grammar_create(const struct gram_source *src, size_t nsrc, struct strbuf *diags,
 	memset(&ld, 0, sizeof(ld));
 	ld.g = xcalloc(1, sizeof(*ld.g));
 	sb_init(&ld.g->scratch);
-	sb_init(&ld.g->noise_text);
+	memo_init(&ld.g->memo);
 	ld.diags = diags;
 	for (i = 0; i < nsrc; i++)
 		load_text(&ld, &src[i]);

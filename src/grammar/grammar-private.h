@@ -55,7 +55,8 @@ struct prefilter {
 	size_t nlits;
 	size_t nwords;    /* 64-bit words of a presence set */
 	uint8_t cls[256]; /* byte -> class */
-	unsigned ncls;
+	unsigned ncls;    /* a power of two */
+	unsigned cls_shift;
 	uint32_t nstates;
 	uint32_t *next;      /* nstates x ncls */
 	uint32_t *dfa;       /* the same as row offsets, PREFILTER_OUT: the state has output */
@@ -71,6 +72,79 @@ uint32_t prefilter_add(struct prefilter *pf, const char *lit, size_t len);
 void prefilter_build(struct prefilter *pf);
 /* Sets present (nwords words) to the literals that occur in s. */
 void prefilter_scan(const struct prefilter *pf, const char *s, size_t n, uint64_t *present);
+
+/*
+ * Answers about one text (memo.c). known says which are filled in; the
+ * others are worked out on first use.
+ */
+enum memo_known {
+	MEMO_NOISE = 1u << 0,
+	MEMO_CLEAN = 1u << 1,
+	MEMO_SPLIT = 1u << 2,
+	MEMO_STARTS = 1u << 3,
+	MEMO_BLOCK = 1u << 4,
+	MEMO_FAMILY = 1u << 5,
+	MEMO_JOIN_WANTED = 1u << 6,
+	MEMO_IKE = 1u << 7,
+};
+
+#define MEMO_SLOTS     (1u << 15)
+#define MEMO_ENTRIES   (MEMO_SLOTS / 2)
+#define MEMO_RECENT    4
+#define MEMO_MAX_TEXT  1024
+#define MEMO_MAX_BYTES (8u << 20)
+#define MEMO_SET_VALUE 0x8000u /* memo_value.src: a fixed value of the rule, not a capture */
+
+struct memo_value {
+	uint16_t field;
+	uint16_t src; /* capture group, or MEMO_SET_VALUE | index of the rule's fixed value */
+	uint32_t off, len;
+};
+
+struct memo_entry {
+	const char *text;
+	uint32_t len;
+	uint32_t known; /* enum memo_known */
+	const char *noise;
+	/* clean: the cleaned text and the flags */
+	const char *clean_text;
+	uint32_t clean_len;
+	unsigned clean_flags;
+	const struct lex_cut *cuts;
+	uint32_t ncuts;
+	bool starts, ike;
+	int block;  /* block that the text opens, or -1 */
+	int family; /* the matching family rule (index among families), or -1 */
+	unsigned attempts;
+	uint32_t nvalues;
+	const struct memo_value *values;
+	/* joins, bit j for the j-th join: its literals occur (the text as a
+	 * head), its head pattern is known / matches, its tail pattern is known /
+	 * matches */
+	uint64_t join_wanted, join_head_known, join_head, join_tail_known, join_tail;
+	/* per question (end, member, restart) and block index b: bit b known, bit b yes */
+	uint32_t block_known[3], block_yes[3];
+};
+
+struct memo {
+	uint64_t *slots;            /* MEMO_SLOTS: hash tag | 1 + entry index */
+	struct memo_entry *entries; /* MEMO_ENTRIES, the first 'used' in use */
+	size_t used;
+	struct arena *arena;
+	struct memo_entry *recent[MEMO_RECENT]; /* the entries last asked for */
+	unsigned next_recent;
+	uint64_t resets;
+};
+
+void memo_init(struct memo *m);
+void memo_finish(struct memo *m);
+/*
+ * The entry of text s (made if new), or NULL if s is too long to keep. An
+ * entry stays valid until the next memo_get() that makes one.
+ */
+struct memo_entry *memo_get(struct memo *m, const char *s, size_t n);
+/* Zeroed storage that lives as long as the entries. */
+void *memo_alloc(struct memo *m, size_t size);
 
 struct rule {
 	enum rule_kind kind;
@@ -132,10 +206,7 @@ struct grammar {
 		bool valid;
 	} scache[SCAN_CACHE_SLOTS];
 	unsigned scache_next;
-	/* the last text asked about as noise, and the answer */
-	struct strbuf noise_text;
-	const char *noise_kind;
-	bool noise_valid;
+	struct memo memo;
 	struct lex_cut *cuts; /* split points of the last line split */
 	size_t ncuts, cuts_cap;
 };

@@ -178,11 +178,75 @@ keep_line_scan(struct grammar *g, const char *s, size_t n)
 	g->line_len = n;
 }
 
-bool
-grammar_match(const struct grammar *g, const char *text, size_t len, struct gram_match *m)
+/* Fills m from the answer kept for text. */
+static bool
+match_from_memo(const struct grammar *g, const struct memo_entry *e, const char *text,
+		struct gram_match *m)
+{
+	const struct rule *r;
+	size_t j;
+
+	m->attempts = e->attempts;
+	m->nvalues = 0;
+	if (e->family < 0)
+		return false;
+	r = &g->rules[g->by_kind[RULE_FAMILY][e->family]];
+	m->family = r->family;
+	m->rule = r->name;
+	for (j = 0; j < e->nvalues; j++) {
+		const struct memo_value *v = &e->values[j];
+
+		m->values[j].field = (enum gram_field)v->field;
+		m->values[j].p = (v->src & MEMO_SET_VALUE) ? r->sets[v->src & ~MEMO_SET_VALUE].value
+							   : text + v->off;
+		m->values[j].len = v->len;
+	}
+	m->nvalues = e->nvalues;
+	return true;
+}
+
+/* Keeps the answer just worked out for the text of e (family: index among families). */
+static void
+match_to_memo(struct grammar *g, struct memo_entry *e, int family, const char *text,
+	      const struct gram_match *m)
+{
+	const struct rule *r;
+	struct memo_value *v;
+	size_t j, k;
+
+	e->known |= MEMO_FAMILY;
+	e->family = family;
+	e->attempts = m->attempts;
+	e->nvalues = 0;
+	if (family < 0 || !m->nvalues)
+		return;
+	r = &g->rules[g->by_kind[RULE_FAMILY][family]];
+	v = memo_alloc(&g->memo, m->nvalues * sizeof(*v));
+	for (j = 0; j < m->nvalues; j++) {
+		v[j].field = (uint16_t)m->values[j].field;
+		v[j].len = (uint32_t)m->values[j].len;
+		v[j].src = 0;
+		v[j].off = 0;
+		for (k = 0; k < r->nsets; k++)
+			if (m->values[j].p == r->sets[k].value)
+				break;
+		if (k < r->nsets)
+			v[j].src = (uint16_t)(MEMO_SET_VALUE | k);
+		else
+			v[j].off = (uint32_t)(m->values[j].p - text);
+	}
+	e->values = v;
+	e->nvalues = (uint32_t)m->nvalues;
+}
+
+/* Tries the families; *family gets the index of the one that matched, or -1. */
+static bool
+match_families(const struct grammar *g, const char *text, size_t len, struct gram_match *m,
+	       int *family)
 {
 	size_t i, j, w;
 
+	*family = -1;
 	m->attempts = 0;
 	m->nvalues = 0;
 	scan(g, text, len);
@@ -234,10 +298,27 @@ grammar_match(const struct grammar *g, const char *text, size_t len, struct gram
 				m->values[m->nvalues].len = ov[2 * gi + 1] - ov[2 * gi];
 				m->nvalues++;
 			}
+			*family = (int)i;
 			return true;
 		}
 	}
 	return false;
+}
+
+bool
+grammar_match(const struct grammar *cg, const char *text, size_t len, struct gram_match *m)
+{
+	struct grammar *g = (struct grammar *)cg; /* the memo is scratch state */
+	struct memo_entry *e = memo_get(&g->memo, text, len);
+	bool found;
+	int family;
+
+	if (e && (e->known & MEMO_FAMILY))
+		return match_from_memo(g, e, text, m);
+	found = match_families(g, text, len, m, &family);
+	if (e)
+		match_to_memo(g, e, family, text, m);
+	return found;
 }
 
 /* The first rule of a kind whose literals occur and whose pattern matches s. */
@@ -257,9 +338,20 @@ first_match(const struct grammar *g, enum rule_kind kind, const char *s, size_t 
 }
 
 bool
-grammar_is_ike(const struct grammar *g, const char *text, size_t len)
+grammar_is_ike(const struct grammar *cg, const char *text, size_t len)
 {
-	return first_match(g, RULE_IKE, text, len, 0) != NULL;
+	struct grammar *g = (struct grammar *)cg;
+	struct memo_entry *e = memo_get(&g->memo, text, len);
+	bool ike;
+
+	if (e && (e->known & MEMO_IKE))
+		return e->ike;
+	ike = first_match(g, RULE_IKE, text, len, 0) != NULL;
+	if (e) {
+		e->ike = ike;
+		e->known |= MEMO_IKE;
+	}
+	return ike;
 }
 
 bool
@@ -316,26 +408,21 @@ grammar_mask(const struct grammar *g, const char *text, size_t len, struct strbu
 
 /* ---- lexer rules ---- */
 
-/*
- * The lexer asks about a line as printed and again about the segments cut
- * from it, which are usually the same text: the last answer is kept.
- */
 static const char *
 ops_noise(void *ctx, const char *s, size_t n)
 {
 	struct grammar *g = ctx;
+	struct memo_entry *e = memo_get(&g->memo, s, n);
 	const struct rule *r;
 
-	if (g->noise_valid && g->noise_text.len == n && !memcmp(g->noise_text.buf, s, n))
-		return g->noise_kind;
+	if (e && (e->known & MEMO_NOISE))
+		return e->noise;
 	r = first_match(g, RULE_NOISE, s, n, 0);
-	g->noise_kind = r ? r->name : NULL;
-	g->noise_valid = n <= SCAN_CACHE_MAX_TEXT;
-	if (g->noise_valid) {
-		sb_reset(&g->noise_text);
-		sb_add(&g->noise_text, s, n);
+	if (e) {
+		e->noise = r ? r->name : NULL;
+		e->known |= MEMO_NOISE;
 	}
-	return g->noise_kind;
+	return r ? r->name : NULL;
 }
 
 static bool
@@ -404,12 +491,21 @@ static unsigned
 ops_clean(void *ctx, struct strbuf *line)
 {
 	struct grammar *g = ctx;
+	struct memo_entry *e;
 	unsigned flags = 0;
 	size_t i;
 
 	g->line_ptr = NULL;
 	if (!line->len)
 		return 0;
+	e = memo_get(&g->memo, line->buf, line->len);
+	if (e && (e->known & MEMO_CLEAN)) {
+		if (e->clean_text != e->text) {
+			sb_reset(line);
+			sb_add(line, e->clean_text, e->clean_len);
+		}
+		return e->clean_flags;
+	}
 	scan(g, line->buf, line->len);
 	strip_all(g, line, &flags);
 	for (i = 0; i < g->nby_kind[RULE_REPAIR]; i++) {
@@ -430,6 +526,17 @@ ops_clean(void *ctx, struct strbuf *line)
 		keep_scan(g, line->buf, line->len); /* the first scan still holds */
 	/* the records cut from this line are usually copies of it */
 	cache_put(g, line->buf, line->len, g->line_present);
+	if (e) {
+		e->clean_flags = flags;
+		if (flags) {
+			e->clean_text = memo_alloc(&g->memo, line->len + 1);
+			memcpy((char *)e->clean_text, line->buf, line->len);
+		} else {
+			e->clean_text = e->text;
+		}
+		e->clean_len = (uint32_t)line->len;
+		e->known |= MEMO_CLEAN;
+	}
 	return flags;
 }
 
@@ -460,9 +567,17 @@ static const struct lex_cut *
 ops_split(void *ctx, const char *s, size_t n, size_t *ncuts)
 {
 	struct grammar *g = ctx;
+	struct memo_entry *e = memo_get(&g->memo, s, n);
 	size_t i, j, k;
 
+	/* the cuts are handed out in g->cuts: a memo entry may go while they are used */
 	g->ncuts = 0;
+	if (e && (e->known & MEMO_SPLIT)) {
+		for (i = 0; i < e->ncuts; i++)
+			add_cut(g, e->cuts[i].at, e->cuts[i].resume);
+		*ncuts = g->ncuts;
+		return g->cuts;
+	}
 	scan(g, s, n);
 	for (i = 0; i < g->nby_kind[RULE_SPLIT]; i++) {
 		const struct rule *r = &g->rules[g->by_kind[RULE_SPLIT][i]];
@@ -491,36 +606,111 @@ ops_split(void *ctx, const char *s, size_t n, size_t *ncuts)
 	}
 	g->ncuts = k;
 	*ncuts = k;
+	if (e) {
+		struct lex_cut *c = k ? memo_alloc(&g->memo, k * sizeof(*c)) : NULL;
+
+		if (k)
+			memcpy(c, g->cuts, k * sizeof(*c));
+		e->cuts = c;
+		e->ncuts = (uint32_t)k;
+		e->known |= MEMO_SPLIT;
+	}
 	return g->cuts;
 }
 
 static bool
 ops_starts(void *ctx, const char *s, size_t n)
 {
-	return first_match(ctx, RULE_SPLIT, s, n, PCRE2_ANCHORED) != NULL;
+	struct grammar *g = ctx;
+	struct memo_entry *e = memo_get(&g->memo, s, n);
+	bool starts;
+
+	if (e && (e->known & MEMO_STARTS))
+		return e->starts;
+	starts = first_match(g, RULE_SPLIT, s, n, PCRE2_ANCHORED) != NULL;
+	if (e) {
+		e->starts = starts;
+		e->known |= MEMO_STARTS;
+	}
+	return starts;
 }
+
+/* What is known about a text as the head of a join (see struct memo_entry). */
+struct join_view {
+	uint64_t wanted, known, match;
+};
 
 static bool
 ops_joins(void *ctx, const char *head, size_t hn, const char *tail, size_t tn, size_t *drop)
 {
-	const struct grammar *g = ctx;
+	struct grammar *g = ctx;
+	const size_t nj = g->nby_kind[RULE_JOIN];
+	struct join_view h = { 0, 0, 0 };
+	struct memo_entry *e;
+	bool learned = false, found = false;
 	size_t i;
 
 	*drop = 0;
-	scan(g, head, hn);
-	for (i = 0; i < g->nby_kind[RULE_JOIN]; i++) {
-		const struct rule *r = &g->rules[g->by_kind[RULE_JOIN][i]];
-
+	if (nj > 64)
+		return false;
+	e = memo_get(&g->memo, head, hn);
+	if (e && (e->known & MEMO_JOIN_WANTED)) {
+		h.wanted = e->join_wanted;
+		h.known = e->join_head_known;
+		h.match = e->join_head;
+	} else {
 		/* a join's literals are in the head */
-		if (!wanted(r, g->present) || run(g, &r->pat[PAT_SECOND], tail, tn, 0, 0) <= 0 ||
-		    run(g, &r->pat[PAT_MAIN], head, hn, 0, 0) <= 0)
+		scan(g, head, hn);
+		for (i = 0; i < nj; i++)
+			if (wanted(&g->rules[g->by_kind[RULE_JOIN][i]], g->present))
+				h.wanted |= 1ull << i;
+		learned = true;
+	}
+	if (!h.wanted)
+		goto keep;
+	e = memo_get(&g->memo, tail, tn);
+	for (i = 0; i < nj && !found; i++) {
+		const struct rule *r = &g->rules[g->by_kind[RULE_JOIN][i]];
+		const uint64_t bit = 1ull << i;
+		bool tail_ok;
+
+		if (!(h.wanted & bit))
+			continue;
+		if (e && (e->join_tail_known & bit)) {
+			tail_ok = e->join_tail & bit;
+		} else {
+			tail_ok = run(g, &r->pat[PAT_SECOND], tail, tn, 0, 0) > 0;
+			if (e) {
+				e->join_tail_known |= bit;
+				e->join_tail |= tail_ok ? bit : 0;
+			}
+		}
+		if (!tail_ok)
+			continue;
+		if (!(h.known & bit)) {
+			h.known |= bit;
+			if (run(g, &r->pat[PAT_MAIN], head, hn, 0, 0) > 0)
+				h.match |= bit;
+			learned = true;
+		}
+		if (!(h.match & bit))
 			continue;
 		if (r->pat[PAT_THIRD].re &&
 		    run(g, &r->pat[PAT_THIRD], tail, tn, 0, PCRE2_ANCHORED) > 0)
 			*drop = pcre2_get_ovector_pointer(g->md)[1];
-		return true;
+		found = true;
 	}
-	return false;
+keep:
+	if (learned) {
+		e = memo_get(&g->memo, head, hn);
+		if (e) {
+			e->join_wanted = h.wanted;
+			e->join_head_known = h.known;
+			e->join_head = h.match;
+			e->known |= MEMO_JOIN_WANTED;
+		}
+	}
+	return found;
 }
 
 static bool
@@ -540,41 +730,69 @@ block_rule(const struct grammar *g, int b)
 static int
 ops_block_start(void *ctx, const char *s, size_t n)
 {
-	const struct grammar *g = ctx;
+	struct grammar *g = ctx;
+	struct memo_entry *e = memo_get(&g->memo, s, n);
+	int b = -1;
 	size_t i;
 
-	for (i = 0; i < g->nby_kind[RULE_BLOCK]; i++)
+	if (e && (e->known & MEMO_BLOCK))
+		return e->block;
+	for (i = 0; i < g->nby_kind[RULE_BLOCK] && b < 0; i++)
 		if (run(g, &block_rule(g, (int)i)->pat[PAT_MAIN], s, n, 0, 0) > 0)
-			return (int)i;
-	return -1;
+			b = (int)i;
+	if (e) {
+		e->block = b;
+		e->known |= MEMO_BLOCK;
+	}
+	return b;
+}
+
+enum block_question { BLOCK_END, BLOCK_MEMBER, BLOCK_RESTART };
+
+/* Whether line s ends, belongs to or restarts block b (its second, third or fourth pattern). */
+static bool
+block_answer(struct grammar *g, int b, enum block_question q, const char *s, size_t n)
+{
+	static const int pat[] = {
+		[BLOCK_END] = PAT_SECOND, [BLOCK_MEMBER] = PAT_THIRD, [BLOCK_RESTART] = PAT_FOURTH
+	};
+	const struct pattern *p = &block_rule(g, b)->pat[pat[q]];
+	struct memo_entry *e;
+	uint32_t bit;
+	bool yes;
+
+	if (!p->re)
+		return q == BLOCK_MEMBER; /* a block without a member pattern takes any line */
+	if (b >= 32)
+		return run(g, p, s, n, 0, 0) > 0;
+	bit = 1u << b;
+	e = memo_get(&g->memo, s, n);
+	if (e && (e->block_known[q] & bit))
+		return e->block_yes[q] & bit;
+	yes = run(g, p, s, n, 0, 0) > 0;
+	if (e) {
+		e->block_known[q] |= bit;
+		e->block_yes[q] |= yes ? bit : 0;
+	}
+	return yes;
 }
 
 static bool
 ops_block_end(void *ctx, int b, const char *s, size_t n)
 {
-	const struct grammar *g = ctx;
-
-	return run(g, &block_rule(g, b)->pat[PAT_SECOND], s, n, 0, 0) > 0;
+	return block_answer(ctx, b, BLOCK_END, s, n);
 }
 
 static bool
 ops_block_member(void *ctx, int b, const char *s, size_t n)
 {
-	const struct grammar *g = ctx;
-	const struct rule *r = block_rule(g, b);
-
-	if (!r->pat[PAT_THIRD].re)
-		return true;
-	return run(g, &r->pat[PAT_THIRD], s, n, 0, 0) > 0;
+	return block_answer(ctx, b, BLOCK_MEMBER, s, n);
 }
 
 static bool
 ops_block_restart(void *ctx, int b, const char *s, size_t n)
 {
-	const struct grammar *g = ctx;
-	const struct rule *r = block_rule(g, b);
-
-	return r->pat[PAT_FOURTH].re && run(g, &r->pat[PAT_FOURTH], s, n, 0, 0) > 0;
+	return block_answer(ctx, b, BLOCK_RESTART, s, n);
 }
 
 static const char *

@@ -65,6 +65,10 @@ prefilter_build(struct prefilter *pf)
 			if (!pf->cls[b])
 				pf->cls[b] = (uint8_t)pf->ncls++;
 		}
+	/* a power of two, so that a row offset gives its state by a shift */
+	for (pf->cls_shift = 0; (1u << pf->cls_shift) < pf->ncls; pf->cls_shift++)
+		;
+	pf->ncls = 1u << pf->cls_shift;
 	for (i = 0; i < pf->nlits; i++)
 		total += pf->litlens[i];
 	cap = (uint32_t)total;
@@ -168,7 +172,7 @@ prefilter_scan(const struct prefilter *pf, const char *s, size_t n, uint64_t *pr
 	for (i = 0; i < n; i++) {
 		st = dfa[(st & ~PREFILTER_OUT) + cls[p[i]]];
 		if (st & PREFILTER_OUT) {
-			uint32_t state = (st & ~PREFILTER_OUT) / pf->ncls, k, e;
+			uint32_t state = (st & ~PREFILTER_OUT) >> pf->cls_shift, k, e;
 
 			for (k = pf->out_start[state], e = pf->out_start[state + 1]; k < e; k++)
 				present[pf->out_ids[k] / 64] |= 1ull << (pf->out_ids[k] % 64);

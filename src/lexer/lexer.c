@@ -53,7 +53,9 @@ struct lex {
 	struct entry **interleaved; /* open interleaved block per block index */
 	size_t ninterleaved;
 
-	struct entry *out; /* last record handed out */
+	struct entry *out;   /* last record handed out */
+	struct entry *spare; /* finished entries kept for reuse, with their buffers */
+	size_t nspare;
 
 	/* accounting of the physical line being lexed */
 	bool line_in_record; /* some part of it is in a record */
@@ -72,6 +74,10 @@ lex_flag_name(unsigned flag)
 #undef FLAG_NAME
 	return NULL;
 }
+
+/* Finished entries kept for reuse, and the largest buffer one may keep. */
+#define SPARE_MAX      64
+#define SPARE_MAX_TEXT 65536
 
 static const char *const BLANK = "blank";
 static const char *const EMPTY = "empty";
@@ -111,6 +117,21 @@ entry_free(struct entry *e)
 	free(e);
 }
 
+/* Keeps a finished entry for reuse, or frees it. */
+static void
+entry_release(struct lex *lx, struct entry *e)
+{
+	if (!e)
+		return;
+	if (lx->nspare >= SPARE_MAX || e->text.cap > SPARE_MAX_TEXT) {
+		entry_free(e);
+		return;
+	}
+	e->next = lx->spare;
+	lx->spare = e;
+	lx->nspare++;
+}
+
 void
 lex_destroy(struct lex *lx)
 {
@@ -123,6 +144,10 @@ lex_destroy(struct lex *lx)
 		entry_free(e);
 	}
 	entry_free(lx->out);
+	for (e = lx->spare; e; e = n) {
+		n = e->next;
+		entry_free(e);
+	}
 	free(lx->interleaved);
 	free(lx->rbuf);
 	sb_finish(&lx->line);
@@ -146,9 +171,20 @@ lex_name(const struct lex *lx)
 static struct entry *
 entry_add(struct lex *lx, uint32_t line, uint64_t offset, unsigned flags, const char *kind)
 {
-	struct entry *e = xcalloc(1, sizeof(*e));
+	struct entry *e = lx->spare;
 
-	sb_init(&e->text);
+	if (e) {
+		struct strbuf text = e->text;
+
+		lx->spare = e->next;
+		lx->nspare--;
+		memset(e, 0, sizeof(*e));
+		e->text = text;
+		sb_reset(&e->text);
+	} else {
+		e = xcalloc(1, sizeof(*e));
+		sb_init(&e->text);
+	}
 	e->first_line = e->last_line = line;
 	e->offset = offset;
 	e->flags = flags;
@@ -637,7 +673,7 @@ lex_next(struct lex *lx, struct lex_record *rec, struct err *err)
 {
 	struct entry *e;
 
-	entry_free(lx->out);
+	entry_release(lx, lx->out);
 	lx->out = NULL;
 	while (!lx->head || lx->head->open) {
 		unsigned flags;

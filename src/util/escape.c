@@ -1,6 +1,8 @@
 #include "ikescope/util/escape.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 size_t
 escape_utf8_len(const unsigned char *p, size_t n)
@@ -75,7 +77,18 @@ escape_is_clean(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
-	/* most text is printable ASCII */
+	/* most text is printable ASCII: eight bytes at a time while it is */
+	while (i + 8 <= n) {
+		const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+		uint64_t w, del;
+
+		memcpy(&w, p + i, 8);
+		del = w ^ (ones * 0x7f); /* a zero byte where w has DEL */
+		/* a byte >= 0x80, < 0x20 or DEL; the borrow tricks are exact once no byte is >= 0x80 */
+		if ((w & high) || ((w - ones * 0x20) & ~w & high) || ((del - ones) & ~del & high))
+			break;
+		i += 8;
+	}
 	while (i < n && p[i] >= 0x20 && p[i] < 0x7f)
 		i++;
 	while (i < n) {

@@ -1,8 +1,10 @@
 /* Unit tests of grammar/: the loader, its error messages, and every family. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ikescope/grammar.h"
+#include "ikescope/lexer.h"
 #include "ikescope/util/strbuf.h"
 
 static struct grammar *builtin;
@@ -482,5 +484,90 @@ Test(grammar, secrets_are_masked, .init = setup, .fini = teardown)
 		grammar_mask(builtin, cases[i].in, strlen(cases[i].in), &out);
 		cr_assert_str_eq(out.buf, cases[i].out);
 		sb_finish(&out);
+	}
+}
+
+/*
+ * Answers are kept by content: the same text asked again, from another
+ * buffer, gets the same answer with values pointing into that buffer.
+ */
+Test(grammar, a_text_asked_again_gets_the_same_answer, .init = setup, .fini = teardown)
+{
+	static const char line[] = "IKEv2-PROTO-4: Message id: 0x1, length: 1234";
+	char first[sizeof(line)], again[sizeof(line)];
+	struct gram_match a, b;
+	size_t i;
+
+	memcpy(first, line, sizeof(line));
+	memcpy(again, line, sizeof(line));
+	cr_assert(grammar_match(builtin, first, sizeof(line) - 1, &a));
+	memset(first, 'x', sizeof(line) - 1); /* the first buffer is gone */
+	cr_assert(grammar_match(builtin, again, sizeof(line) - 1, &b));
+	cr_assert_eq(a.family, b.family);
+	cr_assert_str_eq(a.rule, b.rule);
+	cr_assert_eq(a.attempts, b.attempts);
+	cr_assert_eq(a.nvalues, b.nvalues);
+	for (i = 0; i < b.nvalues; i++) {
+		cr_assert_eq(a.values[i].field, b.values[i].field);
+		cr_assert_eq(a.values[i].len, b.values[i].len);
+		if (b.values[i].p >= again && b.values[i].p < again + sizeof(line))
+			cr_assert_eq(b.values[i].p - again, a.values[i].p - first,
+				     "value %zu at another offset", i);
+		else
+			cr_assert_eq(b.values[i].p, a.values[i].p, "fixed value %zu differs", i);
+	}
+	check_fields(&b, "midx=1;length=1234", 0);
+	/* and a text that did not match still does not */
+	cr_assert_not(grammar_match(builtin, "no such record", 14, &a));
+	cr_assert_not(grammar_match(builtin, "no such record", 14, &b));
+}
+
+/* Many distinct texts fill the kept answers; they are dropped and made again. */
+Test(grammar, answers_stay_right_past_the_memo_bound, .init = setup, .fini = teardown)
+{
+	static const char line[] = "IKEv2-PROTO-4: Message id: 0x1, length: 1234";
+	char buf[128];
+	struct gram_match m;
+	unsigned i;
+
+	cr_assert(grammar_match(builtin, line, sizeof(line) - 1, &m));
+	for (i = 0; i < 100000; i++) {
+		int n = snprintf(buf, sizeof(buf), "IKEv2-PROTO-4: Message id: 0x%x, length: %u", i,
+				 i + 7);
+
+		cr_assert(grammar_match(builtin, buf, (size_t)n, &m), "%s", buf);
+		if (i % 9973 == 0) {
+			char want[64];
+
+			snprintf(want, sizeof(want), "midx=%x;length=%u", i, i + 7);
+			check_fields(&m, want, i);
+		}
+	}
+	cr_assert(grammar_match(builtin, line, sizeof(line) - 1, &m));
+	check_fields(&m, "midx=1;length=1234", 0);
+}
+
+/* The lexer rules answer the same for a text asked twice (split points included). */
+Test(grammar, lexer_rules_answer_alike_when_asked_again, .init = setup, .fini = teardown)
+{
+	const struct lex_rules_ops *ops = grammar_lex_ops();
+	static const char glued[] = "IKEv2-PROTO-4: (12): Sending initial message IKEv2-PROTO-4: "
+				    "(12): Verify SA init message";
+	const struct lex_cut *cuts;
+	size_t ncuts, at, round;
+
+	for (round = 0; round < 2; round++) {
+		char copy[sizeof(glued)];
+
+		memcpy(copy, glued, sizeof(glued));
+		cuts = ops->split(builtin, copy, sizeof(glued) - 1, &ncuts);
+		cr_assert_eq(ncuts, 1, "round %zu: %zu cuts", round, ncuts);
+		at = cuts[0].at;
+		cr_assert(!strncmp(copy + at, "IKEv2-PROTO-4: (12): Verify", 27),
+			  "round %zu: cut at %zu", round, at);
+		cr_assert_null(ops->noise(builtin, copy, sizeof(glued) - 1));
+		cr_assert_str_eq(ops->noise(builtin, "   ", 3), "empty-debug");
+		cr_assert_not(ops->starts(builtin, "Sending initial message", 23));
+		cr_assert(ops->starts(builtin, "IKEv2-PROTO-4: x", 16));
 	}
 }

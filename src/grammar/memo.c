@@ -1,0 +1,120 @@
+/*
+ * Answers about a text, kept by content.
+ *
+ * Debug logs repeat themselves: the same transform, payload and state lines
+ * come back in every session. Every question the lexer and the matcher ask
+ * about a text depends on that text alone, so the answers are kept in one
+ * entry per distinct text and found again by a hash of its bytes. The table
+ * and its storage are bounded: when either is full, everything is dropped
+ * and filled again from scratch.
+ */
+#include "grammar-private.h"
+
+#include <string.h>
+
+#include "ikescope/util/arena.h"
+#include "ikescope/util/xalloc.h"
+
+/* A 64-bit hash of the bytes, read eight at a time. */
+static uint64_t
+hash_bytes(const char *s, size_t n)
+{
+	const uint64_t k = 0x9e3779b97f4a7c15ull;
+	uint64_t h = 0x243f6a8885a308d3ull ^ (n * k);
+	uint64_t w;
+
+	while (n >= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+		s += 8;
+		n -= 8;
+	}
+	if (n) {
+		w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	h *= k;
+	return h ^ (h >> 32);
+}
+
+void
+memo_init(struct memo *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->slots = xcalloc(MEMO_SLOTS, sizeof(*m->slots));
+	m->entries = xcalloc(MEMO_ENTRIES, sizeof(*m->entries));
+	m->arena = arena_create();
+}
+
+void
+memo_finish(struct memo *m)
+{
+	free(m->slots);
+	free(m->entries);
+	arena_destroy(m->arena);
+	memset(m, 0, sizeof(*m));
+}
+
+static void
+memo_clear(struct memo *m)
+{
+	memset(m->slots, 0, MEMO_SLOTS * sizeof(*m->slots));
+	arena_destroy(m->arena);
+	m->arena = arena_create();
+	m->used = 0;
+	memset(m->recent, 0, sizeof(m->recent));
+	m->resets++;
+}
+
+void *
+memo_alloc(struct memo *m, size_t size)
+{
+	return arena_alloc(m->arena, size);
+}
+
+/*
+ * A slot holds the upper half of the hash and 1 + the entry's index (0: empty),
+ * so that a probe reads the small slot table only.
+ */
+struct memo_entry *
+memo_get(struct memo *m, const char *s, size_t n)
+{
+	struct memo_entry *e;
+	uint64_t h, tag;
+	size_t i;
+
+	if (n > MEMO_MAX_TEXT)
+		return NULL;
+	for (i = 0; i < MEMO_RECENT; i++) {
+		e = m->recent[i];
+		if (e && e->len == n && !memcmp(e->text, s, n))
+			return e;
+	}
+	h = hash_bytes(s, n);
+	tag = h & 0xffffffff00000000ull;
+	for (i = h & (MEMO_SLOTS - 1); m->slots[i]; i = (i + 1) & (MEMO_SLOTS - 1)) {
+		if ((m->slots[i] & 0xffffffff00000000ull) != tag)
+			continue;
+		e = &m->entries[(m->slots[i] & 0xffffffffu) - 1];
+		if (e->len == n && !memcmp(e->text, s, n)) {
+			m->recent[m->next_recent++ % MEMO_RECENT] = e;
+			return e;
+		}
+	}
+	if (m->used >= MEMO_ENTRIES || arena_used(m->arena) >= MEMO_MAX_BYTES) {
+		memo_clear(m);
+		for (i = h & (MEMO_SLOTS - 1); m->slots[i]; i = (i + 1) & (MEMO_SLOTS - 1))
+			;
+	}
+	e = &m->entries[m->used];
+	memset(e, 0, sizeof(*e));
+	m->slots[i] = tag | (uint64_t)(m->used + 1);
+	m->used++;
+	e->text = arena_strndup(m->arena, s, n);
+	e->len = (uint32_t)n;
+	m->recent[m->next_recent++ % MEMO_RECENT] = e;
+	return e;
+}
