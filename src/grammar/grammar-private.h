@@ -86,6 +86,7 @@ enum memo_known {
 	MEMO_FAMILY = 1u << 5,
 	MEMO_JOIN_WANTED = 1u << 6,
 	MEMO_IKE = 1u << 7,
+	MEMO_SECRET = 1u << 8,
 };
 
 #define MEMO_SLOTS     (1u << 15)
@@ -112,7 +113,7 @@ struct memo_entry {
 	unsigned clean_flags;
 	const struct lex_cut *cuts;
 	uint32_t ncuts;
-	bool starts, ike;
+	bool starts, ike, secret;
 	int block;  /* block that the text opens, or -1 */
 	int family; /* the matching family rule (index among families), or -1 */
 	unsigned attempts;

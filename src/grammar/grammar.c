@@ -355,15 +355,23 @@ grammar_is_ike(const struct grammar *cg, const char *text, size_t len)
 }
 
 bool
-grammar_may_hold_secret(const struct grammar *g, const char *text, size_t len)
+grammar_may_hold_secret(const struct grammar *cg, const char *text, size_t len)
 {
+	struct grammar *g = (struct grammar *)cg;
+	struct memo_entry *e = memo_get(&g->memo, text, len);
+	bool may = false;
 	size_t i;
 
+	if (e && (e->known & MEMO_SECRET))
+		return e->secret;
 	scan(g, text, len);
-	for (i = 0; i < g->nby_kind[RULE_MASK]; i++)
-		if (wanted(&g->rules[g->by_kind[RULE_MASK][i]], g->present))
-			return true;
-	return false;
+	for (i = 0; i < g->nby_kind[RULE_MASK] && !may; i++)
+		may = wanted(&g->rules[g->by_kind[RULE_MASK][i]], g->present);
+	if (e) {
+		e->secret = may;
+		e->known |= MEMO_SECRET;
+	}
+	return may;
 }
 
 void

@@ -478,14 +478,15 @@ render_json_session(struct strbuf *out, const struct session *s, bool first)
 	sb_adds(out, first ? "\n" : ",\n");
 	if (dump) {
 		/* indent the object one level, inside "sessions" */
-		const char *p = dump;
+		const char *p = dump, *nl;
 
 		sb_adds(out, "    ");
-		for (; *p; p++) {
-			sb_addc(out, *p);
-			if (*p == '\n')
-				sb_adds(out, "    ");
+		while ((nl = strchr(p, '\n')) != NULL) {
+			sb_add(out, p, (size_t)(nl - p) + 1);
+			sb_adds(out, "    ");
+			p = nl + 1;
 		}
+		sb_adds(out, p);
 		free(dump);
 	}
 	json_decref(o);
