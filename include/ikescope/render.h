@@ -26,12 +26,13 @@ struct render_opts {
 	bool verbose;      /* every payload field */
 	bool show_input;   /* the session table names each row's input */
 	/*
-	 * --raw: the source of the original lines of the session's input. It
-	 * calls fn for lines first..last (at most max) and returns how many it
-	 * could read; NULL: off. The timeline shows them escaped and masked.
+	 * --raw: the source of the original lines of an input (the session's,
+	 * or the client log joined to it). It calls fn for lines first..last
+	 * (at most max) and returns how many it could read; NULL: off. The
+	 * timeline shows them escaped and masked.
 	 */
-	uint32_t (*raw)(void *ctx, uint32_t first, uint32_t last, uint32_t max, line_fn fn,
-			void *fn_ctx);
+	uint32_t (*raw)(void *ctx, const char *input, uint32_t first, uint32_t last, uint32_t max,
+			line_fn fn, void *fn_ctx);
 	void *raw_ctx;
 	const struct grammar *grammar; /* masks the raw lines */
 };

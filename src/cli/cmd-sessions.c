@@ -33,18 +33,33 @@ struct run {
 	struct session **held;
 	size_t nheld;
 	struct line_index index; /* --raw: of the input being read */
+	const char *input;       /* its name */
+	/* --raw: client logs read first, kept open for the sessions joined later */
+	struct kept_input {
+		char *name;
+		FILE *fp;
+		struct line_index index;
+	} * kept;
+	size_t nkept;
 	struct totals_s {
 		uint64_t lines, records, noise, unrecognized;
 	} tot;
 };
 
-/* --raw: the original lines, read again from the input by offset. */
+/* --raw: the original lines, read again by offset from the input they came from. */
 static uint32_t
-raw_lines(void *ctx, uint32_t first, uint32_t last, uint32_t max, line_fn fn, void *fn_ctx)
+raw_lines(void *ctx, const char *input, uint32_t first, uint32_t last, uint32_t max, line_fn fn,
+	  void *fn_ctx)
 {
 	struct run *run = ctx;
+	size_t i;
 
-	return line_index_read(&run->index, first, last, max, fn, fn_ctx);
+	if (!input || (run->input && !strcmp(input, run->input)))
+		return line_index_read(&run->index, first, last, max, fn, fn_ctx);
+	for (i = 0; i < run->nkept; i++)
+		if (!strcmp(input, run->kept[i].name))
+			return line_index_read(&run->kept[i].index, first, last, max, fn, fn_ctx);
+	return 0;
 }
 
 /*
@@ -160,6 +175,7 @@ one_input(struct run *run, const struct grammar *g, struct recon *r, const char 
 			return false;
 		}
 		line_index_init(&run->index, fileno(in));
+		run->input = name;
 	}
 	recon_begin_input(r, name);
 	lx = lex_create(in, name, grammar_lex_ops(), (void *)g, NULL);
@@ -197,6 +213,20 @@ one_input(struct run *run, const struct grammar *g, struct recon *r, const char 
 	run->tot.noise += lex_stats(lx)->noise_lines;
 	run->tot.unrecognized += unrecognized;
 	lex_destroy(lx);
+	run->input = NULL;
+	if (run->ro.raw && run->hold) {
+		/* its sessions wait to be joined: keep the lines reachable */
+		struct kept_input *k;
+
+		run->kept = xreallocarray(run->kept, run->nkept + 1, sizeof(*run->kept));
+		k = &run->kept[run->nkept++];
+		k->name = xstrdup(name);
+		k->fp = in;
+		k->index = run->index;
+		if (in != fp && fp != stdin)
+			fclose(fp);
+		return ok;
+	}
 	if (run->ro.raw)
 		line_index_free(&run->index);
 	if (in != fp)
@@ -373,6 +403,13 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 			emit(&run, run.held[k]);
 	free(run.held);
 	free(client);
+	for (k = 0; k < run.nkept; k++) {
+		line_index_free(&run.kept[k].index);
+		if (run.kept[k].fp != stdin)
+			fclose(run.kept[k].fp);
+		free(run.kept[k].name);
+	}
+	free(run.kept);
 	if (run.json) {
 		sb_reset(&run.out);
 		render_json_end(&run.out);

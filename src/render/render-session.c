@@ -240,13 +240,14 @@ raw_line(void *ctx, uint32_t line, const char *p, size_t n, bool cut)
 	sb_addc(c->out, '\n');
 }
 
-/* --raw: the original lines first..last, then what could not be shown. */
+/* --raw: the original lines first..last of input, then what could not be shown. */
 static void
-raw_lines(struct strbuf *out, const struct render_opts *o, uint32_t first, uint32_t last)
+raw_lines(struct strbuf *out, const struct render_opts *o, const char *input, uint32_t first,
+	  uint32_t last)
 {
 	struct raw_line_ctx c = { out, o };
 	uint32_t want = last - first + 1;
-	uint32_t got = o->raw(o->raw_ctx, first, last, RAW_MAX_LINES, raw_line, &c);
+	uint32_t got = o->raw(o->raw_ctx, input, first, last, RAW_MAX_LINES, raw_line, &c);
 
 	if (got < want && got == RAW_MAX_LINES)
 		sb_addf(out, "        | ... %u more lines, L%u-L%u\n", want - got, first + got,
@@ -256,8 +257,8 @@ raw_lines(struct strbuf *out, const struct render_opts *o, uint32_t first, uint3
 }
 
 static void
-message_block(struct strbuf *out, const struct message *m, const struct render_opts *o,
-	      bool response)
+message_block(struct strbuf *out, const struct session *s, const struct message *m,
+	      const struct render_opts *o, bool response)
 {
 	size_t i;
 
@@ -295,14 +296,15 @@ message_block(struct strbuf *out, const struct message *m, const struct render_o
 	}
 	if (o->raw && m->first_line) {
 		color(out, o, DIM);
-		raw_lines(out, o, m->first_line, m->last_line);
+		raw_lines(out, o, s->input, m->first_line, m->last_line);
 		for (i = 0; i < m->nxml; i++) /* its XML documents, printed apart */
 			if (m->xml[i].first_line > m->last_line ||
 			    m->xml[i].last_line < m->first_line) {
 				sb_adds(out, "        | XML ");
 				text(out, m->xml[i].type);
 				sb_addc(out, '\n');
-				raw_lines(out, o, m->xml[i].first_line, m->xml[i].last_line);
+				raw_lines(out, o, s->input, m->xml[i].first_line,
+					  m->xml[i].last_line);
 			}
 		color(out, o, RESET);
 	}
@@ -393,6 +395,12 @@ client_events(struct strbuf *out, const struct session *s, const struct render_o
 		sb_adds(out, " ");
 		text_cut(out, e->text, o->verbose ? SIZE_MAX : CLIENT_TEXT_SHOWN);
 		sb_addc(out, '\n');
+		if (o->raw && e->first_line) {
+			color(out, o, DIM);
+			raw_lines(out, o, s->client_input ? s->client_input : s->input,
+				  e->first_line, e->last_line);
+			color(out, o, RESET);
+		}
 	}
 	if (s->client_dropped)
 		sb_addf(out, "            (%u more events not kept)\n", s->client_dropped);
@@ -493,9 +501,9 @@ render_timeline(struct strbuf *out, const struct session *s, const struct render
 		color(out, o, RESET);
 		sb_addf(out, "  MID %u\n", x->mid);
 		if (x->request)
-			message_block(out, x->request, o, false);
+			message_block(out, s, x->request, o, false);
 		if (x->response)
-			message_block(out, x->response, o, true);
+			message_block(out, s, x->response, o, true);
 	}
 	state_path(out, s);
 	timers(out, s);
