@@ -43,8 +43,9 @@ struct lex_cut {
 struct lex_rules_ops {
 	/* Noise kind ("blank", "prompt", "command", ...) if the text is noise, else NULL. */
 	const char *(*noise)(void *ctx, const char *s, size_t n);
-	/* Cleans a line in place; returns enum lex_clean_flags. */
-	unsigned (*clean)(void *ctx, struct strbuf *line);
+	/* Cleans a line in place; returns enum lex_clean_flags. The timestamps
+	 * removed are put in stamp (emptied first). */
+	unsigned (*clean)(void *ctx, struct strbuf *line, struct strbuf *stamp);
 	/* The split points of s after offset 0, in order and not overlapping;
 	 * *ncuts gets their number. Borrowed until the next call. */
 	const struct lex_cut *(*split)(void *ctx, const char *s, size_t n, size_t *ncuts);
@@ -102,7 +103,12 @@ struct lex_record {
 	size_t len;
 	unsigned flags;   /* enum lex_record_flags */
 	const char *kind; /* noise kind or block name; NULL for plain records */
+	/* the timestamp removed from its first line (at most LEX_MAX_STAMP bytes), or NULL */
+	const char *stamp;
+	size_t stamp_len;
 };
+
+#define LEX_MAX_STAMP 63
 
 struct lex_stats {
 	uint64_t lines;

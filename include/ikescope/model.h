@@ -215,6 +215,29 @@ struct client_event {
 /* True for the kinds of client event that report an error. */
 bool model_client_error(const char *kind);
 
+/*
+ * A time read from a log: milliseconds, from the start of a year when the
+ * date is known (month and day; the year is left out, as most device
+ * timestamps have none), else from midnight.
+ */
+struct model_time {
+	int64_t ms;
+	bool dated; /* the month and day are known */
+};
+
+/*
+ * Reads a timestamp as logs print them: "Jun  8 19:14:38.051 GMT",
+ * "*Apr 23 2013 16:31:12", "2013-04-23T16:31:12Z", "<166>Apr 23 16:31:12",
+ * or a DART date and time ("04/23/2013", "16:31:10"); date may be NULL.
+ * False if no time of day is found.
+ */
+bool model_time_parse(const char *date, const char *time, struct model_time *t);
+/*
+ * Seconds between two times: exact when both are dated, else between their
+ * times of day (at most 12 hours).
+ */
+int64_t model_time_distance(struct model_time a, struct model_time b);
+
 /* Client events kept per session at most; more are counted in client_dropped. */
 #define MODEL_MAX_CLIENT_EVENTS 2000
 #define MODEL_MAX_CLIENT_PORTS  8
@@ -298,6 +321,9 @@ struct session {
 	struct failure failure; /* cause NULL: none */
 
 	uint32_t first_line, last_line;
+	/* the first and last timestamps of its records (client sessions: of its events) */
+	struct model_time first_time, last_time;
+	bool has_time;
 };
 
 /* Caller frees with session_destroy(); input is borrowed. */

@@ -35,9 +35,15 @@ struct session *recon_next(struct recon *r);
  * Client sessions (rebuilt from a DART log) and device sessions meet here:
  * c is the client session of s if c's client address and one of its IKE
  * socket ports are s's peer address and port (and c's gateway, when known,
- * is s's local address).
+ * is s's local address), and, when both logs give dates and times, c's
+ * events are within RECON_CLIENT_MAX_SKEW of s's records.
  */
 bool recon_client_matches(const struct session *s, const struct session *c);
+/* Seconds between the times of s and c (0: they overlap), or -1 if either has none. */
+int64_t recon_client_distance(const struct session *s, const struct session *c);
+
+/* How far apart a client log and a device log may be: the widest time-zone gap. */
+#define RECON_CLIENT_MAX_SKEW (14 * 3600)
 /* Copies c's client events into s, and adds what the client reported to s's failure. */
 void recon_join_client(struct session *s, const struct session *c);
 /* Records of the current input that carried IKE content (0: "no IKEv2 content"). */

@@ -110,6 +110,8 @@ struct memo_entry {
 	/* clean: the cleaned text and the flags */
 	const char *clean_text;
 	uint32_t clean_len;
+	const char *stamp; /* the timestamp removed, if any */
+	uint32_t stamp_len;
 	unsigned clean_flags;
 	const struct lex_cut *cuts;
 	uint32_t ncuts;

@@ -433,8 +433,9 @@ ops_noise(void *ctx, const char *s, size_t n)
 	return r ? r->name : NULL;
 }
 
+/* Removes one prefix; a timestamp removed is appended to stamp (one space between two). */
 static bool
-strip_once(struct grammar *g, struct strbuf *line, unsigned *flags)
+strip_once(struct grammar *g, struct strbuf *line, unsigned *flags, struct strbuf *stamp)
 {
 	size_t i;
 
@@ -449,6 +450,15 @@ strip_once(struct grammar *g, struct strbuf *line, unsigned *flags)
 		ov = pcre2_get_ovector_pointer(g->md);
 		if (ov[1] == 0)
 			continue;
+		if ((r->what & LEX_CLEAN_STAMP) && stamp) {
+			size_t n = ov[1];
+
+			while (n && (line->buf[n - 1] == ' ' || line->buf[n - 1] == '\t'))
+				n--;
+			if (stamp->len)
+				sb_addc(stamp, ' ');
+			sb_add(stamp, line->buf, n);
+		}
 		memmove(line->buf, line->buf + ov[1], line->len - ov[1] + 1);
 		line->len -= ov[1];
 		*flags |= r->what ? r->what : LEX_CLEAN_MARKUP;
@@ -458,11 +468,11 @@ strip_once(struct grammar *g, struct strbuf *line, unsigned *flags)
 }
 
 static void
-strip_all(struct grammar *g, struct strbuf *line, unsigned *flags)
+strip_all(struct grammar *g, struct strbuf *line, unsigned *flags, struct strbuf *stamp)
 {
 	int guard = 16;
 
-	while (guard-- > 0 && line->len && strip_once(g, line, flags))
+	while (guard-- > 0 && line->len && strip_once(g, line, flags, stamp))
 		;
 }
 
@@ -496,7 +506,7 @@ repair(struct grammar *g, const struct rule *r, struct strbuf *line)
 }
 
 static unsigned
-ops_clean(void *ctx, struct strbuf *line)
+ops_clean(void *ctx, struct strbuf *line, struct strbuf *stamp)
 {
 	struct grammar *g = ctx;
 	struct memo_entry *e;
@@ -507,15 +517,18 @@ ops_clean(void *ctx, struct strbuf *line)
 	if (!line->len)
 		return 0;
 	e = memo_get(&g->memo, line->buf, line->len);
+	sb_reset(stamp);
 	if (e && (e->known & MEMO_CLEAN)) {
 		if (e->clean_text != e->text) {
 			sb_reset(line);
 			sb_add(line, e->clean_text, e->clean_len);
 		}
+		if (e->stamp_len)
+			sb_add(stamp, e->stamp, e->stamp_len);
 		return e->clean_flags;
 	}
 	scan(g, line->buf, line->len);
-	strip_all(g, line, &flags);
+	strip_all(g, line, &flags, stamp);
 	for (i = 0; i < g->nby_kind[RULE_REPAIR]; i++) {
 		const struct rule *r = &g->rules[g->by_kind[RULE_REPAIR][i]];
 
@@ -526,7 +539,7 @@ ops_clean(void *ctx, struct strbuf *line)
 	}
 	/* a repair can uncover a prefix ("**IKEv2-PROTO-4:") */
 	if (flags & LEX_CLEAN_REPAIR)
-		strip_all(g, line, &flags);
+		strip_all(g, line, &flags, stamp);
 	/* a repair can add literals; stripping a prefix only removes them */
 	if (flags & LEX_CLEAN_REPAIR)
 		keep_line_scan(g, line->buf, line->len);
@@ -543,6 +556,11 @@ ops_clean(void *ctx, struct strbuf *line)
 			e->clean_text = e->text;
 		}
 		e->clean_len = (uint32_t)line->len;
+		if (stamp->len) {
+			e->stamp = memo_alloc(&g->memo, stamp->len + 1);
+			memcpy((char *)e->stamp, stamp->buf, stamp->len);
+			e->stamp_len = (uint32_t)stamp->len;
+		}
 		e->known |= MEMO_CLEAN;
 	}
 	return flags;

@@ -24,7 +24,9 @@ struct entry {
 	const char *kind;
 	bool open;
 	bool stamped; /* began on a line that had a timestamp prefix */
-	int block;    /* block index, or -1 */
+	char stamp[LEX_MAX_STAMP + 1];
+	uint8_t stamp_len;
+	int block; /* block index, or -1 */
 	uint32_t member_lines;
 	struct entry *next;
 };
@@ -45,6 +47,7 @@ struct lex {
 	uint64_t offset;
 	struct strbuf line;
 	struct strbuf work;
+	struct strbuf stamp; /* the timestamp of the line being lexed */
 
 	/* queue */
 	struct entry *head, *tail;
@@ -105,6 +108,7 @@ lex_create(FILE *fp, const char *name, const struct lex_rules_ops *ops, void *ct
 	lx->rbuf = xmalloc(RBUF_SIZE);
 	sb_init(&lx->line);
 	sb_init(&lx->work);
+	sb_init(&lx->stamp);
 	return lx;
 }
 
@@ -152,6 +156,7 @@ lex_destroy(struct lex *lx)
 	free(lx->rbuf);
 	sb_finish(&lx->line);
 	sb_finish(&lx->work);
+	sb_finish(&lx->stamp);
 	free(lx->name);
 	free(lx);
 }
@@ -187,6 +192,12 @@ entry_add(struct lex *lx, uint32_t line, uint64_t offset, unsigned flags, const 
 	}
 	e->first_line = e->last_line = line;
 	e->offset = offset;
+	if (lx->stamp.len) {
+		size_t n = lx->stamp.len < LEX_MAX_STAMP ? lx->stamp.len : LEX_MAX_STAMP;
+
+		memcpy(e->stamp, lx->stamp.buf, n);
+		e->stamp_len = (uint8_t)n;
+	}
 	e->flags = flags;
 	e->kind = kind;
 	e->block = -1;
@@ -408,6 +419,7 @@ logical_line(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t of
 	size_t pos, ncuts, i;
 	bool stamped;
 
+	sb_reset(&lx->stamp);
 	if (is_blank(s, n)) {
 		if (lx->consecutive &&
 		    lx->ops->block_member(lx->ctx, lx->consecutive->block, "", 0)) {
@@ -440,7 +452,7 @@ logical_line(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t of
 	}
 	sb_reset(w);
 	sb_add(w, s, n);
-	cleaned = lx->ops->clean(lx->ctx, w);
+	cleaned = lx->ops->clean(lx->ctx, w, &lx->stamp);
 	if (cleaned)
 		flags |= LEX_REC_CLEANED;
 	stamped = cleaned & LEX_CLEAN_STAMP;
@@ -710,5 +722,7 @@ lex_next(struct lex *lx, struct lex_record *rec, struct err *err)
 	rec->len = e->text.len;
 	rec->flags = e->flags;
 	rec->kind = e->kind;
+	rec->stamp = e->stamp_len ? e->stamp : NULL;
+	rec->stamp_len = e->stamp_len;
 	return true;
 }

@@ -1,6 +1,8 @@
 #include "ikescope/model.h"
 
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ikescope/util/arena.h"
@@ -120,4 +122,157 @@ void
 session_spi_text(uint64_t spi, char *buf)
 {
 	snprintf(buf, 17, "%016llX", (unsigned long long)spi);
+}
+
+/* A month name at s (three letters, any case), 1..12, or 0. */
+static int
+month_at(const char *s)
+{
+	static const char names[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+	char m[3];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (!isalpha((unsigned char)s[i]))
+			return 0;
+		m[i] = (char)tolower((unsigned char)s[i]);
+	}
+	if (isalpha((unsigned char)s[3]))
+		return 0;
+	for (i = 0; i < 12; i++)
+		if (!memcmp(names + 3 * i, m, 3))
+			return i + 1;
+	return 0;
+}
+
+/* Days before the first of month mon (1..12) in a year of 366 days. */
+static int
+days_before(int mon)
+{
+	static const int cum[] = { 0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335 };
+
+	return cum[mon - 1];
+}
+
+/* Reads a date in s: "Mon D", "YYYY-MM-DD" or "MM/DD/YYYY" (DD/MM when MM > 12). */
+static bool
+scan_date(const char *s, int *mon, int *day)
+{
+	const char *p;
+
+	for (p = s; *p; p++) {
+		int m = month_at(p);
+		char *end;
+		long a, b;
+
+		if (m && (p == s || !isalpha((unsigned char)p[-1]))) {
+			const char *q = p + 3;
+
+			while (*q == ' ')
+				q++;
+			a = strtol(q, &end, 10);
+			if (end != q && a >= 1 && a <= 31) {
+				*mon = m;
+				*day = (int)a;
+				return true;
+			}
+		}
+		if (!isdigit((unsigned char)*p) || (p > s && isdigit((unsigned char)p[-1])))
+			continue;
+		a = strtol(p, &end, 10);
+		if (end - p == 4 && *end == '-') { /* YYYY-MM-DD */
+			const char *q = end + 1;
+
+			a = strtol(q, &end, 10);
+			if (end - q == 2 && *end == '-') {
+				b = strtol(end + 1, &end, 10);
+				if (a >= 1 && a <= 12 && b >= 1 && b <= 31) {
+					*mon = (int)a;
+					*day = (int)b;
+					return true;
+				}
+			}
+		} else if (end - p <= 2 && *end == '/') { /* MM/DD/YYYY */
+			const char *q = end + 1;
+
+			b = strtol(q, &end, 10);
+			if (end - q <= 2 && *end == '/' && a >= 1 && b >= 1) {
+				if (a > 12 && b <= 12) {
+					long t = a;
+
+					a = b;
+					b = t;
+				}
+				if (a <= 12 && b <= 31) {
+					*mon = (int)a;
+					*day = (int)b;
+					return true;
+				}
+			}
+		}
+	}
+	return false;
+}
+
+/* Reads "HH:MM:SS[.fff]" in s into milliseconds from midnight. */
+static bool
+scan_clock(const char *s, int64_t *ms)
+{
+	const char *p;
+
+	for (p = s; *p; p++) {
+		int h, m, sec;
+
+		if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]) || p[2] != ':' ||
+		    !isdigit((unsigned char)p[3]) || !isdigit((unsigned char)p[4]) || p[5] != ':' ||
+		    !isdigit((unsigned char)p[6]) || !isdigit((unsigned char)p[7]) ||
+		    (p > s && isdigit((unsigned char)p[-1])))
+			continue;
+		h = (p[0] - '0') * 10 + (p[1] - '0');
+		m = (p[3] - '0') * 10 + (p[4] - '0');
+		sec = (p[6] - '0') * 10 + (p[7] - '0');
+		if (h > 23 || m > 59 || sec > 60)
+			continue;
+		*ms = ((int64_t)h * 3600 + m * 60 + sec) * 1000;
+		if (p[8] == '.' && isdigit((unsigned char)p[9])) {
+			int scale = 100, i;
+
+			for (i = 9; isdigit((unsigned char)p[i]) && scale; i++, scale /= 10)
+				*ms += (p[i] - '0') * scale;
+		}
+		return true;
+	}
+	return false;
+}
+
+bool
+model_time_parse(const char *date, const char *time, struct model_time *t)
+{
+	int mon = 0, day = 0;
+	int64_t ms;
+
+	if (!time || !scan_clock(time, &ms))
+		return false;
+	t->dated = scan_date(date ? date : time, &mon, &day);
+	t->ms = ms;
+	if (t->dated)
+		t->ms += (int64_t)(days_before(mon) + day - 1) * 86400000;
+	return true;
+}
+
+int64_t
+model_time_distance(struct model_time a, struct model_time b)
+{
+	int64_t d;
+
+	if (a.dated && b.dated) {
+		d = a.ms - b.ms;
+		return (d < 0 ? -d : d) / 1000;
+	}
+	d = (a.ms % 86400000) - (b.ms % 86400000);
+	if (d < 0)
+		d = -d;
+	if (d > 43200000)
+		d = 86400000 - d;
+	return d / 1000;
 }

@@ -92,6 +92,16 @@ add_event(struct recon *r, struct session *s, const struct lex_record *rec,
 	e->kind = kind ? session_strndup(s, kind, strlen(kind)) : NULL;
 	e->date = recon_str(s, m, GRAM_FIELD_DATE);
 	e->time = recon_str(s, m, GRAM_FIELD_TIME);
+	{
+		struct model_time t;
+
+		if (model_time_parse(e->date, e->time, &t)) {
+			if (!s->has_time)
+				s->first_time = t;
+			s->last_time = t;
+			s->has_time = true;
+		}
+	}
 	sb_init(&folded);
 	sb_init(&masked);
 	if (d)
@@ -291,7 +301,27 @@ recon_client_matches(const struct session *s, const struct session *c)
 	for (i = 0; i < c->nclient_ports; i++)
 		if (c->client_ports[i] == s->pport || c->client_ports[i] == s->pport_first)
 			port = true;
+	/* dated on both sides: the two must be near in time (clocks may be a time zone apart) */
+	if (port && s->has_time && c->has_time && s->first_time.dated && c->first_time.dated &&
+	    recon_client_distance(s, c) > RECON_CLIENT_MAX_SKEW)
+		return false;
 	return port;
+}
+
+int64_t
+recon_client_distance(const struct session *s, const struct session *c)
+{
+	int64_t a, b;
+
+	if (!s->has_time || !c->has_time)
+		return -1;
+	/* apart by the gap between the two spans, 0 if they overlap */
+	a = model_time_distance(s->first_time, c->last_time);
+	b = model_time_distance(c->first_time, s->last_time);
+	if ((s->first_time.ms <= c->last_time.ms && c->first_time.ms <= s->last_time.ms) &&
+	    s->first_time.dated == c->first_time.dated)
+		return 0;
+	return a < b ? a : b;
 }
 
 static const char *

@@ -73,8 +73,10 @@ struct recon {
 
 	struct open_session *open; /* newest first */
 	struct session *focus;     /* the session records without an owner go to */
-	struct session *client;    /* the client session of a DART log being read */
-	struct show_unit *show;    /* the show output tunnel being read (show.c) */
+	struct model_time stamp;   /* the timestamp of the record being fed */
+	bool has_stamp;
+	struct session *client; /* the client session of a DART log being read */
+	struct show_unit *show; /* the show output tunnel being read (show.c) */
 
 	/* the dump in progress */
 	struct pending_packet pkt;
@@ -107,6 +109,9 @@ struct recon {
 	uint64_t records_fed;
 	uint32_t line; /* the last line fed */
 };
+
+/* Notes the timestamp of the record being fed (if any) in s. */
+void recon_stamp(struct recon *r, struct session *s);
 
 /*
  * Sessions are finished before the end of the input, so memory holds only

@@ -210,16 +210,29 @@ find_session(struct recon *r, const struct gram_match *m, uint32_t line, bool cr
 	r->focus = best;
 	if (line > best->last_line)
 		best->last_line = line;
+	recon_stamp(r, best);
 	return best;
 }
 
+void
+recon_stamp(struct recon *r, struct session *s)
+{
+	if (!r->has_stamp)
+		return;
+	if (!s->has_time)
+		s->first_time = r->stamp;
+	s->last_time = r->stamp;
+	s->has_time = true;
+}
+
 static void
-touch(struct session *s, uint32_t line)
+touch(struct recon *r, struct session *s, uint32_t line)
 {
 	if (line > s->last_line)
 		s->last_line = line;
 	if (line < s->first_line || !s->first_line)
 		s->first_line = line;
+	recon_stamp(r, s);
 }
 
 /* ---- messages ---- */
@@ -485,7 +498,7 @@ header(struct recon *r, const struct lex_record *rec, const struct gram_match *m
 		return;
 	if (rec->last_line > msg->last_line)
 		msg->last_line = rec->last_line;
-	touch(s, rec->last_line);
+	touch(r, s, rec->last_line);
 	if (is(m, GRAM_FIELD_KIND, "flags")) {
 		const struct gram_value *f = val(m, GRAM_FIELD_FLAGS);
 
@@ -552,7 +565,7 @@ new_payload(struct recon *r, const struct lex_record *rec, const struct gram_mat
 	}
 	if (rec->last_line > msg->last_line)
 		msg->last_line = rec->last_line;
-	touch(s, rec->last_line);
+	touch(r, s, rec->last_line);
 	r->payload = p;
 	r->payload_session = s;
 	return p;
@@ -686,7 +699,7 @@ payload_body(struct recon *r, const struct lex_record *rec, const struct gram_ma
 
 	if (!p || !s)
 		return;
-	touch(s, rec->last_line);
+	touch(r, s, rec->last_line);
 	switch (m->family) {
 	case GRAM_FAMILY_KE:
 		if (recon_u32(m, GRAM_FIELD_GROUP, &v))
@@ -805,7 +818,7 @@ sm_trace(struct recon *r, const struct lex_record *rec, const struct gram_match 
 
 	if (!s)
 		return;
-	touch(s, rec->last_line);
+	touch(r, s, rec->last_line);
 	/* the first trace tells the role; a delete can print the other letter */
 	if (s->role == MODEL_ROLE_UNKNOWN && is(m, GRAM_FIELD_ROLE, "I"))
 		s->role = MODEL_ROLE_INITIATOR;
@@ -862,7 +875,7 @@ error_line(struct recon *r, const struct lex_record *rec, const struct gram_matc
 		recon_orphan(r, rec, m);
 		return;
 	}
-	touch(s, rec->last_line);
+	touch(r, s, rec->last_line);
 	snprintf(kind, sizeof(kind), "%.*s", k ? (int)k->len : 5, k ? k->p : "other");
 	if (!strcmp(kind, "exchange-failed") || !strcmp(kind, "sa-init-failed"))
 		s->terminal = true;
@@ -950,7 +963,7 @@ fact(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
 		recon_orphan(r, rec, m);
 		return;
 	}
-	touch(s, rec->last_line);
+	touch(r, s, rec->last_line);
 	if (is(m, GRAM_FIELD_KIND, "tunnel-group") && val(m, GRAM_FIELD_TUNNEL_GROUP) &&
 	    val(m, GRAM_FIELD_TUNNEL_GROUP)->len) {
 		s->tunnel_group = recon_str(s, m, GRAM_FIELD_TUNNEL_GROUP);
@@ -1000,7 +1013,7 @@ status_line(struct recon *r, const struct lex_record *rec, const struct gram_mat
 		recon_orphan(r, rec, m);
 		return;
 	}
-	touch(s, rec->last_line);
+	touch(r, s, rec->last_line);
 	if (is(m, GRAM_FIELD_KIND, "connection")) {
 		if (is(m, GRAM_FIELD_STATUS, "UP") || is(m, GRAM_FIELD_STATUS, "REGISTERED"))
 			s->ike_up = true;
@@ -1074,7 +1087,7 @@ policy_line(struct recon *r, const struct lex_record *rec, const struct gram_mat
 
 	if (!s)
 		return;
-	touch(s, rec->last_line);
+	touch(r, s, rec->last_line);
 	if (val(m, GRAM_FIELD_POLICY)) {
 		r->policy_expected = is(m, GRAM_FIELD_POLICY, "Expected");
 		return;
@@ -1097,7 +1110,7 @@ timer_line(struct recon *r, const struct lex_record *rec, const struct gram_matc
 
 	if (!s)
 		return;
-	touch(s, rec->last_line);
+	touch(r, s, rec->last_line);
 	s->timers =
 		arena_grow(s->arena, s->timers, sizeof(*s->timers), &s->cap_timers, s->ntimers + 1);
 	t = &s->timers[s->ntimers++];
@@ -1122,7 +1135,7 @@ retransmit_line(struct recon *r, const struct lex_record *rec, const struct gram
 
 	if (!s)
 		return;
-	touch(s, rec->last_line);
+	touch(r, s, rec->last_line);
 	if (is(m, GRAM_FIELD_KIND, "exhausted")) {
 		s->retransmit_exhausted = true;
 		s->retransmit_line = rec->first_line;
@@ -1143,7 +1156,7 @@ xml_document(struct recon *r, const struct lex_record *rec)
 
 	if (!s)
 		return;
-	touch(s, rec->last_line);
+	touch(r, s, rec->last_line);
 	if (r->xml_received) {
 		for (i = s->nmsgs; i-- > 0;)
 			if (s->msgs[i]->dir == MODEL_DIR_IN) {
@@ -1213,7 +1226,7 @@ eap_step(struct recon *r, const struct lex_record *rec, const struct gram_match 
 
 	if (!s)
 		return;
-	touch(s, rec->last_line);
+	touch(r, s, rec->last_line);
 	if (v && v->len >= 6 && memmem(v->p, v->len, "fail", 4))
 		evidence(r, s, "eap-failed", rec);
 	else if (v && memmem(v->p, v->len, "Authentication successful", 25))
@@ -1227,6 +1240,14 @@ recon_feed(struct recon *r, const struct lex_record *rec, const struct gram_matc
 		recon_tick(r, rec->last_line);
 	if (rec->flags & LEX_REC_NOISE)
 		return;
+	r->has_stamp = false;
+	if (rec->stamp) {
+		char stamp[LEX_MAX_STAMP + 1];
+
+		memcpy(stamp, rec->stamp, rec->stamp_len);
+		stamp[rec->stamp_len] = '\0';
+		r->has_stamp = model_time_parse(NULL, stamp, &r->stamp);
+	}
 	if (!m)
 		return;
 	if (m->family != GRAM_FAMILY_DART && m->family != GRAM_FAMILY_SHOW)

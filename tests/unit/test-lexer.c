@@ -345,3 +345,40 @@ Test(lexer, joins_stop_at_the_join_limit, .init = setup, .fini = teardown)
 	free(got);
 	sb_finish(&in);
 }
+
+/* The timestamp removed from a line stays with the record, and only with it. */
+Test(lexer, records_keep_their_timestamp, .init = setup, .fini = teardown)
+{
+	static const char text[] =
+		"Apr 23 2013 16:31:12: %ASA-7-711001: IKEv2-PROTO-4: Message id: "
+		"0x1, length: 1234\n"
+		"IKEv2-PROTO-4: Message id: 0x2, length: 99\n"
+		"*Jun  8 19:14:38.051 GMT: IKEv2:(SESSION ID = 1,SA ID = 1):Sending "
+		"initial message\n";
+	FILE *fp = fmemopen((void *)text, sizeof(text) - 1, "r");
+	struct lex_record rec;
+	struct err err = { 0 };
+	struct lex *lx;
+	const char *want[] = { "Apr 23 2013 16:31:12: %ASA-7-711001:", NULL,
+			       "*Jun  8 19:14:38.051 GMT:" };
+	size_t i = 0;
+
+	cr_assert_not_null(fp);
+	lx = lex_create(fp, "t.log", grammar_lex_ops(), g, NULL);
+	while (lex_next(lx, &rec, &err)) {
+		if (rec.flags & LEX_REC_NOISE)
+			continue;
+		cr_assert_lt(i, 3);
+		if (want[i])
+			cr_assert(rec.stamp && rec.stamp_len == strlen(want[i]) &&
+					  !memcmp(rec.stamp, want[i], rec.stamp_len),
+				  "record %zu: stamp '%.*s'", i, (int)rec.stamp_len,
+				  rec.stamp ? rec.stamp : "");
+		else
+			cr_assert_null(rec.stamp, "record %zu has a stamp", i);
+		i++;
+	}
+	cr_assert_eq(i, 3);
+	lex_destroy(lx);
+	fclose(fp);
+}

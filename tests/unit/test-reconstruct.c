@@ -251,3 +251,78 @@ Test(reconstruct, client_entries_in_the_same_input_join, .init = setup, .fini = 
 	cr_assert_not_null(strstr(s[0]->failure.explanation, "No proposal was accepted"));
 	destroy_all(s, n);
 }
+
+Test(reconstruct, timestamps_are_read_in_every_usual_form)
+{
+	static const struct {
+		const char *date, *time;
+		bool dated;
+		int64_t ms;
+	} cases[] = {
+		{ NULL, "Jun  8 19:14:38.051 GMT:", true,
+		  ((int64_t)(152 + 7) * 86400 + 19 * 3600 + 14 * 60 + 38) * 1000 + 51 },
+		{ NULL, "2328304: *Jun 8 19:14:38.051 GMT:", true,
+		  ((int64_t)(152 + 7) * 86400 + 19 * 3600 + 14 * 60 + 38) * 1000 + 51 },
+		{ NULL, "Apr 23 2013 16:31:12: %ASA-7-711001:", true,
+		  ((int64_t)(91 + 22) * 86400 + 16 * 3600 + 31 * 60 + 12) * 1000 },
+		{ NULL, "2013-04-23T16:31:12.5Z", true,
+		  ((int64_t)(91 + 22) * 86400 + 16 * 3600 + 31 * 60 + 12) * 1000 + 500 },
+		{ "04/23/2013", "16:31:12", true,
+		  ((int64_t)(91 + 22) * 86400 + 16 * 3600 + 31 * 60 + 12) * 1000 },
+		{ "23/04/2013", "16:31:12", true,
+		  ((int64_t)(91 + 22) * 86400 + 16 * 3600 + 31 * 60 + 12) * 1000 },
+		{ NULL, "16:31:12", false, ((int64_t)16 * 3600 + 31 * 60 + 12) * 1000 },
+	};
+	struct model_time t, u;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cr_assert(model_time_parse(cases[i].date, cases[i].time, &t), "case %zu", i);
+		cr_assert_eq(t.dated, cases[i].dated, "case %zu", i);
+		cr_assert_eq(t.ms, cases[i].ms, "case %zu: %lld", i, (long long)t.ms);
+	}
+	cr_assert_not(model_time_parse(NULL, "no time here 12:3", &t));
+	cr_assert_not(model_time_parse("04/23/2013", NULL, &t));
+	/* dated: exact; a time of day alone: the nearer way round the clock */
+	model_time_parse("04/23/2013", "16:31:12", &t);
+	model_time_parse("04/24/2013", "16:31:12", &u);
+	cr_assert_eq(model_time_distance(t, u), 86400);
+	model_time_parse(NULL, "23:59:00", &t);
+	model_time_parse(NULL, "00:01:00", &u);
+	cr_assert_eq(model_time_distance(t, u), 120);
+}
+
+/* With dates on both sides, a client log from another day is not the same session. */
+Test(reconstruct, client_join_needs_the_same_time_when_both_have_one, .init = setup,
+     .fini = teardown)
+{
+	struct session *c[MAX_SESSIONS];
+	size_t n = rebuild(dart_failed_twice, c);
+	struct session *dev = session_create("asa.log", 1);
+
+	cr_assert_eq(n, 2);
+	cr_assert(c[0]->has_time && c[0]->first_time.dated);
+	dev->role = MODEL_ROLE_RESPONDER;
+	dev->local = "198.51.100.1";
+	dev->peer = "192.0.2.7";
+	dev->pport = 40001;
+	/* no time on the device side: address and port decide */
+	cr_assert(recon_client_matches(dev, c[0]));
+	cr_assert_eq(recon_client_distance(dev, c[0]), -1);
+	/* the same day, minutes apart */
+	dev->has_time = true;
+	model_time_parse(NULL, "Apr 23 10:05:00", &dev->first_time);
+	model_time_parse(NULL, "Apr 23 10:06:00", &dev->last_time);
+	cr_assert(recon_client_matches(dev, c[0]));
+	cr_assert_gt(recon_client_distance(dev, c[0]), 0);
+	cr_assert_lt(recon_client_distance(dev, c[0]), 600);
+	/* a time-zone apart still joins, two days apart does not */
+	model_time_parse(NULL, "Apr 23 18:05:00", &dev->first_time);
+	model_time_parse(NULL, "Apr 23 18:06:00", &dev->last_time);
+	cr_assert(recon_client_matches(dev, c[0]));
+	model_time_parse(NULL, "Apr 25 10:05:00", &dev->first_time);
+	model_time_parse(NULL, "Apr 25 10:06:00", &dev->last_time);
+	cr_assert_not(recon_client_matches(dev, c[0]));
+	session_destroy(dev);
+	destroy_all(c, n);
+}
