@@ -43,26 +43,28 @@ struct group_field {
 	enum gram_field field;
 };
 
-/* Aho-Corasick automaton over the literals of all rules (prefilter.c). */
+/*
+ * The literals of all rules (prefilter.c), found in a text by the pair of
+ * bytes each begins with: a bit per byte pair, then a short list to compare.
+ */
 #define SCAN_CACHE_SLOTS    4
 #define SCAN_CACHE_MAX_TEXT 65536
 
-#define PREFILTER_OUT 0x80000000u
+struct prefilter_bucket {
+	uint32_t key;          /* 1 + the first two bytes (b0 << 8 | b1); 0: empty */
+	uint32_t start, count; /* into ids */
+};
 
 struct prefilter {
 	char **lits;
 	size_t *litlens;
 	size_t nlits;
-	size_t nwords;    /* 64-bit words of a presence set */
-	uint8_t cls[256]; /* byte -> class */
-	unsigned ncls;    /* a power of two */
-	unsigned cls_shift;
-	uint32_t nstates;
-	uint32_t *next;      /* nstates x ncls */
-	uint32_t *dfa;       /* the same as row offsets, PREFILTER_OUT: the state has output */
-	uint64_t *out;       /* nstates x nwords: literals that end here */
-	uint32_t *out_start; /* nstates + 1: where each state's literal ids begin */
-	uint32_t *out_ids;
+	size_t nwords;                    /* 64-bit words of a presence set */
+	uint64_t pairs[65536 / 64];       /* byte pairs that begin a literal of two bytes or more */
+	struct prefilter_bucket *buckets; /* at most half full */
+	uint32_t bucket_mask;             /* their number - 1 (a power of two) */
+	uint32_t single_start[256], single_count[256]; /* one-byte literals, by their byte */
+	uint32_t *ids;                                 /* literal ids, grouped as above */
 };
 
 void prefilter_init(struct prefilter *pf);

@@ -1,7 +1,12 @@
 /*
- * The literal prefilter: one Aho-Corasick automaton over every literal of
- * every rule. One pass over a text tells which literals occur in it, so a
- * rule whose literals are all absent costs a bit test, not a regex run.
+ * The literal prefilter: which literals of which rules occur in a text, so
+ * that a rule whose literals are all absent costs a bit test, not a regex
+ * run.
+ *
+ * One pass over the text: at each byte, a bit table of the byte pairs that
+ * begin some literal (8 KiB, so it stays in the first-level cache) says
+ * whether anything can start there; only then are the few literals with
+ * that first pair compared. One-byte literals are listed by their byte.
  */
 #include "grammar-private.h"
 
@@ -25,11 +30,8 @@ prefilter_finish(struct prefilter *pf)
 		free(pf->lits[i]);
 	free(pf->lits);
 	free(pf->litlens);
-	free(pf->next);
-	free(pf->dfa);
-	free(pf->out);
-	free(pf->out_start);
-	free(pf->out_ids);
+	free(pf->ids);
+	free(pf->buckets);
 	prefilter_init(pf);
 }
 
@@ -48,134 +50,127 @@ prefilter_add(struct prefilter *pf, const char *lit, size_t len)
 	return (uint32_t)pf->nlits++;
 }
 
+static uint32_t
+pair_key(const char *s)
+{
+	return (uint32_t)(unsigned char)s[0] << 8 | (unsigned char)s[1];
+}
+
+static struct prefilter_bucket *
+bucket(struct prefilter *pf, uint32_t key)
+{
+	uint32_t i = (key * 2654435761u) >> 16 & pf->bucket_mask;
+
+	while (pf->buckets[i].key && pf->buckets[i].key != key + 1)
+		i = (i + 1) & pf->bucket_mask;
+	return &pf->buckets[i];
+}
+
+static const struct prefilter_bucket *
+find_bucket(const struct prefilter *pf, uint32_t key)
+{
+	uint32_t i = (key * 2654435761u) >> 16 & pf->bucket_mask;
+
+	while (pf->buckets[i].key) {
+		if (pf->buckets[i].key == key + 1)
+			return &pf->buckets[i];
+		i = (i + 1) & pf->bucket_mask;
+	}
+	return NULL;
+}
+
 void
 prefilter_build(struct prefilter *pf)
 {
-	uint32_t *fail, *queue, nstates = 1, cap, head = 0, tail = 0;
-	size_t i, j, total = 1;
-	unsigned c;
+	uint32_t next = 0, fill[256];
+	size_t i, nb;
 
-	/* byte classes: each byte used by a literal gets its own, the rest share 0 */
-	memset(pf->cls, 0, sizeof(pf->cls));
-	pf->ncls = 1;
-	for (i = 0; i < pf->nlits; i++)
-		for (j = 0; j < pf->litlens[i]; j++) {
-			unsigned char b = (unsigned char)pf->lits[i][j];
-
-			if (!pf->cls[b])
-				pf->cls[b] = (uint8_t)pf->ncls++;
-		}
-	/* a power of two, so that a row offset gives its state by a shift */
-	for (pf->cls_shift = 0; (1u << pf->cls_shift) < pf->ncls; pf->cls_shift++)
-		;
-	pf->ncls = 1u << pf->cls_shift;
-	for (i = 0; i < pf->nlits; i++)
-		total += pf->litlens[i];
-	cap = (uint32_t)total;
 	pf->nwords = (pf->nlits + 63) / 64;
 	if (!pf->nwords)
 		pf->nwords = 1;
-	pf->next = xcalloc((size_t)cap * pf->ncls, sizeof(*pf->next));
-	pf->out = xcalloc((size_t)cap * pf->nwords, sizeof(*pf->out));
-	/* the trie; 0 in next[] means "no edge yet" (the root is never a target) */
+	pf->ids = xcalloc(pf->nlits ? pf->nlits : 1, sizeof(*pf->ids));
+	/* at least twice as many buckets as literals: the table stays half empty */
+	for (nb = 64; nb < 2 * pf->nlits; nb *= 2)
+		;
+	pf->buckets = xcalloc(nb, sizeof(*pf->buckets));
+	pf->bucket_mask = (uint32_t)nb - 1;
+	/* count, then place: one-byte literals first, then each pair's list */
 	for (i = 0; i < pf->nlits; i++) {
-		uint32_t s = 0;
+		if (pf->litlens[i] == 1) {
+			pf->single_count[(unsigned char)pf->lits[i][0]]++;
+		} else if (pf->litlens[i] > 1) {
+			uint32_t k = pair_key(pf->lits[i]);
+			struct prefilter_bucket *b = bucket(pf, k);
 
-		for (j = 0; j < pf->litlens[i]; j++) {
-			uint32_t *e = &pf->next[(size_t)s * pf->ncls +
-						pf->cls[(unsigned char)pf->lits[i][j]]];
-
-			if (!*e)
-				*e = nstates++;
-			s = *e;
-		}
-		pf->out[(size_t)s * pf->nwords + i / 64] |= 1ull << (i % 64);
-	}
-	pf->nstates = nstates;
-	/* failure links, breadth first, turning the trie into a DFA */
-	fail = xcalloc(nstates, sizeof(*fail));
-	queue = xcalloc(nstates, sizeof(*queue));
-	for (c = 0; c < pf->ncls; c++) {
-		uint32_t t = pf->next[c];
-
-		if (t) {
-			fail[t] = 0;
-			queue[tail++] = t;
+			b->key = k + 1;
+			b->count++;
+			pf->pairs[k / 64] |= 1ull << (k % 64);
 		}
 	}
-	while (head < tail) {
-		uint32_t s = queue[head++];
+	for (i = 0; i < 256; i++) {
+		pf->single_start[i] = next;
+		fill[i] = next;
+		next += pf->single_count[i];
+	}
+	for (i = 0; i <= pf->bucket_mask; i++) {
+		if (!pf->buckets[i].key)
+			continue;
+		pf->buckets[i].start = next;
+		next += pf->buckets[i].count;
+		pf->buckets[i].count = 0;
+	}
+	for (i = 0; i < pf->nlits; i++) {
+		if (pf->litlens[i] == 1) {
+			pf->ids[fill[(unsigned char)pf->lits[i][0]]++] = (uint32_t)i;
+		} else if (pf->litlens[i] > 1) {
+			struct prefilter_bucket *b = bucket(pf, pair_key(pf->lits[i]));
 
-		for (j = 0; j < pf->nwords; j++)
-			pf->out[(size_t)s * pf->nwords + j] |=
-				pf->out[(size_t)fail[s] * pf->nwords + j];
-		for (c = 0; c < pf->ncls; c++) {
-			uint32_t *e = &pf->next[(size_t)s * pf->ncls + c];
-			uint32_t f = pf->next[(size_t)fail[s] * pf->ncls + c];
-
-			if (*e) {
-				fail[*e] = f;
-				queue[tail++] = *e;
-			} else {
-				*e = f;
-			}
+			pf->ids[b->start + b->count++] = (uint32_t)i;
 		}
 	}
-	free(fail);
-	free(queue);
-	/* per state, the literals that end there, as a list (usually one) */
-	pf->out_start = xcalloc((size_t)nstates + 1, sizeof(*pf->out_start));
-	for (i = 0; i < nstates; i++) {
-		size_t nout = 0;
+}
 
-		for (j = 0; j < pf->nwords; j++)
-			nout += (size_t)__builtin_popcountll(pf->out[i * pf->nwords + j]);
-		pf->out_start[i + 1] = pf->out_start[i] + (uint32_t)nout;
-	}
-	/* the scan's table: next states as row offsets, the top bit marking output */
-	pf->dfa = xcalloc((size_t)nstates * pf->ncls, sizeof(*pf->dfa));
-	for (i = 0; i < (size_t)nstates * pf->ncls; i++) {
-		uint32_t t = pf->next[i];
+/* memcmp(a, b, n) == 0 for the few bytes of a literal, without a call */
+static inline bool
+same_tail(const unsigned char *a, const char *b, size_t n)
+{
+	size_t i;
 
-		pf->dfa[i] = t * pf->ncls |
-			     (pf->out_start[t + 1] > pf->out_start[t] ? PREFILTER_OUT : 0);
-	}
-	pf->out_ids =
-		xcalloc(pf->out_start[nstates] ? pf->out_start[nstates] : 1, sizeof(*pf->out_ids));
-	for (i = 0; i < nstates; i++) {
-		uint32_t k = pf->out_start[i];
-
-		for (j = 0; j < pf->nwords; j++) {
-			uint64_t bits = pf->out[i * pf->nwords + j];
-
-			while (bits) {
-				pf->out_ids[k++] =
-					(uint32_t)(j * 64 + (size_t)__builtin_ctzll(bits));
-				bits &= bits - 1;
-			}
-		}
-	}
+	for (i = 0; i < n; i++)
+		if (a[i] != (unsigned char)b[i])
+			return false;
+	return true;
 }
 
 void
 prefilter_scan(const struct prefilter *pf, const char *s, size_t n, uint64_t *present)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	const uint32_t *dfa = pf->dfa;
-	const uint8_t *cls = pf->cls;
-	uint32_t st = 0;
-	size_t i;
+	size_t i, j;
 
 	memset(present, 0, pf->nwords * sizeof(*present));
-	if (!pf->nlits)
-		return;
 	for (i = 0; i < n; i++) {
-		st = dfa[(st & ~PREFILTER_OUT) + cls[p[i]]];
-		if (st & PREFILTER_OUT) {
-			uint32_t state = (st & ~PREFILTER_OUT) >> pf->cls_shift, k, e;
+		uint32_t k;
 
-			for (k = pf->out_start[state], e = pf->out_start[state + 1]; k < e; k++)
-				present[pf->out_ids[k] / 64] |= 1ull << (pf->out_ids[k] % 64);
+		if (pf->single_count[p[i]])
+			for (j = 0; j < pf->single_count[p[i]]; j++) {
+				uint32_t id = pf->ids[pf->single_start[p[i]] + j];
+
+				present[id / 64] |= 1ull << (id % 64);
+			}
+		if (i + 1 >= n)
+			break;
+		k = (uint32_t)p[i] << 8 | p[i + 1];
+		if (pf->pairs[k / 64] >> (k % 64) & 1) {
+			const struct prefilter_bucket *b = find_bucket(pf, k);
+
+			for (j = 0; j < b->count; j++) {
+				uint32_t id = pf->ids[b->start + j];
+				size_t len = pf->litlens[id];
+
+				if (len <= n - i && same_tail(p + i + 2, pf->lits[id] + 2, len - 2))
+					present[id / 64] |= 1ull << (id % 64);
+			}
 		}
 	}
 }

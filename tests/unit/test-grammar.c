@@ -571,3 +571,44 @@ Test(grammar, lexer_rules_answer_alike_when_asked_again, .init = setup, .fini = 
 		cr_assert(ops->starts(builtin, "IKEv2-PROTO-4: x", 16));
 	}
 }
+
+/*
+ * A rule with literals is tried only where one of them occurs: at the start,
+ * inside or at the very end of the text, one byte long or sharing its first
+ * two bytes with another literal.
+ */
+Test(grammar, literals_are_found_anywhere_in_the_text)
+{
+	static const char text[] = "[family packet a]\nliteral = zq9\nliteral = zqx-long\nregex = "
+				   ".\n"
+				   "[family packet b]\nliteral = ~\nregex = .\nset.kind = tilde\n";
+	static const struct {
+		const char *in;
+		const char *rule; /* NULL: no match */
+	} cases[] = {
+		{ "zq9", "packet/a" },     { "abc zq9", "packet/a" },
+		{ "zq9 abc", "packet/a" }, { "a zqx-long b", "packet/a" },
+		{ "a zqx-lon", NULL },     { "zq", NULL },
+		{ "z q 9", NULL },         { "~", "packet/b" },
+		{ "abc~", "packet/b" },    { "zzq9", "packet/a" },
+		{ "zqzq9", "packet/a" },   { "", NULL },
+	};
+	struct gram_source src = { "t.gram", text, sizeof(text) - 1 };
+	struct err err = { 0 };
+	struct grammar *g = grammar_create(&src, 1, NULL, &err);
+	struct gram_match m;
+	size_t i;
+
+	cr_assert_not_null(g, "%s", err.msg);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool found = grammar_match(g, cases[i].in, strlen(cases[i].in), &m);
+
+		if (cases[i].rule) {
+			cr_assert(found, "'%s' not matched", cases[i].in);
+			cr_assert_str_eq(m.rule, cases[i].rule, "'%s'", cases[i].in);
+		} else {
+			cr_assert_not(found, "'%s' matched %s", cases[i].in, m.rule);
+		}
+	}
+	grammar_destroy(g);
+}
