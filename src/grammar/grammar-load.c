@@ -96,6 +96,11 @@ rule_free(struct rule *r)
 	free(r->literals);
 	free(r->literal_lens);
 	free(r->lit_ids);
+	for (i = 0; i < r->ntail_literals; i++)
+		free(r->tail_literals[i]);
+	free(r->tail_literals);
+	free(r->tail_literal_lens);
+	free(r->tail_lit_ids);
 	for (i = 0; i < r->nsets; i++)
 		free(r->sets[i].value);
 	free(r->sets);
@@ -499,6 +504,25 @@ expand(struct loader *ld, struct strbuf *out, const char *v, size_t vn, uint32_t
 	}
 }
 
+/* Adds the literal value v to a rule's list. */
+static void
+add_literal(struct loader *ld, uint32_t lineno, uint32_t vcol, const char *v, size_t vn,
+	    char ***lits, size_t **lens, size_t *n)
+{
+	struct strbuf lit;
+
+	sb_init(&lit);
+	if (!unescape(v, vn, &lit) || !lit.len) {
+		diag(ld, ld->file, lineno, vcol, "bad literal (use \\xNN and \\\\)");
+		sb_finish(&lit);
+		return;
+	}
+	*lits = xreallocarray(*lits, *n + 1, sizeof(char *));
+	*lens = xreallocarray(*lens, *n + 1, sizeof(size_t));
+	(*lens)[*n] = lit.len;
+	(*lits)[(*n)++] = sb_detach(&lit);
+}
+
 static void
 key_value(struct loader *ld, const char *line, size_t n, uint32_t lineno)
 {
@@ -546,20 +570,13 @@ key_value(struct loader *ld, const char *line, size_t n, uint32_t lineno)
 			return;
 		}
 	}
-	if (kn == 7 && !strncmp(k, "literal", 7) && r->kind != RULE_DEFINE &&
-	    r->kind != RULE_BLOCK) {
-		struct strbuf lit;
-
-		sb_init(&lit);
-		if (!unescape(v, vn, &lit) || !lit.len) {
-			diag(ld, ld->file, lineno, vcol, "bad literal (use \\xNN and \\\\)");
-			sb_finish(&lit);
-			return;
-		}
-		r->literals = xreallocarray(r->literals, r->nliterals + 1, sizeof(char *));
-		r->literal_lens = xreallocarray(r->literal_lens, r->nliterals + 1, sizeof(size_t));
-		r->literal_lens[r->nliterals] = lit.len;
-		r->literals[r->nliterals++] = sb_detach(&lit);
+	if (kn == 7 && !strncmp(k, "literal", 7) && r->kind != RULE_DEFINE) {
+		add_literal(ld, lineno, vcol, v, vn, &r->literals, &r->literal_lens, &r->nliterals);
+		return;
+	}
+	if (kn == 12 && !strncmp(k, "tail-literal", 12) && r->kind == RULE_JOIN) {
+		add_literal(ld, lineno, vcol, v, vn, &r->tail_literals, &r->tail_literal_lens,
+			    &r->ntail_literals);
 		return;
 	}
 	if (r->kind == RULE_FAMILY && kn > 4 && !strncmp(k, "set.", 4)) {
@@ -671,6 +688,11 @@ index_rules(struct grammar *g)
 		r->lit_ids = xcalloc(r->nliterals ? r->nliterals : 1, sizeof(*r->lit_ids));
 		for (j = 0; j < r->nliterals; j++)
 			r->lit_ids[j] = prefilter_add(&g->pf, r->literals[j], r->literal_lens[j]);
+		r->tail_lit_ids = xcalloc(r->ntail_literals ? r->ntail_literals : 1,
+					  sizeof(*r->tail_lit_ids));
+		for (j = 0; j < r->ntail_literals; j++)
+			r->tail_lit_ids[j] =
+				prefilter_add(&g->pf, r->tail_literals[j], r->tail_literal_lens[j]);
 	}
 	prefilter_build(&g->pf);
 	g->present = xcalloc(g->pf.nwords, sizeof(*g->present));

@@ -162,6 +162,11 @@ struct rule {
 	size_t *literal_lens;
 	size_t nliterals;
 	uint32_t *lit_ids;
+	/* join: the tail pattern is only tried if one of these occurs in the tail */
+	char **tail_literals;
+	size_t *tail_literal_lens;
+	size_t ntail_literals;
+	uint32_t *tail_lit_ids;
 	/* family */
 	enum gram_family family;
 	struct setval *sets;

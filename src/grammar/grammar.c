@@ -101,18 +101,25 @@ run(const struct grammar *g, const struct pattern *p, const char *s, size_t n, s
 	return pcre2_match(p->re, (PCRE2_SPTR)s, n, start, opts, g->md, NULL);
 }
 
+/* True if ids is empty or one of its literals is in the scanned text. */
+static bool
+any_present(const uint32_t *ids, size_t n, const uint64_t *present)
+{
+	size_t i;
+
+	if (!n)
+		return true;
+	for (i = 0; i < n; i++)
+		if (present[ids[i] / 64] >> (ids[i] % 64) & 1)
+			return true;
+	return false;
+}
+
 /* True if the rule has no literal or one of its literals is in the scanned text. */
 static bool
 wanted(const struct rule *r, const uint64_t *present)
 {
-	size_t i;
-
-	if (!r->nliterals)
-		return true;
-	for (i = 0; i < r->nliterals; i++)
-		if (present[r->lit_ids[i] / 64] >> (r->lit_ids[i] % 64) & 1)
-			return true;
-	return false;
+	return any_present(r->lit_ids, r->nliterals, present);
 }
 
 /*
@@ -705,7 +712,10 @@ ops_joins(void *ctx, const char *head, size_t hn, const char *tail, size_t tn, s
 		if (e && (e->join_tail_known & bit)) {
 			tail_ok = e->join_tail & bit;
 		} else {
-			tail_ok = run(g, &r->pat[PAT_SECOND], tail, tn, 0, 0) > 0;
+			if (r->ntail_literals)
+				scan(g, tail, tn);
+			tail_ok = any_present(r->tail_lit_ids, r->ntail_literals, g->present) &&
+				  run(g, &r->pat[PAT_SECOND], tail, tn, 0, 0) > 0;
 			if (e) {
 				e->join_tail_known |= bit;
 				e->join_tail |= tail_ok ? bit : 0;
@@ -763,8 +773,10 @@ ops_block_start(void *ctx, const char *s, size_t n)
 
 	if (e && (e->known & MEMO_BLOCK))
 		return e->block;
+	scan(g, s, n);
 	for (i = 0; i < g->nby_kind[RULE_BLOCK] && b < 0; i++)
-		if (run(g, &block_rule(g, (int)i)->pat[PAT_MAIN], s, n, 0, 0) > 0)
+		if (wanted(block_rule(g, (int)i), g->present) &&
+		    run(g, &block_rule(g, (int)i)->pat[PAT_MAIN], s, n, 0, 0) > 0)
 			b = (int)i;
 	if (e) {
 		e->block = b;

@@ -60,6 +60,12 @@ static const struct load_case load_cases[] = {
 	  "t.gram:2:12: regex error at offset 3: missing closing parenthesis\n" },
 	{ "[family packet x]\nliteral = a\n", "t.gram:1: family 'packet/x' has no 'regex'\n" },
 	{ "[join x]\nhead = a\n", "t.gram:1: join 'x' has no 'tail'\n" },
+	{ "[join x]\nliteral = a\nhead = a\ntail-literal = b\ntail = b\n", NULL },
+	{ "[block x]\nliteral = <\nstart = <\nend = >\n", NULL },
+	{ "[family packet x]\nregex = a\ntail-literal = a\n",
+	  "t.gram:3:1: unknown key 'tail-literal' in family stanza\n" },
+	{ "[join x]\nhead = a\ntail = b\ntail-literal = \n",
+	  "t.gram:4:15: bad literal (use \\xNN and \\\\)\n" },
 	{ "[split x]\nregex = a\ncolour = red\n",
 	  "t.gram:3:1: unknown key 'colour' in split stanza\n" },
 	{ "[frobnicate x]\nregex = a\n", "t.gram:1:2: unknown stanza kind 'frobnicate'\n" },
@@ -610,5 +616,24 @@ Test(grammar, literals_are_found_anywhere_in_the_text)
 			cr_assert_not(found, "'%s' matched %s", cases[i].in, m.rule);
 		}
 	}
+	grammar_destroy(g);
+}
+
+/* A join's tail-literal gates its tail pattern; its literal gates the head. */
+Test(grammar, join_literals_gate_head_and_tail)
+{
+	static const char text[] = "[join j]\nliteral = HEAD\nhead = HEAD$\n"
+				   "tail-literal = tail:\ntail = ^\\w+\n";
+	struct gram_source src = { "t.gram", text, sizeof(text) - 1 };
+	struct err err = { 0 };
+	struct grammar *g = grammar_create(&src, 1, NULL, &err);
+	const struct lex_rules_ops *ops = grammar_lex_ops();
+	size_t drop;
+
+	cr_assert_not_null(g, "%s", err.msg);
+	cr_assert(ops->joins(g, "a HEAD", 6, "more tail: x", 12, &drop));
+	/* the tail pattern alone would match: without the literal it is not tried */
+	cr_assert_not(ops->joins(g, "a HEAD", 6, "more text", 9, &drop));
+	cr_assert_not(ops->joins(g, "a head", 6, "more tail: x", 12, &drop));
 	grammar_destroy(g);
 }
