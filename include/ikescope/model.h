@@ -237,6 +237,11 @@ bool model_time_parse(const char *date, const char *time, struct model_time *t);
  * times of day (at most 12 hours).
  */
 int64_t model_time_distance(struct model_time a, struct model_time b);
+/*
+ * Writes t as "Apr 23 16:31:12" (".051" added for milliseconds; no date when
+ * it has none) into buf of size n (at least 24).
+ */
+void model_time_format(struct model_time t, char *buf, size_t n);
 
 /* Client events kept per session at most; more are counted in client_dropped. */
 #define MODEL_MAX_CLIENT_EVENTS 2000

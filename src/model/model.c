@@ -276,3 +276,24 @@ model_time_distance(struct model_time a, struct model_time b)
 		d = 86400000 - d;
 	return d / 1000;
 }
+
+void
+model_time_format(struct model_time t, char *buf, size_t n)
+{
+	static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	int64_t day = t.ms / 86400000, ms = t.ms % 86400000;
+	int len = 0, mon;
+
+	if (t.dated) {
+		for (mon = 12; mon > 1 && day < days_before(mon); mon--)
+			;
+		len = snprintf(buf, n, "%.3s %2d ", names + 3 * (mon - 1),
+			       (int)(day - days_before(mon) + 1));
+		if (len < 0 || (size_t)len >= n)
+			return;
+	}
+	len += snprintf(buf + len, n - (size_t)len, "%02d:%02d:%02d", (int)(ms / 3600000),
+			(int)(ms / 60000 % 60), (int)(ms / 1000 % 60));
+	if (ms % 1000 && (size_t)len < n)
+		snprintf(buf + len, n - (size_t)len, ".%03d", (int)(ms % 1000));
+}

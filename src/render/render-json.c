@@ -395,6 +395,18 @@ jclient(const struct session *s)
 	return c;
 }
 
+/* A session time as text ("Apr 23 16:31:12.051"), or null. */
+static json_t *
+jtime(bool has, struct model_time t)
+{
+	char buf[32];
+
+	if (!has)
+		return json_null();
+	model_time_format(t, buf, sizeof(buf));
+	return json_string(buf);
+}
+
 void
 render_json_session(struct strbuf *out, const struct session *s, bool first)
 {
@@ -415,6 +427,8 @@ render_json_session(struct strbuf *out, const struct session *s, bool first)
 	json_object_set_new(o, "peer", jendpoint(s->peer, s->pport));
 	json_object_set_new(o, "first_line", json_integer(s->first_line));
 	json_object_set_new(o, "last_line", json_integer(s->last_line));
+	json_object_set_new(o, "first_time", jtime(s->has_time, s->first_time));
+	json_object_set_new(o, "last_time", jtime(s->has_time, s->last_time));
 	json_object_set_new(o, "outcome", json_string(model_outcome_name(s->outcome)));
 	if (s->failure.cause) {
 		json_t *f = json_object();

@@ -444,6 +444,22 @@ render_timeline(struct strbuf *out, const struct session *s, const struct render
 	if (s->nat_known)
 		sb_adds(out, s->nat_detected ? "   NAT detected" : "   no NAT");
 	sb_addc(out, '\n');
+	if (s->has_time) {
+		char a[32], b[32];
+
+		model_time_format(s->first_time, a, sizeof(a));
+		model_time_format(s->last_time, b, sizeof(b));
+		sb_addf(out, "  time      %s", a);
+		if (strcmp(a, b)) {
+			/* the date once, when both are on the same day */
+			const char *to = b;
+
+			if (s->first_time.dated && s->last_time.dated && !strncmp(a, b, 7))
+				to = b + 7;
+			sb_addf(out, " - %s", to);
+		}
+		sb_addc(out, '\n');
+	}
 	if (s->tunnel_group || s->user || s->assigned_ip || s->client_profile) {
 		sb_adds(out, "  identity ");
 		if (s->client_log && s->client_profile) {

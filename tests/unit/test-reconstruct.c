@@ -326,3 +326,26 @@ Test(reconstruct, client_join_needs_the_same_time_when_both_have_one, .init = se
 	session_destroy(dev);
 	destroy_all(c, n);
 }
+
+Test(reconstruct, times_are_written_back_as_logs_print_them)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "Apr 23 2013 16:31:12:", "Apr 23 16:31:12" },
+		{ "*Jun  8 19:14:38.051 GMT:", "Jun  8 19:14:38.051" },
+		{ "Dec 31 23:59:59", "Dec 31 23:59:59" },
+		{ "Jan  1 00:00:00.5", "Jan  1 00:00:00.500" },
+		{ "Mar  1 12:00:00", "Mar  1 12:00:00" },
+		{ "07:05:09", "07:05:09" },
+	};
+	struct model_time t;
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cr_assert(model_time_parse(NULL, cases[i].in, &t), "%s", cases[i].in);
+		model_time_format(t, buf, sizeof(buf));
+		cr_assert_str_eq(buf, cases[i].out, "%s", cases[i].in);
+	}
+}
