@@ -754,6 +754,13 @@ grammar_create(const struct gram_source *src, size_t nsrc, struct strbuf *diags,
 	}
 	ld.g->nsources = nsrc;
 	index_rules(ld.g);
+	/* the answers kept per text hold one bit per join */
+	if (ld.g->nby_kind[RULE_JOIN] > GRAMMAR_MAX_JOINS) {
+		err_set(err, ERR_GRAMMAR, NULL, "%zu join stanzas; at most %d are supported",
+			ld.g->nby_kind[RULE_JOIN], GRAMMAR_MAX_JOINS);
+		grammar_destroy(ld.g);
+		return NULL;
+	}
 	ld.g->md = pcre2_match_data_create(64, NULL);
 	return ld.g;
 }

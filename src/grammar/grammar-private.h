@@ -91,12 +91,13 @@ enum memo_known {
 	MEMO_SECRET = 1u << 8,
 };
 
-#define MEMO_SLOTS     (1u << 15)
-#define MEMO_ENTRIES   (MEMO_SLOTS / 2)
-#define MEMO_RECENT    4
-#define MEMO_MAX_TEXT  1024
-#define MEMO_MAX_BYTES (8u << 20)
-#define MEMO_SET_VALUE 0x8000u /* memo_value.src: a fixed value of the rule, not a capture */
+#define GRAMMAR_MAX_JOINS 64 /* join stanzas in one grammar (a bit each in memo_entry) */
+#define MEMO_SLOTS        (1u << 15)
+#define MEMO_ENTRIES      (MEMO_SLOTS / 2)
+#define MEMO_RECENT       4
+#define MEMO_MAX_TEXT     1024
+#define MEMO_MAX_BYTES    (8u << 20)
+#define MEMO_SET_VALUE    0x8000u /* memo_value.src: a fixed value of the rule, not a capture */
 
 struct memo_value {
 	uint16_t field;

@@ -684,8 +684,6 @@ ops_joins(void *ctx, const char *head, size_t hn, const char *tail, size_t tn, s
 	size_t i;
 
 	*drop = 0;
-	if (nj > 64)
-		return false;
 	e = memo_get(&g->memo, head, hn);
 	if (e && (e->known & MEMO_JOIN_WANTED)) {
 		h.wanted = e->join_wanted;

@@ -637,3 +637,32 @@ Test(grammar, join_literals_gate_head_and_tail)
 	cr_assert_not(ops->joins(g, "a head", 6, "more tail: x", 12, &drop));
 	grammar_destroy(g);
 }
+
+/* The answers kept per text have a bit per join: more joins are refused, and said so. */
+Test(grammar, too_many_joins_are_refused)
+{
+	struct strbuf text;
+	struct err err = { 0 };
+	struct grammar *g;
+	struct gram_source src;
+	int i;
+
+	sb_init(&text);
+	for (i = 0; i < 65; i++)
+		sb_addf(&text, "[join j%d]\nhead = a\ntail = b\n", i);
+	src = (struct gram_source){ "t.gram", text.buf, text.len };
+	g = grammar_create(&src, 1, NULL, &err);
+	cr_assert_null(g);
+	cr_assert_eq(err.code, ERR_GRAMMAR);
+	cr_assert_str_eq(err.msg, "65 join stanzas; at most 64 are supported");
+	sb_finish(&text);
+	/* 64 load */
+	sb_init(&text);
+	for (i = 0; i < 64; i++)
+		sb_addf(&text, "[join j%d]\nhead = a\ntail = b\n", i);
+	src = (struct gram_source){ "t.gram", text.buf, text.len };
+	g = grammar_create(&src, 1, NULL, &err);
+	cr_assert_not_null(g);
+	grammar_destroy(g);
+	sb_finish(&text);
+}
