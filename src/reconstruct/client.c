@@ -80,6 +80,7 @@ add_event(struct recon *r, struct session *s, const struct lex_record *rec,
 	const struct gram_value *d = val(m, GRAM_FIELD_DESCRIPTION);
 	struct client_event *e;
 	struct strbuf folded, masked;
+	struct model_time t;
 
 	if (s->nclient >= MODEL_MAX_CLIENT_EVENTS) {
 		s->client_dropped++;
@@ -92,16 +93,8 @@ add_event(struct recon *r, struct session *s, const struct lex_record *rec,
 	e->kind = kind ? session_strndup(s, kind, strlen(kind)) : NULL;
 	e->date = recon_str(s, m, GRAM_FIELD_DATE);
 	e->time = recon_str(s, m, GRAM_FIELD_TIME);
-	{
-		struct model_time t;
-
-		if (model_time_parse(e->date, e->time, &t)) {
-			if (!s->has_time)
-				s->first_time = t;
-			s->last_time = t;
-			s->has_time = true;
-		}
-	}
+	if (model_time_parse(e->date, e->time, &t))
+		recon_note_time(s, t);
 	sb_init(&folded);
 	sb_init(&masked);
 	if (d)

@@ -113,6 +113,16 @@ struct recon {
 /* Notes the timestamp of the record being fed (if any) in s. */
 void recon_stamp(struct recon *r, struct session *s);
 
+/* Widens s's time span to t. */
+static inline void
+recon_note_time(struct session *s, struct model_time t)
+{
+	if (!s->has_time)
+		s->first_time = t;
+	s->last_time = t;
+	s->has_time = true;
+}
+
 /*
  * Sessions are finished before the end of the input, so memory holds only
  * the ones in progress: one that is up (or freed) after this many idle lines,

@@ -217,12 +217,8 @@ find_session(struct recon *r, const struct gram_match *m, uint32_t line, bool cr
 void
 recon_stamp(struct recon *r, struct session *s)
 {
-	if (!r->has_stamp)
-		return;
-	if (!s->has_time)
-		s->first_time = r->stamp;
-	s->last_time = r->stamp;
-	s->has_time = true;
+	if (r->has_stamp)
+		recon_note_time(s, r->stamp);
 }
 
 static void
