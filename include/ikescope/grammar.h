@@ -235,6 +235,12 @@ void grammar_mask(const struct grammar *g, const char *text, size_t len, struct 
 /* Counts for --stats and tests. */
 size_t grammar_rule_count(const struct grammar *g);
 size_t grammar_source_count(const struct grammar *g);
+/*
+ * Rules read the shape of a text, its numbers read as zeros, except those
+ * that name a digit: these read the real text. Appends one line per such
+ * rule ("FILE:LINE: KIND NAME") to out; returns their number.
+ */
+size_t grammar_describe_exact(const struct grammar *g, struct strbuf *out);
 
 /* Built-in grammar files. */
 size_t grammar_builtin_count(void);

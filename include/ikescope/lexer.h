@@ -41,6 +41,10 @@ struct lex_cut {
 };
 
 struct lex_rules_ops {
+	/* Called first for each logical line with the line as read; may be NULL.
+	 * The questions that follow are about this line, pieces of it, or other
+	 * texts. */
+	void (*line)(void *ctx, const char *s, size_t n);
 	/* Noise kind ("blank", "prompt", "command", ...) if the text is noise, else NULL. */
 	const char *(*noise)(void *ctx, const char *s, size_t n);
 	/* Cleans a line in place; returns enum lex_clean_flags. The timestamps

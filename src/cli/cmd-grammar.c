@@ -56,6 +56,19 @@ cmd_grammar(const struct cli *cli, int argc, char **argv, struct err *err)
 	       : cli->grammars ? cli->grammars
 			       : "built-in grammar",
 	       grammar_source_count(g), grammar_rule_count(g));
+	{
+		struct strbuf exact;
+		size_t n;
+
+		sb_init(&exact);
+		n = grammar_describe_exact(g, &exact);
+		if (n) {
+			printf("%zu rule%s name digits and read the real text, not its shape:\n", n,
+			       n == 1 ? "" : "s");
+			fputs(exact.buf, stdout);
+		}
+		sb_finish(&exact);
+	}
 	grammar_destroy(g);
 	return CLI_EXIT_OK;
 }

@@ -121,8 +121,17 @@ grammar_destroy(struct grammar *g)
 	for (i = 0; i < g->nrules; i++)
 		rule_free(&g->rules[i]);
 	free(g->rules);
-	for (i = 0; i < RULE_KIND_COUNT; i++)
+	for (i = 0; i < RULE_KIND_COUNT; i++) {
 		free(g->by_kind[i]);
+		free(g->exact_by_kind[i]);
+	}
+	free(g->exact);
+	sb_finish(&g->raw_shape);
+	sb_finish(&g->clean_shape);
+	for (i = 0; i < SHAPE_RING; i++) {
+		sb_finish(&g->ring[i].text);
+		sb_finish(&g->ring[i].shape);
+	}
 	pcre2_match_data_free(g->md);
 	sb_finish(&g->scratch);
 	memo_finish(&g->memo);
@@ -676,6 +685,46 @@ load_text(struct loader *ld, const struct gram_source *src)
 	finish_stanza(ld);
 }
 
+size_t
+grammar_describe_exact(const struct grammar *g, struct strbuf *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < g->nrules; i++) {
+		const struct rule *r = &g->rules[i];
+
+		if (!r->exact)
+			continue;
+		sb_addf(out, "%s:%u: %s %s\n", r->file, r->line, kind_names[r->kind], r->name);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Whether a rule must read the real text rather than its shape: one of its
+ * patterns or literals tells numbers apart. A mask rule always runs on the
+ * real text; only its literals are looked for in a shape.
+ */
+static bool
+rule_exact(const struct rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nliterals; i++)
+		if (shape_literal_exact(r->literals[i], r->literal_lens[i]))
+			return true;
+	for (i = 0; i < r->ntail_literals; i++)
+		if (shape_literal_exact(r->tail_literals[i], r->tail_literal_lens[i]))
+			return true;
+	if (r->kind == RULE_MASK)
+		return false;
+	for (i = 0; i < PAT_COUNT; i++)
+		if (shape_pattern_exact(r->pat[i].src))
+			return true;
+	return false;
+}
+
 static void
 index_rules(struct grammar *g)
 {
@@ -684,6 +733,8 @@ index_rules(struct grammar *g)
 	prefilter_init(&g->pf);
 	for (i = 0; i < g->nrules; i++) {
 		struct rule *r = &g->rules[i];
+
+		r->exact = rule_exact(r);
 
 		r->lit_ids = xcalloc(r->nliterals ? r->nliterals : 1, sizeof(*r->lit_ids));
 		for (j = 0; j < r->nliterals; j++)
@@ -712,9 +763,10 @@ index_rules(struct grammar *g)
 
 		if (r->kind != RULE_FAMILY)
 			continue;
-		if (!r->nliterals)
+		/* a family that reads the real text looks for its literals there */
+		if (!r->nliterals || r->exact)
 			g->fam_always[j / 64] |= 1ull << (j % 64);
-		for (k = 0; k < r->nliterals; k++)
+		for (k = 0; k < r->nliterals && !r->exact; k++)
 			g->fam_by_lit[r->lit_ids[k] * g->fwords + j / 64] |= 1ull << (j % 64);
 		j++;
 	}
@@ -723,6 +775,13 @@ index_rules(struct grammar *g)
 
 		g->by_kind[k] = xreallocarray(g->by_kind[k], g->nby_kind[k] + 1, sizeof(size_t));
 		g->by_kind[k][g->nby_kind[k]++] = i;
+		if (g->rules[i].exact) {
+			g->exact_by_kind[k] = xreallocarray(
+				g->exact_by_kind[k], g->nexact_by_kind[k] + 1, sizeof(size_t));
+			g->exact_by_kind[k][g->nexact_by_kind[k]++] = i;
+			g->exact = xreallocarray(g->exact, g->nexact + 1, sizeof(size_t));
+			g->exact[g->nexact++] = i;
+		}
 	}
 }
 
@@ -735,6 +794,10 @@ grammar_create(const struct gram_source *src, size_t nsrc, struct strbuf *diags,
 	memset(&ld, 0, sizeof(ld));
 	ld.g = xcalloc(1, sizeof(*ld.g));
 	sb_init(&ld.g->scratch);
+	sb_init(&ld.g->raw_shape);
+	sb_init(&ld.g->clean_shape);
+	for (i = 0; i < SHAPE_RING; i++)
+		sb_init(&ld.g->ring[i].text), sb_init(&ld.g->ring[i].shape);
 	memo_init(&ld.g->memo);
 	ld.diags = diags;
 	for (i = 0; i < nsrc; i++)

@@ -21,6 +21,9 @@ enum rule_kind {
 	RULE_KIND_COUNT
 };
 
+#define SHAPE_MIN_HEX 8 /* a run of hex digits this long is a number (shape.c) */
+#define SHAPE_RING    8 /* shapes kept by content (grammar.c) */
+
 /* A pattern of a rule, with where it came from. */
 struct pattern {
 	pcre2_code *re;
@@ -97,6 +100,7 @@ enum memo_known {
 #define MEMO_RECENT       4
 #define MEMO_MAX_TEXT     1024
 #define MEMO_MAX_BYTES    (8u << 20)
+#define MEMO_STAMPS       4       /* pieces of a timestamp kept per text */
 #define MEMO_SET_VALUE    0x8000u /* memo_value.src: a fixed value of the rule, not a capture */
 
 struct memo_value {
@@ -110,12 +114,12 @@ struct memo_entry {
 	uint32_t len;
 	uint32_t known; /* enum memo_known */
 	const char *noise;
-	/* clean: the cleaned text and the flags */
-	const char *clean_text;
-	uint32_t clean_len;
-	const char *stamp; /* the timestamp removed, if any */
-	uint32_t stamp_len;
+	/* clean: the flags, the length of the prefix removed, and where the
+	 * pieces of the timestamp removed are (offset, length) */
 	unsigned clean_flags;
+	uint32_t clean_drop;
+	uint16_t stamp_at[MEMO_STAMPS][2];
+	uint32_t nstamps;
 	const struct lex_cut *cuts;
 	uint32_t ncuts;
 	bool starts, ike, secret;
@@ -183,6 +187,8 @@ struct rule {
 	unsigned max_lines;
 	/* mask */
 	uint32_t secret_group;
+	/* reads the real text, not its shape (shape.c) */
+	bool exact;
 };
 
 struct grammar {
@@ -220,6 +226,42 @@ struct grammar {
 	struct memo memo;
 	struct lex_cut *cuts; /* split points of the last line split */
 	size_t ncuts, cuts_cap;
+	/* per kind, the rules that read the real text */
+	size_t *exact_by_kind[RULE_KIND_COUNT];
+	size_t nexact_by_kind[RULE_KIND_COUNT];
+	size_t *exact; /* all of them */
+	size_t nexact;
+	bool map_exact; /* the text mapped may hold a literal of one */
+	/*
+	 * Shapes (shape.c). The logical line being lexed and its shape; then,
+	 * once cleaned, the cleaned line and its shape: a piece of the text
+	 * mapped takes its shape from there. Other texts are shaped into a ring
+	 * kept by content: a record waiting for joins is asked about again and
+	 * again, and a record is a copy of a piece of a line just lexed.
+	 */
+	const char *raw_ptr;
+	size_t raw_len;
+	struct strbuf raw_shape;
+	const char *map_ptr;
+	size_t map_len;
+	const char *map_shape;
+	struct strbuf clean_shape;
+	struct shaped {
+		struct strbuf text, shape;
+	} ring[SHAPE_RING];
+	unsigned ring_next, ring_last;
+	const char *ring_put_ptr; /* the piece of the line last put in the ring */
+	size_t ring_put_len;
 };
+
+/* shape.c */
+/* Turns the n bytes at s into their shape in place; true if a byte changed. */
+bool shape_zero(char *s, size_t n);
+/* True if a word of s may not go on across offset at (the shape of a piece
+ * cut there is then the piece of the shape). */
+bool shape_boundary(const char *s, size_t n, size_t at);
+/* True if a pattern or a literal tells numbers apart, so must read the real text. */
+bool shape_pattern_exact(const char *pattern);
+bool shape_literal_exact(const char *lit, size_t n);
 
 #endif

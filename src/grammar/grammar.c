@@ -122,6 +122,154 @@ wanted(const struct rule *r, const uint64_t *present)
 	return any_present(r->lit_ids, r->nliterals, present);
 }
 
+/* ---- shapes (shape.c) ---- */
+
+/* What a question is about: the real text, and the shape most rules read. */
+struct view {
+	const char *s;
+	const char *k;
+	size_t n;
+};
+
+/* A ring slot to fill: the oldest, but not the one the last view uses. */
+static struct shaped *
+ring_slot(struct grammar *g)
+{
+	unsigned i = g->ring_next++ % SHAPE_RING;
+
+	if (i == g->ring_last)
+		i = g->ring_next++ % SHAPE_RING;
+	g->ring_last = i;
+	return &g->ring[i];
+}
+
+/*
+ * The shape of s: from the line being lexed if s is a piece of it, else from
+ * the ring if s was shaped lately, else made now and kept in the ring.
+ */
+static struct view
+view_of(struct grammar *g, const char *s, size_t n)
+{
+	struct view v = { s, s, n };
+	struct shaped *r;
+	unsigned i;
+
+	if (g->map_ptr && s >= g->map_ptr && s + n <= g->map_ptr + g->map_len) {
+		size_t at = (size_t)(s - g->map_ptr);
+
+		if (shape_boundary(g->map_ptr, g->map_len, at) &&
+		    shape_boundary(g->map_ptr, g->map_len, at + n)) {
+			v.k = g->map_shape + at;
+			/* a piece of a cleaned line becomes a record: keep its shape for it */
+			if (g->map_ptr != g->raw_ptr &&
+			    (s != g->ring_put_ptr || n != g->ring_put_len)) {
+				r = ring_slot(g);
+				sb_reset(&r->text);
+				sb_add(&r->text, s, n);
+				sb_reset(&r->shape);
+				sb_add(&r->shape, v.k, n);
+				g->ring_put_ptr = s;
+				g->ring_put_len = n;
+			}
+			return v;
+		}
+	}
+	for (i = 0; i < SHAPE_RING; i++) {
+		r = &g->ring[(g->ring_next + SHAPE_RING - 1 - i) % SHAPE_RING];
+		if (r->text.len == n && r->text.buf && !memcmp(r->text.buf, s, n)) {
+			g->ring_last = (unsigned)(r - g->ring);
+			v.k = r->shape.buf;
+			return v;
+		}
+	}
+	r = ring_slot(g);
+	sb_reset(&r->text);
+	sb_add(&r->text, s, n);
+	sb_reset(&r->shape);
+	sb_add(&r->shape, s, n);
+	shape_zero(r->shape.buf, n);
+	v.k = r->shape.buf;
+	return v;
+}
+
+/* True if lit occurs in s: its first byte found by memchr, then the rest compared. */
+static bool
+find(const char *s, size_t n, const char *lit, size_t len)
+{
+	const char *p = s, *end = s + n;
+
+	if (!len)
+		return true;
+	while ((size_t)(end - p) >= len && (p = memchr(p, lit[0], (size_t)(end - p) - len + 1))) {
+		if (!memcmp(p + 1, lit + 1, len - 1))
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/* True if r has no literal or one of them is in the real text s. */
+static bool
+literals_in(const struct rule *r, const char *s, size_t n)
+{
+	size_t i;
+
+	if (!r->nliterals)
+		return true;
+	for (i = 0; i < r->nliterals; i++)
+		if (find(s, n, r->literals[i], r->literal_lens[i]))
+			return true;
+	return false;
+}
+
+/* True if a literal of a rule that reads the real text (or such a rule without one) is in s. */
+static bool
+exact_in(const struct grammar *g, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < g->nexact; i++)
+		if (literals_in(&g->rules[g->exact[i]], s, n))
+			return true;
+	return false;
+}
+
+/*
+ * True if a rule of this kind that reads the real text may match s. The
+ * answers kept for a shape leave those rules out, so they do not hold then.
+ * A piece of the line being lexed holds none of their literals if the line
+ * holds none.
+ */
+static bool
+exact_may(const struct grammar *g, enum rule_kind kind, const char *s, size_t n)
+{
+	size_t i;
+
+	if (!g->nexact_by_kind[kind])
+		return false;
+	if (!g->map_exact && g->map_ptr && s >= g->map_ptr && s + n <= g->map_ptr + g->map_len)
+		return false;
+
+	for (i = 0; i < g->nexact_by_kind[kind]; i++)
+		if (literals_in(&g->rules[g->exact_by_kind[kind][i]], s, n))
+			return true;
+	return false;
+}
+
+/* Whether r is worth running on v (g->present holds the scan of v's shape). */
+static bool
+tried(const struct grammar *g, const struct rule *r, const struct view *v)
+{
+	return r->exact ? literals_in(r, v->s, v->n) : wanted(r, g->present);
+}
+
+/* The text r reads: the real one or the shape. */
+static const char *
+text_for(const struct rule *r, const struct view *v)
+{
+	return r->exact ? v->s : v->k;
+}
+
 /*
  * Which literals occur in s. Text inside the last cleaned line reuses that
  * line's scan: what occurs in the line is a superset of what occurs in a
@@ -248,15 +396,15 @@ match_to_memo(struct grammar *g, struct memo_entry *e, int family, const char *t
 
 /* Tries the families; *family gets the index of the one that matched, or -1. */
 static bool
-match_families(const struct grammar *g, const char *text, size_t len, struct gram_match *m,
-	       int *family)
+match_families(const struct grammar *g, const struct view *v, struct gram_match *m, int *family)
 {
+	const char *text = v->s;
 	size_t i, j, w;
 
 	*family = -1;
 	m->attempts = 0;
 	m->nvalues = 0;
-	scan(g, text, len);
+	scan(g, v->k, v->n);
 	/* the families worth trying, in order */
 	memcpy(g->fam_cand, g->fam_always, g->fwords * sizeof(uint64_t));
 	for (w = 0; w < g->pf.nwords; w++) {
@@ -283,8 +431,10 @@ match_families(const struct grammar *g, const char *text, size_t len, struct gra
 			if (i >= g->nby_kind[RULE_FAMILY])
 				return false;
 			r = &g->rules[g->by_kind[RULE_FAMILY][i]];
+			if (r->exact && !literals_in(r, v->s, v->n))
+				continue;
 			m->attempts++;
-			if (run(g, &r->pat[PAT_MAIN], text, len, 0, 0) <= 0)
+			if (run(g, &r->pat[PAT_MAIN], text_for(r, v), v->n, 0, 0) <= 0)
 				continue;
 			ov = pcre2_get_ovector_pointer(g->md);
 			m->family = r->family;
@@ -316,13 +466,15 @@ bool
 grammar_match(const struct grammar *cg, const char *text, size_t len, struct gram_match *m)
 {
 	struct grammar *g = (struct grammar *)cg; /* the memo is scratch state */
-	struct memo_entry *e = memo_get(&g->memo, text, len);
+	struct view v = view_of(g, text, len);
+	struct memo_entry *e =
+		exact_may(g, RULE_FAMILY, text, len) ? NULL : memo_get(&g->memo, v.k, len);
 	bool found;
 	int family;
 
 	if (e && (e->known & MEMO_FAMILY))
 		return match_from_memo(g, e, text, m);
-	found = match_families(g, text, len, m, &family);
+	found = match_families(g, &v, m, &family);
 	if (e)
 		match_to_memo(g, e, family, text, m);
 	return found;
@@ -330,30 +482,38 @@ grammar_match(const struct grammar *cg, const char *text, size_t len, struct gra
 
 /* The first rule of a kind whose literals occur and whose pattern matches s. */
 static const struct rule *
-first_match(const struct grammar *g, enum rule_kind kind, const char *s, size_t n, uint32_t opts)
+first_match(const struct grammar *g, enum rule_kind kind, const struct view *v, uint32_t opts)
 {
 	size_t i;
 
-	scan(g, s, n);
+	scan(g, v->k, v->n);
 	for (i = 0; i < g->nby_kind[kind]; i++) {
 		const struct rule *r = &g->rules[g->by_kind[kind][i]];
 
-		if (wanted(r, g->present) && run(g, &r->pat[PAT_MAIN], s, n, 0, opts) > 0)
+		if (tried(g, r, v) && run(g, &r->pat[PAT_MAIN], text_for(r, v), v->n, 0, opts) > 0)
 			return r;
 	}
 	return NULL;
+}
+
+/* The entry kept for v's shape, or NULL if there is none or it does not hold for v. */
+static struct memo_entry *
+entry_for(struct grammar *g, enum rule_kind kind, const struct view *v)
+{
+	return exact_may(g, kind, v->s, v->n) ? NULL : memo_get(&g->memo, v->k, v->n);
 }
 
 bool
 grammar_is_ike(const struct grammar *cg, const char *text, size_t len)
 {
 	struct grammar *g = (struct grammar *)cg;
-	struct memo_entry *e = memo_get(&g->memo, text, len);
+	struct view v = view_of(g, text, len);
+	struct memo_entry *e = entry_for(g, RULE_IKE, &v);
 	bool ike;
 
 	if (e && (e->known & MEMO_IKE))
 		return e->ike;
-	ike = first_match(g, RULE_IKE, text, len, 0) != NULL;
+	ike = first_match(g, RULE_IKE, &v, 0) != NULL;
 	if (e) {
 		e->ike = ike;
 		e->known |= MEMO_IKE;
@@ -365,15 +525,16 @@ bool
 grammar_may_hold_secret(const struct grammar *cg, const char *text, size_t len)
 {
 	struct grammar *g = (struct grammar *)cg;
-	struct memo_entry *e = memo_get(&g->memo, text, len);
+	struct view v = view_of(g, text, len);
+	struct memo_entry *e = entry_for(g, RULE_MASK, &v);
 	bool may = false;
 	size_t i;
 
 	if (e && (e->known & MEMO_SECRET))
 		return e->secret;
-	scan(g, text, len);
+	scan(g, v.k, len);
 	for (i = 0; i < g->nby_kind[RULE_MASK] && !may; i++)
-		may = wanted(&g->rules[g->by_kind[RULE_MASK][i]], g->present);
+		may = tried(g, &g->rules[g->by_kind[RULE_MASK][i]], &v);
 	if (e) {
 		e->secret = may;
 		e->known |= MEMO_SECRET;
@@ -427,12 +588,13 @@ static const char *
 ops_noise(void *ctx, const char *s, size_t n)
 {
 	struct grammar *g = ctx;
-	struct memo_entry *e = memo_get(&g->memo, s, n);
+	struct view v = view_of(g, s, n);
+	struct memo_entry *e = entry_for(g, RULE_NOISE, &v);
 	const struct rule *r;
 
 	if (e && (e->known & MEMO_NOISE))
 		return e->noise;
-	r = first_match(g, RULE_NOISE, s, n, 0);
+	r = first_match(g, RULE_NOISE, &v, 0);
 	if (e) {
 		e->noise = r ? r->name : NULL;
 		e->known |= MEMO_NOISE;
@@ -440,10 +602,29 @@ ops_noise(void *ctx, const char *s, size_t n)
 	return r ? r->name : NULL;
 }
 
+/* A line being cleaned: the real text and its shape, changed alike. */
+struct cleaning {
+	struct strbuf *line;
+	struct strbuf *shape;
+	struct strbuf *stamp;
+	unsigned flags;
+	size_t dropped;                 /* bytes removed from the front so far */
+	uint16_t spans[MEMO_STAMPS][2]; /* the timestamp pieces: offset in the line given, length */
+	size_t nspans;                  /* may pass MEMO_STAMPS: then the answer is not kept */
+};
+
+static void
+drop_front(struct strbuf *b, size_t n)
+{
+	memmove(b->buf, b->buf + n, b->len - n + 1);
+	b->len -= n;
+}
+
 /* Removes one prefix; a timestamp removed is appended to stamp (one space between two). */
 static bool
-strip_once(struct grammar *g, struct strbuf *line, unsigned *flags, struct strbuf *stamp)
+strip_once(struct grammar *g, struct cleaning *c)
 {
+	struct view v = { c->line->buf, c->shape->buf, c->line->len };
 	size_t i;
 
 	for (i = 0; i < g->nby_kind[RULE_STRIP]; i++) {
@@ -451,45 +632,56 @@ strip_once(struct grammar *g, struct strbuf *line, unsigned *flags, struct strbu
 		PCRE2_SIZE *ov;
 
 		/* removing a prefix only removes literals: the scan stays an upper bound */
-		if (!wanted(r, g->present) ||
-		    run(g, &r->pat[PAT_MAIN], line->buf, line->len, 0, PCRE2_ANCHORED) <= 0)
+		if (!tried(g, r, &v) ||
+		    run(g, &r->pat[PAT_MAIN], text_for(r, &v), v.n, 0, PCRE2_ANCHORED) <= 0)
 			continue;
 		ov = pcre2_get_ovector_pointer(g->md);
 		if (ov[1] == 0)
 			continue;
-		if ((r->what & LEX_CLEAN_STAMP) && stamp) {
+		if ((r->what & LEX_CLEAN_STAMP) && c->stamp) {
 			size_t n = ov[1];
 
-			while (n && (line->buf[n - 1] == ' ' || line->buf[n - 1] == '\t'))
+			while (n && (v.s[n - 1] == ' ' || v.s[n - 1] == '\t'))
 				n--;
-			if (stamp->len)
-				sb_addc(stamp, ' ');
-			sb_add(stamp, line->buf, n);
+			if (c->stamp->len)
+				sb_addc(c->stamp, ' ');
+			sb_add(c->stamp, v.s, n);
+			if (c->nspans < MEMO_STAMPS && c->dropped + n <= UINT16_MAX) {
+				c->spans[c->nspans][0] = (uint16_t)c->dropped;
+				c->spans[c->nspans][1] = (uint16_t)n;
+				c->nspans++;
+			} else {
+				c->nspans = MEMO_STAMPS + 1; /* too many to keep */
+			}
 		}
-		memmove(line->buf, line->buf + ov[1], line->len - ov[1] + 1);
-		line->len -= ov[1];
-		*flags |= r->what ? r->what : LEX_CLEAN_MARKUP;
+		drop_front(c->line, ov[1]);
+		drop_front(c->shape, ov[1]);
+		c->dropped += ov[1];
+		c->flags |= r->what ? r->what : LEX_CLEAN_MARKUP;
 		return true;
 	}
 	return false;
 }
 
 static void
-strip_all(struct grammar *g, struct strbuf *line, unsigned *flags, struct strbuf *stamp)
+strip_all(struct grammar *g, struct cleaning *c)
 {
 	int guard = 16;
 
-	while (guard-- > 0 && line->len && strip_once(g, line, flags, stamp))
+	while (guard-- > 0 && c->line->len && strip_once(g, c))
 		;
 }
 
+/* Applies a repair whose pattern matches (the shape, or the real text for an exact rule). */
 static bool
-repair(struct grammar *g, const struct rule *r, struct strbuf *line)
+repair(struct grammar *g, const struct rule *r, struct cleaning *c)
 {
+	struct strbuf *line = c->line;
+	struct view v = { line->buf, c->shape->buf, line->len };
 	PCRE2_SIZE outlen;
 	int rc;
 
-	if (run(g, &r->pat[PAT_MAIN], line->buf, line->len, 0, 0) <= 0)
+	if (run(g, &r->pat[PAT_MAIN], text_for(r, &v), v.n, 0, 0) <= 0)
 		return false;
 	sb_reset(&g->scratch);
 	outlen = line->len * 2 + 64;
@@ -509,68 +701,116 @@ repair(struct grammar *g, const struct rule *r, struct strbuf *line)
 		return false;
 	sb_reset(line);
 	sb_add(line, g->scratch.buf, outlen);
+	/* the real text changed: its shape is made again */
+	sb_reset(c->shape);
+	sb_add(c->shape, line->buf, line->len);
+	shape_zero(c->shape->buf, c->shape->len);
 	return true;
+}
+
+/* Pieces of the text now in line take their shapes from shape. */
+static void
+map_line(struct grammar *g, const struct strbuf *line, const struct strbuf *shape)
+{
+	g->map_ptr = line->buf;
+	g->map_len = line->len;
+	g->map_shape = shape->buf;
+}
+
+static void
+ops_line(void *ctx, const char *s, size_t n)
+{
+	struct grammar *g = ctx;
+
+	g->line_ptr = NULL;
+	g->ring_put_ptr = NULL;
+	g->raw_ptr = s;
+	g->raw_len = n;
+	g->map_exact = exact_in(g, s, n);
+	sb_reset(&g->raw_shape);
+	sb_add(&g->raw_shape, s, n);
+	shape_zero(g->raw_shape.buf, n);
+	g->map_ptr = s;
+	g->map_len = n;
+	g->map_shape = g->raw_shape.buf;
 }
 
 static unsigned
 ops_clean(void *ctx, struct strbuf *line, struct strbuf *stamp)
 {
 	struct grammar *g = ctx;
+	struct cleaning c = { line, &g->clean_shape, stamp, 0, 0, { { 0 } }, 0 };
 	struct memo_entry *e;
-	unsigned flags = 0;
 	size_t i;
 
 	g->line_ptr = NULL;
+	g->map_ptr = NULL;
+	sb_reset(stamp);
 	if (!line->len)
 		return 0;
-	e = memo_get(&g->memo, line->buf, line->len);
-	sb_reset(stamp);
+	/* the lexer hands over a copy of the line it began with */
+	sb_reset(c.shape);
+	sb_add(c.shape, line->buf, line->len);
+	if (g->raw_ptr && g->raw_len == line->len && !memcmp(g->raw_ptr, line->buf, line->len)) {
+		memcpy(c.shape->buf, g->raw_shape.buf, line->len);
+	} else {
+		shape_zero(c.shape->buf, line->len);
+		g->map_exact = exact_in(g, line->buf, line->len);
+	}
+	map_line(g, line, c.shape); /* for exact_may() only: the text moves below */
+	e = exact_may(g, RULE_STRIP, line->buf, line->len) ||
+			    exact_may(g, RULE_REPAIR, line->buf, line->len)
+		    ? NULL
+		    : memo_get(&g->memo, c.shape->buf, line->len);
+	g->map_ptr = NULL;
 	if (e && (e->known & MEMO_CLEAN)) {
-		if (e->clean_text != e->text) {
-			sb_reset(line);
-			sb_add(line, e->clean_text, e->clean_len);
+		for (i = 0; i < e->nstamps; i++) {
+			if (stamp->len)
+				sb_addc(stamp, ' ');
+			sb_add(stamp, line->buf + e->stamp_at[i][0], e->stamp_at[i][1]);
 		}
-		if (e->stamp_len)
-			sb_add(stamp, e->stamp, e->stamp_len);
+		if (e->clean_drop) {
+			drop_front(line, e->clean_drop);
+			drop_front(c.shape, e->clean_drop);
+		}
+		map_line(g, line, c.shape);
 		return e->clean_flags;
 	}
-	scan(g, line->buf, line->len);
-	strip_all(g, line, &flags, stamp);
+	scan(g, c.shape->buf, line->len);
+	strip_all(g, &c);
 	for (i = 0; i < g->nby_kind[RULE_REPAIR]; i++) {
 		const struct rule *r = &g->rules[g->by_kind[RULE_REPAIR][i]];
+		struct view v = { line->buf, c.shape->buf, line->len };
 
-		if (wanted(r, g->present) && repair(g, r, line)) {
-			flags |= LEX_CLEAN_REPAIR;
-			scan(g, line->buf, line->len);
+		if (tried(g, r, &v) && repair(g, r, &c)) {
+			c.flags |= LEX_CLEAN_REPAIR;
+			scan(g, c.shape->buf, c.shape->len);
 		}
 	}
 	/* a repair can uncover a prefix ("**IKEv2-PROTO-4:") */
-	if (flags & LEX_CLEAN_REPAIR)
-		strip_all(g, line, &flags, stamp);
+	if (c.flags & LEX_CLEAN_REPAIR)
+		strip_all(g, &c);
 	/* a repair can add literals; stripping a prefix only removes them */
-	if (flags & LEX_CLEAN_REPAIR)
-		keep_line_scan(g, line->buf, line->len);
+	if (c.flags & LEX_CLEAN_REPAIR)
+		keep_line_scan(g, c.shape->buf, c.shape->len);
 	else
-		keep_scan(g, line->buf, line->len); /* the first scan still holds */
+		keep_scan(g, c.shape->buf, c.shape->len); /* the first scan still holds */
 	/* the records cut from this line are usually copies of it */
-	cache_put(g, line->buf, line->len, g->line_present);
-	if (e) {
-		e->clean_flags = flags;
-		if (flags) {
-			e->clean_text = memo_alloc(&g->memo, line->len + 1);
-			memcpy((char *)e->clean_text, line->buf, line->len);
-		} else {
-			e->clean_text = e->text;
-		}
-		e->clean_len = (uint32_t)line->len;
-		if (stamp->len) {
-			e->stamp = memo_alloc(&g->memo, stamp->len + 1);
-			memcpy((char *)e->stamp, stamp->buf, stamp->len);
-			e->stamp_len = (uint32_t)stamp->len;
-		}
+	cache_put(g, c.shape->buf, c.shape->len, g->line_present);
+	map_line(g, line, c.shape);
+	/* a repair may have written a literal in */
+	if (c.flags & LEX_CLEAN_REPAIR)
+		g->map_exact = exact_in(g, line->buf, line->len);
+	/* a repaired line is not kept: the repair rewrote the real text */
+	if (e && !(c.flags & LEX_CLEAN_REPAIR) && c.nspans <= MEMO_STAMPS &&
+	    c.dropped <= UINT32_MAX) {
+		e->clean_flags = c.flags;
+		e->clean_drop = (uint32_t)c.dropped;
+		memcpy(e->stamp_at, c.spans, sizeof(c.spans));
+		e->nstamps = (uint32_t)c.nspans;
 		e->known |= MEMO_CLEAN;
 	}
-	return flags;
+	return c.flags;
 }
 
 static int
@@ -600,7 +840,8 @@ static const struct lex_cut *
 ops_split(void *ctx, const char *s, size_t n, size_t *ncuts)
 {
 	struct grammar *g = ctx;
-	struct memo_entry *e = memo_get(&g->memo, s, n);
+	struct view v = view_of(g, s, n);
+	struct memo_entry *e = entry_for(g, RULE_SPLIT, &v);
 	size_t i, j, k;
 
 	/* the cuts are handed out in g->cuts: a memo entry may go while they are used */
@@ -611,14 +852,14 @@ ops_split(void *ctx, const char *s, size_t n, size_t *ncuts)
 		*ncuts = g->ncuts;
 		return g->cuts;
 	}
-	scan(g, s, n);
+	scan(g, v.k, n);
 	for (i = 0; i < g->nby_kind[RULE_SPLIT]; i++) {
 		const struct rule *r = &g->rules[g->by_kind[RULE_SPLIT][i]];
 		size_t at = 0;
 
-		if (!wanted(r, g->present))
+		if (!tried(g, r, &v))
 			continue;
-		while (at < n && run(g, &r->pat[PAT_MAIN], s, n, at, 0) > 0) {
+		while (at < n && run(g, &r->pat[PAT_MAIN], text_for(r, &v), n, at, 0) > 0) {
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(g->md);
 
 			/* an empty match at the very start is not a split */
@@ -655,12 +896,13 @@ static bool
 ops_starts(void *ctx, const char *s, size_t n)
 {
 	struct grammar *g = ctx;
-	struct memo_entry *e = memo_get(&g->memo, s, n);
+	struct view v = view_of(g, s, n);
+	struct memo_entry *e = entry_for(g, RULE_SPLIT, &v);
 	bool starts;
 
 	if (e && (e->known & MEMO_STARTS))
 		return e->starts;
-	starts = first_match(g, RULE_SPLIT, s, n, PCRE2_ANCHORED) != NULL;
+	starts = first_match(g, RULE_SPLIT, &v, PCRE2_ANCHORED) != NULL;
 	if (e) {
 		e->starts = starts;
 		e->known |= MEMO_STARTS;
@@ -673,33 +915,54 @@ struct join_view {
 	uint64_t wanted, known, match;
 };
 
+/* True if r has no tail literal or one of them is in the tail (its shape, or the real one). */
+static bool
+tail_wanted(const struct grammar *g, const struct rule *r, const struct view *tail)
+{
+	size_t i;
+
+	if (!r->ntail_literals)
+		return true;
+	if (!r->exact) {
+		scan(g, tail->k, tail->n);
+		return any_present(r->tail_lit_ids, r->ntail_literals, g->present);
+	}
+	for (i = 0; i < r->ntail_literals; i++)
+		if (find(tail->s, tail->n, r->tail_literals[i], r->tail_literal_lens[i]))
+			return true;
+	return false;
+}
+
 static bool
 ops_joins(void *ctx, const char *head, size_t hn, const char *tail, size_t tn, size_t *drop)
 {
 	struct grammar *g = ctx;
 	const size_t nj = g->nby_kind[RULE_JOIN];
 	struct join_view h = { 0, 0, 0 };
+	struct view hv = view_of(g, head, hn), tv = view_of(g, tail, tn);
+	/* a join that reads the real text names its literal in the head */
+	const bool keep = !exact_may(g, RULE_JOIN, head, hn);
 	struct memo_entry *e;
 	bool learned = false, found = false;
 	size_t i;
 
 	*drop = 0;
-	e = memo_get(&g->memo, head, hn);
+	e = keep ? memo_get(&g->memo, hv.k, hn) : NULL;
 	if (e && (e->known & MEMO_JOIN_WANTED)) {
 		h.wanted = e->join_wanted;
 		h.known = e->join_head_known;
 		h.match = e->join_head;
 	} else {
 		/* a join's literals are in the head */
-		scan(g, head, hn);
+		scan(g, hv.k, hn);
 		for (i = 0; i < nj; i++)
-			if (wanted(&g->rules[g->by_kind[RULE_JOIN][i]], g->present))
+			if (tried(g, &g->rules[g->by_kind[RULE_JOIN][i]], &hv))
 				h.wanted |= 1ull << i;
 		learned = true;
 	}
 	if (!h.wanted)
-		goto keep;
-	e = memo_get(&g->memo, tail, tn);
+		goto out;
+	e = keep ? memo_get(&g->memo, tv.k, tn) : NULL;
 	for (i = 0; i < nj && !found; i++) {
 		const struct rule *r = &g->rules[g->by_kind[RULE_JOIN][i]];
 		const uint64_t bit = 1ull << i;
@@ -710,10 +973,8 @@ ops_joins(void *ctx, const char *head, size_t hn, const char *tail, size_t tn, s
 		if (e && (e->join_tail_known & bit)) {
 			tail_ok = e->join_tail & bit;
 		} else {
-			if (r->ntail_literals)
-				scan(g, tail, tn);
-			tail_ok = any_present(r->tail_lit_ids, r->ntail_literals, g->present) &&
-				  run(g, &r->pat[PAT_SECOND], tail, tn, 0, 0) > 0;
+			tail_ok = tail_wanted(g, r, &tv) &&
+				  run(g, &r->pat[PAT_SECOND], text_for(r, &tv), tn, 0, 0) > 0;
 			if (e) {
 				e->join_tail_known |= bit;
 				e->join_tail |= tail_ok ? bit : 0;
@@ -723,20 +984,20 @@ ops_joins(void *ctx, const char *head, size_t hn, const char *tail, size_t tn, s
 			continue;
 		if (!(h.known & bit)) {
 			h.known |= bit;
-			if (run(g, &r->pat[PAT_MAIN], head, hn, 0, 0) > 0)
+			if (run(g, &r->pat[PAT_MAIN], text_for(r, &hv), hn, 0, 0) > 0)
 				h.match |= bit;
 			learned = true;
 		}
 		if (!(h.match & bit))
 			continue;
 		if (r->pat[PAT_THIRD].re &&
-		    run(g, &r->pat[PAT_THIRD], tail, tn, 0, PCRE2_ANCHORED) > 0)
+		    run(g, &r->pat[PAT_THIRD], text_for(r, &tv), tn, 0, PCRE2_ANCHORED) > 0)
 			*drop = pcre2_get_ovector_pointer(g->md)[1];
 		found = true;
 	}
-keep:
-	if (learned) {
-		e = memo_get(&g->memo, head, hn);
+out:
+	if (learned && keep) {
+		e = memo_get(&g->memo, hv.k, hn);
 		if (e) {
 			e->join_wanted = h.wanted;
 			e->join_head_known = h.known;
@@ -765,17 +1026,20 @@ static int
 ops_block_start(void *ctx, const char *s, size_t n)
 {
 	struct grammar *g = ctx;
-	struct memo_entry *e = memo_get(&g->memo, s, n);
+	struct view v = view_of(g, s, n);
+	struct memo_entry *e = entry_for(g, RULE_BLOCK, &v);
 	int b = -1;
 	size_t i;
 
 	if (e && (e->known & MEMO_BLOCK))
 		return e->block;
-	scan(g, s, n);
-	for (i = 0; i < g->nby_kind[RULE_BLOCK] && b < 0; i++)
-		if (wanted(block_rule(g, (int)i), g->present) &&
-		    run(g, &block_rule(g, (int)i)->pat[PAT_MAIN], s, n, 0, 0) > 0)
+	scan(g, v.k, n);
+	for (i = 0; i < g->nby_kind[RULE_BLOCK] && b < 0; i++) {
+		const struct rule *r = block_rule(g, (int)i);
+
+		if (tried(g, r, &v) && run(g, &r->pat[PAT_MAIN], text_for(r, &v), n, 0, 0) > 0)
 			b = (int)i;
+	}
 	if (e) {
 		e->block = b;
 		e->known |= MEMO_BLOCK;
@@ -792,20 +1056,23 @@ block_answer(struct grammar *g, int b, enum block_question q, const char *s, siz
 	static const int pat[] = {
 		[BLOCK_END] = PAT_SECOND, [BLOCK_MEMBER] = PAT_THIRD, [BLOCK_RESTART] = PAT_FOURTH
 	};
-	const struct pattern *p = &block_rule(g, b)->pat[pat[q]];
+	const struct rule *r = block_rule(g, b);
+	const struct pattern *p = &r->pat[pat[q]];
 	struct memo_entry *e;
+	struct view v;
 	uint32_t bit;
 	bool yes;
 
 	if (!p->re)
 		return q == BLOCK_MEMBER; /* a block without a member pattern takes any line */
-	if (b >= 32)
-		return run(g, p, s, n, 0, 0) > 0;
+	v = view_of(g, s, n);
+	if (b >= 32 || r->exact)
+		return run(g, p, text_for(r, &v), n, 0, 0) > 0;
 	bit = 1u << b;
-	e = memo_get(&g->memo, s, n);
+	e = memo_get(&g->memo, v.k, n);
 	if (e && (e->block_known[q] & bit))
 		return e->block_yes[q] & bit;
-	yes = run(g, p, s, n, 0, 0) > 0;
+	yes = run(g, p, v.k, n, 0, 0) > 0;
 	if (e) {
 		e->block_known[q] |= bit;
 		e->block_yes[q] |= yes ? bit : 0;
@@ -850,6 +1117,7 @@ ops_block_max_lines(void *ctx, int b)
 }
 
 static const struct lex_rules_ops grammar_ops = {
+	.line = ops_line,
 	.noise = ops_noise,
 	.clean = ops_clean,
 	.split = ops_split,

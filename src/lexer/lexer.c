@@ -420,6 +420,8 @@ logical_line(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t of
 	bool stamped;
 
 	sb_reset(&lx->stamp);
+	if (lx->ops->line)
+		lx->ops->line(lx->ctx, s, n);
 	if (is_blank(s, n)) {
 		if (lx->consecutive &&
 		    lx->ops->block_member(lx->ctx, lx->consecutive->block, "", 0)) {
@@ -585,12 +587,15 @@ physical_line(struct lex *lx, char *s, size_t n, uint32_t line, uint64_t off, un
 	expire(lx, line);
 	/* a lone CR ends a logical line (old line ends, terminal redraws) */
 	start = 0;
-	for (i = 0; i <= n; i++) {
-		if (i == n || s[i] == '\r') {
-			if (i > start || start == 0)
-				logical_line(lx, s + start, i - start, line, off, flags);
-			start = i + 1;
-		}
+	for (;;) {
+		const char *cr = memchr(s + start, '\r', n - start);
+
+		i = cr ? (size_t)(cr - s) : n;
+		if (i > start || start == 0)
+			logical_line(lx, s + start, i - start, line, off, flags);
+		if (!cr)
+			break;
+		start = i + 1;
 	}
 	if (!lx->line_in_record)
 		lx->stats.noise_lines++;

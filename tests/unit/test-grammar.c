@@ -1,5 +1,6 @@
 /* Unit tests of grammar/: the loader, its error messages, and every family. */
 #include <criterion/criterion.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -665,4 +666,178 @@ Test(grammar, too_many_joins_are_refused)
 	cr_assert_not_null(g);
 	grammar_destroy(g);
 	sb_finish(&text);
+}
+
+/* ---- shapes: numbers read as zeros ---- */
+
+#include "../../src/grammar/grammar-private.h"
+
+/* The shape worked out one word at a time, the plain way. */
+static void
+shape_reference(char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t start, len, j;
+		bool digits = true, hex = true, digit = false;
+
+		if (!(isalnum((unsigned char)s[i]) || s[i] == '_')) {
+			i++;
+			continue;
+		}
+		for (start = i; i < n && (isalnum((unsigned char)s[i]) || s[i] == '_'); i++) {
+			digits = digits && isdigit((unsigned char)s[i]);
+			hex = hex && isxdigit((unsigned char)s[i]);
+			digit = digit || isdigit((unsigned char)s[i]);
+		}
+		len = i - start;
+		if (digits || (hex && digit && len >= SHAPE_MIN_HEX)) {
+			memset(s + start, '0', len);
+		} else if (len > 2 && s[start] == '0' &&
+			   (s[start + 1] == 'x' || s[start + 1] == 'X')) {
+			for (j = start + 2; j < i && isxdigit((unsigned char)s[j]); j++)
+				;
+			if (j == i)
+				memset(s + start + 2, '0', len - 2);
+		}
+	}
+}
+
+static void
+expect_shape(const char *text, const char *want)
+{
+	char buf[256];
+	size_t n = strlen(text);
+
+	memcpy(buf, text, n + 1);
+	shape_zero(buf, n);
+	cr_expect_str_eq(buf, want, "shape of '%s'", text);
+}
+
+Test(shape, numbers_read_as_zeros)
+{
+	expect_shape("IKEv2-PROTO-5: (155): SM Trace-> SA: I_SPI=1000000000129BC6 "
+		     "R_SPI=2000000000F6190A",
+		     "IKEv2-PROTO-0: (000): SM Trace-> SA: I_SPI=0000000000000000 "
+		     "R_SPI=0000000000000000");
+	expect_shape("SPI 0x30B848A4, 0x1f, 0x", "SPI 0x00000000, 0x00, 0x");
+	expect_shape("Apr 23 16:31:12.345 x509 2c DEADBEEF DEADBEE1 fe80::1",
+		     "Apr 00 00:00:00.000 x509 2c DEADBEEF 00000000 fe80::0");
+	expect_shape("[10.64.5.222]:25171 AES-CBC-256 DH_GROUP_2048_MODP phase1_id",
+		     "[00.00.0.000]:00000 AES-CBC-000 DH_GROUP_2048_MODP phase1_id");
+	expect_shape("", "");
+}
+
+Test(shape, same_as_word_by_word_on_random_text)
+{
+	static const char alphabet[] = "0123456789abcdefxABCDEFXgz_ .:-=()";
+	unsigned seed = 12345;
+	char a[300], b[300];
+	int round;
+
+	for (round = 0; round < 20000; round++) {
+		size_t n, i;
+
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 8) % sizeof(a);
+		for (i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			a[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+		}
+		memcpy(b, a, n);
+		shape_zero(a, n);
+		shape_reference(b, n);
+		cr_assert(!memcmp(a, b, n), "round %d: '%.*s' != '%.*s'", round, (int)n, a, (int)n,
+			  b);
+	}
+}
+
+Test(shape, patterns_that_name_digits_read_the_real_text)
+{
+	static const char *const exact[] = {
+		"%ASA-\\d-711001:", "75[0-2]\\d{3}", "reserved: 0x0,", "-(?<keylen>128|192|256)",
+		"IK(?:Ev?2?)?",     "(a)\\1",        "\\Q500\\E",      "port 500",
+	};
+	static const char *const shaped[] = {
+		"IKEv2-PROTO-\\d+:",
+		"phase1_id:\\s*$",
+		"reserved: 0x[0-9A-Fa-f]+,",
+		"x509",
+		"IK(?:E(?:v2?)?)?",
+		"\\x41\\x{2022}\\d{1,3}[0-9]",
+		"(?<sa>\\d+)",
+		"DH_GROUP_2048",
+		"[^0-9]",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(exact) / sizeof(*exact); i++)
+		cr_expect(shape_pattern_exact(exact[i]), "%s names a digit", exact[i]);
+	for (i = 0; i < sizeof(shaped) / sizeof(*shaped); i++)
+		cr_expect(!shape_pattern_exact(shaped[i]), "%s names no digit", shaped[i]);
+	cr_expect(shape_literal_exact("-711001:", 8));
+	cr_expect(!shape_literal_exact("IKEv2-", 6));
+}
+
+/* Loads one grammar text that must load. */
+static struct grammar *
+load_one(const char *text)
+{
+	struct gram_source src = { "test.gram", text, strlen(text) };
+	struct strbuf diags;
+	struct err err = { 0 };
+	struct grammar *g;
+
+	sb_init(&diags);
+	g = grammar_create(&src, 1, &diags, &err);
+	cr_assert_not_null(g, "%s", diags.buf ? diags.buf : err.msg);
+	sb_finish(&diags);
+	return g;
+}
+
+Test(shape, values_come_from_the_real_text)
+{
+	struct gram_match m;
+	const char *a = "IKEv2-PROTO-5: (155): SM Trace-> SA: I_SPI=1000000000129BC6 "
+			"R_SPI=2000000000F6190A (R) MsgID = 00000001 CurState: R_WAIT_AUTH Event: "
+			"EV_NO_EVENT";
+	const char *b = "IKEv2-PROTO-5: (871): SM Trace-> SA: I_SPI=10000000000E9EF7 "
+			"R_SPI=20000000058CA7D1 (R) MsgID = 00000004 CurState: R_WAIT_AUTH Event: "
+			"EV_NO_EVENT";
+	struct grammar *g;
+	size_t i;
+
+	setup();
+	g = builtin;
+	cr_assert(grammar_match(g, a, strlen(a), &m));
+	/* the second line has the same shape: its answer is the one kept, its values its own */
+	cr_assert(grammar_match(g, b, strlen(b), &m));
+	for (i = 0; i < m.nvalues; i++) {
+		if (m.values[i].field == GRAM_FIELD_SA)
+			cr_expect(m.values[i].len == 3 && !memcmp(m.values[i].p, "871", 3));
+		if (m.values[i].field == GRAM_FIELD_SPI_I)
+			cr_expect(!memcmp(m.values[i].p, "10000000000E9EF7", 16));
+	}
+	teardown();
+}
+
+Test(shape, a_rule_that_names_digits_tells_numbers_apart)
+{
+	struct grammar *g = load_one("[noise trace]\nliteral = %\nregex = ^%ASA-\\d-711001:\n"
+				     "[family message any]\nregex = \\S\n");
+	const struct lex_rules_ops *ops = grammar_lex_ops();
+	const char *yes = "%ASA-7-711001: text", *no = "%ASA-7-711002: text";
+	struct strbuf out;
+	size_t n;
+
+	cr_expect_str_eq(ops->noise(g, yes, strlen(yes)), "trace");
+	cr_expect_null(ops->noise(g, no, strlen(no)), "same shape, another number");
+	cr_expect_str_eq(ops->noise(g, yes, strlen(yes)), "trace");
+	sb_init(&out);
+	n = grammar_describe_exact(g, &out);
+	cr_expect_eq(n, 1);
+	cr_expect(strstr(out.buf, "test.gram:1: noise trace") != NULL, "%s", out.buf);
+	sb_finish(&out);
+	grammar_destroy(g);
 }
