@@ -19,6 +19,8 @@
 #include "ikescope/util/err.h"
 #include "ikescope/util/strbuf.h"
 
+struct lex_hint;
+
 struct grammar;
 struct lex_rules_ops;
 
@@ -225,6 +227,9 @@ const struct lex_rules_ops *grammar_lex_ops(void);
 
 /* Recognizes a record. Returns false if no family matched (m->attempts still set). */
 bool grammar_match(const struct grammar *g, const char *text, size_t len, struct gram_match *m);
+/* The same for a record from the lexer, with the hint it carries (may be NULL). */
+bool grammar_match_hinted(const struct grammar *g, const char *text, size_t len,
+			  const struct lex_hint *hint, struct gram_match *m);
 /* True if unrecognized text carries IKE content (the grammar's [ike] rules). */
 bool grammar_is_ike(const struct grammar *g, const char *text, size_t len);
 /* False if text cannot hold a secret (no mask rule's literal occurs in it). */

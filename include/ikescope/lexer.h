@@ -40,6 +40,15 @@ struct lex_cut {
 	size_t resume;
 };
 
+/*
+ * What the rules know of a record's text, handed back to them with it
+ * (opaque to the lexer): the rules need not look the text up again.
+ */
+struct lex_hint {
+	const void *p;
+	uint64_t gen;
+};
+
 struct lex_rules_ops {
 	/* Called first for each logical line with the line as read; may be NULL.
 	 * The questions that follow are about this line, pieces of it, or other
@@ -60,8 +69,11 @@ struct lex_rules_ops {
 	bool (*starts)(void *ctx, const char *s, size_t n);
 	/* True if a record with text head continues with the text tail; *drop is
 	 * the number of leading bytes of tail to leave out (a repeated prefix). */
-	bool (*joins)(void *ctx, const char *head, size_t hn, const char *tail, size_t tn,
-		      size_t *drop);
+	bool (*joins)(void *ctx, const char *head, size_t hn, const struct lex_hint *head_hint,
+		      const char *tail, size_t tn, size_t *drop);
+	/* Fills *h for a piece s of the line being lexed that becomes a record;
+	 * may be NULL. */
+	void (*hint)(void *ctx, const char *s, size_t n, struct lex_hint *h);
 	/* Index of a block that line s opens, or -1. */
 	int (*block_start)(void *ctx, const char *s, size_t n);
 	/* True if line s closes block b (the line is part of the block). */
@@ -110,6 +122,7 @@ struct lex_record {
 	/* the timestamp removed from its first line (at most LEX_MAX_STAMP bytes), or NULL */
 	const char *stamp;
 	size_t stamp_len;
+	struct lex_hint hint; /* for grammar_match_hinted(); p is NULL if none */
 };
 
 #define LEX_MAX_STAMP 63

@@ -152,7 +152,7 @@ lex_one(const struct cli *cli, const struct grammar *g, const char *path, bool j
 				continue;
 		} else {
 			st.records++;
-			matched = grammar_match(g, rec.text, rec.len, &m);
+			matched = grammar_match_hinted(g, rec.text, rec.len, &rec.hint, &m);
 			st.attempts += m.attempts;
 			if (matched) {
 				st.families[m.family]++;

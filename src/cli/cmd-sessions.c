@@ -198,7 +198,7 @@ one_input(struct run *run, const struct grammar *g, struct recon *r, const char 
 
 		if (!(rec.flags & LEX_REC_NOISE)) {
 			records++;
-			matched = grammar_match(g, rec.text, rec.len, &m);
+			matched = grammar_match_hinted(g, rec.text, rec.len, &rec.hint, &m);
 			unrecognized += !matched;
 		}
 		if (run->ro.raw)
@@ -276,7 +276,7 @@ client_log_input(const struct grammar *g, const char *path)
 		if (rec.flags & LEX_REC_NOISE)
 			continue;
 		seen++;
-		if (!grammar_match(g, rec.text, rec.len, &m))
+		if (!grammar_match_hinted(g, rec.text, rec.len, &rec.hint, &m))
 			continue;
 		if (m.family == GRAM_FAMILY_DART)
 			dart++;

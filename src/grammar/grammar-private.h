@@ -134,6 +134,11 @@ struct memo_entry {
 	uint64_t join_wanted, join_head_known, join_head, join_tail_known, join_tail;
 	/* per question (end, member, restart) and block index b: bit b known, bit b yes */
 	uint32_t block_known[3], block_yes[3];
+	/* a line's pieces (the cleaned line, its segments) have entries of
+	 * their own, found by offset in the line: no text, no hash */
+	struct memo_entry *pieces;
+	struct memo_entry *next_piece;
+	uint32_t at; /* a piece: its offset in the line */
 };
 
 struct memo {
@@ -153,6 +158,8 @@ void memo_finish(struct memo *m);
  * entry stays valid until the next memo_get() that makes one.
  */
 struct memo_entry *memo_get(struct memo *m, const char *s, size_t n);
+/* The entry of the piece of line (an entry from memo_get()) at offset at, n bytes long. */
+struct memo_entry *memo_piece(struct memo *m, struct memo_entry *line, uint32_t at, uint32_t n);
 /* Zeroed storage that lives as long as the entries. */
 void *memo_alloc(struct memo *m, size_t size);
 
@@ -232,12 +239,19 @@ struct grammar {
 	size_t *exact; /* all of them */
 	size_t nexact;
 	bool map_exact; /* the text mapped may hold a literal of one */
+	/* the entry of the line being lexed, made when the memo had been
+	 * emptied line_gen times; pieces of the mapped text are map_base bytes
+	 * into the line (none have entries if the line was repaired) */
+	struct memo_entry *line_entry;
+	uint64_t line_gen;
+	bool pieces_ok;
+	size_t map_base;
 	/*
 	 * Shapes (shape.c). The logical line being lexed and its shape; then,
 	 * once cleaned, the cleaned line and its shape: a piece of the text
 	 * mapped takes its shape from there. Other texts are shaped into a ring
 	 * kept by content: a record waiting for joins is asked about again and
-	 * again, and a record is a copy of a piece of a line just lexed.
+	 * again.
 	 */
 	const char *raw_ptr;
 	size_t raw_len;
@@ -250,8 +264,6 @@ struct grammar {
 		struct strbuf text, shape;
 	} ring[SHAPE_RING];
 	unsigned ring_next, ring_last;
-	const char *ring_put_ptr; /* the piece of the line last put in the ring */
-	size_t ring_put_len;
 };
 
 /* shape.c */

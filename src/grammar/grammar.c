@@ -2,6 +2,9 @@
 #include "grammar-private.h"
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "ikescope/lexer.h"
 #include "ikescope/util/xalloc.h"
@@ -129,6 +132,8 @@ struct view {
 	const char *s;
 	const char *k;
 	size_t n;
+	bool in_line; /* a piece of the line being lexed, at offset at */
+	uint32_t at;
 };
 
 /* A ring slot to fill: the oldest, but not the one the last view uses. */
@@ -150,7 +155,7 @@ ring_slot(struct grammar *g)
 static struct view
 view_of(struct grammar *g, const char *s, size_t n)
 {
-	struct view v = { s, s, n };
+	struct view v = { s, s, n, false, 0 };
 	struct shaped *r;
 	unsigned i;
 
@@ -160,17 +165,8 @@ view_of(struct grammar *g, const char *s, size_t n)
 		if (shape_boundary(g->map_ptr, g->map_len, at) &&
 		    shape_boundary(g->map_ptr, g->map_len, at + n)) {
 			v.k = g->map_shape + at;
-			/* a piece of a cleaned line becomes a record: keep its shape for it */
-			if (g->map_ptr != g->raw_ptr &&
-			    (s != g->ring_put_ptr || n != g->ring_put_len)) {
-				r = ring_slot(g);
-				sb_reset(&r->text);
-				sb_add(&r->text, s, n);
-				sb_reset(&r->shape);
-				sb_add(&r->shape, v.k, n);
-				g->ring_put_ptr = s;
-				g->ring_put_len = n;
-			}
+			v.in_line = g->pieces_ok;
+			v.at = (uint32_t)(g->map_base + at);
 			return v;
 		}
 	}
@@ -192,19 +188,44 @@ view_of(struct grammar *g, const char *s, size_t n)
 	return v;
 }
 
-/* True if lit occurs in s: its first byte found by memchr, then the rest compared. */
+/*
+ * True if lit occurs in s. Candidates are the places where both its first
+ * and its last byte are, sixteen at a time; they are then compared whole.
+ */
 static bool
 find(const char *s, size_t n, const char *lit, size_t len)
 {
-	const char *p = s, *end = s + n;
+	size_t i = 0;
 
 	if (!len)
 		return true;
-	while ((size_t)(end - p) >= len && (p = memchr(p, lit[0], (size_t)(end - p) - len + 1))) {
-		if (!memcmp(p + 1, lit + 1, len - 1))
-			return true;
-		p++;
+	if (len > n)
+		return false;
+	if (len == 1)
+		return memchr(s, lit[0], n) != NULL;
+#if defined(__SSE2__)
+	{
+		const __m128i first = _mm_set1_epi8(lit[0]), last = _mm_set1_epi8(lit[len - 1]);
+
+		for (; i + len - 1 + 16 <= n; i += 16) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(s + i));
+			__m128i b = _mm_loadu_si128((const __m128i *)(s + i + len - 1));
+			unsigned mask = (unsigned)_mm_movemask_epi8(
+				_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last)));
+
+			while (mask) {
+				unsigned bit = (unsigned)__builtin_ctz(mask);
+
+				if (!memcmp(s + i + bit + 1, lit + 1, len - 2))
+					return true;
+				mask &= mask - 1;
+			}
+		}
 	}
+#endif
+	for (; i + len <= n; i++)
+		if (s[i] == lit[0] && !memcmp(s + i + 1, lit + 1, len - 1))
+			return true;
 	return false;
 }
 
@@ -331,6 +352,34 @@ keep_line_scan(struct grammar *g, const char *s, size_t n)
 	memcpy(g->present, g->line_present, g->pf.nwords * sizeof(*g->present));
 	g->line_ptr = s;
 	g->line_len = n;
+}
+
+/* The entry of the line being lexed, made again if the memo was emptied since. */
+static struct memo_entry *
+line_entry(struct grammar *g)
+{
+	if (g->line_entry && g->line_gen == g->memo.resets)
+		return g->line_entry;
+	g->line_entry = memo_get(&g->memo, g->raw_shape.buf, g->raw_len);
+	g->line_gen = g->memo.resets;
+	return g->line_entry;
+}
+
+/* The entry of v: a piece of the line under the line's entry, any other text by its shape. */
+static struct memo_entry *
+entry_of(struct grammar *g, const struct view *v)
+{
+	struct memo_entry *line;
+
+	if (v->in_line && v->n <= MEMO_MAX_TEXT && (line = line_entry(g)))
+		return memo_piece(&g->memo, line, v->at, (uint32_t)v->n);
+	return memo_get(&g->memo, v->k, v->n);
+}
+
+static struct memo_entry *
+entry_for(struct grammar *g, enum rule_kind kind, const struct view *v)
+{
+	return exact_may(g, kind, v->s, v->n) ? NULL : entry_of(g, v);
 }
 
 /* Fills m from the answer kept for text. */
@@ -462,22 +511,49 @@ match_families(const struct grammar *g, const struct view *v, struct gram_match 
 	return false;
 }
 
+/* The entry a hint names, if it is still there. */
+static struct memo_entry *
+hinted(const struct grammar *g, const struct lex_hint *h, size_t len)
+{
+	struct memo_entry *e;
+
+	if (!h || !h->p || h->gen != g->memo.resets)
+		return NULL;
+	e = (struct memo_entry *)h->p;
+	return e->len == len ? e : NULL;
+}
+
 bool
-grammar_match(const struct grammar *cg, const char *text, size_t len, struct gram_match *m)
+grammar_match_hinted(const struct grammar *cg, const char *text, size_t len,
+		     const struct lex_hint *hint, struct gram_match *m)
 {
 	struct grammar *g = (struct grammar *)cg; /* the memo is scratch state */
-	struct view v = view_of(g, text, len);
-	struct memo_entry *e =
-		exact_may(g, RULE_FAMILY, text, len) ? NULL : memo_get(&g->memo, v.k, len);
-	bool found;
+	struct memo_entry *e = NULL;
+	struct view v;
+	bool found, shaped = false;
 	int family;
 
+	if (!exact_may(g, RULE_FAMILY, text, len))
+		e = hinted(g, hint, len);
+	if (!e) {
+		v = view_of(g, text, len);
+		shaped = true;
+		e = entry_for(g, RULE_FAMILY, &v);
+	}
 	if (e && (e->known & MEMO_FAMILY))
 		return match_from_memo(g, e, text, m);
+	if (!shaped)
+		v = view_of(g, text, len);
 	found = match_families(g, &v, m, &family);
 	if (e)
 		match_to_memo(g, e, family, text, m);
 	return found;
+}
+
+bool
+grammar_match(const struct grammar *g, const char *text, size_t len, struct gram_match *m)
+{
+	return grammar_match_hinted(g, text, len, NULL, m);
 }
 
 /* The first rule of a kind whose literals occur and whose pattern matches s. */
@@ -497,11 +573,6 @@ first_match(const struct grammar *g, enum rule_kind kind, const struct view *v, 
 }
 
 /* The entry kept for v's shape, or NULL if there is none or it does not hold for v. */
-static struct memo_entry *
-entry_for(struct grammar *g, enum rule_kind kind, const struct view *v)
-{
-	return exact_may(g, kind, v->s, v->n) ? NULL : memo_get(&g->memo, v->k, v->n);
-}
 
 bool
 grammar_is_ike(const struct grammar *cg, const char *text, size_t len)
@@ -624,7 +695,7 @@ drop_front(struct strbuf *b, size_t n)
 static bool
 strip_once(struct grammar *g, struct cleaning *c)
 {
-	struct view v = { c->line->buf, c->shape->buf, c->line->len };
+	struct view v = { c->line->buf, c->shape->buf, c->line->len, false, 0 };
 	size_t i;
 
 	for (i = 0; i < g->nby_kind[RULE_STRIP]; i++) {
@@ -677,7 +748,7 @@ static bool
 repair(struct grammar *g, const struct rule *r, struct cleaning *c)
 {
 	struct strbuf *line = c->line;
-	struct view v = { line->buf, c->shape->buf, line->len };
+	struct view v = { line->buf, c->shape->buf, line->len, false, 0 };
 	PCRE2_SIZE outlen;
 	int rc;
 
@@ -723,7 +794,6 @@ ops_line(void *ctx, const char *s, size_t n)
 	struct grammar *g = ctx;
 
 	g->line_ptr = NULL;
-	g->ring_put_ptr = NULL;
 	g->raw_ptr = s;
 	g->raw_len = n;
 	g->map_exact = exact_in(g, s, n);
@@ -733,6 +803,9 @@ ops_line(void *ctx, const char *s, size_t n)
 	g->map_ptr = s;
 	g->map_len = n;
 	g->map_shape = g->raw_shape.buf;
+	g->map_base = 0;
+	g->line_entry = NULL;
+	g->pieces_ok = n <= MEMO_MAX_TEXT;
 }
 
 static unsigned
@@ -754,14 +827,19 @@ ops_clean(void *ctx, struct strbuf *line, struct strbuf *stamp)
 	if (g->raw_ptr && g->raw_len == line->len && !memcmp(g->raw_ptr, line->buf, line->len)) {
 		memcpy(c.shape->buf, g->raw_shape.buf, line->len);
 	} else {
+		/* not the line begun: no pieces of it */
 		shape_zero(c.shape->buf, line->len);
 		g->map_exact = exact_in(g, line->buf, line->len);
+		g->pieces_ok = false;
 	}
 	map_line(g, line, c.shape); /* for exact_may() only: the text moves below */
-	e = exact_may(g, RULE_STRIP, line->buf, line->len) ||
-			    exact_may(g, RULE_REPAIR, line->buf, line->len)
-		    ? NULL
-		    : memo_get(&g->memo, c.shape->buf, line->len);
+	if (exact_may(g, RULE_STRIP, line->buf, line->len) ||
+	    exact_may(g, RULE_REPAIR, line->buf, line->len))
+		e = NULL;
+	else if (g->pieces_ok)
+		e = line_entry(g);
+	else
+		e = memo_get(&g->memo, c.shape->buf, line->len);
 	g->map_ptr = NULL;
 	if (e && (e->known & MEMO_CLEAN)) {
 		for (i = 0; i < e->nstamps; i++) {
@@ -774,13 +852,14 @@ ops_clean(void *ctx, struct strbuf *line, struct strbuf *stamp)
 			drop_front(c.shape, e->clean_drop);
 		}
 		map_line(g, line, c.shape);
+		g->map_base = e->clean_drop;
 		return e->clean_flags;
 	}
 	scan(g, c.shape->buf, line->len);
 	strip_all(g, &c);
 	for (i = 0; i < g->nby_kind[RULE_REPAIR]; i++) {
 		const struct rule *r = &g->rules[g->by_kind[RULE_REPAIR][i]];
-		struct view v = { line->buf, c.shape->buf, line->len };
+		struct view v = { line->buf, c.shape->buf, line->len, false, 0 };
 
 		if (tried(g, r, &v) && repair(g, r, &c)) {
 			c.flags |= LEX_CLEAN_REPAIR;
@@ -798,9 +877,13 @@ ops_clean(void *ctx, struct strbuf *line, struct strbuf *stamp)
 	/* the records cut from this line are usually copies of it */
 	cache_put(g, c.shape->buf, c.shape->len, g->line_present);
 	map_line(g, line, c.shape);
-	/* a repair may have written a literal in */
-	if (c.flags & LEX_CLEAN_REPAIR)
+	g->map_base = c.dropped;
+	/* a repair rewrote the line: its pieces are no longer pieces of the line begun,
+	 * and it may have written a literal in */
+	if (c.flags & LEX_CLEAN_REPAIR) {
+		g->pieces_ok = false;
 		g->map_exact = exact_in(g, line->buf, line->len);
+	}
 	/* a repaired line is not kept: the repair rewrote the real text */
 	if (e && !(c.flags & LEX_CLEAN_REPAIR) && c.nspans <= MEMO_STAMPS &&
 	    c.dropped <= UINT32_MAX) {
@@ -934,25 +1017,34 @@ tail_wanted(const struct grammar *g, const struct rule *r, const struct view *ta
 }
 
 static bool
-ops_joins(void *ctx, const char *head, size_t hn, const char *tail, size_t tn, size_t *drop)
+ops_joins(void *ctx, const char *head, size_t hn, const struct lex_hint *hint, const char *tail,
+	  size_t tn, size_t *drop)
 {
 	struct grammar *g = ctx;
 	const size_t nj = g->nby_kind[RULE_JOIN];
 	struct join_view h = { 0, 0, 0 };
-	struct view hv = view_of(g, head, hn), tv = view_of(g, tail, tn);
+	struct view hv = { head, head, hn, false, 0 }, tv;
 	/* a join that reads the real text names its literal in the head */
 	const bool keep = !exact_may(g, RULE_JOIN, head, hn);
-	struct memo_entry *e;
-	bool learned = false, found = false;
+	struct memo_entry *e = keep ? hinted(g, hint, hn) : NULL;
+	bool learned = false, found = false, shaped = false;
 	size_t i;
 
 	*drop = 0;
-	e = keep ? memo_get(&g->memo, hv.k, hn) : NULL;
+	if (!e) {
+		hv = view_of(g, head, hn);
+		shaped = true;
+		e = keep ? entry_of(g, &hv) : NULL;
+	}
 	if (e && (e->known & MEMO_JOIN_WANTED)) {
 		h.wanted = e->join_wanted;
 		h.known = e->join_head_known;
 		h.match = e->join_head;
 	} else {
+		if (!shaped) {
+			hv = view_of(g, head, hn);
+			shaped = true;
+		}
 		/* a join's literals are in the head */
 		scan(g, hv.k, hn);
 		for (i = 0; i < nj; i++)
@@ -962,7 +1054,8 @@ ops_joins(void *ctx, const char *head, size_t hn, const char *tail, size_t tn, s
 	}
 	if (!h.wanted)
 		goto out;
-	e = keep ? memo_get(&g->memo, tv.k, tn) : NULL;
+	tv = view_of(g, tail, tn);
+	e = keep ? entry_of(g, &tv) : NULL;
 	for (i = 0; i < nj && !found; i++) {
 		const struct rule *r = &g->rules[g->by_kind[RULE_JOIN][i]];
 		const uint64_t bit = 1ull << i;
@@ -983,6 +1076,10 @@ ops_joins(void *ctx, const char *head, size_t hn, const char *tail, size_t tn, s
 		if (!tail_ok)
 			continue;
 		if (!(h.known & bit)) {
+			if (!shaped) {
+				hv = view_of(g, head, hn);
+				shaped = true;
+			}
 			h.known |= bit;
 			if (run(g, &r->pat[PAT_MAIN], text_for(r, &hv), hn, 0, 0) > 0)
 				h.match |= bit;
@@ -997,7 +1094,11 @@ ops_joins(void *ctx, const char *head, size_t hn, const char *tail, size_t tn, s
 	}
 out:
 	if (learned && keep) {
-		e = memo_get(&g->memo, hv.k, hn);
+		e = hinted(g, hint, hn);
+		if (!e && !shaped)
+			hv = view_of(g, head, hn);
+		if (!e)
+			e = entry_of(g, &hv);
 		if (e) {
 			e->join_wanted = h.wanted;
 			e->join_head_known = h.known;
@@ -1006,6 +1107,21 @@ out:
 		}
 	}
 	return found;
+}
+
+static void
+ops_hint(void *ctx, const char *s, size_t n, struct lex_hint *h)
+{
+	struct grammar *g = ctx;
+	struct view v = view_of(g, s, n);
+	struct memo_entry *line;
+
+	h->p = NULL;
+	h->gen = 0;
+	if (v.in_line && n <= MEMO_MAX_TEXT && (line = line_entry(g))) {
+		h->p = memo_piece(&g->memo, line, v.at, (uint32_t)n);
+		h->gen = g->memo.resets;
+	}
 }
 
 static bool
@@ -1069,7 +1185,7 @@ block_answer(struct grammar *g, int b, enum block_question q, const char *s, siz
 	if (b >= 32 || r->exact)
 		return run(g, p, text_for(r, &v), n, 0, 0) > 0;
 	bit = 1u << b;
-	e = memo_get(&g->memo, v.k, n);
+	e = entry_of(g, &v);
 	if (e && (e->block_known[q] & bit))
 		return e->block_yes[q] & bit;
 	yes = run(g, p, v.k, n, 0, 0) > 0;
@@ -1124,6 +1240,7 @@ static const struct lex_rules_ops grammar_ops = {
 	.starts = ops_starts,
 	.is_record = ops_is_record,
 	.joins = ops_joins,
+	.hint = ops_hint,
 	.block_start = ops_block_start,
 	.block_end = ops_block_end,
 	.block_member = ops_block_member,

@@ -118,3 +118,21 @@ memo_get(struct memo *m, const char *s, size_t n)
 	m->recent[m->next_recent++ % MEMO_RECENT] = e;
 	return e;
 }
+
+struct memo_entry *
+memo_piece(struct memo *m, struct memo_entry *line, uint32_t at, uint32_t n)
+{
+	struct memo_entry *e;
+
+	if (at == 0 && n == line->len)
+		return line;
+	for (e = line->pieces; e; e = e->next_piece)
+		if (e->at == at && e->len == n)
+			return e;
+	e = arena_alloc(m->arena, sizeof(*e));
+	e->len = n;
+	e->at = at;
+	e->next_piece = line->pieces;
+	line->pieces = e;
+	return e;
+}

@@ -26,7 +26,8 @@ struct entry {
 	bool stamped; /* began on a line that had a timestamp prefix */
 	char stamp[LEX_MAX_STAMP + 1];
 	uint8_t stamp_len;
-	int block; /* block index, or -1 */
+	int block;            /* block index, or -1 */
+	struct lex_hint hint; /* of a record that is one piece of a line, as it was cut */
 	uint32_t member_lines;
 	struct entry *next;
 };
@@ -295,8 +296,10 @@ segment(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t off, un
 		return;
 	}
 	if (lx->pending && lx->pending->text.len < lx->opt.max_join &&
-	    lx->ops->joins(lx->ctx, lx->pending->text.buf, lx->pending->text.len, s, n, &drop)) {
+	    lx->ops->joins(lx->ctx, lx->pending->text.buf, lx->pending->text.len,
+			   &lx->pending->hint, s, n, &drop)) {
 		e = lx->pending;
+		e->hint.p = NULL;
 		s += drop;
 		n -= drop;
 		trim(&s, &n);
@@ -312,6 +315,8 @@ segment(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t off, un
 	e->open = true;
 	e->stamped = stamped;
 	append_text(lx, e, s, n, 0);
+	if (lx->ops->hint && !(e->flags & LEX_REC_TRUNCATED))
+		lx->ops->hint(lx->ctx, s, n, &e->hint);
 	lx->pending = e;
 	lx->stats.records++;
 }
@@ -478,6 +483,7 @@ logical_line(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t of
 		if (lx->ops->is_record(lx->ctx, t, tn))
 			goto split;
 		append_text(lx, lx->pending, t, tn, ' ');
+		lx->pending->hint.p = NULL;
 		lx->pending->last_line = line;
 		lx->pending->flags |= LEX_REC_JOINED | flags;
 		return;
@@ -729,5 +735,6 @@ lex_next(struct lex *lx, struct lex_record *rec, struct err *err)
 	rec->kind = e->kind;
 	rec->stamp = e->stamp_len ? e->stamp : NULL;
 	rec->stamp_len = e->stamp_len;
+	rec->hint = e->hint;
 	return true;
 }

@@ -42,9 +42,10 @@ recon_num(const struct gram_match *m, enum gram_field f, int base, unsigned long
 			d = c - 'A' + 10;
 		else
 			return false;
-		if (n > (~0ull - (unsigned)d) / (unsigned)base)
+		/* no division per digit: this runs on every SPI and number of every record */
+		if (__builtin_mul_overflow(n, (unsigned long long)base, &n) ||
+		    __builtin_add_overflow(n, (unsigned long long)d, &n))
 			return false;
-		n = n * (unsigned)base + (unsigned)d;
 	}
 	*out = n;
 	return true;

@@ -632,10 +632,10 @@ Test(grammar, join_literals_gate_head_and_tail)
 	size_t drop;
 
 	cr_assert_not_null(g, "%s", err.msg);
-	cr_assert(ops->joins(g, "a HEAD", 6, "more tail: x", 12, &drop));
+	cr_assert(ops->joins(g, "a HEAD", 6, NULL, "more tail: x", 12, &drop));
 	/* the tail pattern alone would match: without the literal it is not tried */
-	cr_assert_not(ops->joins(g, "a HEAD", 6, "more text", 9, &drop));
-	cr_assert_not(ops->joins(g, "a head", 6, "more tail: x", 12, &drop));
+	cr_assert_not(ops->joins(g, "a HEAD", 6, NULL, "more text", 9, &drop));
+	cr_assert_not(ops->joins(g, "a head", 6, NULL, "more tail: x", 12, &drop));
 	grammar_destroy(g);
 }
 
@@ -839,5 +839,28 @@ Test(shape, a_rule_that_names_digits_tells_numbers_apart)
 	cr_expect_eq(n, 1);
 	cr_expect(strstr(out.buf, "test.gram:1: noise trace") != NULL, "%s", out.buf);
 	sb_finish(&out);
+	grammar_destroy(g);
+}
+
+/* The literal of a rule that reads the real text is found wherever it is in the line. */
+Test(shape, literals_of_exact_rules_found_at_any_offset)
+{
+	struct grammar *g = load_one("[noise trace]\nliteral = -711001:\nregex = -711001:\n"
+				     "[family message any]\nregex = \\S\n");
+	const struct lex_rules_ops *ops = grammar_lex_ops();
+	char line[128];
+	int at;
+
+	for (at = 0; at < 60; at++) {
+		memset(line, 'a', sizeof(line));
+		memcpy(line + at, "-711001:", 8);
+		line[70] = '\0';
+		cr_expect_str_eq(ops->noise(g, line, 70), "trace", "literal at %d", at);
+		line[at + 7] = ';'; /* the last byte differs */
+		cr_expect_null(ops->noise(g, line, 70), "near miss at %d", at);
+		line[at + 7] = ':';
+		line[at + 3] = '2'; /* a middle byte differs */
+		cr_expect_null(ops->noise(g, line, 70), "near miss at %d", at);
+	}
 	grammar_destroy(g);
 }
