@@ -49,6 +49,23 @@ struct lex_hint {
 	uint64_t gen;
 };
 
+/* What the rules decided about a whole physical line at once (lex_rules_ops.plan). */
+enum lex_plan_kind { LEX_PLAN_NOISE = 1, LEX_PLAN_RECORD };
+#define LEX_PLAN_STAMPS 4
+
+struct lex_plan {
+	enum lex_plan_kind kind;
+	const char *noise; /* NOISE: the kind */
+	/* RECORD: the record is line[at, at + len); clean: enum lex_clean_flags;
+	 * the timestamp removed is the pieces line[stamp_at[i][0], + [1]),
+	 * joined by one space */
+	size_t at, len;
+	unsigned clean;
+	size_t stamp_at[LEX_PLAN_STAMPS][2];
+	size_t nstamps;
+	struct lex_hint hint;
+};
+
 struct lex_rules_ops {
 	/* Called first for each logical line with the line as read; may be NULL.
 	 * The questions that follow are about this line, pieces of it, or other
@@ -74,6 +91,16 @@ struct lex_rules_ops {
 	/* Fills *h for a piece s of the line being lexed that becomes a record;
 	 * may be NULL. */
 	void (*hint)(void *ctx, const char *s, size_t n, struct lex_hint *h);
+	/*
+	 * May be NULL. Decides the physical line s at once if it can: it is
+	 * noise as a whole, or it holds one record that does not continue the
+	 * record head (hn bytes, with its hint; NULL if none may be continued).
+	 * Called, when no block is open, instead of line(); false has the line
+	 * lexed step by step (line() is then called for it as usual). The
+	 * answers must be those the step-by-step questions would give.
+	 */
+	bool (*plan)(void *ctx, const char *s, size_t n, const char *head, size_t hn,
+		     const struct lex_hint *head_hint, struct lex_plan *out);
 	/* Index of a block that line s opens, or -1. */
 	int (*block_start)(void *ctx, const char *s, size_t n);
 	/* True if line s closes block b (the line is part of the block). */

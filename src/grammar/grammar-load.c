@@ -127,6 +127,8 @@ grammar_destroy(struct grammar *g)
 	}
 	free(g->exact);
 	sb_finish(&g->raw_shape);
+	sb_finish(&g->plan_text);
+	sb_finish(&g->plan_stamp);
 	sb_finish(&g->clean_shape);
 	for (i = 0; i < SHAPE_RING; i++) {
 		sb_finish(&g->ring[i].text);
@@ -795,6 +797,8 @@ grammar_create(const struct gram_source *src, size_t nsrc, struct strbuf *diags,
 	ld.g = xcalloc(1, sizeof(*ld.g));
 	sb_init(&ld.g->scratch);
 	sb_init(&ld.g->raw_shape);
+	sb_init(&ld.g->plan_text);
+	sb_init(&ld.g->plan_stamp);
 	sb_init(&ld.g->clean_shape);
 	for (i = 0; i < SHAPE_RING; i++)
 		sb_init(&ld.g->ring[i].text), sb_init(&ld.g->ring[i].shape);

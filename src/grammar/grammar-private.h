@@ -92,7 +92,11 @@ enum memo_known {
 	MEMO_JOIN_WANTED = 1u << 6,
 	MEMO_IKE = 1u << 7,
 	MEMO_SECRET = 1u << 8,
+	MEMO_PLAN = 1u << 9,
 };
+
+/* What a whole line is (memo_entry.plan). */
+enum memo_plan { PLAN_STEPS, PLAN_NOISE, PLAN_RECORD };
 
 #define GRAMMAR_MAX_JOINS 64 /* join stanzas in one grammar (a bit each in memo_entry) */
 #define MEMO_SLOTS        (1u << 15)
@@ -139,6 +143,11 @@ struct memo_entry {
 	struct memo_entry *pieces;
 	struct memo_entry *next_piece;
 	uint32_t at; /* a piece: its offset in the line */
+	/* a whole line (MEMO_PLAN): lexed step by step, noise, or one record:
+	 * the piece plan_piece, which the tails of the joins plan_tails take */
+	uint8_t plan;
+	uint64_t plan_tails;
+	struct memo_entry *plan_piece;
 };
 
 struct memo {
@@ -246,6 +255,9 @@ struct grammar {
 	uint64_t line_gen;
 	bool pieces_ok;
 	size_t map_base;
+	bool raw_exact;                      /* the line begun holds a literal of an exact rule */
+	bool planned;                        /* plan() began the line: line() need not again */
+	struct strbuf plan_text, plan_stamp; /* scratch of plan_make() */
 	/*
 	 * Shapes (shape.c). The logical line being lexed and its shape; then,
 	 * once cleaned, the cleaned line and its shape: a piece of the text

@@ -788,24 +788,39 @@ map_line(struct grammar *g, const struct strbuf *line, const struct strbuf *shap
 	g->map_shape = shape->buf;
 }
 
+/* Pieces of the line begun take their shapes from it again. */
+static void
+map_raw(struct grammar *g)
+{
+	g->line_ptr = NULL;
+	g->map_ptr = g->raw_ptr;
+	g->map_len = g->raw_len;
+	g->map_shape = g->raw_shape.buf;
+	g->map_base = 0;
+	g->map_exact = g->raw_exact;
+	g->pieces_ok = g->raw_len <= MEMO_MAX_TEXT;
+}
+
 static void
 ops_line(void *ctx, const char *s, size_t n)
 {
 	struct grammar *g = ctx;
 
-	g->line_ptr = NULL;
+	if (g->planned && s == g->raw_ptr && n == g->raw_len) {
+		/* plan() began this line and shaped it */
+		g->planned = false;
+		map_raw(g);
+		return;
+	}
+	g->planned = false;
 	g->raw_ptr = s;
 	g->raw_len = n;
-	g->map_exact = exact_in(g, s, n);
+	g->raw_exact = exact_in(g, s, n);
 	sb_reset(&g->raw_shape);
 	sb_add(&g->raw_shape, s, n);
 	shape_zero(g->raw_shape.buf, n);
-	g->map_ptr = s;
-	g->map_len = n;
-	g->map_shape = g->raw_shape.buf;
-	g->map_base = 0;
 	g->line_entry = NULL;
-	g->pieces_ok = n <= MEMO_MAX_TEXT;
+	map_raw(g);
 }
 
 static unsigned
@@ -1232,6 +1247,164 @@ ops_block_max_lines(void *ctx, int b)
 	return block_rule(ctx, b)->max_lines;
 }
 
+/* ---- whole lines at once ---- */
+
+static bool
+blank_text(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return false;
+	return true;
+}
+
+/*
+ * Works out what the line begun (s, n bytes; its entry e) is as a whole, by
+ * asking the questions the lexer asks step by step: noise as printed; else
+ * cleaned, not blank, opening no block, not split, its trimmed text not
+ * noise: one record. The joins whose tail pattern takes that record are
+ * noted, so that whether it continues a record needs no pattern later.
+ */
+static void
+plan_make(struct grammar *g, const char *s, size_t n)
+{
+	struct strbuf *w = &g->plan_text;
+	const uint64_t gen = g->memo.resets;
+	struct memo_entry *e, *piece = NULL;
+	enum memo_plan plan = PLAN_STEPS;
+	uint64_t tails = 0;
+	const char *t;
+	unsigned flags;
+	size_t i, tn, ncuts;
+
+	if (ops_noise(g, s, n)) {
+		plan = PLAN_NOISE;
+		goto keep;
+	}
+	sb_reset(w);
+	sb_add(w, s, n);
+	flags = ops_clean(g, w, &g->plan_stamp);
+	if ((flags & LEX_CLEAN_REPAIR) || !g->pieces_ok || blank_text(w->buf, w->len) ||
+	    ops_block_start(g, w->buf, w->len) >= 0)
+		goto keep;
+	ops_split(g, w->buf, w->len, &ncuts);
+	if (ncuts)
+		goto keep;
+	t = w->buf;
+	tn = w->len;
+	while (tn && (t[0] == ' ' || t[0] == '\t'))
+		t++, tn--;
+	while (tn && (t[tn - 1] == ' ' || t[tn - 1] == '\t'))
+		tn--;
+	if (!tn || tn > MEMO_MAX_TEXT || ops_noise(g, t, tn))
+		goto keep;
+	{
+		struct view tv = view_of(g, t, tn);
+
+		if (!tv.in_line)
+			goto keep;
+		piece = entry_of(g, &tv);
+		for (i = 0; i < g->nby_kind[RULE_JOIN]; i++) {
+			const struct rule *r = &g->rules[g->by_kind[RULE_JOIN][i]];
+			const uint64_t bit = 1ull << i;
+			bool ok;
+
+			if (piece && (piece->join_tail_known & bit)) {
+				ok = piece->join_tail & bit;
+			} else {
+				ok = tail_wanted(g, r, &tv) &&
+				     run(g, &r->pat[PAT_SECOND], text_for(r, &tv), tn, 0, 0) > 0;
+				if (piece) {
+					piece->join_tail_known |= bit;
+					piece->join_tail |= ok ? bit : 0;
+				}
+			}
+			tails |= ok ? bit : 0;
+		}
+		if (!piece || g->memo.resets != gen)
+			goto keep;
+		plan = PLAN_RECORD;
+	}
+keep:
+	map_raw(g);
+	if (g->memo.resets != gen || !(e = line_entry(g)))
+		return; /* the memo was emptied meanwhile: no plan kept */
+	e->plan = (uint8_t)plan;
+	e->plan_tails = tails;
+	e->plan_piece = plan == PLAN_RECORD ? piece : NULL;
+	e->known |= MEMO_PLAN;
+}
+
+static bool
+plan_line(struct grammar *g, const char *s, size_t n, const char *head, size_t hn,
+	  const struct lex_hint *head_hint, struct lex_plan *out)
+{
+	struct memo_entry *e, *he;
+	size_t i;
+
+	/* rules that read the real text are asked step by step */
+	if (g->raw_exact || !g->pieces_ok || g->nexact_by_kind[RULE_JOIN] || blank_text(s, n))
+		return false;
+	if (!(e = line_entry(g)))
+		return false;
+	if (!(e->known & MEMO_PLAN)) {
+		plan_make(g, s, n);
+		if (!(e = line_entry(g)) || !(e->known & MEMO_PLAN))
+			return false;
+	}
+	switch (e->plan) {
+	case PLAN_NOISE:
+		out->kind = LEX_PLAN_NOISE;
+		out->noise = e->noise;
+		return true;
+	case PLAN_RECORD:
+		break;
+	default:
+		return false;
+	}
+	if (!(e->known & MEMO_CLEAN))
+		return false;
+	/* continues the record before? only if a join that takes this tail takes that head */
+	if (head && e->plan_tails) {
+		uint64_t need;
+
+		he = hinted(g, head_hint, hn);
+		if (!he || !(he->known & MEMO_JOIN_WANTED))
+			return false;
+		need = he->join_wanted & e->plan_tails;
+		if ((need & ~he->join_head_known) || (need & he->join_head))
+			return false;
+	}
+	out->kind = LEX_PLAN_RECORD;
+	out->at = e->plan_piece->at;
+	out->len = e->plan_piece->len;
+	out->clean = e->clean_flags;
+	out->nstamps = e->nstamps < LEX_PLAN_STAMPS ? e->nstamps : LEX_PLAN_STAMPS;
+	for (i = 0; i < out->nstamps; i++) {
+		out->stamp_at[i][0] = e->stamp_at[i][0];
+		out->stamp_at[i][1] = e->stamp_at[i][1];
+	}
+	out->hint.p = e->plan_piece;
+	out->hint.gen = g->memo.resets;
+	return true;
+}
+
+static bool
+ops_plan(void *ctx, const char *s, size_t n, const char *head, size_t hn,
+	 const struct lex_hint *head_hint, struct lex_plan *out)
+{
+	struct grammar *g = ctx;
+
+	ops_line(ctx, s, n);
+	if (plan_line(g, s, n, head, hn, head_hint, out))
+		return true;
+	/* lexed step by step: line() comes next for this same line */
+	g->planned = true;
+	return false;
+}
+
 static const struct lex_rules_ops grammar_ops = {
 	.line = ops_line,
 	.noise = ops_noise,
@@ -1241,6 +1414,7 @@ static const struct lex_rules_ops grammar_ops = {
 	.is_record = ops_is_record,
 	.joins = ops_joins,
 	.hint = ops_hint,
+	.plan = ops_plan,
 	.block_start = ops_block_start,
 	.block_end = ops_block_end,
 	.block_member = ops_block_member,

@@ -526,6 +526,58 @@ expire(struct lex *lx, uint32_t line)
 	}
 }
 
+/*
+ * A whole line decided by the rules at once (lex_rules_ops.plan): the same
+ * entries as logical_line() would make, without its questions. False: lex
+ * it step by step.
+ */
+static bool
+planned_line(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t off)
+{
+	struct entry *e = lx->pending;
+	const char *head = NULL;
+	const struct lex_hint *hh = NULL;
+	struct lex_plan p;
+	size_t i, hn = 0;
+
+	if (!lx->ops->plan || lx->consecutive)
+		return false;
+	for (i = 0; i < lx->ninterleaved; i++)
+		if (lx->interleaved[i])
+			return false;
+	if (e && e->text.len < lx->opt.max_join) {
+		head = e->text.buf;
+		hn = e->text.len;
+		hh = &e->hint;
+	}
+	memset(&p, 0, sizeof(p));
+	if (!lx->ops->plan(lx->ctx, s, n, head, hn, hh, &p))
+		return false;
+	sb_reset(&lx->stamp);
+	if (p.kind == LEX_PLAN_NOISE) {
+		noise(lx, line, off, p.noise, s, n, 0);
+		return true;
+	}
+	/* a line without a timestamp after a timestamped record may continue it */
+	if (!(p.clean & LEX_CLEAN_STAMP) && e && e->stamped)
+		return false;
+	for (i = 0; i < p.nstamps && i < LEX_PLAN_STAMPS; i++) {
+		if (lx->stamp.len)
+			sb_addc(&lx->stamp, ' ');
+		sb_add(&lx->stamp, s + p.stamp_at[i][0], p.stamp_at[i][1]);
+	}
+	close_pending(lx);
+	e = entry_add(lx, line, off, p.clean ? LEX_REC_CLEANED : 0, NULL);
+	e->open = true;
+	e->stamped = (p.clean & LEX_CLEAN_STAMP) != 0;
+	append_text(lx, e, s + p.at, p.len, 0);
+	if (!(e->flags & LEX_REC_TRUNCATED))
+		e->hint = p.hint;
+	lx->pending = e;
+	lx->stats.records++;
+	return true;
+}
+
 /* Makes the bytes of one physical line valid UTF-8 without NUL, then feeds it. */
 static void
 physical_line(struct lex *lx, char *s, size_t n, uint32_t line, uint64_t off, unsigned flags)
@@ -591,6 +643,11 @@ physical_line(struct lex *lx, char *s, size_t n, uint32_t line, uint64_t off, un
 	lx->line_in_record = false;
 	lx->line_produced = false;
 	expire(lx, line);
+	if (!flags && n && !memchr(s, '\r', n) && planned_line(lx, s, n, line, off)) {
+		if (!lx->line_in_record)
+			lx->stats.noise_lines++;
+		return;
+	}
 	/* a lone CR ends a logical line (old line ends, terminal redraws) */
 	start = 0;
 	for (;;) {

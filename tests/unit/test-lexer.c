@@ -382,3 +382,121 @@ Test(lexer, records_keep_their_timestamp, .init = setup, .fini = teardown)
 	lex_destroy(lx);
 	fclose(fp);
 }
+
+/* ---- whole lines at once (lex_rules_ops.plan) ---- */
+
+/* Every record with all it carries, one line each; ops as given. */
+static char *
+lex_full(const char *bytes, size_t n, const struct lex_rules_ops *ops, void *ctx)
+{
+	FILE *fp = fmemopen((void *)bytes, n, "r");
+	struct lex_record rec;
+	struct strbuf out;
+	struct err err = { 0 };
+	struct lex *lx;
+
+	cr_assert_not_null(fp);
+	sb_init(&out);
+	lx = lex_create(fp, "t.log", ops, ctx, NULL);
+	while (lex_next(lx, &rec, &err)) {
+		struct gram_match m;
+		bool matched = !(rec.flags & LEX_REC_NOISE) &&
+			       grammar_match_hinted(ctx, rec.text, rec.len, &rec.hint, &m);
+
+		sb_addf(&out, "%u-%u %x %s [%.*s] %s", rec.first_line, rec.last_line, rec.flags,
+			rec.kind ? rec.kind : "-", (int)rec.stamp_len, rec.stamp ? rec.stamp : "",
+			matched ? gram_family_name(m.family) : "-");
+		for (size_t i = 0; matched && i < m.nvalues; i++)
+			sb_addf(&out, " %s=%.*s", gram_field_name(m.values[i].field),
+				(int)m.values[i].len, m.values[i].p);
+		sb_addf(&out, " |%.*s|\n", (int)rec.len, rec.text);
+	}
+	cr_assert_not(err_is_set(&err));
+	sb_addf(&out, "records %llu noise %llu/%llu\n", (unsigned long long)lex_stats(lx)->records,
+		(unsigned long long)lex_stats(lx)->noise_lines,
+		(unsigned long long)lex_stats(lx)->noise_records);
+	lex_destroy(lx);
+	fclose(fp);
+	return sb_detach(&out);
+}
+
+/* A word of letters past f for i: a shape of its own for each i. */
+static void
+letters(unsigned i, char *out)
+{
+	int k = 0;
+
+	do {
+		out[k++] = (char)('g' + i % 20);
+		i /= 20;
+	} while (i);
+	out[k] = '\0';
+}
+
+/*
+ * Lines decided at once must give exactly what the questions asked one by
+ * one give: the same records, flags, timestamps, hints that match the same
+ * fields, and counts; also once the table of answers has been emptied and
+ * filled again many times (distinct shapes), and with joins, blocks and
+ * noise in between.
+ */
+Test(lexer, whole_line_plans_change_nothing, .init = setup, .fini = teardown)
+{
+	struct lex_rules_ops steps = *grammar_lex_ops();
+	struct strbuf in;
+	char *a, *b, word[16];
+	unsigned i;
+
+	steps.plan = NULL;
+	sb_init(&in);
+	for (i = 0; i < 60000; i++) {
+		letters(i, word);
+		sb_addf(&in,
+			"Apr %2u 16:31:%02u.%03u: IKEv2-PROTO-5: (%u): SM Trace-> SA: "
+			"I_SPI=%016X R_SPI=%016X (R) MsgID = %08X CurState: R_%s Event: "
+			"EV_%s\n",
+			i % 28 + 1, i % 60, i % 1000, i % 977, i * 2654435761u, i * 40503u, i % 7,
+			word, word);
+		switch (i % 11) {
+		case 0:
+			sb_adds(&in, "IKEv2-PROTO-4: (12): Next payload: SA, version: 2.0 Exchange "
+				     "type:\nIKE_SA_INIT, flags: INITIATOR Message id: 0, length: "
+				     "338\n");
+			break;
+		case 3:
+			sb_adds(&in, "\n   \n");
+			break;
+		case 5:
+			sb_addf(&in,
+				"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<config-auth "
+				"client=\"vpn\" type=\"init\">\n<version "
+				"who=\"vpn\">4.%u</version>\n"
+				"</config-auth>\n",
+				i);
+			break;
+		case 7:
+			sb_addf(&in, "asa# debug crypto ikev2 protocol %u\n", i % 255);
+			break;
+		case 9:
+			sb_addf(&in, "IKEv2-PROTO-5: (%u): Received Policies:\n", i);
+			break;
+		default:
+			break;
+		}
+	}
+	a = lex_full(in.buf, in.len, &steps, g);
+	b = lex_full(in.buf, in.len, grammar_lex_ops(), g);
+	cr_assert(strlen(a) > 1000000, "the input lexed to records");
+	if (strcmp(a, b)) {
+		size_t k = 0;
+
+		while (a[k] == b[k])
+			k++;
+		while (k && a[k - 1] != '\n')
+			k--;
+		cr_assert_fail("first difference:\n  steps: %.200s\n  plans: %.200s", a + k, b + k);
+	}
+	free(a);
+	free(b);
+	sb_finish(&in);
+}
