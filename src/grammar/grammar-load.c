@@ -705,22 +705,22 @@ grammar_describe_exact(const struct grammar *g, struct strbuf *out)
 
 /*
  * Whether a rule must read the real text rather than its shape: one of its
- * patterns or literals tells numbers apart. A mask rule always runs on the
- * real text; only its literals are looked for in a shape.
+ * patterns or literals tells numbers apart. (A mask rule always reads the
+ * real text, literals and all: it is not counted.)
  */
 static bool
 rule_exact(const struct rule *r)
 {
 	size_t i;
 
+	if (r->kind == RULE_MASK)
+		return false;
 	for (i = 0; i < r->nliterals; i++)
 		if (shape_literal_exact(r->literals[i], r->literal_lens[i]))
 			return true;
 	for (i = 0; i < r->ntail_literals; i++)
 		if (shape_literal_exact(r->tail_literals[i], r->tail_literal_lens[i]))
 			return true;
-	if (r->kind == RULE_MASK)
-		return false;
 	for (i = 0; i < PAT_COUNT; i++)
 		if (shape_pattern_exact(r->pat[i].src))
 			return true;

@@ -91,8 +91,7 @@ enum memo_known {
 	MEMO_FAMILY = 1u << 5,
 	MEMO_JOIN_WANTED = 1u << 6,
 	MEMO_IKE = 1u << 7,
-	MEMO_SECRET = 1u << 8,
-	MEMO_PLAN = 1u << 9,
+	MEMO_PLAN = 1u << 8,
 };
 
 /* What a whole line is (memo_entry.plan). */
@@ -126,7 +125,7 @@ struct memo_entry {
 	uint32_t nstamps;
 	const struct lex_cut *cuts;
 	uint32_t ncuts;
-	bool starts, ike, secret;
+	bool starts, ike;
 	int block;  /* block that the text opens, or -1 */
 	int family; /* the matching family rule (index among families), or -1 */
 	unsigned attempts;

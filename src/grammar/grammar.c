@@ -593,24 +593,15 @@ grammar_is_ike(const struct grammar *cg, const char *text, size_t len)
 }
 
 bool
-grammar_may_hold_secret(const struct grammar *cg, const char *text, size_t len)
+grammar_may_hold_secret(const struct grammar *g, const char *text, size_t len)
 {
-	struct grammar *g = (struct grammar *)cg;
-	struct view v = view_of(g, text, len);
-	struct memo_entry *e = entry_for(g, RULE_MASK, &v);
-	bool may = false;
 	size_t i;
 
-	if (e && (e->known & MEMO_SECRET))
-		return e->secret;
-	scan(g, v.k, len);
-	for (i = 0; i < g->nby_kind[RULE_MASK] && !may; i++)
-		may = tried(g, &g->rules[g->by_kind[RULE_MASK][i]], &v);
-	if (e) {
-		e->secret = may;
-		e->known |= MEMO_SECRET;
-	}
-	return may;
+	/* mask rules read the real text: their literals are looked for there */
+	for (i = 0; i < g->nby_kind[RULE_MASK]; i++)
+		if (literals_in(&g->rules[g->by_kind[RULE_MASK][i]], text, len))
+			return true;
+	return false;
 }
 
 void

@@ -53,7 +53,18 @@ escape_append(struct strbuf *out, const char *s, size_t n)
 	size_t i = 0;
 
 	while (i < n) {
-		size_t len = escape_utf8_len(p + i, n - i);
+		size_t len, run;
+
+		/* printable ASCII and tabs go out as they are, a run at a time */
+		for (run = i; run < n && ((p[run] >= 0x20 && p[run] < 0x7f) || p[run] == '\t');
+		     run++)
+			;
+		if (run > i) {
+			sb_add(out, s + i, run - i);
+			i = run;
+			continue;
+		}
+		len = escape_utf8_len(p + i, n - i);
 
 		if (len == 1 && p[i] != '\t' && (p[i] < 0x20 || p[i] == 0x7f)) {
 			sb_addf(out, "\\x%02x", p[i]);

@@ -45,22 +45,6 @@ sb_grow(struct strbuf *sb, size_t extra)
 }
 
 void
-sb_add(struct strbuf *sb, const char *p, size_t n)
-{
-	sb_grow(sb, n);
-	if (n)
-		memcpy(sb->buf + sb->len, p, n);
-	sb->len += n;
-	sb->buf[sb->len] = '\0';
-}
-
-void
-sb_addc(struct strbuf *sb, char c)
-{
-	sb_add(sb, &c, 1);
-}
-
-void
 sb_adds(struct strbuf *sb, const char *s)
 {
 	sb_add(sb, s, strlen(s));

@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "ikescope/util/compiler.h"
 
@@ -21,8 +22,28 @@ void sb_init(struct strbuf *sb);
 void sb_finish(struct strbuf *sb);
 void sb_reset(struct strbuf *sb);
 void sb_grow(struct strbuf *sb, size_t extra);
-void sb_add(struct strbuf *sb, const char *p, size_t n);
-void sb_addc(struct strbuf *sb, char c);
+
+/* Appending is inline: it runs for every byte the output is made of. */
+static inline void
+sb_add(struct strbuf *sb, const char *p, size_t n)
+{
+	if (sb->len + n + 1 > sb->cap)
+		sb_grow(sb, n);
+	if (n)
+		memcpy(sb->buf + sb->len, p, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+static inline void
+sb_addc(struct strbuf *sb, char c)
+{
+	if (sb->len + 2 > sb->cap)
+		sb_grow(sb, 1);
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
+}
+
 void sb_adds(struct strbuf *sb, const char *s);
 void sb_addf(struct strbuf *sb, const char *fmt, ...) IKESCOPE_PRINTF_LIKE(2, 3);
 void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap) IKESCOPE_PRINTF_LIKE(2, 0);
