@@ -126,6 +126,9 @@ grammar_destroy(struct grammar *g)
 		free(g->exact_by_kind[i]);
 	}
 	free(g->exact);
+	for (i = 0; i < g->nexact_shapes; i++)
+		sb_finish(&g->exact_shapes[i]);
+	free(g->exact_shapes);
 	sb_finish(&g->raw_shape);
 	sb_finish(&g->plan_text);
 	sb_finish(&g->plan_stamp);
@@ -727,12 +730,46 @@ rule_exact(const struct rule *r)
 	return false;
 }
 
+static bool
+word_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       c == '_';
+}
+
+/* Keeps the shapes of the literals of an exact rule (see grammar.exact_shapes). */
+static void
+shape_exact_literals(struct grammar *g, const struct rule *r)
+{
+	size_t i;
+
+	if (!r->nliterals)
+		g->exact_shapes_ok = false;
+	for (i = 0; i < r->nliterals; i++) {
+		const char *l = r->literals[i];
+		size_t n = r->literal_lens[i];
+		struct strbuf *b;
+
+		if (!n || word_char(l[0]) || word_char(l[n - 1])) {
+			g->exact_shapes_ok = false;
+			continue;
+		}
+		g->exact_shapes = xreallocarray(g->exact_shapes, g->nexact_shapes + 1,
+						sizeof(*g->exact_shapes));
+		b = &g->exact_shapes[g->nexact_shapes++];
+		sb_init(b);
+		sb_add(b, l, n);
+		shape_zero(b->buf, n);
+	}
+}
+
 static void
 index_rules(struct grammar *g)
 {
 	size_t i, j;
 
 	prefilter_init(&g->pf);
+	g->exact_shapes_ok = true;
 	for (i = 0; i < g->nrules; i++) {
 		struct rule *r = &g->rules[i];
 
@@ -783,6 +820,7 @@ index_rules(struct grammar *g)
 			g->exact_by_kind[k][g->nexact_by_kind[k]++] = i;
 			g->exact = xreallocarray(g->exact, g->nexact + 1, sizeof(size_t));
 			g->exact[g->nexact++] = i;
+			shape_exact_literals(g, &g->rules[i]);
 		}
 	}
 }

@@ -145,6 +145,9 @@ struct memo_entry {
 	/* a whole line (MEMO_PLAN): lexed step by step, noise, or one record:
 	 * the piece plan_piece, which the tails of the joins plan_tails take */
 	uint8_t plan;
+	/* a line: 0 not known, 1 its shape holds no shaped literal of an exact
+	 * rule (so the line holds none of their literals), 2 it may */
+	uint8_t exact_shape;
 	uint64_t plan_tails;
 	struct memo_entry *plan_piece;
 };
@@ -246,6 +249,12 @@ struct grammar {
 	size_t nexact_by_kind[RULE_KIND_COUNT];
 	size_t *exact; /* all of them */
 	size_t nexact;
+	/* their literals as shapes, when each begins and ends with a character
+	 * that is not a word character (then a line holding the literal holds
+	 * its shape in its own shape); else exact_shapes_ok is false */
+	struct strbuf *exact_shapes;
+	size_t nexact_shapes;
+	bool exact_shapes_ok;
 	bool map_exact; /* the text mapped may hold a literal of one */
 	/* the entry of the line being lexed, made when the memo had been
 	 * emptied line_gen times; pieces of the mapped text are map_base bytes

@@ -806,11 +806,27 @@ ops_line(void *ctx, const char *s, size_t n)
 	g->planned = false;
 	g->raw_ptr = s;
 	g->raw_len = n;
-	g->raw_exact = exact_in(g, s, n);
 	sb_reset(&g->raw_shape);
 	sb_add(&g->raw_shape, s, n);
 	shape_zero(g->raw_shape.buf, n);
 	g->line_entry = NULL;
+	g->raw_exact = false;
+	if (g->nexact) {
+		struct memo_entry *e = NULL;
+
+		/* the literals of exact rules: their shapes are looked for once per shape */
+		if (g->exact_shapes_ok && n <= MEMO_MAX_TEXT && (e = line_entry(g)) &&
+		    !e->exact_shape) {
+			size_t i;
+
+			e->exact_shape = 1;
+			for (i = 0; i < g->nexact_shapes && e->exact_shape == 1; i++)
+				if (find(g->raw_shape.buf, n, g->exact_shapes[i].buf,
+					 g->exact_shapes[i].len))
+					e->exact_shape = 2;
+		}
+		g->raw_exact = (!e || e->exact_shape == 2) && exact_in(g, s, n);
+	}
 	map_raw(g);
 }
 

@@ -500,3 +500,23 @@ Test(lexer, whole_line_plans_change_nothing, .init = setup, .fini = teardown)
 	free(b);
 	sb_finish(&in);
 }
+
+/*
+ * Two lines of the same shape, one for a rule that names digits (the ASA
+ * debug-trace prefix %ASA-7-711001) and one not (other syslog messages are
+ * noise): each is told apart by its real text, in either order.
+ */
+Test(lexer, same_shape_lines_told_apart_by_rules_that_name_digits, .init = setup, .fini = teardown)
+{
+	static const char in[] = "%ASA-7-711001: IKEv2-PROTO-5: (1): Received Policies:\n"
+				 "%ASA-7-711002: IKEv2-PROTO-5: (1): Received Policies:\n"
+				 "%ASA-7-711001: IKEv2-PROTO-5: (1): Received Policies:\n"
+				 "%ASA-7-711002: IKEv2-PROTO-5: (1): Received Policies:\n";
+	char *out = lex_bytes(in, sizeof(in) - 1, true, NULL, NULL);
+
+	cr_expect_str_eq(out, "1 IKEv2-PROTO-5: (1): Received Policies:\n"
+			      "2 noise:syslog\n"
+			      "3 IKEv2-PROTO-5: (1): Received Policies:\n"
+			      "4 noise:syslog\n");
+	free(out);
+}
