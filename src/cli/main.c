@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ikescope/grammar.h"
+#include "ikescope/util/arena.h"
 #include "ikescope/util/compiler.h"
 #include "ikescope/util/xalloc.h"
 #include "ikescope/version.h"
@@ -163,6 +164,7 @@ main(int argc, char **argv)
 	int c, rc;
 	size_t i;
 
+	atexit(arena_release_cache);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+hvV", longopts, NULL)) != -1) {
 		switch (c) {

@@ -287,8 +287,8 @@ struct grammar {
 };
 
 /* shape.c */
-/* Turns the n bytes at s into their shape in place; true if a byte changed. */
-bool shape_zero(char *s, size_t n);
+/* Turns the n bytes at s into their shape in place. */
+void shape_zero(char *s, size_t n);
 /* True if a word of s may not go on across offset at (the shape of a piece
  * cut there is then the piece of the shape). */
 bool shape_boundary(const char *s, size_t n, size_t at);

@@ -116,42 +116,29 @@ masks_of(const unsigned char *s, size_t at, size_t n)
 	return m;
 }
 
-/* Sets the len bytes at t to '0'; true if one was not already. */
-static bool
-zero(char *t, size_t len)
-{
-	bool changed = false;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		changed |= t[i] != '0';
-		t[i] = '0';
-	}
-	return changed;
-}
-
 /* Zeroes the word s[start, end) if it is a number. */
-static bool
+static inline void
 zero_word(char *s, size_t start, size_t end, bool digits_only, bool hex_only, bool digit)
 {
 	const unsigned char *t = classes();
 	size_t len = end - start, j;
 
 	if (!digit)
-		return false;
-	if (digits_only || (hex_only && len >= SHAPE_MIN_HEX))
-		return zero(s + start, len);
+		return;
+	if (digits_only || (hex_only && len >= SHAPE_MIN_HEX)) {
+		memset(s + start, '0', len);
+		return;
+	}
 	if (len > 2 && s[start] == '0' && (s[start + 1] | 0x20) == 'x') {
 		for (j = start + 2; j < end && (t[(unsigned char)s[j]] & C_HEX); j++)
 			;
 		if (j == end)
-			return zero(s + start + 2, len - 2);
+			memset(s + start + 2, '0', len - 2);
 	}
-	return false;
 }
 
 /* Bits [from, to) of a 64-bit mask, 0 <= from <= to <= 64. */
-static uint64_t
+static inline uint64_t
 bits(unsigned from, unsigned to)
 {
 	uint64_t hi = to == 64 ? ~0ull : (1ull << to) - 1;
@@ -164,11 +151,10 @@ bits(unsigned from, unsigned to)
  * hold a digit can be numbers (the 0 of "0x" is one); a word that runs past
  * the end of a block is carried into the next.
  */
-bool
+void
 shape_zero(char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	bool changed = false;
 	bool open = false, o_digits = true, o_hex = true, o_digit = false;
 	size_t o_start = 0, at;
 
@@ -185,8 +171,8 @@ shape_zero(char *s, size_t n)
 			o_digit = o_digit || (bits(0, end) & m.digit);
 			if (end == 64 && at + 64 < n)
 				continue;
-			changed |= zero_word(s, o_start, at + end > n ? n : at + end, o_digits,
-					     o_hex, o_digit);
+			zero_word(s, o_start, at + end > n ? n : at + end, o_digits, o_hex,
+				  o_digit);
 			open = false;
 			w &= ~bits(0, end);
 		}
@@ -207,8 +193,8 @@ shape_zero(char *s, size_t n)
 				o_digit = true;
 				break;
 			}
-			changed |= zero_word(s, at + start, at + end > n ? n : at + end,
-					     !(run & ~m.digit), !(run & ~m.hex), true);
+			zero_word(s, at + start, at + end > n ? n : at + end, !(run & ~m.digit),
+				  !(run & ~m.hex), true);
 		}
 		/* a word without a digit so far may still run on into the next block */
 		if (!open && at + 64 < n && (w >> 63)) {
@@ -223,8 +209,7 @@ shape_zero(char *s, size_t n)
 		}
 	}
 	if (open)
-		changed |= zero_word(s, o_start, n, o_digits, o_hex, o_digit);
-	return changed;
+		zero_word(s, o_start, n, o_digits, o_hex, o_digit);
 }
 
 bool

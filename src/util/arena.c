@@ -21,6 +21,76 @@ struct arena {
 /* Chunks stop growing below the size malloc would map afresh (and fault in) each time. */
 #define ARENA_CHUNK_MAX (64u << 10)
 
+/*
+ * Chunks of arenas destroyed, kept for the next arenas by size (CHUNK_MIN
+ * << class): a session is made and freed for every few hundred lines of a
+ * log. At most ARENA_CACHE_BYTES are kept. (The program is single-threaded.)
+ */
+#define ARENA_CLASSES     5
+#define ARENA_CACHE_BYTES (4u << 20)
+static struct chunk *cache[ARENA_CLASSES];
+static size_t cached_bytes;
+
+/* The class of a chunk of this size, or -1 if it is not one of the sizes kept. */
+static int
+size_class(size_t size)
+{
+	int k;
+
+	for (k = 0; k < ARENA_CLASSES; k++)
+		if (size == (size_t)CHUNK_MIN << k)
+			return k;
+	return -1;
+}
+
+static struct chunk *
+chunk_new(size_t cap)
+{
+	int k = size_class(cap);
+	struct chunk *c;
+
+	if (k >= 0 && cache[k]) {
+		c = cache[k];
+		cache[k] = c->next;
+		cached_bytes -= cap;
+	} else {
+		c = xmalloc(sizeof(*c) + cap);
+	}
+	c->size = cap;
+	c->used = 0;
+	return c;
+}
+
+static void
+chunk_free(struct chunk *c)
+{
+	int k = size_class(c->size);
+
+	if (k >= 0 && cached_bytes + c->size <= ARENA_CACHE_BYTES) {
+		c->next = cache[k];
+		cache[k] = c;
+		cached_bytes += c->size;
+		return;
+	}
+	free(c);
+}
+
+void
+arena_release_cache(void)
+{
+	int k;
+
+	for (k = 0; k < ARENA_CLASSES; k++) {
+		while (cache[k]) {
+			struct chunk *c = cache[k];
+
+			cache[k] = c->next;
+			free(c);
+		}
+	}
+	cached_bytes = 0;
+}
+
 struct arena *
 arena_create(void)
 {
@@ -36,7 +106,7 @@ arena_destroy(struct arena *a)
 		return;
 	for (c = a->head; c; c = n) {
 		n = c->next;
-		free(c);
+		chunk_free(c);
 	}
 	free(a);
 }
@@ -55,11 +125,13 @@ arena_alloc(struct arena *a, size_t size)
 		size_t cap = size > CHUNK_MIN ? size : CHUNK_MIN;
 
 		/* grow chunk sizes with the arena, so big sessions take few chunks */
-		if (c && c->size * 2 > cap && c->size < ARENA_CHUNK_MAX)
-			cap = c->size * 2;
-		c = xmalloc(sizeof(*c) + cap);
-		c->size = cap;
-		c->used = 0;
+		if (c) {
+			size_t next = c->size * 2 < ARENA_CHUNK_MAX ? c->size * 2 : ARENA_CHUNK_MAX;
+
+			if (next > cap)
+				cap = next;
+		}
+		c = chunk_new(cap);
 		c->next = a->head;
 		a->head = c;
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ikescope/util/err.h"
+#include "ikescope/util/arena.h"
 #include "ikescope/util/escape.h"
 #include "ikescope/util/lineindex.h"
 #include "ikescope/util/strbuf.h"
@@ -206,4 +207,26 @@ Test(util, line_index_reads_lines_again_from_checkpoints)
 	sb_finish(&s.sb);
 	line_index_free(&li);
 	fclose(fp);
+}
+
+/* Chunks of destroyed arenas serve later ones: what they held is never seen again. */
+Test(arena, reused_chunks_come_back_zeroed)
+{
+	struct arena *a = arena_create();
+	unsigned char *p;
+	size_t i, j;
+
+	for (i = 0; i < 200; i++)
+		memset(arena_alloc(a, 1000), 0xab, 1000);
+	arena_destroy(a);
+	a = arena_create();
+	for (i = 0; i < 200; i++) {
+		p = arena_alloc(a, 1000);
+		for (j = 0; j < 1000; j++)
+			cr_assert_eq(p[j], 0, "byte %zu of allocation %zu", j, i);
+	}
+	cr_expect_geq(arena_used(a), 200 * 1000);
+	arena_destroy(a);
+	arena_release_cache();
+	arena_release_cache();
 }

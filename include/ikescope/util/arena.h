@@ -22,6 +22,8 @@ char *arena_strdup(struct arena *a, const char *s);
  * moved) array and updates *cap. The old space is not reused.
  */
 void *arena_grow(struct arena *a, void *array, size_t elem, size_t *cap, size_t want);
+/* Frees the chunks kept from destroyed arenas for later ones (at exit, for leak checkers). */
+void arena_release_cache(void);
 /* Bytes handed out so far (for memory accounting). */
 size_t arena_used(const struct arena *a);
 
