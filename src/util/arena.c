@@ -111,8 +111,9 @@ arena_destroy(struct arena *a)
 	free(a);
 }
 
-void *
-arena_alloc(struct arena *a, size_t size)
+/* Memory from the arena, not zeroed. */
+static void *
+alloc_raw(struct arena *a, size_t size)
 {
 	const size_t align = sizeof(max_align_t);
 	struct chunk *c = a->head;
@@ -138,6 +139,14 @@ arena_alloc(struct arena *a, size_t size)
 	p = (char *)c->data + c->used;
 	c->used += size;
 	a->used += size;
+	return p;
+}
+
+void *
+arena_alloc(struct arena *a, size_t size)
+{
+	void *p = alloc_raw(a, size);
+
 	memset(p, 0, size);
 	return p;
 }
@@ -161,7 +170,7 @@ arena_strdup(struct arena *a, const char *s)
 void *
 arena_grow(struct arena *a, void *array, size_t elem, size_t *cap, size_t want)
 {
-	size_t ncap;
+	size_t ncap, old;
 	void *p;
 
 	if (want <= *cap)
@@ -171,9 +180,12 @@ arena_grow(struct arena *a, void *array, size_t elem, size_t *cap, size_t want)
 		ncap *= 2;
 	if (elem && ncap > SIZE_MAX / elem)
 		abort();
-	p = arena_alloc(a, ncap * elem);
-	if (array && *cap)
-		memcpy(p, array, *cap * elem);
+	/* the old elements are copied; only the new ones are zeroed */
+	old = array ? *cap : 0;
+	p = alloc_raw(a, ncap * elem);
+	if (old)
+		memcpy(p, array, old * elem);
+	memset((char *)p + old * elem, 0, (ncap - old) * elem);
 	*cap = ncap;
 	return p;
 }
