@@ -100,7 +100,6 @@ enum memo_plan { PLAN_STEPS, PLAN_NOISE, PLAN_RECORD };
 #define GRAMMAR_MAX_JOINS 64 /* join stanzas in one grammar (a bit each in memo_entry) */
 #define MEMO_SLOTS        (1u << 15)
 #define MEMO_ENTRIES      (MEMO_SLOTS / 2)
-#define MEMO_RECENT       4
 #define MEMO_MAX_TEXT     1024
 #define MEMO_MAX_BYTES    (8u << 20)
 #define MEMO_STAMPS       4       /* pieces of a timestamp kept per text */
@@ -157,8 +156,6 @@ struct memo {
 	struct memo_entry *entries; /* MEMO_ENTRIES, the first 'used' in use */
 	size_t used;
 	struct arena *arena;
-	struct memo_entry *recent[MEMO_RECENT]; /* the entries last asked for */
-	unsigned next_recent;
 	uint64_t resets;
 };
 

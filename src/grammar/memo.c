@@ -65,7 +65,6 @@ memo_clear(struct memo *m)
 	arena_destroy(m->arena);
 	m->arena = arena_create();
 	m->used = 0;
-	memset(m->recent, 0, sizeof(m->recent));
 	m->resets++;
 }
 
@@ -88,21 +87,14 @@ memo_get(struct memo *m, const char *s, size_t n)
 
 	if (n > MEMO_MAX_TEXT)
 		return NULL;
-	for (i = 0; i < MEMO_RECENT; i++) {
-		e = m->recent[i];
-		if (e && e->len == n && !memcmp(e->text, s, n))
-			return e;
-	}
 	h = hash_bytes(s, n);
 	tag = h & 0xffffffff00000000ull;
 	for (i = h & (MEMO_SLOTS - 1); m->slots[i]; i = (i + 1) & (MEMO_SLOTS - 1)) {
 		if ((m->slots[i] & 0xffffffff00000000ull) != tag)
 			continue;
 		e = &m->entries[(m->slots[i] & 0xffffffffu) - 1];
-		if (e->len == n && !memcmp(e->text, s, n)) {
-			m->recent[m->next_recent++ % MEMO_RECENT] = e;
+		if (e->len == n && !memcmp(e->text, s, n))
 			return e;
-		}
 	}
 	if (m->used >= MEMO_ENTRIES || arena_used(m->arena) >= MEMO_MAX_BYTES) {
 		memo_clear(m);
@@ -115,7 +107,6 @@ memo_get(struct memo *m, const char *s, size_t n)
 	m->used++;
 	e->text = arena_strndup(m->arena, s, n);
 	e->len = (uint32_t)n;
-	m->recent[m->next_recent++ % MEMO_RECENT] = e;
 	return e;
 }
 
