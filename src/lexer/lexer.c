@@ -180,12 +180,9 @@ entry_add(struct lex *lx, uint32_t line, uint64_t offset, unsigned flags, const 
 	struct entry *e = lx->spare;
 
 	if (e) {
-		struct strbuf text = e->text;
-
+		/* every field but the text buffer and the stamp bytes is set below */
 		lx->spare = e->next;
 		lx->nspare--;
-		memset(e, 0, sizeof(*e));
-		e->text = text;
 		sb_reset(&e->text);
 	} else {
 		e = xcalloc(1, sizeof(*e));
@@ -193,6 +190,7 @@ entry_add(struct lex *lx, uint32_t line, uint64_t offset, unsigned flags, const 
 	}
 	e->first_line = e->last_line = line;
 	e->offset = offset;
+	e->stamp_len = 0;
 	if (lx->stamp.len) {
 		size_t n = lx->stamp.len < LEX_MAX_STAMP ? lx->stamp.len : LEX_MAX_STAMP;
 
@@ -201,7 +199,13 @@ entry_add(struct lex *lx, uint32_t line, uint64_t offset, unsigned flags, const 
 	}
 	e->flags = flags;
 	e->kind = kind;
+	e->open = false;
+	e->stamped = false;
 	e->block = -1;
+	e->member_lines = 0;
+	e->hint.p = NULL;
+	e->hint.gen = 0;
+	e->next = NULL;
 	if (lx->tail)
 		lx->tail->next = e;
 	else
@@ -550,7 +554,8 @@ planned_line(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t of
 		hn = e->text.len;
 		hh = &e->hint;
 	}
-	memset(&p, 0, sizeof(p));
+	/* the rules fill in what the kind they set needs (no memset: this runs per line) */
+	p.kind = 0;
 	if (!lx->ops->plan(lx->ctx, s, n, head, hn, hh, &p))
 		return false;
 	sb_reset(&lx->stamp);

@@ -57,6 +57,7 @@ struct pending_packet {
 struct orphan {
 	struct lex_record rec;
 	char *text;
+	char stamp[LEX_MAX_STAMP + 1]; /* the lexer reuses its own */
 	struct gram_match m;
 	char *values; /* the match's values point here */
 };

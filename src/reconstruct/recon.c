@@ -143,6 +143,12 @@ recon_orphan(struct recon *r, const struct lex_record *rec, const struct gram_ma
 	o->rec = *rec;
 	o->text = xstrndup(rec->text, rec->len);
 	o->rec.text = o->text;
+	if (rec->stamp) {
+		o->rec.stamp_len = rec->stamp_len < LEX_MAX_STAMP ? rec->stamp_len : LEX_MAX_STAMP;
+		memcpy(o->stamp, rec->stamp, o->rec.stamp_len);
+		o->rec.stamp = o->stamp;
+	}
+	o->rec.hint.p = NULL;
 	o->m = *m;
 	o->values = NULL;
 	for (i = 0; i < m->nvalues; i++) {

@@ -349,3 +349,29 @@ Test(reconstruct, times_are_written_back_as_logs_print_them)
 		cr_assert_str_eq(buf, cases[i].out, "%s", cases[i].in);
 	}
 }
+
+/*
+ * Records that name no session yet are kept until one opens; they keep
+ * their timestamps (the lexer reuses its buffers meanwhile).
+ */
+Test(reconstruct, records_kept_for_a_session_keep_their_time, .init = setup, .fini = teardown)
+{
+	static const char log[] =
+		"*Nov 30 22:49:14.451: IKEv2:Searching Policy with fvrf 0, local address "
+		"192.0.2.1\n"
+		"*Nov 30 22:49:14.452: IKEv2:Found Policy 'POL-SITE-B'\n"
+		"*Nov 30 22:49:14.460: IKEv2:(SESSION ID = 31,SA ID = 1):Sending Packet [To "
+		"198.51.100.2:500/From 192.0.2.1:500/VRF i0:f0]\n"
+		"*Nov 30 22:49:14.461: Initiator SPI : 6A1F33C0B2D4E5F7 - Responder SPI : "
+		"0000000000000000 Message id: 0\n"
+		"*Nov 30 22:49:14.470: IKEv2:(SESSION ID = 31,SA ID = 1):Retransmitting packet\n";
+	struct session *s[MAX_SESSIONS];
+	char when[64];
+	size_t n = rebuild(log, s);
+
+	cr_assert_eq(n, 1);
+	cr_assert(s[0]->has_time);
+	model_time_format(s[0]->first_time, when, sizeof(when));
+	cr_expect_str_eq(when, "Nov 30 22:49:14.451");
+	destroy_all(s, n);
+}
