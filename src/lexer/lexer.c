@@ -589,6 +589,7 @@ physical_line(struct lex *lx, char *s, size_t n, uint32_t line, uint64_t off, un
 {
 	const unsigned char *p;
 	size_t i, start;
+	bool clean;
 
 	if (n >= 3 && (unsigned char)s[0] == 0xef && (unsigned char)s[1] == 0xbb &&
 	    (unsigned char)s[2] == 0xbf) {
@@ -599,13 +600,13 @@ physical_line(struct lex *lx, char *s, size_t n, uint32_t line, uint64_t off, un
 	if (n && s[n - 1] == '\r') {
 		n--;
 		lx->stats.crlf_lines++;
-		if (n && memchr(s, '\r', n))
-			lx->stats.cr_lines++;
-	} else if (memchr(s, '\r', n)) {
-		lx->stats.cr_lines++;
 	}
+	/* a clean line (most) holds no CR, NUL or other control: nothing more to look for */
+	clean = escape_is_clean(s, n);
+	if (!clean && memchr(s, '\r', n))
+		lx->stats.cr_lines++;
 	p = (const unsigned char *)s;
-	if (memchr(s, '\0', n) || !escape_is_clean(s, n)) {
+	if (!clean) {
 		struct strbuf *w = &lx->line;
 		struct strbuf fixed;
 		bool nul = false, bad = false;
@@ -648,7 +649,7 @@ physical_line(struct lex *lx, char *s, size_t n, uint32_t line, uint64_t off, un
 	lx->line_in_record = false;
 	lx->line_produced = false;
 	expire(lx, line);
-	if (!flags && n && !memchr(s, '\r', n) && planned_line(lx, s, n, line, off)) {
+	if (!flags && n && clean && planned_line(lx, s, n, line, off)) {
 		if (!lx->line_in_record)
 			lx->stats.noise_lines++;
 		return;
