@@ -693,15 +693,34 @@ fill(struct lex *lx, struct err *err)
 	return true;
 }
 
-/* Reads one physical line into lx->line; false at end of input. */
+/*
+ * Reads one physical line: *line and *len get it, in the read buffer when it
+ * is all there (most lines), else in lx->line. False at end of input.
+ */
 static bool
-read_line(struct lex *lx, unsigned *flags, uint64_t *start, struct err *err)
+read_line(struct lex *lx, char **line, size_t *len, unsigned *flags, uint64_t *start,
+	  struct err *err)
 {
 	bool any = false;
 
 	sb_reset(&lx->line);
 	*flags = 0;
 	*start = lx->offset;
+	if (lx->rpos < lx->rlen) {
+		char *p = lx->rbuf + lx->rpos;
+		char *nl = memchr(p, '\n', lx->rlen - lx->rpos);
+		size_t take = nl ? (size_t)(nl - p) : 0;
+
+		if (nl && take <= lx->opt.max_line) {
+			lx->rpos += take + 1;
+			lx->offset += take + 1;
+			lx->stats.bytes = lx->offset;
+			*line = p;
+			*len = take;
+			return true;
+		}
+	}
+	*line = NULL;
 	for (;;) {
 		char *nl;
 		size_t take, avail;
@@ -729,12 +748,16 @@ read_line(struct lex *lx, unsigned *flags, uint64_t *start, struct err *err)
 			lx->rpos++;
 			lx->offset++;
 			lx->stats.bytes = lx->offset;
+			*line = lx->line.buf ? lx->line.buf : "";
+			*len = lx->line.len;
 			return true;
 		}
 	}
 	lx->stats.bytes = lx->offset;
 	if (any && (lx->line.len || *flags)) {
 		lx->stats.unterminated = 1;
+		*line = lx->line.buf ? lx->line.buf : "";
+		*len = lx->line.len;
 		return true;
 	}
 	return false;
@@ -764,10 +787,12 @@ lex_next(struct lex *lx, struct lex_record *rec, struct err *err)
 	while (!lx->head || lx->head->open) {
 		unsigned flags;
 		uint64_t start;
+		char *line;
+		size_t len;
 
 		if (lx->done)
 			return false;
-		if (!read_line(lx, &flags, &start, err)) {
+		if (!read_line(lx, &line, &len, &flags, &start, err)) {
 			if (err_is_set(err))
 				return false;
 			lx->done = true;
@@ -779,8 +804,7 @@ lex_next(struct lex *lx, struct lex_record *rec, struct err *err)
 		lx->stats.lines++;
 		if (flags & LEX_REC_TRUNCATED)
 			lx->stats.truncated_lines++;
-		physical_line(lx, lx->line.buf ? lx->line.buf : "", lx->line.len,
-			      (uint32_t)lx->stats.lines, start, flags);
+		physical_line(lx, line, len, (uint32_t)lx->stats.lines, start, flags);
 	}
 	e = lx->head;
 	lx->head = e->next;
