@@ -25,6 +25,8 @@ void xdoc_info_init(struct xdoc_info *x);
 void xdoc_info_finish(struct xdoc_info *x);
 /* Parses doc; fills x (x->well_formed false if it is not well-formed XML). */
 void xdoc_parse(const char *doc, size_t len, struct xdoc_info *x);
+/* Frees the documents kept to answer a repeated one without parsing it again. */
+void xdoc_forget(void);
 /* The value at an offset, or NULL. Borrowed from x. */
 const char *xdoc_value(const struct xdoc_info *x, long off);
 

@@ -11,6 +11,7 @@
 
 #include "ikescope/grammar.h"
 #include "ikescope/util/arena.h"
+#include "ikescope/xml.h"
 #include "ikescope/util/compiler.h"
 #include "ikescope/util/xalloc.h"
 #include "ikescope/version.h"
@@ -165,6 +166,7 @@ main(int argc, char **argv)
 	size_t i;
 
 	atexit(arena_release_cache);
+	atexit(xdoc_forget);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+hvV", longopts, NULL)) != -1) {
 		switch (c) {

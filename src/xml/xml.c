@@ -1,7 +1,10 @@
 #include "ikescope/xml.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "ikescope/util/xalloc.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -92,8 +95,104 @@ walk(struct xdoc_info *x, xmlNodePtr n, int depth)
 	}
 }
 
+/*
+ * The documents of one log repeat from session to session (each client
+ * sends the same hello, init and ack): the fields of the last few
+ * documents are kept by their bytes. (The program is single-threaded.)
+ */
+#define XDOC_KEPT     32
+#define XDOC_KEPT_MAX 8192 /* larger documents are parsed each time */
+
+static struct kept_doc {
+	uint64_t hash;
+	char *doc;
+	size_t len;
+	struct xdoc_info info;
+} kept[XDOC_KEPT];
+static unsigned kept_next;
+
+static uint64_t
+doc_hash(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull ^ n, w;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x100000001b3ull;
+		h ^= h >> 31;
+	}
+	for (; n; s++, n--)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h;
+}
+
+static void
+info_copy(struct xdoc_info *to, const struct xdoc_info *from)
+{
+	to->well_formed = from->well_formed;
+	to->type = from->type;
+	to->client = from->client;
+	to->version = from->version;
+	to->who = from->who;
+	to->device = from->device;
+	to->group_select = from->group_select;
+	to->tunnel_group = from->tunnel_group;
+	to->username = from->username;
+	to->session_id = from->session_id;
+	to->auth_id = from->auth_id;
+	sb_reset(&to->text);
+	sb_add(&to->text, from->text.buf ? from->text.buf : "", from->text.len);
+}
+
+void
+xdoc_forget(void)
+{
+	size_t i;
+
+	for (i = 0; i < XDOC_KEPT; i++) {
+		if (!kept[i].doc)
+			continue;
+		free(kept[i].doc);
+		xdoc_info_finish(&kept[i].info);
+		kept[i].doc = NULL;
+	}
+}
+
+static void parse(const char *doc, size_t len, struct xdoc_info *x);
+
 void
 xdoc_parse(const char *doc, size_t len, struct xdoc_info *x)
+{
+	struct kept_doc *k;
+	uint64_t h;
+	size_t i;
+
+	if (len > XDOC_KEPT_MAX) {
+		parse(doc, len, x);
+		return;
+	}
+	h = doc_hash(doc, len);
+	for (i = 0; i < XDOC_KEPT; i++) {
+		k = &kept[i];
+		if (k->doc && k->hash == h && k->len == len && !memcmp(k->doc, doc, len)) {
+			info_copy(x, &k->info);
+			return;
+		}
+	}
+	parse(doc, len, x);
+	k = &kept[kept_next++ % XDOC_KEPT];
+	if (!k->doc)
+		xdoc_info_init(&k->info);
+	free(k->doc);
+	k->doc = xmalloc(len ? len : 1);
+	memcpy(k->doc, doc, len);
+	k->len = len;
+	k->hash = h;
+	info_copy(&k->info, x);
+}
+
+static void
+parse(const char *doc, size_t len, struct xdoc_info *x)
 {
 	/* no network, no entity expansion, no DTD, no messages on stderr */
 	const int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |

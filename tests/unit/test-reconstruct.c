@@ -375,3 +375,54 @@ Test(reconstruct, records_kept_for_a_session_keep_their_time, .init = setup, .fi
 	cr_expect_str_eq(when, "Nov 30 22:49:14.451");
 	destroy_all(s, n);
 }
+
+/* ---- the XML adapter ---- */
+
+#include "ikescope/xml.h"
+
+static void
+expect_doc(const char *doc, bool well_formed, const char *type, const char *group)
+{
+	struct xdoc_info x;
+
+	xdoc_info_init(&x);
+	xdoc_parse(doc, strlen(doc), &x);
+	cr_expect_eq(x.well_formed, well_formed, "%s", doc);
+	if (type)
+		cr_expect_str_eq(xdoc_value(&x, x.type), type, "%s", doc);
+	else
+		cr_expect_null(xdoc_value(&x, x.type), "%s", doc);
+	if (group)
+		cr_expect_str_eq(xdoc_value(&x, x.group_select), group, "%s", doc);
+	xdoc_info_finish(&x);
+}
+
+/* Documents seen before are answered from what was kept: the same answers, never another's. */
+Test(xml, repeated_documents_give_their_own_fields)
+{
+	static const char a[] = "<?xml version=\"1.0\"?><config-auth client=\"vpn\" type=\"init\">"
+				"<group-select>HQ</group-select></config-auth>";
+	static const char b[] = "<?xml version=\"1.0\"?><config-auth client=\"vpn\" type=\"auth\">"
+				"<group-select>HR</group-select></config-auth>";
+	static const char bad[] = "<config-auth type=\"init\"><group-select>HQ</config-auth>";
+	char filler[160], type[16], group[16];
+	int round, i;
+
+	for (round = 0; round < 3; round++) {
+		expect_doc(a, true, "init", "HQ");
+		expect_doc(b, true, "auth", "HR");
+		expect_doc(bad, false, NULL, NULL);
+		for (i = 0; i < 40; i++) {
+			snprintf(filler, sizeof(filler),
+				 "<config-auth type=\"t%d\"><group-select>G%d</group-select>"
+				 "</config-auth>",
+				 i, i);
+			snprintf(type, sizeof(type), "t%d", i);
+			snprintf(group, sizeof(group), "G%d", i);
+			expect_doc(filler, true, type, group);
+		}
+	}
+	xdoc_forget();
+	expect_doc(a, true, "init", "HQ");
+	xdoc_forget();
+}
