@@ -192,7 +192,8 @@ struct gram_match {
 	const char *rule; /* borrowed: "family/variant" of the matching rule */
 	size_t nvalues;
 	struct gram_value values[GRAM_MAX_VALUES];
-	unsigned attempts; /* regex attempts made for this record */
+	uint64_t has[(GRAM_FIELD_COUNT + 63) / 64]; /* bit f: field f has a value */
+	unsigned attempts;                          /* regex attempts made for this record */
 };
 
 /* One source of grammar text (file name is used in messages). */

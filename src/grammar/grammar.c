@@ -392,6 +392,7 @@ match_from_memo(const struct grammar *g, const struct memo_entry *e, const char 
 
 	m->attempts = e->attempts;
 	m->nvalues = 0;
+	memset(m->has, 0, sizeof(m->has));
 	if (e->family < 0)
 		return false;
 	r = &g->rules[g->by_kind[RULE_FAMILY][e->family]];
@@ -401,6 +402,7 @@ match_from_memo(const struct grammar *g, const struct memo_entry *e, const char 
 		const struct memo_value *v = &e->values[j];
 
 		m->values[j].field = (enum gram_field)v->field;
+		m->has[v->field / 64] |= 1ull << (v->field % 64);
 		m->values[j].p = (v->src & MEMO_SET_VALUE) ? r->sets[v->src & ~MEMO_SET_VALUE].value
 							   : text + v->off;
 		m->values[j].len = v->len;
@@ -453,6 +455,7 @@ match_families(const struct grammar *g, const struct view *v, struct gram_match 
 	*family = -1;
 	m->attempts = 0;
 	m->nvalues = 0;
+	memset(m->has, 0, sizeof(m->has));
 	scan(g, v->k, v->n);
 	/* the families worth trying, in order */
 	memcpy(g->fam_cand, g->fam_always, g->fwords * sizeof(uint64_t));
@@ -490,6 +493,7 @@ match_families(const struct grammar *g, const struct view *v, struct gram_match 
 			m->rule = r->name;
 			for (j = 0; j < r->nsets && m->nvalues < GRAM_MAX_VALUES; j++) {
 				m->values[m->nvalues].field = r->sets[j].field;
+				m->has[r->sets[j].field / 64] |= 1ull << (r->sets[j].field % 64);
 				m->values[m->nvalues].p = r->sets[j].value;
 				m->values[m->nvalues].len = strlen(r->sets[j].value);
 				m->nvalues++;
@@ -500,6 +504,8 @@ match_families(const struct grammar *g, const struct view *v, struct gram_match 
 				if (ov[2 * gi] == PCRE2_UNSET)
 					continue;
 				m->values[m->nvalues].field = r->groups[j].field;
+				m->has[r->groups[j].field / 64] |= 1ull
+								   << (r->groups[j].field % 64);
 				m->values[m->nvalues].p = text + ov[2 * gi];
 				m->values[m->nvalues].len = ov[2 * gi + 1] - ov[2 * gi];
 				m->nvalues++;

@@ -16,6 +16,8 @@ val(const struct gram_match *m, enum gram_field f)
 {
 	size_t i;
 
+	if (!(m->has[f / 64] >> (f % 64) & 1))
+		return NULL;
 	for (i = 0; i < m->nvalues; i++)
 		if (m->values[i].field == f)
 			return &m->values[i];

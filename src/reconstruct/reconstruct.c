@@ -19,6 +19,14 @@
 
 /* ---- field access ---- */
 
+/* 1 + the value of a hex digit, 0 for any other byte. */
+static const unsigned char digit_value[256] = {
+	['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,
+	['6'] = 7,  ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12,
+	['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12,
+	['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 bool
 recon_num(const struct gram_match *m, enum gram_field f, int base, unsigned long long *out)
 {
@@ -30,22 +38,25 @@ recon_num(const struct gram_match *m, enum gram_field f, int base, unsigned long
 		return false;
 	if (v->len > 2 && v->p[0] == '0' && (v->p[1] == 'x' || v->p[1] == 'X'))
 		i = 2;
-	for (; i < v->len; i++) {
-		int d;
-		char c = v->p[i];
+	/* no division per digit: this runs on every SPI and number of every record */
+	if (base == 16) {
+		for (; i < v->len; i++) {
+			unsigned d = digit_value[(unsigned char)v->p[i]];
 
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (base == 16 && c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (base == 16 && c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
-			return false;
-		/* no division per digit: this runs on every SPI and number of every record */
-		if (__builtin_mul_overflow(n, (unsigned long long)base, &n) ||
-		    __builtin_add_overflow(n, (unsigned long long)d, &n))
-			return false;
+			if (!d || (n >> 60))
+				return false;
+			n = (n << 4) | (d - 1);
+		}
+	} else {
+		const unsigned long long most = ~0ull / 10; /* n * 10 stays in range */
+
+		for (; i < v->len; i++) {
+			unsigned d = digit_value[(unsigned char)v->p[i]];
+
+			if (!d || d > 10 || n > most || (n == most && d - 1 > ~0ull % 10))
+				return false;
+			n = n * 10 + (d - 1);
+		}
 	}
 	*out = n;
 	return true;
