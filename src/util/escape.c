@@ -3,6 +3,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 size_t
 escape_utf8_len(const unsigned char *p, size_t n)
@@ -88,7 +91,20 @@ escape_is_clean(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
-	/* most text is printable ASCII: eight bytes at a time while it is */
+#if defined(__SSE2__)
+	/* most text is printable ASCII: sixteen bytes at a time while it is */
+	while (i + 16 <= n) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+		/* signed: bytes >= 0x80 are negative, so below 0x20 too */
+		__m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+					   _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+
+		if (_mm_movemask_epi8(bad))
+			break;
+		i += 16;
+	}
+#endif
+	/* eight bytes at a time while it is */
 	while (i + 8 <= n) {
 		const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
 		uint64_t w, del;
