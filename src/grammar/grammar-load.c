@@ -131,6 +131,7 @@ grammar_destroy(struct grammar *g)
 	free(g->exact_shapes);
 	sb_finish(&g->raw_shape);
 	sb_finish(&g->plan_text);
+	free(g->seen);
 	sb_finish(&g->plan_stamp);
 	sb_finish(&g->clean_shape);
 	for (i = 0; i < SHAPE_RING; i++) {
@@ -836,6 +837,7 @@ grammar_create(const struct gram_source *src, size_t nsrc, struct strbuf *diags,
 	sb_init(&ld.g->scratch);
 	sb_init(&ld.g->raw_shape);
 	sb_init(&ld.g->plan_text);
+	ld.g->seen = xcalloc(SEEN_LINES, sizeof(*ld.g->seen));
 	sb_init(&ld.g->plan_stamp);
 	sb_init(&ld.g->clean_shape);
 	for (i = 0; i < SHAPE_RING; i++)

@@ -21,8 +21,10 @@ enum rule_kind {
 	RULE_KIND_COUNT
 };
 
-#define SHAPE_MIN_HEX 8 /* a run of hex digits this long is a number (shape.c) */
-#define SHAPE_RING    8 /* shapes kept by content (grammar.c) */
+#define SHAPE_MIN_HEX 8    /* a run of hex digits this long is a number (shape.c) */
+#define SHAPE_RING    8    /* shapes kept by content (grammar.c) */
+#define SEEN_LINES    1024 /* lines kept by their bytes (grammar.c) */
+#define SEEN_LINE_MAX 100  /* longer ones are not */
 
 /* A pattern of a rule, with where it came from. */
 struct pattern {
@@ -166,6 +168,8 @@ void memo_finish(struct memo *m);
  * entry stays valid until the next memo_get() that makes one.
  */
 struct memo_entry *memo_get(struct memo *m, const char *s, size_t n);
+/* The hash memo_get() uses. */
+uint64_t memo_hash(const char *s, size_t n);
 /* The entry of the piece of line (an entry from memo_get()) at offset at, n bytes long. */
 struct memo_entry *memo_piece(struct memo *m, struct memo_entry *line, uint32_t at, uint32_t n);
 /* Zeroed storage that lives as long as the entries. */
@@ -263,6 +267,13 @@ struct grammar {
 	bool raw_exact;                      /* the line begun holds a literal of an exact rule */
 	bool planned;                        /* plan() began the line: line() need not again */
 	struct strbuf plan_text, plan_stamp; /* scratch of plan_make() */
+	/* lines by their bytes, with the entry of their shape (ops_plan) */
+	struct seen_line {
+		uint64_t hash, gen;
+		struct memo_entry *line;
+		uint32_t len;
+		char text[SEEN_LINE_MAX];
+	} * seen;
 	/*
 	 * Shapes (shape.c). The logical line being lexed and its shape; then,
 	 * once cleaned, the cleaned line and its shape: a piece of the text

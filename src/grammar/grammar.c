@@ -1350,23 +1350,16 @@ keep:
 	e->known |= MEMO_PLAN;
 }
 
+/* The line entry e as a plan for the line, given the record before; false: step by step. */
 static bool
-plan_line(struct grammar *g, const char *s, size_t n, const char *head, size_t hn,
-	  const struct lex_hint *head_hint, struct lex_plan *out)
+plan_decide(const struct grammar *g, const struct memo_entry *e, const char *head, size_t hn,
+	    const struct lex_hint *head_hint, struct lex_plan *out)
 {
-	struct memo_entry *e, *he;
+	const struct memo_entry *he;
 	size_t i;
 
-	/* rules that read the real text are asked step by step */
-	if (g->raw_exact || !g->pieces_ok || g->nexact_by_kind[RULE_JOIN] || blank_text(s, n))
+	if (!(e->known & MEMO_PLAN))
 		return false;
-	if (!(e = line_entry(g)))
-		return false;
-	if (!(e->known & MEMO_PLAN)) {
-		plan_make(g, s, n);
-		if (!(e = line_entry(g)) || !(e->known & MEMO_PLAN))
-			return false;
-	}
 	switch (e->plan) {
 	case PLAN_NOISE:
 		out->kind = LEX_PLAN_NOISE;
@@ -1404,14 +1397,65 @@ plan_line(struct grammar *g, const char *s, size_t n, const char *head, size_t h
 	return true;
 }
 
+/* The line just begun (ops_line) as a plan. */
+static bool
+plan_line(struct grammar *g, const char *s, size_t n, const char *head, size_t hn,
+	  const struct lex_hint *head_hint, struct lex_plan *out)
+{
+	struct memo_entry *e;
+
+	/* rules that read the real text are asked step by step */
+	if (g->raw_exact || !g->pieces_ok || g->nexact_by_kind[RULE_JOIN] || blank_text(s, n))
+		return false;
+	if (!(e = line_entry(g)))
+		return false;
+	if (!(e->known & MEMO_PLAN)) {
+		plan_make(g, s, n);
+		if (!(e = line_entry(g)) || !(e->known & MEMO_PLAN))
+			return false;
+	}
+	return plan_decide(g, e, head, hn, head_hint, out);
+}
+
+/*
+ * Many lines repeat an earlier one byte for byte (those without numbers of
+ * their own). A small table by the bytes of the line gives the entry of
+ * its shape without shaping it or looking the shape up; it holds only
+ * lines with a plan and without a literal of a rule that reads the real
+ * text.
+ */
 static bool
 ops_plan(void *ctx, const char *s, size_t n, const char *head, size_t hn,
 	 const struct lex_hint *head_hint, struct lex_plan *out)
 {
 	struct grammar *g = ctx;
+	struct seen_line *x = NULL;
+	uint64_t hash = 0;
+	bool ok;
 
+	if (n <= SEEN_LINE_MAX) {
+		hash = memo_hash(s, n);
+		x = &g->seen[hash & (SEEN_LINES - 1)];
+		if (x->line && x->gen == g->memo.resets && x->hash == hash && x->len == n &&
+		    !memcmp(x->text, s, n) && plan_decide(g, x->line, head, hn, head_hint, out)) {
+			/* nothing more is asked about this line */
+			g->raw_ptr = NULL;
+			g->map_ptr = NULL;
+			g->line_ptr = NULL;
+			return true;
+		}
+	}
 	ops_line(ctx, s, n);
-	if (plan_line(g, s, n, head, hn, head_hint, out))
+	ok = plan_line(g, s, n, head, hn, head_hint, out);
+	if (x && !g->raw_exact && g->pieces_ok && g->line_entry && g->line_gen == g->memo.resets &&
+	    (g->line_entry->known & MEMO_PLAN)) {
+		x->line = g->line_entry;
+		x->gen = g->memo.resets;
+		x->hash = hash;
+		x->len = (uint32_t)n;
+		memcpy(x->text, s, n);
+	}
+	if (ok)
 		return true;
 	/* lexed step by step: line() comes next for this same line */
 	g->planned = true;

@@ -16,8 +16,8 @@
 #include "ikescope/util/xalloc.h"
 
 /* A 64-bit hash of the bytes, read eight at a time. */
-static uint64_t
-hash_bytes(const char *s, size_t n)
+uint64_t
+memo_hash(const char *s, size_t n)
 {
 	const uint64_t k = 0x9e3779b97f4a7c15ull;
 	uint64_t h = 0x243f6a8885a308d3ull ^ (n * k);
@@ -87,7 +87,7 @@ memo_get(struct memo *m, const char *s, size_t n)
 
 	if (n > MEMO_MAX_TEXT)
 		return NULL;
-	h = hash_bytes(s, n);
+	h = memo_hash(s, n);
 	tag = h & 0xffffffff00000000ull;
 	for (i = h & (MEMO_SLOTS - 1); m->slots[i]; i = (i + 1) & (MEMO_SLOTS - 1)) {
 		if ((m->slots[i] & 0xffffffff00000000ull) != tag)
