@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ikescope/util/arena.h"
@@ -673,6 +674,28 @@ static const char *const known_states[] = {
 	"EXIT",
 };
 
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* True if st is a known state (the known states sorted once, then searched). */
+static bool
+known_state(const char *st)
+{
+	static const char *sorted[sizeof(known_states) / sizeof(known_states[0])];
+	static bool ready;
+
+	if (!ready) {
+		memcpy(sorted, known_states, sizeof(sorted));
+		qsort(sorted, sizeof(sorted) / sizeof(sorted[0]), sizeof(sorted[0]), by_name);
+		ready = true;
+	}
+	return bsearch(&st, sorted, sizeof(sorted) / sizeof(sorted[0]), sizeof(sorted[0]),
+		       by_name) != NULL;
+}
+
 /* A state name that is a cut form of exactly one known state becomes that state. */
 static void
 complete_states(struct session *s)
@@ -684,7 +707,8 @@ complete_states(struct session *s)
 		size_t n = st ? strlen(st) : 0;
 		unsigned matches = 0;
 
-		if (!n)
+		/* most states are known ones, whole */
+		if (!n || known_state(st))
 			continue;
 		for (j = 0; j < sizeof(known_states) / sizeof(known_states[0]); j++) {
 			if (!strcmp(known_states[j], st)) {

@@ -426,3 +426,25 @@ Test(xml, repeated_documents_give_their_own_fields)
 	expect_doc(a, true, "init", "HQ");
 	xdoc_forget();
 }
+
+/* A state name cut short (a copied log) becomes the one known state it begins; a whole one stays. */
+Test(reconstruct, cut_state_names_are_completed, .init = setup, .fini = teardown)
+{
+	static const char log[] =
+		"IKEv2-PROTO-5: (7): SM Trace-> SA: I_SPI=1000000000000001 R_SPI=2000000000000001 "
+		"(R) MsgID = 00000000 CurState: R_BLD_AU Event: EV_SIGN\n"
+		"IKEv2-PROTO-5: (7): SM Trace-> SA: I_SPI=1000000000000001 R_SPI=2000000000000001 "
+		"(R) MsgID = 00000000 CurState: R_BLD_AUTH Event: EV_OK\n"
+		"IKEv2-PROTO-5: (7): SM Trace-> SA: I_SPI=1000000000000001 R_SPI=2000000000000001 "
+		"(R) MsgID = 00000000 CurState: R Event: EV_OK\n";
+	struct session *s[MAX_SESSIONS];
+	size_t n = rebuild(log, s);
+
+	cr_assert_eq(n, 1);
+	cr_assert_eq(s[0]->nstates, 3);
+	cr_expect_str_eq(s[0]->states[0].state, "R_BLD_AUTH");
+	cr_expect_str_eq(s[0]->states[1].state, "R_BLD_AUTH");
+	/* "R" begins many known states: it stays as printed */
+	cr_expect_str_eq(s[0]->states[2].state, "R");
+	destroy_all(s, n);
+}
