@@ -234,7 +234,7 @@ release(struct recon *r, bool force)
 {
 	struct open_session **link = &r->open, *o;
 	uint32_t min_open = UINT32_MAX;
-	size_t i, k;
+	size_t i, k, before = r->nfinished;
 
 	while ((o = *link)) {
 		struct session *s = o->s;
@@ -265,7 +265,9 @@ release(struct recon *r, bool force)
 	}
 	if (!r->nfinished)
 		return;
-	qsort(r->finished, r->nfinished, sizeof(*r->finished), by_first_line);
+	/* those left from the last time are in order already */
+	if (r->nfinished > before)
+		qsort(r->finished, r->nfinished, sizeof(*r->finished), by_first_line);
 	for (i = 0, k = 0; i < r->nfinished; i++) {
 		struct session *s = r->finished[i];
 
