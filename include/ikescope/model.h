@@ -262,8 +262,10 @@ struct session {
 	unsigned input_index;
 	unsigned number; /* 1-based, in order of first line */
 
+	/* what tells open sessions apart: read for every record, so together */
 	uint64_t spi_i, spi_r;
 	bool has_spi_i, has_spi_r;
+	bool closed; /* reconstruction state: takes no more records */
 	uint32_t *sa_ids;
 	size_t nsa_ids, cap_sa_ids;
 	uint32_t ios_session;
@@ -304,7 +306,6 @@ struct session {
 	bool eap_success;
 
 	/* reconstruction state */
-	bool closed;
 	bool retransmit_pending;
 	uint32_t cur_mid;
 	bool cur_mid_known;
