@@ -697,10 +697,7 @@ transform_line(struct recon *r, const struct lex_record *rec, const struct gram_
 static int
 hexdigit(char c)
 {
-	return c >= '0' && c <= '9'   ? c - '0'
-	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
-				      : -1;
+	return (int)digit_value[(unsigned char)c] - 1;
 }
 
 /* Appends the bytes of a hex dump line to a bounded value. */

@@ -22,14 +22,6 @@ sb_finish(struct strbuf *sb)
 }
 
 void
-sb_reset(struct strbuf *sb)
-{
-	sb->len = 0;
-	if (sb->buf)
-		sb->buf[0] = '\0';
-}
-
-void
 sb_grow(struct strbuf *sb, size_t extra)
 {
 	size_t need = sb->len + extra + 1;

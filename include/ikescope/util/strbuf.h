@@ -20,8 +20,15 @@ struct strbuf {
 
 void sb_init(struct strbuf *sb);
 void sb_finish(struct strbuf *sb);
-void sb_reset(struct strbuf *sb);
 void sb_grow(struct strbuf *sb, size_t extra);
+
+static inline void
+sb_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->buf)
+		sb->buf[0] = '\0';
+}
 
 /* Appending is inline: it runs for every byte the output is made of. */
 static inline void
