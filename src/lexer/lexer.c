@@ -56,6 +56,7 @@ struct lex {
 	struct entry *consecutive;  /* open non-interleaved block */
 	struct entry **interleaved; /* open interleaved block per block index */
 	size_t ninterleaved;
+	size_t nopen_interleaved; /* of them, those open */
 
 	struct entry *out;   /* last record handed out */
 	struct entry *spare; /* finished entries kept for reuse, with their buffers */
@@ -231,8 +232,11 @@ close_block(struct lex *lx, struct entry *e, bool complete)
 		e->flags |= LEX_REC_INCOMPLETE;
 	if (lx->consecutive == e)
 		lx->consecutive = NULL;
-	if (e->block >= 0 && (size_t)e->block < lx->ninterleaved && lx->interleaved[e->block] == e)
+	if (e->block >= 0 && (size_t)e->block < lx->ninterleaved &&
+	    lx->interleaved[e->block] == e) {
 		lx->interleaved[e->block] = NULL;
+		lx->nopen_interleaved--;
+	}
 }
 
 static void
@@ -410,9 +414,13 @@ blocks(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t off, uns
 		e->open = false;
 		return true;
 	}
-	if (ops->block_interleaved(lx->ctx, b))
-		*interleaved_slot(lx, b) = e;
-	else
+	if (ops->block_interleaved(lx->ctx, b)) {
+		struct entry **slot = interleaved_slot(lx, b);
+
+		if (!*slot)
+			lx->nopen_interleaved++;
+		*slot = e;
+	} else
 		lx->consecutive = e;
 	return true;
 }
@@ -522,7 +530,7 @@ expire(struct lex *lx, uint32_t line)
 
 	if (lx->pending && line - lx->pending->last_line > lx->opt.max_gap)
 		close_pending(lx);
-	for (i = 0; i < lx->ninterleaved; i++) {
+	for (i = 0; lx->nopen_interleaved && i < lx->ninterleaved; i++) {
 		struct entry *e = lx->interleaved[i];
 
 		if (e && line - e->first_line >= lx->ops->block_max_lines(lx->ctx, e->block))
@@ -544,11 +552,8 @@ planned_line(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t of
 	struct lex_plan p;
 	size_t i, hn = 0;
 
-	if (!lx->ops->plan || lx->consecutive)
+	if (!lx->ops->plan || lx->consecutive || lx->nopen_interleaved)
 		return false;
-	for (i = 0; i < lx->ninterleaved; i++)
-		if (lx->interleaved[i])
-			return false;
 	if (e && e->text.len < lx->opt.max_join) {
 		head = e->text.buf;
 		hn = e->text.len;
