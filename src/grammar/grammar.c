@@ -392,7 +392,7 @@ match_from_memo(const struct grammar *g, const struct memo_entry *e, const char 
 
 	m->attempts = e->attempts;
 	m->nvalues = 0;
-	memset(m->has, 0, sizeof(m->has));
+	memcpy(m->has, e->has, sizeof(m->has));
 	if (e->family < 0)
 		return false;
 	r = &g->rules[g->by_kind[RULE_FAMILY][e->family]];
@@ -402,7 +402,6 @@ match_from_memo(const struct grammar *g, const struct memo_entry *e, const char 
 		const struct memo_value *v = &e->values[j];
 
 		m->values[j].field = (enum gram_field)v->field;
-		m->has[v->field / 64] |= 1ull << (v->field % 64);
 		m->values[j].p = (v->src & MEMO_SET_VALUE) ? r->sets[v->src & ~MEMO_SET_VALUE].value
 							   : text + v->off;
 		m->values[j].len = v->len;
@@ -424,6 +423,7 @@ match_to_memo(struct grammar *g, struct memo_entry *e, int family, const char *t
 	e->family = family;
 	e->attempts = m->attempts;
 	e->nvalues = 0;
+	memcpy(e->has, m->has, sizeof(e->has));
 	if (family < 0 || !m->nvalues)
 		return;
 	r = &g->rules[g->by_kind[RULE_FAMILY][family]];
