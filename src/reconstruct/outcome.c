@@ -674,26 +674,47 @@ static const char *const known_states[] = {
 	"EXIT",
 };
 
-static int
-by_name(const void *a, const void *b)
+#define KNOWN_SLOTS 128 /* a power of two, over twice the known states */
+
+static unsigned
+name_hash(const char *s, size_t *len)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	unsigned h = 2166136261u;
+	size_t n;
+
+	for (n = 0; s[n]; n++)
+		h = (h ^ (unsigned char)s[n]) * 16777619u;
+	*len = n;
+	return h;
 }
 
-/* True if st is a known state (the known states sorted once, then searched). */
+/*
+ * True if st is a known state, found in a table by hash made once; *len
+ * gets its length.
+ */
 static bool
-known_state(const char *st)
+known_state(const char *st, size_t *len)
 {
-	static const char *sorted[sizeof(known_states) / sizeof(known_states[0])];
+	static const char *table[KNOWN_SLOTS];
 	static bool ready;
+	size_t i, n;
 
+	_Static_assert(sizeof(known_states) / sizeof(known_states[0]) * 2 < KNOWN_SLOTS,
+		       "KNOWN_SLOTS too small");
 	if (!ready) {
-		memcpy(sorted, known_states, sizeof(sorted));
-		qsort(sorted, sizeof(sorted) / sizeof(sorted[0]), sizeof(sorted[0]), by_name);
+		for (i = 0; i < sizeof(known_states) / sizeof(known_states[0]); i++) {
+			size_t k = name_hash(known_states[i], &n) & (KNOWN_SLOTS - 1);
+
+			while (table[k])
+				k = (k + 1) & (KNOWN_SLOTS - 1);
+			table[k] = known_states[i];
+		}
 		ready = true;
 	}
-	return bsearch(&st, sorted, sizeof(sorted) / sizeof(sorted[0]), sizeof(sorted[0]),
-		       by_name) != NULL;
+	for (i = name_hash(st, len) & (KNOWN_SLOTS - 1); table[i]; i = (i + 1) & (KNOWN_SLOTS - 1))
+		if (!strcmp(table[i], st))
+			return true;
+	return false;
 }
 
 /* A state name that is a cut form of exactly one known state becomes that state. */
@@ -704,11 +725,11 @@ complete_states(struct session *s)
 
 	for (i = 0; i < s->nstates; i++) {
 		const char *st = s->states[i].state, *full = NULL;
-		size_t n = st ? strlen(st) : 0;
+		size_t n;
 		unsigned matches = 0;
 
 		/* most states are known ones, whole */
-		if (!n || known_state(st))
+		if (!st || known_state(st, &n) || !n)
 			continue;
 		for (j = 0; j < sizeof(known_states) / sizeof(known_states[0]); j++) {
 			if (!strcmp(known_states[j], st)) {

@@ -85,6 +85,15 @@ recon_num(const struct gram_match *m, enum gram_field f, int base, unsigned long
 				return false;
 			n = (n << 4) | (d - 1);
 		}
+	} else if (v->len - i <= 19) {
+		/* 19 decimal digits cannot pass 2^64: no bound to check */
+		for (; i < v->len; i++) {
+			unsigned d = digit_value[(unsigned char)v->p[i]];
+
+			if (!d || d > 10)
+				return false;
+			n = n * 10 + (d - 1);
+		}
 	} else {
 		const unsigned long long most = ~0ull / 10; /* n * 10 stays in range */
 
@@ -880,12 +889,17 @@ sm_trace(struct recon *r, const struct lex_record *rec, const struct gram_match 
 	st->event = recon_str(s, m, GRAM_FIELD_EVENT);
 	st->mid = has_mid ? mid : s->cur_mid;
 	st->line = rec->first_line;
-	if (st->state && !strcmp(st->state, "READY"))
+	/* (the first letters are looked at first: strcmp is a call) */
+	if (st->state && st->state[0] == 'R' && !strcmp(st->state, "READY"))
 		s->ike_up = true;
-	if (st->event && (!strcmp(st->event, "EV_I_OK") || !strcmp(st->event, "EV_R_OK")))
-		s->ike_up = true;
-	if (st->event && !strcmp(st->event, "EV_FREE_SA"))
-		s->terminal = true;
+	if (st->event && st->event[0] == 'E' && st->event[1] == 'V' && st->event[2] == '_') {
+		const char *ev = st->event + 3;
+
+		if ((ev[0] == 'I' || ev[0] == 'R') && !strcmp(ev + 1, "_OK"))
+			s->ike_up = true;
+		if (ev[0] == 'F' && !strcmp(ev, "FREE_SA"))
+			s->terminal = true;
+	}
 }
 
 static void
