@@ -265,9 +265,23 @@ release(struct recon *r, bool force)
 	}
 	if (!r->nfinished)
 		return;
-	/* those left from the last time are in order already */
-	if (r->nfinished > before)
-		qsort(r->finished, r->nfinished, sizeof(*r->finished), by_first_line);
+	/* those left from the last time are in order already: the new ones go in
+	 * their places (found by halves; most belong near the end) */
+	for (i = before; i < r->nfinished; i++) {
+		struct session *s = r->finished[i];
+		size_t lo = 0, hi = i;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (by_first_line(&r->finished[mid], &s) <= 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		memmove(&r->finished[lo + 1], &r->finished[lo], (i - lo) * sizeof(*r->finished));
+		r->finished[lo] = s;
+	}
 	for (i = 0, k = 0; i < r->nfinished; i++) {
 		struct session *s = r->finished[i];
 
