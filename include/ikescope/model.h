@@ -34,6 +34,12 @@ enum model_outcome { MODEL_OUTCOMES(MODEL_OUTCOME_ENUM) MODEL_OUTCOME_COUNT };
 #undef MODEL_OUTCOME_ENUM
 
 const char *model_outcome_name(enum model_outcome o);
+
+/* How bad a finding is (verify.h): could not check, looks wrong, is wrong. */
+enum model_severity { MODEL_SEVERITY_INFO, MODEL_SEVERITY_WARN, MODEL_SEVERITY_ERROR };
+const char *model_severity_name(enum model_severity v);
+/* The severity named (info, warn, error); false if none is. */
+bool model_severity_lookup(const char *name, enum model_severity *out);
 const char *model_role_name(enum model_role r);
 const char *model_dir_arrow(enum model_dir d);
 
@@ -247,6 +253,17 @@ void model_time_format(struct model_time t, char *buf, size_t n);
 #define MODEL_MAX_CLIENT_EVENTS 2000
 #define MODEL_MAX_CLIENT_PORTS  8
 
+/* What the reference responder found wrong in a session (verify.h). */
+struct finding {
+	const char *id; /* the registry's dotted id; borrowed, static */
+	enum model_severity severity;
+	const char *reference; /* borrowed, static */
+	const char *message;   /* text */
+	uint32_t line;         /* of the evidence */
+	uint32_t mid;
+	bool mid_known;
+};
+
 struct failure {
 	const char *exchange;
 	uint32_t mid;
@@ -325,6 +342,8 @@ struct session {
 
 	enum model_outcome outcome;
 	struct failure failure; /* cause NULL: none */
+	struct finding *findings;
+	size_t nfindings, cap_findings;
 
 	uint32_t first_line, last_line;
 	/* the first and last timestamps of its records (client sessions: of its events) */
@@ -343,5 +362,9 @@ struct message *session_add_message(struct session *s, enum model_dir dir, uint3
 struct payload *message_add_payload(struct session *s, struct message *m, uint32_t line);
 /* Initiator SPI as 16 upper-case hex digits into buf[17]. */
 void session_spi_text(uint64_t spi, char *buf);
+/* Adds a finding; message is copied. */
+void session_add_finding(struct session *s, const char *id, enum model_severity severity,
+			 const char *reference, uint32_t line, bool mid_known, uint32_t mid,
+			 const char *message);
 
 #endif

@@ -48,6 +48,11 @@ void render_json_record(struct strbuf *out, const struct grammar *g, const struc
 			const struct lex_record *rec, const struct gram_match *m, bool ike);
 /* The annotated timeline of one session: header, one block per exchange, failure point. */
 void render_timeline(struct strbuf *out, const struct session *s, const struct render_opts *o);
+/* The findings of a session, one line each ("  finding   SEVERITY ID MID n Ln: message"). */
+void render_findings(struct strbuf *out, const struct session *s, const struct render_opts *o);
+/* ikescope verify: a line for the session, then its findings (nothing if it has none). */
+void render_verify_session(struct strbuf *out, const struct session *s,
+			   const struct render_opts *o);
 /* The session table: a header line, then one row per session. */
 void render_sessions_header(struct strbuf *out, const struct render_opts *o);
 void render_sessions_row(struct strbuf *out, const struct session *s, const struct render_opts *o);

@@ -37,6 +37,7 @@ void cli_print_diags(const struct strbuf *diags);
 
 int cmd_timeline(const struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_sessions(const struct cli *cli, int argc, char **argv, struct err *err);
+int cmd_verify(const struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_lex(const struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_grammar(const struct cli *cli, int argc, char **argv, struct err *err);
 

@@ -13,11 +13,12 @@
 #include "ikescope/lexer.h"
 #include "ikescope/reconstruct.h"
 #include "ikescope/render.h"
+#include "ikescope/verify.h"
 #include "ikescope/util/escape.h"
 #include "ikescope/util/lineindex.h"
 #include "ikescope/util/xalloc.h"
 
-enum view { VIEW_TIMELINE, VIEW_SESSIONS };
+enum view { VIEW_TIMELINE, VIEW_SESSIONS, VIEW_VERIFY };
 
 struct run {
 	const struct cli *cli;
@@ -27,6 +28,9 @@ struct run {
 	struct strbuf out;
 	unsigned sessions, failed;
 	bool header_done;
+	/* verify: findings per severity, and the sessions that have one */
+	unsigned findings[MODEL_SEVERITY_ERROR + 1], with_findings;
+	enum model_severity fail_on;
 	const struct grammar *g;
 	/* client sessions (DART inputs read first), waiting to be joined */
 	bool hold;
@@ -145,11 +149,16 @@ emit(struct run *run, struct session *s)
 			render_sessions_header(&run->out, &run->ro);
 		run->header_done = true;
 		render_sessions_row(&run->out, s, &run->ro);
+	} else if (run->view == VIEW_VERIFY) {
+		render_verify_session(&run->out, s, &run->ro);
 	} else {
 		render_timeline(&run->out, s, &run->ro);
 	}
 	fwrite(run->out.buf, 1, run->out.len, stdout);
 	run->sessions++;
+	for (i = 0; i < s->nfindings; i++)
+		run->findings[s->findings[i].severity]++;
+	run->with_findings += s->nfindings > 0;
 	if (s->outcome == MODEL_OUTCOME_FAILED || s->outcome == MODEL_OUTCOME_INCOMPLETE)
 		run->failed++;
 	session_destroy(s);
@@ -306,6 +315,21 @@ want_color(const char *when, bool *out)
 	return true;
 }
 
+/* ikescope verify --list: the registry of findings. */
+static void
+list_findings(void)
+{
+	int f;
+
+	printf("%-22s %-5s %-16s %s\n", "ID", "LEVEL", "REFERENCE", "SUMMARY");
+	for (f = 0; f < VERIFY_FINDING_COUNT; f++) {
+		const struct verify_info *v = verify_info((enum verify_finding)f);
+
+		printf("%-22s %-5s %-16s %s\n", v->id, model_severity_name(v->severity),
+		       v->reference, v->summary);
+	}
+}
+
 static int
 run_view(const struct cli *cli, enum view view, int argc, char **argv, struct err *err)
 {
@@ -314,9 +338,13 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 		{ "json", no_argument, NULL, 'j' },
 		{ "raw", no_argument, NULL, 'r' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "fail-on", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cmd = view == VIEW_SESSIONS ? "sessions" : "timeline";
+	const char *cmd = view == VIEW_SESSIONS ? "sessions"
+			  : view == VIEW_VERIFY ? "verify"
+						: "timeline";
 	struct run run;
 	struct grammar *g;
 	struct recon *r;
@@ -325,6 +353,7 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	size_t k;
 
 	memset(&run, 0, sizeof(run));
+	run.fail_on = MODEL_SEVERITY_ERROR;
 	run.cli = cli;
 	run.view = view;
 	run.ro.show_secrets = cli->show_secrets;
@@ -355,6 +384,24 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 			break;
 		case 'r':
 			raw = true;
+			break;
+		case 'l':
+		case 'f':
+			if (view != VIEW_VERIFY) {
+				err_set(err, ERR_USAGE, NULL, "%s: unknown option '%s'", cmd,
+					argv[optind - 1]);
+				return CLI_EXIT_TROUBLE;
+			}
+			if (c == 'l') {
+				list_findings();
+				return CLI_EXIT_OK;
+			}
+			if (!model_severity_lookup(optarg, &run.fail_on)) {
+				err_set(err, ERR_USAGE, NULL,
+					"verify: --fail-on takes info, warn or error, not '%s'",
+					optarg);
+				return CLI_EXIT_TROUBLE;
+			}
 			break;
 		default:
 			err_set(err, ERR_USAGE, NULL, "%s: unknown option '%s'", cmd,
@@ -428,6 +475,16 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 		sb_reset(&run.out);
 		render_json_end(&run.out);
 		fwrite(run.out.buf, 1, run.out.len, stdout);
+	} else if (view == VIEW_VERIFY) {
+		unsigned total = run.findings[MODEL_SEVERITY_INFO] +
+				 run.findings[MODEL_SEVERITY_WARN] +
+				 run.findings[MODEL_SEVERITY_ERROR];
+
+		printf("%s%u finding%s (%u error, %u warn, %u info) in %u of %u session%s\n",
+		       total ? "\n" : "", total, total == 1 ? "" : "s",
+		       run.findings[MODEL_SEVERITY_ERROR], run.findings[MODEL_SEVERITY_WARN],
+		       run.findings[MODEL_SEVERITY_INFO], run.with_findings, run.sessions,
+		       run.sessions == 1 ? "" : "s");
 	}
 	if (cli->stats) {
 		fflush(stdout);
@@ -441,7 +498,21 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	grammar_destroy(g);
 	if (failed_input)
 		return CLI_EXIT_TROUBLE;
+	if (view == VIEW_VERIFY) {
+		enum model_severity v;
+
+		for (v = run.fail_on; v <= MODEL_SEVERITY_ERROR; v++)
+			if (run.findings[v])
+				return CLI_EXIT_FINDINGS;
+		return CLI_EXIT_OK;
+	}
 	return run.failed || !run.sessions ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+}
+
+int
+cmd_verify(const struct cli *cli, int argc, char **argv, struct err *err)
+{
+	return run_view(cli, VIEW_VERIFY, argc, argv, err);
 }
 
 int

@@ -32,6 +32,8 @@ static const struct cmd cmds[] = {
 	  "one row per reconstructed IKEv2 session" },
 	{ "timeline", cmd_timeline, "[-v] [--raw] [--color=WHEN] [--json] FILE...",
 	  "every session as an annotated ladder (the default command)" },
+	{ "verify", cmd_verify, "[--list] [--fail-on=LEVEL] [--json] FILE...",
+	  "what the reference responder finds wrong in each session" },
 };
 
 static void

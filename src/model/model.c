@@ -21,6 +21,53 @@ model_outcome_name(enum model_outcome o)
 }
 
 const char *
+model_severity_name(enum model_severity v)
+{
+	switch (v) {
+	case MODEL_SEVERITY_INFO:
+		return "info";
+	case MODEL_SEVERITY_WARN:
+		return "warn";
+	case MODEL_SEVERITY_ERROR:
+		return "error";
+	}
+	return "?";
+}
+
+bool
+model_severity_lookup(const char *name, enum model_severity *out)
+{
+	enum model_severity v;
+
+	for (v = MODEL_SEVERITY_INFO; v <= MODEL_SEVERITY_ERROR; v++) {
+		if (!strcmp(name, model_severity_name(v))) {
+			*out = v;
+			return true;
+		}
+	}
+	return false;
+}
+
+void
+session_add_finding(struct session *s, const char *id, enum model_severity severity,
+		    const char *reference, uint32_t line, bool mid_known, uint32_t mid,
+		    const char *message)
+{
+	struct finding *f;
+
+	s->findings = arena_grow(s->arena, s->findings, sizeof(*s->findings), &s->cap_findings,
+				 s->nfindings + 1);
+	f = &s->findings[s->nfindings++];
+	f->id = id;
+	f->severity = severity;
+	f->reference = reference;
+	f->message = session_strndup(s, message, strlen(message));
+	f->line = line;
+	f->mid_known = mid_known;
+	f->mid = mid;
+}
+
+const char *
 model_role_name(enum model_role r)
 {
 	switch (r) {

@@ -8,6 +8,8 @@
 #include "ikescope/util/xalloc.h"
 #include "recon-private.h"
 
+#include "ikescope/verify.h"
+
 struct recon *
 recon_create(const struct grammar *g)
 {
@@ -251,6 +253,7 @@ release(struct recon *r, bool force)
 			    r->pending_xml_session == s)
 				reset_dump(r);
 			recon_finish_session(r, s);
+			verify_session(s);
 			join_same_input_client(r, s);
 			r->finished =
 				xreallocarray(r->finished, r->nfinished + 1, sizeof(*r->finished));

@@ -487,7 +487,21 @@ render_json_session(struct strbuf *out, const struct session *s, bool first)
 	json_object_set_new(o, "retransmissions", json_integer(s->retransmits));
 	json_object_set_new(o, "from_show", json_boolean(s->from_show));
 	json_object_set_new(o, "client", jclient(s));
-	json_object_set_new(o, "findings", json_array());
+	a = json_array();
+	for (i = 0; i < s->nfindings; i++) {
+		const struct finding *f = &s->findings[i];
+		json_t *x = json_object();
+
+		json_object_set_new(x, "id", jstr(f->id));
+		json_object_set_new(x, "severity", jstr(model_severity_name(f->severity)));
+		json_object_set_new(x, "line", json_integer(f->line));
+		json_object_set_new(x, "message_id",
+				    f->mid_known ? json_integer(f->mid) : json_null());
+		json_object_set_new(x, "message", jstr(f->message));
+		json_object_set_new(x, "reference", jstr(f->reference));
+		json_array_append_new(a, x);
+	}
+	json_object_set_new(o, "findings", a);
 	dump = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 	sb_adds(out, first ? "\n" : ",\n");
 	if (dump) {

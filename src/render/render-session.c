@@ -548,7 +548,52 @@ render_timeline(struct strbuf *out, const struct session *s, const struct render
 		text(out, s->failure.explanation);
 		sb_addc(out, '\n');
 	}
+	render_findings(out, s, o);
 	sb_addc(out, '\n');
+}
+
+void
+render_findings(struct strbuf *out, const struct session *s, const struct render_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < s->nfindings; i++) {
+		const struct finding *f = &s->findings[i];
+
+		color(out, o,
+		      f->severity == MODEL_SEVERITY_ERROR  ? RED
+		      : f->severity == MODEL_SEVERITY_WARN ? YELLOW
+							   : "");
+		sb_addf(out, "  finding   %-5s %s", model_severity_name(f->severity), f->id);
+		if (f->mid_known)
+			sb_addf(out, " MID %u", f->mid);
+		sb_addf(out, " L%u", f->line);
+		color(out, o, RESET);
+		sb_adds(out, ": ");
+		text(out, f->message);
+		sb_addc(out, '\n');
+	}
+}
+
+void
+render_verify_session(struct strbuf *out, const struct session *s, const struct render_opts *o)
+{
+	if (!s->nfindings)
+		return;
+	color(out, o, BOLD);
+	sb_addf(out, "session %u  ", s->number);
+	spi(out, s->has_spi_i, s->spi_i);
+	sb_adds(out, "  ");
+	spi(out, s->has_spi_r, s->spi_r);
+	sb_addf(out, "  %s  ", model_role_name(s->role));
+	lines(out, s->first_line, s->last_line);
+	if (o->show_input) {
+		sb_adds(out, "  ");
+		text(out, s->input);
+	}
+	color(out, o, RESET);
+	sb_addc(out, '\n');
+	render_findings(out, s, o);
 }
 
 void

@@ -1,0 +1,64 @@
+#ifndef IKESCOPE_VERIFY_H
+#define IKESCOPE_VERIFY_H
+
+/*
+ * The reference responder: re-checks what a reconstructed session claims
+ * (payload lengths, proposal choice, message IDs, EAP ids) and adds a
+ * finding to the session for each thing that is wrong or could not be
+ * checked. The findings are one table (VERIFY_FINDINGS): a stable dotted
+ * id, a severity, the reference it rests on, and a summary.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ikescope/model.h"
+
+/* X(enum suffix, id, severity, reference, summary) */
+#define VERIFY_FINDINGS(X)                                                                         \
+	X(LENGTH_SA, "length.sa", WARN, "RFC 7296 3.3",                                            \
+	  "SA payload length is not 4 + the lengths of its proposals")                             \
+	X(LENGTH_PROPOSAL, "length.proposal", WARN, "RFC 7296 3.3.1",                              \
+	  "proposal length is not 8 + SPI size + the lengths of its transforms")                   \
+	X(LENGTH_TRANSFORM, "length.transform", WARN, "RFC 7296 3.3.2",                            \
+	  "transform length is not 8, or 12 with a key length attribute")                          \
+	X(PROPOSAL_TRANSFORMS, "proposal.transforms", WARN, "RFC 7296 3.3.1",                      \
+	  "more transforms listed than the proposal's #trans")                                     \
+	X(LENGTH_KE, "length.ke", WARN, "RFC 7296 3.4",                                            \
+	  "KE payload length is not 8 + the public value size of its group")                       \
+	X(LENGTH_NONCE, "length.nonce", WARN, "RFC 7296 3.9", "nonce is not 16 to 256 bytes long") \
+	X(LENGTH_TS, "length.ts", WARN, "RFC 7296 3.13",                                           \
+	  "traffic selector payload length is not 8 + the lengths of its selectors")               \
+	X(LENGTH_EAP, "length.eap", WARN, "RFC 7296 3.16",                                         \
+	  "EAP payload length is not the EAP message length + 4")                                  \
+	X(PROPOSAL_COUNT, "proposal.count", ERROR, "RFC 7296 2.7",                                 \
+	  "the responder returned more than one proposal")                                         \
+	X(PROPOSAL_NUMBER, "proposal.number", ERROR, "RFC 7296 3.3.1",                             \
+	  "the chosen proposal's number was not offered")                                          \
+	X(PROPOSAL_NOT_OFFERED, "proposal.not-offered", ERROR, "RFC 7296 2.7",                     \
+	  "a chosen transform is not in the offered proposal")                                     \
+	X(KE_GROUP, "ke.group", ERROR, "RFC 7296 1.2",                                             \
+	  "the KE payload's group is not the chosen D-H group")                                    \
+	X(MID_GAP, "mid.gap", WARN, "RFC 7296 2.2",                                                \
+	  "requests of one side skip a message ID (a lost message or lost log lines)")             \
+	X(EAP_ID, "eap.id", WARN, "RFC 3748 4.1",                                                  \
+	  "an EAP response answers no request with its identifier")                                \
+	X(PARTIAL, "verify.partial", INFO, "-",                                                    \
+	  "a payload is shown only in part: what is missing was not checked")
+
+#define VERIFY_FINDING_ENUM(e, id, sev, ref, summary) VERIFY_##e,
+enum verify_finding { VERIFY_FINDINGS(VERIFY_FINDING_ENUM) VERIFY_FINDING_COUNT };
+#undef VERIFY_FINDING_ENUM
+
+struct verify_info {
+	const char *id;
+	enum model_severity severity;
+	const char *reference;
+	const char *summary;
+};
+
+const struct verify_info *verify_info(enum verify_finding f);
+/* Checks a finished session and adds its findings (in line order). */
+void verify_session(struct session *s);
+
+#endif

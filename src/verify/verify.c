@@ -1,0 +1,328 @@
+/*
+ * The reference responder: what a session's messages claim, checked again
+ * against RFC 7296 (payload lengths, the proposal chosen, message IDs) and
+ * RFC 3748 (EAP identifiers). Sizes are those of the IKEv2 facts reference.
+ * What the log does not show is not a defect: a proposal listed in part is
+ * checked as far as it is shown, and said so at info level.
+ */
+#include "ikescope/verify.h"
+
+#include "ikescope/util/compiler.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VERIFY_INFO(e, id, sev, ref, summary)                                                      \
+	[VERIFY_##e] = { id, MODEL_SEVERITY_##sev, ref, summary },
+static const struct verify_info infos[] = { VERIFY_FINDINGS(VERIFY_INFO) };
+#undef VERIFY_INFO
+_Static_assert(sizeof(infos) / sizeof(infos[0]) == VERIFY_FINDING_COUNT,
+	       "finding table out of sync");
+
+const struct verify_info *
+verify_info(enum verify_finding f)
+{
+	return (unsigned)f < VERIFY_FINDING_COUNT ? &infos[f] : NULL;
+}
+
+static void IKESCOPE_PRINTF_LIKE(5, 6)
+	add(struct session *s, enum verify_finding f, const struct message *m, uint32_t line,
+	    const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	session_add_finding(s, infos[f].id, infos[f].severity, infos[f].reference, line,
+			    m && m->mid_known, m ? m->mid : 0, text);
+}
+
+/* Bytes of a D-H group's public value (the KE data), or 0 if not known here. */
+static unsigned
+ke_size(unsigned group)
+{
+	static const unsigned short sizes[] = {
+		[1] = 96,   [2] = 128,   [5] = 192, [14] = 256, [15] = 384, [16] = 512,
+		[17] = 768, [18] = 1024, [19] = 64, [20] = 96,  [21] = 132, [22] = 128,
+		[23] = 256, [24] = 256,  [25] = 48, [26] = 56,  [27] = 56,  [28] = 64,
+		[29] = 96,  [30] = 128,  [31] = 32, [32] = 56,  [33] = 64,  [34] = 128,
+	};
+
+	return group < sizeof(sizes) / sizeof(sizes[0]) ? sizes[group] : 0;
+}
+
+static bool
+is(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+static void
+check_sa(struct session *s, const struct message *m, const struct payload *p)
+{
+	unsigned sum = 4;
+	bool whole = p->nprops > 0;
+	size_t i, j;
+
+	for (i = 0; i < p->nprops; i++) {
+		const struct proposal *pr = &p->props[i];
+		unsigned psum = 8 + pr->spi_size;
+		bool pwhole = pr->nt > 0 && (!pr->ntrans || pr->nt == pr->ntrans);
+
+		if (!pr->length)
+			whole = false;
+		sum += pr->length;
+		for (j = 0; j < pr->nt; j++) {
+			const struct transform *t = &pr->t[j];
+
+			if (!t->length)
+				pwhole = false;
+			psum += t->length;
+			if (t->length && t->length != 8 && t->length != 12)
+				add(s, VERIFY_LENGTH_TRANSFORM, m, t->line,
+				    "transform %s has length %u, not 8 or 12", t->id ? t->id : "?",
+				    t->length);
+			else if (t->length == 8 && t->keylen)
+				add(s, VERIFY_LENGTH_TRANSFORM, m, t->line,
+				    "transform %s shows a key length (%u) but has length 8, "
+				    "without "
+				    "the attribute",
+				    t->id ? t->id : "?", t->keylen);
+		}
+		if (pr->ntrans && pr->nt > pr->ntrans)
+			add(s, VERIFY_PROPOSAL_TRANSFORMS, m, pr->line,
+			    "proposal %u declares %u transforms (#trans) but %zu are listed",
+			    pr->num, pr->ntrans, pr->nt);
+		else if (pr->ntrans && pr->nt < pr->ntrans)
+			add(s, VERIFY_PARTIAL, m, pr->line,
+			    "proposal %u lists %zu of its %u transforms: its length was not "
+			    "checked",
+			    pr->num, pr->nt, pr->ntrans);
+		if (pwhole && pr->length && psum != pr->length)
+			add(s, VERIFY_LENGTH_PROPOSAL, m, pr->line,
+			    "proposal %u has length %u; 8 + SPI size %u + its transforms make %u",
+			    pr->num, pr->length, pr->spi_size, psum);
+	}
+	if (whole && p->length && sum != p->length)
+		add(s, VERIFY_LENGTH_SA, m, p->line,
+		    "SA payload has length %u; 4 + its %zu proposal%s make %u", p->length,
+		    p->nprops, p->nprops == 1 ? "" : "s", sum);
+}
+
+static void
+check_payload(struct session *s, const struct message *m, const struct payload *p)
+{
+	size_t i;
+
+	if (!p->type)
+		return;
+	if (!strcmp(p->type, "SA")) {
+		check_sa(s, m, p);
+	} else if (!strcmp(p->type, "KE")) {
+		unsigned size = ke_size(p->group);
+
+		if (p->length && size && p->length != 8 + size)
+			add(s, VERIFY_LENGTH_KE, m, p->line,
+			    "KE payload of group %u has length %u, not 8 + %u = %u", p->group,
+			    p->length, size, 8 + size);
+	} else if (!strcmp(p->type, "N")) {
+		/* the nonce: the ASA prints its payload as "N" */
+		if (p->length && (p->length < 4 + 16 || p->length > 4 + 256))
+			add(s, VERIFY_LENGTH_NONCE, m, p->line,
+			    "nonce payload has length %u: %d bytes of nonce, not 16 to 256",
+			    p->length, (int)p->length - 4);
+	} else if (!strcmp(p->type, "TSi") || !strcmp(p->type, "TSr")) {
+		unsigned sum = 8;
+		bool whole = p->nts > 0;
+
+		for (i = 0; i < p->nts; i++) {
+			if (!p->ts[i].length)
+				whole = false;
+			sum += p->ts[i].length;
+		}
+		if (whole && p->length && sum != p->length)
+			add(s, VERIFY_LENGTH_TS, m, p->line,
+			    "%s payload has length %u; 8 + its %zu selector%s make %u", p->type,
+			    p->length, p->nts, p->nts == 1 ? "" : "s", sum);
+	}
+	if (p->has_eap && p->eap_length && p->length && p->length != p->eap_length + 4)
+		add(s, VERIFY_LENGTH_EAP, m, p->line,
+		    "EAP payload has length %u; its EAP message of %u bytes + 4 make %u", p->length,
+		    p->eap_length, p->eap_length + 4);
+}
+
+static const struct payload *
+first_of(const struct message *m, const char *type)
+{
+	size_t i;
+
+	for (i = 0; m && i < m->np; i++)
+		if (is(m->p[i].type, type))
+			return &m->p[i];
+	return NULL;
+}
+
+/* The D-H group a transform names ("DH_GROUP_2048_MODP/Group 14", "Group 14"), or 0. */
+static unsigned
+group_of(const struct transform *t)
+{
+	const char *g = t->id ? strstr(t->id, "Group ") : NULL;
+
+	return g ? (unsigned)strtoul(g + 6, NULL, 10) : 0;
+}
+
+static bool
+same_transform(const struct transform *a, const struct transform *b)
+{
+	return a->type == b->type && is(a->id, b->id) &&
+	       (!a->keylen || !b->keylen || a->keylen == b->keylen);
+}
+
+/* The proposal a responder chose, against the offer of the same exchange. */
+static void
+check_choice(struct session *s, const struct exchange *x)
+{
+	const struct payload *offer = first_of(x->request, "SA");
+	const struct payload *answer = first_of(x->response, "SA");
+	const struct proposal *chosen, *offered = NULL;
+	size_t i, j;
+
+	if (!offer || !answer || !answer->nprops)
+		return;
+	if (answer->nprops > 1)
+		add(s, VERIFY_PROPOSAL_COUNT, x->response, answer->line,
+		    "%s response returns %zu proposals; a responder chooses exactly one", x->type,
+		    answer->nprops);
+	chosen = &answer->props[0];
+	for (i = 0; i < offer->nprops; i++)
+		if (offer->props[i].num == chosen->num)
+			offered = &offer->props[i];
+	if (!offered) {
+		if (offer->nprops)
+			add(s, VERIFY_PROPOSAL_NUMBER, x->response, chosen->line,
+			    "%s response chose proposal %u; the offer numbered its proposals 1 to "
+			    "%u",
+			    x->type, chosen->num, offer->props[offer->nprops - 1].num);
+		return;
+	}
+	/* an offer listed in part cannot show that a transform was not in it */
+	if (!offered->nt || (offered->ntrans && offered->nt < offered->ntrans))
+		return;
+	for (i = 0; i < chosen->nt; i++) {
+		bool found = false;
+
+		for (j = 0; j < offered->nt && !found; j++)
+			found = same_transform(&chosen->t[i], &offered->t[j]);
+		if (!found)
+			add(s, VERIFY_PROPOSAL_NOT_OFFERED, x->response, chosen->t[i].line,
+			    "%s response chose %s (transform type %u), which proposal %u of the "
+			    "offer does not list",
+			    x->type, chosen->t[i].id ? chosen->t[i].id : "?", chosen->t[i].type,
+			    offered->num);
+	}
+	/* the responder's KE is of the group it chose */
+	{
+		const struct payload *ke = first_of(x->response, "KE");
+
+		for (i = 0; ke && ke->group && i < chosen->nt; i++) {
+			unsigned g = chosen->t[i].type == 4 ? group_of(&chosen->t[i]) : 0;
+
+			if (g && g != ke->group)
+				add(s, VERIFY_KE_GROUP, x->response, ke->line,
+				    "%s response chose D-H group %u but its KE payload is of group "
+				    "%u",
+				    x->type, g, ke->group);
+		}
+	}
+}
+
+/* Each side numbers its requests 0, 1, 2...: a jump means a message the log does not show. */
+static void
+check_mids(struct session *s)
+{
+	int dir;
+
+	for (dir = MODEL_DIR_IN; dir <= MODEL_DIR_OUT; dir++) {
+		const struct message *prev = NULL;
+		size_t i;
+
+		for (i = 0; i < s->nmsgs; i++) {
+			const struct message *m = s->msgs[i];
+
+			if (m->dir != (enum model_dir)dir || !m->mid_known || !m->response_known ||
+			    m->response)
+				continue;
+			if (prev && m->mid > prev->mid + 1)
+				add(s, VERIFY_MID_GAP, m, m->first_line,
+				    "%s request with message ID %u follows %u: %u missing",
+				    dir == MODEL_DIR_IN ? "received" : "sent", m->mid, prev->mid,
+				    m->mid - prev->mid - 1);
+			if (!prev || m->mid > prev->mid)
+				prev = m;
+		}
+	}
+}
+
+/* Each EAP response answers a request with its identifier (RFC 3748 4.1). */
+static void
+check_eap(struct session *s)
+{
+	unsigned char asked[256];
+	bool any = false;
+	size_t i, j;
+
+	memset(asked, 0, sizeof(asked));
+	for (i = 0; i < s->nmsgs; i++) {
+		const struct message *m = s->msgs[i];
+
+		for (j = 0; j < m->np; j++) {
+			const struct payload *p = &m->p[j];
+
+			if (!p->has_eap || !p->eap_code)
+				continue;
+			if (!strcmp(p->eap_code, "request")) {
+				asked[p->eap_id & 0xff] = 1;
+				any = true;
+			} else if (!strcmp(p->eap_code, "response") && any &&
+				   !asked[p->eap_id & 0xff]) {
+				add(s, VERIFY_EAP_ID, m, p->line,
+				    "EAP response with identifier %u answers no request seen",
+				    p->eap_id);
+			}
+		}
+	}
+}
+
+static int
+by_line(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+
+	int c;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	c = strcmp(x->id, y->id);
+	return c ? c : strcmp(x->message, y->message);
+}
+
+void
+verify_session(struct session *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nmsgs; i++)
+		for (j = 0; j < s->msgs[i]->np; j++)
+			check_payload(s, s->msgs[i], &s->msgs[i]->p[j]);
+	for (i = 0; i < s->nexch; i++)
+		if (s->exch[i].request && s->exch[i].response)
+			check_choice(s, &s->exch[i]);
+	check_mids(s);
+	check_eap(s);
+	if (s->nfindings > 1)
+		qsort(s->findings, s->nfindings, sizeof(*s->findings), by_line);
+}

@@ -1,0 +1,262 @@
+/* Unit tests of verify/: each check, on hand-built sessions, passing and failing. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ikescope/model.h"
+#include "ikescope/util/arena.h"
+#include "ikescope/verify.h"
+
+static struct session *s;
+
+static void
+setup(void)
+{
+	s = session_create("t.log", 0);
+}
+
+static void
+teardown(void)
+{
+	session_destroy(s);
+}
+
+/* How many findings of this id the session has. */
+static size_t
+count(const char *id)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->nfindings; i++)
+		n += !strcmp(s->findings[i].id, id);
+	return n;
+}
+
+static struct message *
+message(enum model_dir dir, const char *exchange, bool response, uint32_t mid, uint32_t line)
+{
+	struct message *m = session_add_message(s, dir, line);
+
+	m->exchange = exchange;
+	m->response = response;
+	m->response_known = true;
+	m->mid = mid;
+	m->mid_known = true;
+	return m;
+}
+
+/* An SA payload with one proposal of the given transforms (type, id, length). */
+static struct payload *
+sa(struct message *m, unsigned num, unsigned ntrans, const unsigned *types, const char *const *ids,
+   const unsigned *lengths, size_t n)
+{
+	struct payload *p = message_add_payload(s, m, m->first_line);
+	struct proposal *pr;
+	size_t i;
+
+	p->type = "SA";
+	p->props = arena_alloc(s->arena, sizeof(*p->props));
+	p->nprops = p->cap_props = 1;
+	pr = &p->props[0];
+	pr->num = num;
+	pr->ntrans = ntrans;
+	pr->t = arena_alloc(s->arena, (n ? n : 1) * sizeof(*pr->t));
+	pr->line = m->first_line;
+	pr->nt = pr->cap_t = n;
+	pr->length = 8;
+	for (i = 0; i < n; i++) {
+		pr->t[i].type = types[i];
+		pr->t[i].id = ids[i];
+		pr->t[i].length = lengths[i];
+		pr->t[i].line = m->first_line;
+		pr->length += lengths[i];
+	}
+	p->length = 4 + pr->length;
+	return p;
+}
+
+static const unsigned types[] = { 1, 2, 3, 4 };
+static const char *const ids[] = { "AES-CBC", "SHA1", "SHA96", "DH_GROUP_2048_MODP/Group 14" };
+static const unsigned lengths[] = { 12, 8, 8, 8 };
+
+Test(verify, lengths_that_add_up_pass, .init = setup, .fini = teardown)
+{
+	struct message *m = message(MODEL_DIR_IN, "IKE_SA_INIT", false, 0, 10);
+	struct payload *ke, *n;
+
+	sa(m, 1, 4, types, ids, lengths, 4);
+	ke = message_add_payload(s, m, 20);
+	ke->type = "KE";
+	ke->group = 14;
+	ke->length = 264;
+	n = message_add_payload(s, m, 30);
+	n->type = "N";
+	n->length = 36;
+	verify_session(s);
+	cr_expect_eq(s->nfindings, 0, "first: %s", s->nfindings ? s->findings[0].message : "");
+}
+
+Test(verify, lengths_that_do_not_add_up_are_found, .init = setup, .fini = teardown)
+{
+	struct message *m = message(MODEL_DIR_IN, "IKE_SA_INIT", false, 0, 10);
+	struct payload *p = sa(m, 1, 4, types, ids, lengths, 4), *ke, *n, *ts, *eap;
+
+	p->length += 4;               /* SA */
+	p->props[0].t[1].length = 10; /* a transform of neither 8 nor 12 (and so the proposal) */
+	ke = message_add_payload(s, m, 20);
+	ke->type = "KE";
+	ke->group = 14;
+	ke->length = 136;
+	n = message_add_payload(s, m, 30);
+	n->type = "N";
+	n->length = 12;
+	ts = message_add_payload(s, m, 40);
+	ts->type = "TSi";
+	ts->length = 40;
+	ts->ts = arena_alloc(s->arena, sizeof(*ts->ts));
+	ts->nts = ts->cap_ts = 1;
+	ts->ts[0].length = 16;
+	eap = message_add_payload(s, m, 50);
+	eap->type = "EAP";
+	eap->has_eap = true;
+	eap->eap_length = 100;
+	eap->length = 100;
+	verify_session(s);
+	cr_expect_eq(count("length.sa"), 1);
+	cr_expect_eq(count("length.transform"), 1);
+	cr_expect_eq(count("length.proposal"), 1, "its length was made with the first lengths");
+	cr_expect_eq(count("length.ke"), 1);
+	cr_expect_eq(count("length.nonce"), 1);
+	cr_expect_eq(count("length.ts"), 1);
+	cr_expect_eq(count("length.eap"), 1);
+	/* in line order */
+	cr_expect_eq(s->findings[0].line, 10);
+	cr_expect_str_eq(s->findings[s->nfindings - 1].id, "length.eap");
+}
+
+Test(verify, a_proposal_listed_in_part_is_not_a_defect, .init = setup, .fini = teardown)
+{
+	struct message *m = message(MODEL_DIR_IN, "IKE_SA_INIT", false, 0, 10);
+	struct payload *p = sa(m, 1, 6, types, ids, lengths, 4);
+
+	p->props[0].length += 16; /* the two transforms not shown */
+	p->length += 16;
+	verify_session(s);
+	cr_expect_eq(count("verify.partial"), 1);
+	cr_expect_eq(count("length.proposal"), 0);
+	cr_expect_eq(s->findings[0].severity, MODEL_SEVERITY_INFO);
+	cr_expect_eq(count("proposal.transforms"), 0);
+	p->props[0].ntrans = 3;
+	s->nfindings = 0;
+	verify_session(s);
+	cr_expect_eq(count("proposal.transforms"), 1);
+}
+
+/* An offer and a choice in one IKE_SA_INIT exchange. */
+static void
+exchange(struct message *req, struct message *resp)
+{
+	s->exch = arena_alloc(s->arena, sizeof(*s->exch));
+	s->nexch = s->cap_exch = 1;
+	s->exch[0].type = "IKE_SA_INIT";
+	s->exch[0].request = req;
+	s->exch[0].response = resp;
+}
+
+Test(verify, a_choice_from_the_offer_passes, .init = setup, .fini = teardown)
+{
+	struct message *req = message(MODEL_DIR_IN, "IKE_SA_INIT", false, 0, 10);
+	struct message *resp = message(MODEL_DIR_OUT, "IKE_SA_INIT", true, 0, 100);
+	struct payload *ke;
+
+	sa(req, 1, 4, types, ids, lengths, 4);
+	sa(resp, 1, 4, types, ids, lengths, 4);
+	ke = message_add_payload(s, resp, 110);
+	ke->type = "KE";
+	ke->group = 14;
+	exchange(req, resp);
+	verify_session(s);
+	cr_expect_eq(s->nfindings, 0, "first: %s", s->nfindings ? s->findings[0].message : "");
+}
+
+Test(verify, a_choice_not_in_the_offer_is_found, .init = setup, .fini = teardown)
+{
+	static const char *const other[] = { "AES-GCM-16", "SHA1", "SHA96",
+					     "DH_GROUP_1024_MODP/Group 2" };
+	struct message *req = message(MODEL_DIR_IN, "IKE_SA_INIT", false, 0, 10);
+	struct message *resp = message(MODEL_DIR_OUT, "IKE_SA_INIT", true, 0, 100);
+	struct payload *answer, *ke;
+
+	sa(req, 1, 4, types, ids, lengths, 4);
+	answer = sa(resp, 2, 4, types, other, lengths, 4);
+	ke = message_add_payload(s, resp, 110);
+	ke->type = "KE";
+	ke->group = 14;
+	exchange(req, resp);
+	verify_session(s);
+	cr_expect_eq(count("proposal.number"), 1, "proposal 2 was not offered");
+	answer->props[0].num = 1;
+	s->nfindings = 0;
+	verify_session(s);
+	cr_expect_eq(count("proposal.not-offered"), 2, "AES-GCM-16 and group 2");
+	cr_expect_eq(count("ke.group"), 1, "chose group 2, KE of group 14");
+	cr_expect_eq(count("proposal.count"), 0);
+	answer->nprops = 2; /* the same proposal twice */
+	{
+		struct proposal *two = arena_alloc(s->arena, 2 * sizeof(*two));
+
+		two[0] = two[1] = answer->props[0];
+		answer->props = two;
+	}
+	s->nfindings = 0;
+	verify_session(s);
+	cr_expect_eq(count("proposal.count"), 1);
+}
+
+Test(verify, message_id_gaps_are_found_per_side, .init = setup, .fini = teardown)
+{
+	message(MODEL_DIR_IN, "IKE_SA_INIT", false, 0, 10);
+	message(MODEL_DIR_OUT, "IKE_SA_INIT", true, 0, 20);
+	message(MODEL_DIR_IN, "IKE_AUTH", false, 1, 30);
+	message(MODEL_DIR_IN, "IKE_AUTH", false, 1, 35);       /* a retransmission */
+	message(MODEL_DIR_OUT, "INFORMATIONAL", false, 0, 40); /* the other side's own count */
+	verify_session(s);
+	cr_expect_eq(count("mid.gap"), 0);
+	message(MODEL_DIR_IN, "IKE_AUTH", false, 3, 50);
+	verify_session(s);
+	cr_expect_eq(count("mid.gap"), 1, "MID 2 missing");
+	cr_expect_eq(s->findings[0].line, 50);
+}
+
+Test(verify, eap_responses_answer_requests, .init = setup, .fini = teardown)
+{
+	struct message *a = message(MODEL_DIR_OUT, "IKE_AUTH", true, 1, 10);
+	struct message *b = message(MODEL_DIR_IN, "IKE_AUTH", false, 2, 20);
+	struct payload *req = message_add_payload(s, a, 11), *resp = message_add_payload(s, b, 21);
+
+	req->type = resp->type = "EAP";
+	req->has_eap = resp->has_eap = true;
+	req->eap_code = "request";
+	resp->eap_code = "response";
+	req->eap_id = resp->eap_id = 1;
+	verify_session(s);
+	cr_expect_eq(count("eap.id"), 0);
+	resp->eap_id = 2;
+	verify_session(s);
+	cr_expect_eq(count("eap.id"), 1);
+}
+
+Test(verify, the_registry_is_whole)
+{
+	int f;
+
+	for (f = 0; f < VERIFY_FINDING_COUNT; f++) {
+		const struct verify_info *v = verify_info((enum verify_finding)f);
+
+		cr_assert_not_null(v);
+		cr_expect(strchr(v->id, '.') != NULL, "%s: a dotted id", v->id);
+		cr_expect(v->summary && *v->summary);
+		cr_expect(v->reference && *v->reference);
+	}
+	cr_expect_null(verify_info(VERIFY_FINDING_COUNT));
+}
