@@ -600,8 +600,9 @@ void
 render_sessions_header(struct strbuf *out, const struct render_opts *o)
 {
 	color(out, o, BOLD);
-	sb_addf(out, "%3s  %-16s  %-16s  %-9s  %-21s  %-20s  %4s  %-10s  %-s\n", "#",
-		"INITIATOR SPI", "RESPONDER SPI", "ROLE", "PEER", "GROUP/USER", "EXCH", "OUTCOME",
+	sb_addf(out, "%3s  %-16s  %-16s  %-9s  %-21s  %-20s  %4s  %4s  %-10s  %-s\n", "#",
+		"INITIATOR SPI", "RESPONDER SPI", "ROLE", "PEER", "GROUP/USER", "EXCH", "FIND",
+		"OUTCOME",
 		o->show_input ? "FAILURE (EXCHANGE MID CAUSE)  LINES  INPUT"
 			      : "FAILURE (EXCHANGE MID CAUSE)  LINES");
 	color(out, o, RESET);
@@ -635,7 +636,7 @@ render_sessions_row(struct strbuf *out, const struct session *s, const struct re
 	}
 	if (!cell.len && s->client_profile)
 		escape_append(&cell, s->client_profile, strlen(s->client_profile));
-	sb_addf(out, "%-20s  %4zu  ", cell.len ? cell.buf : "-", s->nexch);
+	sb_addf(out, "%-20s  %4zu  %4zu  ", cell.len ? cell.buf : "-", s->nexch, s->nfindings);
 	color(out, o, outcome_color(s->outcome));
 	sb_addf(out, "%-10s", model_outcome_name(s->outcome));
 	color(out, o, RESET);
