@@ -39,6 +39,8 @@
 	  "a chosen transform is not in the offered proposal")                                     \
 	X(KE_GROUP, "ke.group", ERROR, "RFC 7296 1.2",                                             \
 	  "the KE payload's group is not the chosen D-H group")                                    \
+	X(TS_WIDENED, "ts.widened", ERROR, "RFC 7296 2.9",                                         \
+	  "a returned traffic selector is not within the offered ones")                            \
 	X(MID_GAP, "mid.gap", WARN, "RFC 7296 2.2",                                                \
 	  "requests of one side skip a message ID (a lost message or lost log lines)")             \
 	X(EAP_ID, "eap.id", WARN, "RFC 3748 4.1",                                                  \

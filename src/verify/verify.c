@@ -9,6 +9,7 @@
 
 #include "ikescope/util/compiler.h"
 
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,11 +183,30 @@ same_transform(const struct transform *a, const struct transform *b)
 	       (!a->keylen || !b->keylen || a->keylen == b->keylen);
 }
 
-/* The proposal a responder chose, against the offer of the same exchange. */
-static void
-check_choice(struct session *s, const struct exchange *x)
+/*
+ * The offer a response answers: its own request's payload; for IKE_AUTH,
+ * else that of the last IKE_AUTH request before it that had one (with EAP,
+ * the child SA offered in the first IKE_AUTH is answered in the last).
+ */
+static const struct payload *
+offer_for(const struct session *s, size_t xi, const char *type)
 {
-	const struct payload *offer = first_of(x->request, "SA");
+	const struct payload *p = first_of(s->exch[xi].request, type);
+
+	while (!p && xi > 0 && is(s->exch[xi].type, "IKE_AUTH")) {
+		xi--;
+		if (is(s->exch[xi].type, "IKE_AUTH"))
+			p = first_of(s->exch[xi].request, type);
+	}
+	return p;
+}
+
+/* The proposal a responder chose, against the offer it answers. */
+static void
+check_choice(struct session *s, size_t xi)
+{
+	const struct exchange *x = &s->exch[xi];
+	const struct payload *offer = offer_for(s, xi, "SA");
 	const struct payload *answer = first_of(x->response, "SA");
 	const struct proposal *chosen, *offered = NULL;
 	size_t i, j;
@@ -237,6 +257,68 @@ check_choice(struct session *s, const struct exchange *x)
 				    "%u",
 				    x->type, g, ke->group);
 		}
+	}
+}
+
+/* An address as 16 bytes (IPv4 mapped), for comparing; false if it is not one. */
+static bool
+address(const char *text, unsigned char out[16])
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (!text)
+		return false;
+	if (inet_pton(AF_INET, text, &a4) == 1) {
+		memset(out, 0, 10);
+		out[10] = out[11] = 0xff;
+		memcpy(out + 12, &a4, 4);
+		return true;
+	}
+	if (inet_pton(AF_INET6, text, &a6) == 1) {
+		memcpy(out, &a6, 16);
+		return true;
+	}
+	return false;
+}
+
+/* True if the selector r is within o (protocol, ports, addresses); false if unknown. */
+static bool
+ts_within(const struct ts_range *r, const struct ts_range *o, bool *known)
+{
+	unsigned char rs[16], re[16], os[16], oe[16];
+
+	*known = address(r->addr_start, rs) && address(r->addr_end, re) &&
+		 address(o->addr_start, os) && address(o->addr_end, oe);
+	if (!*known)
+		return false;
+	return (!o->proto || o->proto == r->proto) && r->port_start >= o->port_start &&
+	       r->port_end <= o->port_end && memcmp(rs, os, 16) >= 0 && memcmp(re, oe, 16) <= 0;
+}
+
+/* A responder may narrow the selectors offered, never widen them (RFC 7296 2.9). */
+static void
+check_ts(struct session *s, size_t xi, const char *type)
+{
+	const struct exchange *x = &s->exch[xi];
+	const struct payload *offer = offer_for(s, xi, type);
+	const struct payload *answer = first_of(x->response, type);
+	size_t i, j;
+
+	if (!offer || !answer || answer == offer)
+		return;
+	for (i = 0; i < answer->nts; i++) {
+		const struct ts_range *r = &answer->ts[i];
+		bool within = false, known = true;
+
+		for (j = 0; j < offer->nts && !within && known; j++)
+			within = ts_within(r, &offer->ts[j], &known);
+		if (!within && known && offer->nts)
+			add(s, VERIFY_TS_WIDENED, x->response, r->line ? r->line : answer->line,
+			    "%s response returns %s %s-%s ports %u-%u, which no offered %s "
+			    "selector holds",
+			    x->type ? x->type : "?", type, r->addr_start, r->addr_end,
+			    r->port_start, r->port_end, type);
 	}
 }
 
@@ -318,9 +400,13 @@ verify_session(struct session *s)
 	for (i = 0; i < s->nmsgs; i++)
 		for (j = 0; j < s->msgs[i]->np; j++)
 			check_payload(s, s->msgs[i], &s->msgs[i]->p[j]);
-	for (i = 0; i < s->nexch; i++)
-		if (s->exch[i].request && s->exch[i].response)
-			check_choice(s, &s->exch[i]);
+	for (i = 0; i < s->nexch; i++) {
+		if (!s->exch[i].response)
+			continue;
+		check_choice(s, i);
+		check_ts(s, i, "TSi");
+		check_ts(s, i, "TSr");
+	}
 	check_mids(s);
 	check_eap(s);
 	if (s->nfindings > 1)

@@ -260,3 +260,47 @@ Test(verify, the_registry_is_whole)
 	}
 	cr_expect_null(verify_info(VERIFY_FINDING_COUNT));
 }
+
+/* A TS payload of one IPv4 range. */
+static struct payload *
+ts(struct message *m, const char *type, const char *from, const char *to, unsigned lo, unsigned hi)
+{
+	struct payload *p = message_add_payload(s, m, m->first_line);
+
+	p->type = type;
+	p->ts = arena_alloc(s->arena, sizeof(*p->ts));
+	p->nts = p->cap_ts = 1;
+	p->ts[0].addr_start = from;
+	p->ts[0].addr_end = to;
+	p->ts[0].port_start = lo;
+	p->ts[0].port_end = hi;
+	p->ts[0].line = m->first_line;
+	return p;
+}
+
+Test(verify, selectors_may_narrow_but_not_widen, .init = setup, .fini = teardown)
+{
+	struct message *req = message(MODEL_DIR_IN, "IKE_AUTH", false, 1, 10);
+	struct message *resp = message(MODEL_DIR_OUT, "IKE_AUTH", true, 1, 100);
+	struct payload *r;
+
+	ts(req, "TSi", "0.0.0.0", "255.255.255.255", 0, 65535);
+	ts(req, "TSr", "10.0.0.0", "10.255.255.255", 0, 65535);
+	ts(resp, "TSi", "10.2.2.1", "10.2.2.1", 0, 65535); /* narrowed: fine */
+	r = ts(resp, "TSr", "10.1.0.0", "10.1.255.255", 0, 65535);
+	exchange(req, resp);
+	s->exch[0].type = "IKE_AUTH";
+	verify_session(s);
+	cr_expect_eq(count("ts.widened"), 0, "first: %s",
+		     s->nfindings ? s->findings[0].message : "");
+	r->ts[0].addr_end = "11.0.0.0";
+	verify_session(s);
+	cr_expect_eq(count("ts.widened"), 1);
+	r->ts[0].addr_end = "10.1.255.255";
+	r->ts[0].port_end = 65535;
+	r->ts[0].port_start = 0;
+	req->p[1].ts[0].port_end = 1024; /* the offer: only low ports */
+	s->nfindings = 0;
+	verify_session(s);
+	cr_expect_eq(count("ts.widened"), 1, "ports wider than offered");
+}
