@@ -356,10 +356,15 @@ recon_join_client(struct session *s, const struct session *c)
 		s->assigned_ip = dup_in(s, c->assigned_ip);
 	/* what the client saw explains a failure the device alone cannot */
 	if (s->failure.cause && error && s->failure.explanation) {
-		char buf[1024];
+		/* the evidence goes before what to change, if that was said */
+		const char *fix = strstr(s->failure.explanation, ". To fix: ");
+		int head = fix ? (int)(fix - s->failure.explanation)
+			       : (int)strlen(s->failure.explanation);
+		char buf[1536];
 
-		snprintf(buf, sizeof(buf), "%s; the client (%s L%u) reported: %s",
-			 s->failure.explanation, c->input, error->first_line, error->text);
+		snprintf(buf, sizeof(buf), "%.*s; the client (%s L%u) reported: %s%s", head,
+			 s->failure.explanation, c->input, error->first_line, error->text,
+			 fix ? fix : "");
 		s->failure.explanation = session_strndup(s, buf, strlen(buf));
 	}
 }

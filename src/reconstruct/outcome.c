@@ -631,6 +631,59 @@ decide_failure(struct session *s)
 	}
 }
 
+/* What to change, for a failure point already decided; NULL when the log cannot tell. */
+static const char *
+remedy(const struct session *s)
+{
+	const struct failure *f = &s->failure;
+	const char *c = f->cause;
+
+	if (same(c, "NO_PROPOSAL_CHOSEN")) {
+		if (f->explanation && strstr(f->explanation, "crypto map"))
+			return "make this device's crypto map access list mirror the peer's, or "
+			       "add a map entry for this peer";
+		if (same(f->exchange, "IKE_SA_INIT"))
+			return "give both ends a common IKEv2 policy (encryption, integrity, PRF "
+			       "and D-H group)";
+		return "give both ends a common IPsec proposal for the child SA (encryption, "
+		       "integrity and PFS group)";
+	}
+	if (same(c, "AUTHENTICATION_FAILED"))
+		return same(s->peer_auth, "PSK") || same(s->local_auth, "PSK")
+			       ? "set the same pre-shared key on both ends (the local and remote "
+				 "authentication of the tunnel group or profile)"
+			       : "check the credentials each end presents and that the other "
+				 "trusts them";
+	if (same(c, "INVALID_KE_PAYLOAD"))
+		return "offer first the D-H group the responder asks for, or allow the offered "
+		       "group in the responder's IKEv2 policy";
+	if (same(c, "TS_UNACCEPTABLE"))
+		return "make the protected networks (crypto access lists) of the two ends "
+		       "mirror each other";
+	if (same(c, MODEL_CAUSE_NO_RESPONSE))
+		return "check that UDP 500 and 4500 reach the peer and its replies come back "
+		       "(routing, access lists, NAT), and that the peer is set up for this "
+		       "device";
+	if (same(c, MODEL_CAUSE_PEER_ID_MISMATCH))
+		return "give the peer a certificate whose subject alternative name carries the "
+		       "identity it uses, or stop checking the peer ID (peer-id-validate "
+		       "nocheck)";
+	if (same(c, MODEL_CAUSE_CERTIFICATE_INVALID))
+		return "trust the CA that issued the peer's certificate (a trustpoint with its "
+		       "certificate)";
+	if (same(c, MODEL_CAUSE_EAP_FAILURE))
+		return "check the user's credentials and the AAA server of the tunnel group";
+	if (same(c, MODEL_CAUSE_CONFIG_MISSING))
+		return "add a crypto map entry (or a dynamic map) whose access list matches "
+		       "this peer's traffic";
+	if (same(c, MODEL_CAUSE_AUTH_TIMEOUT))
+		return "check that the IKE_AUTH messages get through (UDP 4500, fragmentation, "
+		       "MTU)";
+	if (same(c, MODEL_CAUSE_CHILD_SA_REJECTED))
+		return "compare the child SA proposals and traffic selectors of both ends";
+	return NULL;
+}
+
 static bool
 was_deleted(const struct session *s)
 {
@@ -855,4 +908,12 @@ recon_finish_session(struct recon *r, struct session *s)
 				     : MODEL_OUTCOME_INCOMPLETE;
 	}
 	decide_failure(s);
+	/* what failed and the evidence, then what to change */
+	if (s->failure.cause && s->failure.explanation) {
+		const char *fix = remedy(s);
+
+		if (fix)
+			s->failure.explanation =
+				fmt(s, "%s. To fix: %s", s->failure.explanation, fix);
+	}
 }
