@@ -45,6 +45,14 @@
 	  "requests of one side skip a message ID (a lost message or lost log lines)")             \
 	X(EAP_ID, "eap.id", WARN, "RFC 3748 4.1",                                                  \
 	  "an EAP response answers no request with its identifier")                                \
+	X(EAP_XML, "eap.xml", WARN, "aggregate-auth",                                              \
+	  "a config-auth document is not well-formed XML")                                         \
+	X(EAP_ORDER, "eap.order", WARN, "aggregate-auth",                                          \
+	  "config-auth documents out of order (hello, init, auth-request, auth-reply, complete, "  \
+	  "ack)")                                                                                  \
+	X(STATE_FAILED, "state.failed", WARN, "Cisco states",                                      \
+	  "the state machine took a failure or abort event")                                       \
+	X(TIMER_EXPIRED, "timer.expired", WARN, "Cisco states", "a negotiation timer ran out")     \
 	X(PARTIAL, "verify.partial", INFO, "-",                                                    \
 	  "a payload is shown only in part: what is missing was not checked")
 

@@ -28,18 +28,38 @@ verify_info(enum verify_finding f)
 	return (unsigned)f < VERIFY_FINDING_COUNT ? &infos[f] : NULL;
 }
 
+static void
+vadd(struct session *s, enum verify_finding f, bool mid_known, uint32_t mid, uint32_t line,
+     const char *fmt, va_list ap)
+{
+	char text[512];
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	session_add_finding(s, infos[f].id, infos[f].severity, infos[f].reference, line, mid_known,
+			    mid, text);
+}
+
+/* A finding about message m (NULL: none) at an input line. */
 static void IKESCOPE_PRINTF_LIKE(5, 6)
 	add(struct session *s, enum verify_finding f, const struct message *m, uint32_t line,
 	    const char *fmt, ...)
 {
-	char text[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	vadd(s, f, m && m->mid_known, m ? m->mid : 0, line, fmt, ap);
 	va_end(ap);
-	session_add_finding(s, infos[f].id, infos[f].severity, infos[f].reference, line,
-			    m && m->mid_known, m ? m->mid : 0, text);
+}
+
+/* A finding at a message ID with no message to hand. */
+static void IKESCOPE_PRINTF_LIKE(5, 6) add_mid(struct session *s, enum verify_finding f,
+					       uint32_t mid, uint32_t line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vadd(s, f, true, mid, line, fmt, ap);
+	va_end(ap);
 }
 
 /* Bytes of a D-H group's public value (the KE data), or 0 if not known here. */
@@ -379,6 +399,80 @@ check_eap(struct session *s)
 	}
 }
 
+/* The config-auth documents of the AnyConnect exchange, in order. */
+static const char *const xml_order[] = { "hello",      "init",     "auth-request",
+					 "auth-reply", "complete", "ack" };
+
+/* The rank of a config-auth document in the exchange, or -1. */
+static int
+xml_rank(const char *type)
+{
+	size_t i;
+
+	for (i = 0; type && i < sizeof(xml_order) / sizeof(xml_order[0]); i++)
+		if (!strcmp(type, xml_order[i]))
+			return (int)i;
+	return -1;
+}
+
+/* The aggregate-auth documents: well-formed, and in the order of the exchange. */
+static void
+check_xml(struct session *s)
+{
+	int last = -1;
+	size_t i, j;
+
+	for (i = 0; i < s->nmsgs; i++) {
+		const struct message *m = s->msgs[i];
+
+		for (j = 0; j < m->nxml; j++) {
+			const struct xml_doc *x = &m->xml[j];
+			int rank = xml_rank(x->type);
+
+			if (!x->well_formed && !x->incomplete)
+				add(s, VERIFY_EAP_XML, m, x->first_line,
+				    "the config-auth document of lines %u-%u is not well-formed "
+				    "XML",
+				    x->first_line, x->last_line);
+			if (rank < 0)
+				continue;
+			/* another round of auth-request after auth-reply is allowed */
+			if (rank < last && !(rank == 2 && last == 3))
+				add(s, VERIFY_EAP_ORDER, m, x->first_line,
+				    "config-auth %s comes after %s", x->type, xml_order[last]);
+			last = rank;
+		}
+	}
+}
+
+/* Where the state machine broke: its first failure or abort event; timers that ran out. */
+static void
+check_states(struct session *s)
+{
+	static const char *const failing[] = { "EV_AUTH_FAIL", "EV_CERT_FAIL", "EV_FAIL",
+					       "EV_ABORT" };
+	size_t i, k;
+
+	for (i = 0; i < s->nstates; i++) {
+		const struct state_step *st = &s->states[i];
+		bool hit = false;
+
+		for (k = 0; k < sizeof(failing) / sizeof(failing[0]) && !hit; k++)
+			hit = is(st->event, failing[k]);
+		if (!hit)
+			continue;
+		add_mid(s, VERIFY_STATE_FAILED, st->mid, st->line,
+			"the state machine took %s in state %s", st->event,
+			st->state ? st->state : "?");
+		break;
+	}
+	for (i = 0; i < s->ntimers; i++)
+		if (is(s->timers[i].what, "expired"))
+			add(s, VERIFY_TIMER_EXPIRED, NULL, s->timers[i].line,
+			    "the %s timer ran out",
+			    s->timers[i].timer ? s->timers[i].timer : "negotiation");
+}
+
 static int
 by_line(const void *a, const void *b)
 {
@@ -409,6 +503,8 @@ verify_session(struct session *s)
 	}
 	check_mids(s);
 	check_eap(s);
+	check_xml(s);
+	check_states(s);
 	if (s->nfindings > 1)
 		qsort(s->findings, s->nfindings, sizeof(*s->findings), by_line);
 }

@@ -304,3 +304,63 @@ Test(verify, selectors_may_narrow_but_not_widen, .init = setup, .fini = teardown
 	verify_session(s);
 	cr_expect_eq(count("ts.widened"), 1, "ports wider than offered");
 }
+
+/* A config-auth document of the given type attached to m. */
+static void
+doc(struct message *m, const char *type, bool well_formed)
+{
+	struct xml_doc *x;
+
+	if (!m->xml)
+		m->xml = arena_alloc(s->arena, 4 * sizeof(*m->xml));
+	x = &m->xml[m->nxml++];
+	x->type = type;
+	x->well_formed = well_formed;
+	x->first_line = x->last_line = m->first_line;
+}
+
+Test(verify, config_auth_documents_come_in_order_and_parse, .init = setup, .fini = teardown)
+{
+	struct message *a = message(MODEL_DIR_IN, "IKE_AUTH", false, 1, 10);
+	struct message *b = message(MODEL_DIR_OUT, "IKE_AUTH", true, 1, 20);
+	struct message *c = message(MODEL_DIR_IN, "IKE_AUTH", false, 2, 30);
+	struct message *d = message(MODEL_DIR_OUT, "IKE_AUTH", true, 2, 40);
+
+	doc(a, "init", true);
+	doc(b, "auth-request", true);
+	doc(c, "auth-reply", true);
+	doc(d, "auth-request", true); /* a second round: fine */
+	verify_session(s);
+	cr_expect_eq(s->nfindings, 0, "first: %s", s->nfindings ? s->findings[0].message : "");
+	d->xml[0].type = "hello";
+	d->xml[0].well_formed = false;
+	verify_session(s);
+	cr_expect_eq(count("eap.order"), 1, "hello after auth-reply");
+	cr_expect_eq(count("eap.xml"), 1);
+}
+
+Test(verify, where_the_state_machine_broke_is_located, .init = setup, .fini = teardown)
+{
+	static struct state_step steps[] = {
+		{ "R_INIT", "EV_CHK_AUTH_FAIL", 0, 10 }, /* a check, not a failure */
+		{ "R_VERIFY_AUTH", "EV_AUTH_FAIL", 1, 20 },
+		{ "AUTH_DONE", "EV_FAIL", 1, 30 },
+	};
+	static struct timer_event timers[] = { { "expired", "negotiation", 0, 40 } };
+
+	s->states = steps;
+	s->nstates = 1;
+	verify_session(s);
+	cr_expect_eq(s->nfindings, 0);
+	s->nstates = 3;
+	verify_session(s);
+	cr_expect_eq(count("state.failed"), 1, "the first failure only");
+	cr_expect_eq(s->findings[0].line, 20);
+	cr_expect(s->findings[0].mid_known && s->findings[0].mid == 1);
+	s->timers = timers;
+	s->ntimers = 1;
+	verify_session(s);
+	cr_expect_eq(count("timer.expired"), 1);
+	s->states = NULL; /* not the session's to free */
+	s->timers = NULL;
+}
