@@ -53,6 +53,14 @@
 	X(STATE_FAILED, "state.failed", WARN, "Cisco states",                                      \
 	  "the state machine took a failure or abort event")                                       \
 	X(TIMER_EXPIRED, "timer.expired", WARN, "Cisco states", "a negotiation timer ran out")     \
+	X(CONFIG_POLICY, "config.policy", ERROR, "config",                                         \
+	  "the IKE SA's transforms are not those of a crypto ikev2 policy")                        \
+	X(CONFIG_PROPOSAL, "config.proposal", ERROR, "config",                                     \
+	  "the child SA's transforms are not those of an ipsec-proposal")                          \
+	X(CONFIG_TUNNEL_GROUP, "config.tunnel-group", ERROR, "config",                             \
+	  "the session's tunnel group is not in the config")                                       \
+	X(CONFIG_POOL, "config.pool", WARN, "config",                                              \
+	  "the address assigned is not in the tunnel group's pool")                                \
 	X(PARTIAL, "verify.partial", INFO, "-",                                                    \
 	  "a payload is shown only in part: what is missing was not checked")
 
@@ -70,5 +78,9 @@ struct verify_info {
 const struct verify_info *verify_info(enum verify_finding f);
 /* Checks a finished session and adds its findings (in line order). */
 void verify_session(struct session *s);
+
+struct config;
+/* Checks a session against the device's config (after verify_session). */
+void verify_with_config(struct session *s, const struct config *c);
 
 #endif

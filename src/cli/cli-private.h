@@ -16,6 +16,7 @@ enum cli_exit {
 /* Global options, parsed before the command. */
 struct cli {
 	const char *grammars; /* --grammars DIR, or NULL for the built-in ones */
+	const char *config;   /* --config FILE, or NULL */
 	bool stats;           /* --stats */
 	bool show_secrets;    /* --show-secrets */
 	const char *color;    /* --color=WHEN, or NULL */

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ikescope/config.h"
 #include "ikescope/grammar.h"
 #include "ikescope/lexer.h"
 #include "ikescope/reconstruct.h"
@@ -31,6 +32,7 @@ struct run {
 	/* verify: findings per severity, and the sessions that have one */
 	unsigned findings[MODEL_SEVERITY_ERROR + 1], with_findings;
 	enum model_severity fail_on;
+	const struct config *config; /* --config, or NULL */
 	const struct grammar *g;
 	/* client sessions (DART inputs read first), waiting to be joined */
 	bool hold;
@@ -141,6 +143,8 @@ emit(struct run *run, struct session *s)
 		}
 	}
 	s->number = run->sessions + 1;
+	if (run->config)
+		verify_with_config(s, run->config);
 	sb_reset(&run->out);
 	if (run->json) {
 		render_json_session(&run->out, s, run->sessions == 0);
@@ -346,6 +350,7 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 			  : view == VIEW_VERIFY ? "verify"
 						: "timeline";
 	struct run run;
+	struct config config;
 	struct grammar *g;
 	struct recon *r;
 	bool failed_input = false, raw = cli->raw, *client;
@@ -423,9 +428,31 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 		err_set(err, ERR_USAGE, NULL, "%s: no input files (use - for standard input)", cmd);
 		return CLI_EXIT_TROUBLE;
 	}
+	if (cli->config) {
+		if (!config_load(cli->config, &config, err))
+			return CLI_EXIT_TROUBLE;
+		run.config = &config;
+		/* what could not be read, line by line; never fatal */
+		if (config.problems.len) {
+			const char *p = config.problems.buf, *nl;
+
+			for (; (nl = strchr(p, '\n')); p = nl + 1)
+				fprintf(stderr, "ikescope: %.*s\n", (int)(nl - p), p);
+		}
+		if (cli->stats)
+			fprintf(stderr,
+				"config: %s: %zu lines, %zu policies, %zu ipsec-proposals, %zu "
+				"tunnel groups, %zu pools; %zu commands not about IKEv2, %zu "
+				"problems\n",
+				config.name, config.lines, config.npolicies, config.nproposals,
+				config.ngroups, config.npools, config.unknown, config.nproblems);
+	}
 	g = cli_load_grammar(cli, err);
-	if (!g)
+	if (!g) {
+		if (run.config)
+			config_free(&config);
 		return CLI_EXIT_TROUBLE;
+	}
 	run.g = g;
 	run.ro.grammar = g;
 	run.ro.show_input = argc - optind > 1;
@@ -496,6 +523,8 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	sb_finish(&run.out);
 	recon_destroy(r);
 	grammar_destroy(g);
+	if (run.config)
+		config_free(&config);
 	if (failed_input)
 		return CLI_EXIT_TROUBLE;
 	if (view == VIEW_VERIFY) {

@@ -43,13 +43,15 @@ usage(FILE *fp)
 
 	fprintf(fp, "usage: ikescope [-hVv] [--json] [--raw] [--show-secrets] [--stats] "
 		    "[--color=WHEN]\n"
-		    "                [--grammars DIR] [COMMAND [ARGS]] FILE...\n\ncommands:\n");
+		    "                [--config FILE] [--grammars DIR] [COMMAND [ARGS]] FILE...\n\n"
+		    "commands:\n");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(fp, "  %-8s %s\n           %s\n", cmds[i].name, cmds[i].args,
 			cmds[i].summary);
 	fprintf(fp,
 		"\noptions:\n"
 		"      --color=WHEN    colour the output: auto (the default), always, never\n"
+		"      --config FILE   check the sessions against this ASA running config\n"
 		"      --grammars DIR  load grammar files from DIR instead of the built-in ones\n"
 		"  -h, --help          show this help and exit\n"
 		"      --json          JSON (lex: JSON Lines; sessions, timeline: one document)\n"
@@ -144,13 +146,14 @@ bad_option(const char *arg)
 	fprintf(stderr, "ikescope: try 'ikescope --help'\n");
 }
 
-enum { OPT_COLOR = 256, OPT_GRAMMARS, OPT_JSON, OPT_RAW, OPT_SHOW_SECRETS, OPT_STATS };
+enum { OPT_COLOR = 256, OPT_CONFIG, OPT_GRAMMARS, OPT_JSON, OPT_RAW, OPT_SHOW_SECRETS, OPT_STATS };
 
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "grammars", required_argument, NULL, OPT_GRAMMARS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, OPT_JSON },
@@ -190,6 +193,9 @@ main(int argc, char **argv)
 		case 'V':
 			printf("ikescope %s\n", IKESCOPE_VERSION);
 			return CLI_EXIT_OK;
+		case OPT_CONFIG:
+			cli.config = optarg;
+			break;
 		case OPT_GRAMMARS:
 			cli.grammars = optarg;
 			break;

@@ -7,7 +7,9 @@
  */
 #include "ikescope/verify.h"
 
+#include "ikescope/config.h"
 #include "ikescope/util/compiler.h"
+#include "ikescope/util/strbuf.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -505,6 +507,159 @@ verify_session(struct session *s)
 	check_eap(s);
 	check_xml(s);
 	check_states(s);
+	if (s->nfindings > 1)
+		qsort(s->findings, s->nfindings, sizeof(*s->findings), by_line);
+}
+
+/* ---- against the device's config ---- */
+
+/* Appends "TYPE ID" for the transforms of pr that a check refuses; their number. */
+static size_t
+refused(const struct proposal *pr, const void *rule,
+	bool (*allows)(const void *rule, unsigned type, const char *id, unsigned keylen),
+	struct strbuf *out)
+{
+	static const char *const names[] = { "?", "encryption", "PRF", "integrity", "D-H" };
+	size_t i, n = 0;
+
+	for (i = 0; i < pr->nt; i++) {
+		const struct transform *t = &pr->t[i];
+
+		if (t->type > 4 || allows(rule, t->type, t->id, t->keylen))
+			continue;
+		sb_addf(out, "%s%s %s", n ? ", " : "", names[t->type], t->id);
+		n++;
+	}
+	return n;
+}
+
+static bool
+policy_allows(const void *rule, unsigned type, const char *id, unsigned keylen)
+{
+	return config_policy_allows(rule, type, id, keylen);
+}
+
+static bool
+proposal_allows(const void *rule, unsigned type, const char *id, unsigned keylen)
+{
+	return config_proposal_allows(rule, type, id, keylen);
+}
+
+/* What a policy allows, as the config says it ("aes-192; sha; prf sha; group 2"). */
+static void
+policy_text(const struct config_policy *p, struct strbuf *out)
+{
+	size_t i;
+
+	sb_addf(out, "policy %u (lines %u-%u):", p->priority, p->line, p->last_line);
+	for (i = 0; i < p->nencryption; i++)
+		sb_addf(out, " %s", p->encryption[i]);
+	sb_adds(out, ";");
+	for (i = 0; i < p->nintegrity; i++)
+		sb_addf(out, " %s", p->integrity[i]);
+	sb_adds(out, "; prf");
+	for (i = 0; i < p->nprf; i++)
+		sb_addf(out, " %s", p->prf[i]);
+	sb_adds(out, "; group");
+	for (i = 0; i < p->ngroups; i++)
+		sb_addf(out, " %u", p->groups[i]);
+}
+
+static void
+proposal_text(const struct config_proposal *p, struct strbuf *out)
+{
+	size_t i;
+
+	sb_addf(out, "ipsec-proposal %s (lines %u-%u):", p->name, p->line, p->last_line);
+	for (i = 0; i < p->nencryption; i++)
+		sb_addf(out, " %s", p->encryption[i]);
+	sb_adds(out, ";");
+	for (i = 0; i < p->nintegrity; i++)
+		sb_addf(out, " %s", p->integrity[i]);
+}
+
+/* The transforms chosen for an SA, against every policy (IKE) or proposal (child). */
+static void
+check_chosen(struct session *s, const struct config *c, const struct exchange *x,
+	     const struct proposal *chosen)
+{
+	bool ike = is(chosen->protocol, "IKE") || is(x->type, "IKE_SA_INIT");
+	size_t i, n = ike ? c->npolicies : c->nproposals;
+	struct strbuf why, what;
+
+	if (!n)
+		return;
+	for (i = 0; i < n; i++) {
+		struct strbuf none;
+		size_t bad;
+
+		sb_init(&none);
+		bad = ike ? refused(chosen, &c->policies[i], policy_allows, &none)
+			  : refused(chosen, &c->proposals[i], proposal_allows, &none);
+		sb_finish(&none);
+		if (!bad)
+			return; /* this one allows them all */
+	}
+	/* none does: say what the first refuses, and what it has */
+	sb_init(&why);
+	sb_init(&what);
+	if (ike) {
+		refused(chosen, &c->policies[0], policy_allows, &why);
+		policy_text(&c->policies[0], &what);
+	} else {
+		refused(chosen, &c->proposals[0], proposal_allows, &why);
+		proposal_text(&c->proposals[0], &what);
+	}
+	add(s, ike ? VERIFY_CONFIG_POLICY : VERIFY_CONFIG_PROPOSAL, x->response, chosen->line,
+	    "%s chose %s, which no %s of %s allows (%s%s)", x->type ? x->type : "?",
+	    why.buf ? why.buf : "?", ike ? "crypto ikev2 policy" : "ipsec-proposal", c->name,
+	    what.buf ? what.buf : "", n > 1 ? ", ..." : "");
+	sb_finish(&why);
+	sb_finish(&what);
+}
+
+/* An IPv4 address as a number; false if it is not one. */
+static bool
+ipv4(const char *text, uint32_t *out)
+{
+	struct in_addr a;
+
+	if (!text || inet_pton(AF_INET, text, &a) != 1)
+		return false;
+	*out = ntohl(a.s_addr);
+	return true;
+}
+
+void
+verify_with_config(struct session *s, const struct config *c)
+{
+	const struct config_tunnel_group *g = NULL;
+	size_t i;
+
+	for (i = 0; i < s->nexch; i++) {
+		const struct payload *sa = first_of(s->exch[i].response, "SA");
+
+		if (sa && sa->nprops)
+			check_chosen(s, c, &s->exch[i], &sa->props[0]);
+	}
+	if (s->tunnel_group && c->ngroups) {
+		g = config_tunnel_group(c, s->tunnel_group);
+		if (!g)
+			add(s, VERIFY_CONFIG_TUNNEL_GROUP, NULL, s->first_line,
+			    "tunnel group %s is not in %s (neither a name nor a group-alias)",
+			    s->tunnel_group, c->name);
+	}
+	if (g && g->pool[0] && s->assigned_ip) {
+		const struct config_pool *pool = config_pool(c, g->pool);
+		uint32_t a, lo, hi;
+
+		if (pool && ipv4(s->assigned_ip, &a) && ipv4(pool->first, &lo) &&
+		    ipv4(pool->last, &hi) && (a < lo || a > hi))
+			add(s, VERIFY_CONFIG_POOL, NULL, s->first_line,
+			    "assigned %s, outside pool %s %s-%s of tunnel group %s (%s line %u)",
+			    s->assigned_ip, pool->name, pool->first, pool->last, g->name, c->name,
+			    pool->line);
+	}
 	if (s->nfindings > 1)
 		qsort(s->findings, s->nfindings, sizeof(*s->findings), by_line);
 }

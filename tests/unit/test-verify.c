@@ -364,3 +364,72 @@ Test(verify, where_the_state_machine_broke_is_located, .init = setup, .fini = te
 	s->states = NULL; /* not the session's to free */
 	s->timers = NULL;
 }
+
+/* ---- against a config ---- */
+
+#include "ikescope/config.h"
+
+static const char cfg_text[] = "crypto ikev2 policy 10\n"
+			       " encryption aes-256\n"
+			       " integrity sha\n"
+			       " group 14\n"
+			       " prf sha\n"
+			       "crypto ipsec ikev2 ipsec-proposal P\n"
+			       " protocol esp encryption aes-256\n"
+			       " protocol esp integrity sha-1\n"
+			       "ip local pool POOL 10.2.2.1-10.2.2.10\n"
+			       "tunnel-group TG general-attributes\n"
+			       " address-pool POOL\n";
+
+Test(verify, the_choice_against_the_config, .init = setup, .fini = teardown)
+{
+	static const char *const ok[] = { "AES-CBC-256", "SHA1", "SHA96",
+					  "DH_GROUP_2048_MODP/Group 14" };
+	static const char *const bad[] = { "AES-CBC-256", "SHA1", "SHA96",
+					   "DH_GROUP_768_MODP/Group 1" };
+	struct message *req = message(MODEL_DIR_IN, "IKE_SA_INIT", false, 0, 10);
+	struct message *resp = message(MODEL_DIR_OUT, "IKE_SA_INIT", true, 0, 100);
+	struct payload *answer;
+	struct config c;
+
+	config_parse("asa.cfg", cfg_text, sizeof(cfg_text) - 1, &c);
+	sa(req, 1, 4, types, bad, lengths, 4);
+	answer = sa(resp, 1, 4, types, ok, lengths, 4);
+	exchange(req, resp);
+	verify_with_config(s, &c);
+	cr_expect_eq(s->nfindings, 0, "first: %s", s->nfindings ? s->findings[0].message : "");
+	answer->props[0].t[3].id = bad[3];
+	verify_with_config(s, &c);
+	cr_expect_eq(count("config.policy"), 1);
+	cr_expect(strstr(s->findings[0].message, "Group 1") &&
+			  strstr(s->findings[0].message, "group 14"),
+		  "%s", s->findings[0].message);
+	/* a child SA: against the ipsec-proposals */
+	s->exch[0].type = "IKE_AUTH";
+	answer->props[0].protocol = "ESP";
+	answer->props[0].nt = 1;
+	answer->props[0].t[0].id = "3DES";
+	s->nfindings = 0;
+	verify_with_config(s, &c);
+	cr_expect_eq(count("config.proposal"), 1);
+	config_free(&c);
+}
+
+Test(verify, the_tunnel_group_and_pool_against_the_config, .init = setup, .fini = teardown)
+{
+	struct config c;
+
+	config_parse("asa.cfg", cfg_text, sizeof(cfg_text) - 1, &c);
+	s->tunnel_group = "TG";
+	s->assigned_ip = "10.2.2.5";
+	verify_with_config(s, &c);
+	cr_expect_eq(s->nfindings, 0);
+	s->assigned_ip = "10.9.9.9";
+	verify_with_config(s, &c);
+	cr_expect_eq(count("config.pool"), 1);
+	s->tunnel_group = "OTHER";
+	s->nfindings = 0;
+	verify_with_config(s, &c);
+	cr_expect_eq(count("config.tunnel-group"), 1);
+	config_free(&c);
+}

@@ -1,0 +1,98 @@
+#ifndef IKESCOPE_CONFIG_H
+#define IKESCOPE_CONFIG_H
+
+/*
+ * An ASA running configuration, as far as IKEv2 goes: the IKEv2 policies,
+ * the IPsec proposals, the crypto maps that name them, the address pools,
+ * the tunnel groups and the interfaces IKEv2 is enabled on. A line that
+ * cannot be read is reported with its number and skipped; nothing is fatal.
+ * Pre-shared keys and passwords are never kept.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ikescope/util/err.h"
+#include "ikescope/util/strbuf.h"
+
+#define CONFIG_MAX_ALGS 8
+
+/* crypto ikev2 policy N */
+struct config_policy {
+	unsigned priority;
+	/* the algorithms as the config names them: aes-192, sha, sha256, ... */
+	char encryption[CONFIG_MAX_ALGS][24], integrity[CONFIG_MAX_ALGS][24],
+		prf[CONFIG_MAX_ALGS][24];
+	size_t nencryption, nintegrity, nprf;
+	unsigned groups[CONFIG_MAX_ALGS];
+	size_t ngroups;
+	unsigned lifetime;
+	uint32_t line, last_line;
+};
+
+/* crypto ipsec ikev2 ipsec-proposal NAME */
+struct config_proposal {
+	char name[64];
+	char encryption[CONFIG_MAX_ALGS][24], integrity[CONFIG_MAX_ALGS][24];
+	size_t nencryption, nintegrity;
+	uint32_t line, last_line;
+};
+
+/* ip local pool NAME FIRST-LAST */
+struct config_pool {
+	char name[64];
+	char first[48], last[48];
+	uint32_t line;
+};
+
+/* tunnel-group NAME ... */
+struct config_tunnel_group {
+	char name[64];
+	char type[32];
+	char pool[64];
+	char group_policy[64];
+	char aliases[4][64];
+	size_t naliases;
+	uint32_t line, last_line;
+};
+
+struct config {
+	char *name;
+	struct config_policy *policies;
+	size_t npolicies;
+	struct config_proposal *proposals;
+	size_t nproposals;
+	struct config_pool *pools;
+	size_t npools;
+	struct config_tunnel_group *groups;
+	size_t ngroups;
+	char ikev2_interfaces[4][64]; /* crypto ikev2 enable IF */
+	size_t nikev2_interfaces;
+	/* lines not read: "NAME:LINE: message", one per line of text */
+	struct strbuf problems;
+	size_t nproblems;
+	size_t lines, unknown; /* lines read; of them, commands not about IKEv2 */
+};
+
+/* Reads the config at path; false (err set) only if it cannot be read. */
+bool config_load(const char *path, struct config *c, struct err *err);
+/* Reads config text (name for messages). */
+void config_parse(const char *name, const char *text, size_t len, struct config *c);
+void config_free(struct config *c);
+
+const struct config_tunnel_group *config_tunnel_group(const struct config *c, const char *name);
+const struct config_pool *config_pool(const struct config *c, const char *name);
+
+/*
+ * True if an IKEv2 transform the log names (type 1 encryption, 2 PRF, 3
+ * integrity, 4 D-H group; id as printed: "AES-CBC", "SHA96", "SHA1",
+ * "DH_GROUP_768_MODP/Group 1") is allowed by a config algorithm list.
+ * keylen is the key length in bits when known, else 0.
+ */
+bool config_policy_allows(const struct config_policy *p, unsigned type, const char *id,
+			  unsigned keylen);
+bool config_proposal_allows(const struct config_proposal *p, unsigned type, const char *id,
+			    unsigned keylen);
+
+#endif

@@ -1,0 +1,102 @@
+/* Unit tests of config/: what an ASA config says about IKEv2, and what it allows. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "ikescope/config.h"
+
+static const char text[] = "hostname ASA\n"
+			   "crypto ikev2 policy 10\n"
+			   " encryption aes-256 AES\n"
+			   " integrity sha256 sha\n"
+			   " group 14 19\n"
+			   " prf sha256\n"
+			   " lifetime seconds 86400\n"
+			   "crypto ikev2 policy\n"    /* 8: no priority */
+			   "crypto ikev2 policy 20\n" /* 9 */
+			   " group five\n"            /* 10: not a number */
+			   " frobnicate on\n"         /* 11: not a setting */
+			   "crypto ipsec ikev2 ipsec-proposal P1\r\n"
+			   " protocol esp encryption aes-gcm-256 3des\n"
+			   " protocol esp integrity sha-1 null\n"
+			   "ip local pool POOL 10.2.2.1-10.2.2.10 mask 255.255.255.0\n"
+			   "ip local pool BROKEN 10.0.0.1\n" /* 16: no range */
+			   "tunnel-group TG type remote-access\n"
+			   "tunnel-group TG general-attributes\n"
+			   " address-pool POOL\n"
+			   " default-group-policy GP\n"
+			   "tunnel-group TG ipsec-attributes\n"
+			   " ikev2 remote-authentication pre-shared-key s3cr3tkey\n"
+			   "tunnel-group TG webvpn-attributes\n"
+			   " group-alias Sales enable\n"
+			   "crypto ikev2 enable outside client-services port 443\n";
+
+Test(config, what_matters_to_ikev2_is_read)
+{
+	struct config c;
+
+	config_parse("asa.cfg", text, sizeof(text) - 1, &c);
+	cr_assert_eq(c.npolicies, 2);
+	cr_expect_eq(c.policies[0].priority, 10);
+	cr_expect_eq(c.policies[0].nencryption, 2);
+	cr_expect_str_eq(c.policies[0].encryption[1], "aes", "names are kept in lower case");
+	cr_expect_eq(c.policies[0].ngroups, 2);
+	cr_expect_eq(c.policies[0].groups[1], 19);
+	cr_expect_eq(c.policies[0].lifetime, 86400);
+	cr_expect_eq(c.policies[0].line, 2);
+	cr_expect_eq(c.policies[0].last_line, 7);
+	cr_assert_eq(c.nproposals, 1);
+	cr_expect_str_eq(c.proposals[0].name, "P1", "a CR before the line end is dropped");
+	cr_expect_eq(c.proposals[0].nintegrity, 2);
+	cr_assert_eq(c.npools, 1);
+	cr_expect_str_eq(c.pools[0].last, "10.2.2.10");
+	cr_assert_eq(c.ngroups, 1);
+	cr_expect_str_eq(c.groups[0].pool, "POOL");
+	cr_expect_str_eq(c.groups[0].group_policy, "GP");
+	cr_expect_str_eq(c.groups[0].type, "remote-access");
+	cr_expect_eq(config_tunnel_group(&c, "Sales"), &c.groups[0], "found by its alias");
+	cr_expect_null(config_tunnel_group(&c, "Other"));
+	cr_expect_eq(c.nikev2_interfaces, 1);
+	cr_expect_eq(c.unknown, 1, "hostname");
+	cr_expect_eq(c.lines, 25);
+	config_free(&c);
+}
+
+Test(config, lines_that_cannot_be_read_are_reported_not_fatal)
+{
+	struct config c;
+
+	config_parse("asa.cfg", text, sizeof(text) - 1, &c);
+	cr_expect_eq(c.nproblems, 4);
+	cr_expect(strstr(c.problems.buf, "asa.cfg:8: 'crypto ikev2 policy' needs a priority") !=
+		  NULL);
+	cr_expect(strstr(c.problems.buf, "asa.cfg:10: 'group five'") != NULL);
+	cr_expect(strstr(c.problems.buf, "asa.cfg:11: 'frobnicate'") != NULL);
+	cr_expect(strstr(c.problems.buf, "asa.cfg:16: 'ip local pool'") != NULL);
+	cr_expect(!strstr(c.problems.buf, "s3cr3tkey"), "keys are never kept or shown");
+	config_free(&c);
+}
+
+Test(config, the_log_names_against_the_config_names)
+{
+	struct config c;
+	const struct config_policy *p;
+
+	config_parse("asa.cfg", text, sizeof(text) - 1, &c);
+	p = &c.policies[0];
+	cr_expect(config_policy_allows(p, 1, "AES-CBC", 0), "key length not shown");
+	cr_expect(config_policy_allows(p, 1, "AES-CBC-256", 0));
+	cr_expect(config_policy_allows(p, 1, "AES-CBC", 128), "plain aes is 128 bits");
+	cr_expect_not(config_policy_allows(p, 1, "AES-CBC-192", 0));
+	cr_expect_not(config_policy_allows(p, 1, "3DES", 0));
+	cr_expect(config_policy_allows(p, 3, "SHA96", 0), "sha is HMAC-SHA1-96");
+	cr_expect(config_policy_allows(p, 3, "SHA256", 0));
+	cr_expect_not(config_policy_allows(p, 3, "MD596", 0));
+	cr_expect(config_policy_allows(p, 2, "SHA256", 0));
+	cr_expect_not(config_policy_allows(p, 2, "SHA1", 0));
+	cr_expect(config_policy_allows(p, 4, "DH_GROUP_2048_MODP/Group 14", 0));
+	cr_expect_not(config_policy_allows(p, 4, "DH_GROUP_1024_MODP/Group 2", 0));
+	cr_expect(config_proposal_allows(&c.proposals[0], 1, "AES-GCM-256", 0));
+	cr_expect_not(config_proposal_allows(&c.proposals[0], 1, "AES-CBC", 0));
+	cr_expect(config_proposal_allows(&c.proposals[0], 3, "SHA96", 0));
+	config_free(&c);
+}
