@@ -68,7 +68,12 @@ struct config {
 	struct config_tunnel_group *groups;
 	size_t ngroups;
 	char ikev2_interfaces[4][64]; /* crypto ikev2 enable IF */
+	uint32_t ikev2_enable_lines[4];
 	size_t nikev2_interfaces;
+	/* the text, to show the lines that govern a step (--explain) */
+	char *text;
+	size_t *line_at; /* offset of line n + 1 */
+	size_t nline_at;
 	/* lines not read: "NAME:LINE: message", one per line of text */
 	struct strbuf problems;
 	size_t nproblems;
@@ -82,6 +87,8 @@ void config_parse(const char *name, const char *text, size_t len, struct config 
 void config_free(struct config *c);
 
 const struct config_tunnel_group *config_tunnel_group(const struct config *c, const char *name);
+/* Line n (1-based) of the config, without its end; *len gets its length. NULL if none. */
+const char *config_line(const struct config *c, uint32_t n, size_t *len);
 const struct config_pool *config_pool(const struct config *c, const char *name);
 
 /*

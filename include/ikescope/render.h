@@ -14,6 +14,7 @@
 #include "ikescope/util/lineindex.h"
 #include "ikescope/util/strbuf.h"
 
+struct config;
 struct grammar;
 struct gram_match;
 struct gram_value;
@@ -35,6 +36,8 @@ struct render_opts {
 			line_fn fn, void *fn_ctx);
 	void *raw_ctx;
 	const struct grammar *grammar; /* masks the raw lines */
+	/* --explain: the config lines that govern each step, or NULL */
+	const struct config *explain;
 };
 
 /*

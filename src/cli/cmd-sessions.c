@@ -338,13 +338,10 @@ static int
 run_view(const struct cli *cli, enum view view, int argc, char **argv, struct err *err)
 {
 	static const struct option longopts[] = {
-		{ "color", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "raw", no_argument, NULL, 'r' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "fail-on", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
+		{ "color", required_argument, NULL, 'c' },   { "json", no_argument, NULL, 'j' },
+		{ "raw", no_argument, NULL, 'r' },           { "verbose", no_argument, NULL, 'v' },
+		{ "list", no_argument, NULL, 'l' },          { "explain", no_argument, NULL, 'e' },
+		{ "fail-on", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
 	};
 	const char *cmd = view == VIEW_SESSIONS ? "sessions"
 			  : view == VIEW_VERIFY ? "verify"
@@ -353,7 +350,7 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	struct config config;
 	struct grammar *g;
 	struct recon *r;
-	bool failed_input = false, raw = cli->raw, *client;
+	bool failed_input = false, raw = cli->raw, explain = false, *client;
 	int c, i, pass;
 	size_t k;
 
@@ -389,6 +386,14 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 			break;
 		case 'r':
 			raw = true;
+			break;
+		case 'e':
+			if (view != VIEW_TIMELINE) {
+				err_set(err, ERR_USAGE, NULL, "%s: unknown option '%s'", cmd,
+					argv[optind - 1]);
+				return CLI_EXIT_TROUBLE;
+			}
+			explain = true;
 			break;
 		case 'l':
 		case 'f':
@@ -428,10 +433,16 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 		err_set(err, ERR_USAGE, NULL, "%s: no input files (use - for standard input)", cmd);
 		return CLI_EXIT_TROUBLE;
 	}
+	if (explain && !cli->config) {
+		err_set(err, ERR_USAGE, NULL, "timeline: --explain needs --config FILE");
+		return CLI_EXIT_TROUBLE;
+	}
 	if (cli->config) {
 		if (!config_load(cli->config, &config, err))
 			return CLI_EXIT_TROUBLE;
 		run.config = &config;
+		if (explain && !run.json)
+			run.ro.explain = &config;
 		/* what could not be read, line by line; never fatal */
 		if (config.problems.len) {
 			const char *p = config.problems.buf, *nl;

@@ -30,7 +30,7 @@ static const struct cmd cmds[] = {
 	  "print the records of logs and their families" },
 	{ "sessions", cmd_sessions, "[--color=WHEN] [--json] FILE...",
 	  "one row per reconstructed IKEv2 session" },
-	{ "timeline", cmd_timeline, "[-v] [--raw] [--color=WHEN] [--json] FILE...",
+	{ "timeline", cmd_timeline, "[-v] [--raw] [--explain] [--color=WHEN] [--json] FILE...",
 	  "every session as an annotated ladder (the default command)" },
 	{ "verify", cmd_verify, "[--list] [--fail-on=LEVEL] [--json] FILE...",
 	  "what the reference responder finds wrong in each session" },

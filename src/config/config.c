@@ -221,9 +221,11 @@ top_line(struct parser *p, char **w, size_t n)
 		/* ipsec-attributes hold the keys: not kept */
 	} else if (n >= 4 && !strcmp(w[0], "crypto") && !strcmp(w[1], "ikev2") &&
 		   !strcmp(w[2], "enable")) {
-		if (c->nikev2_interfaces < 4)
+		if (c->nikev2_interfaces < 4) {
+			c->ikev2_enable_lines[c->nikev2_interfaces] = p->line;
 			copy(c->ikev2_interfaces[c->nikev2_interfaces++],
 			     sizeof(c->ikev2_interfaces[0]), w[3]);
+		}
 		p->ctx = CTX_NONE;
 	} else {
 		c->unknown++;
@@ -240,6 +242,9 @@ config_parse(const char *name, const char *text, size_t len, struct config *c)
 	memset(c, 0, sizeof(*c));
 	c->name = xstrdup(name);
 	sb_init(&c->problems);
+	c->text = xmalloc(len + 1);
+	memcpy(c->text, text, len);
+	c->text[len] = '\0';
 	while (text < end) {
 		const char *nl = memchr(text, '\n', (size_t)(end - text));
 		size_t n = nl ? (size_t)(nl - text) : (size_t)(end - text);
@@ -249,6 +254,8 @@ config_parse(const char *name, const char *text, size_t len, struct config *c)
 
 		p.line++;
 		c->lines++;
+		c->line_at = xreallocarray(c->line_at, c->nline_at + 1, sizeof(*c->line_at));
+		c->line_at[c->nline_at++] = (size_t)(text - (end - len));
 		if (n >= sizeof(buf)) {
 			problem(&p, "line longer than %zu bytes, not read", sizeof(buf) - 1);
 			n = 0;
@@ -295,6 +302,8 @@ void
 config_free(struct config *c)
 {
 	free(c->name);
+	free(c->text);
+	free(c->line_at);
 	free(c->policies);
 	free(c->proposals);
 	free(c->pools);
@@ -316,6 +325,21 @@ config_tunnel_group(const struct config *c, const char *name)
 				return &c->groups[i];
 	}
 	return NULL;
+}
+
+const char *
+config_line(const struct config *c, uint32_t n, size_t *len)
+{
+	const char *p, *nl;
+
+	if (!n || n > c->nline_at)
+		return NULL;
+	p = c->text + c->line_at[n - 1];
+	nl = strchr(p, '\n');
+	*len = nl ? (size_t)(nl - p) : strlen(p);
+	while (*len && p[*len - 1] == '\r')
+		(*len)--;
+	return p;
 }
 
 const struct config_pool *

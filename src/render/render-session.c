@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ikescope/config.h"
 #include "ikescope/grammar.h"
 #include "ikescope/model.h"
 #include "ikescope/util/escape.h"
@@ -406,6 +407,117 @@ client_events(struct strbuf *out, const struct session *s, const struct render_o
 		sb_addf(out, "            (%u more events not kept)\n", s->client_dropped);
 }
 
+/* --explain: lines first..last of the config, under "config". */
+static void
+config_lines(struct strbuf *out, const struct render_opts *o, uint32_t first, uint32_t last)
+{
+	const struct config *c = o->explain;
+	uint32_t n;
+
+	sb_addf(out, "  config    ");
+	text(out, c->name);
+	if (first == last)
+		sb_addf(out, " L%u\n", first);
+	else
+		sb_addf(out, " L%u-L%u\n", first, last);
+	for (n = first; n <= last; n++) {
+		size_t len;
+		const char *line = config_line(c, n, &len);
+
+		if (!line)
+			break;
+		sb_adds(out, "            ");
+		render_safe_text(out, o->grammar, o, line, len);
+		sb_addc(out, '\n');
+	}
+}
+
+static const struct payload *
+sa_of(const struct message *m)
+{
+	size_t i;
+
+	for (i = 0; m && i < m->np; i++)
+		if (m->p[i].type && !strcmp(m->p[i].type, "SA"))
+			return &m->p[i];
+	return NULL;
+}
+
+/* True if every transform of a proposal is allowed by policy or proposal k of the config. */
+static bool
+config_allows(const struct config *c, bool ike, size_t k, const struct proposal *pr)
+{
+	size_t i;
+
+	for (i = 0; i < pr->nt; i++) {
+		const struct transform *t = &pr->t[i];
+
+		if (ike ? !config_policy_allows(&c->policies[k], t->type, t->id, t->keylen)
+			: !config_proposal_allows(&c->proposals[k], t->type, t->id, t->keylen))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The config lines that govern an exchange, as the technote's "Relevant
+ * Configuration": for IKE_SA_INIT, the IKEv2 policies (the one that allows
+ * the choice, else all) and where IKEv2 is enabled; for an exchange that
+ * chose a child SA, the IPsec proposals likewise; for the last IKE_AUTH,
+ * the tunnel group and its pool.
+ */
+static void
+explain_exchange(struct strbuf *out, const struct session *s, size_t xi,
+		 const struct render_opts *o)
+{
+	const struct config *c = o->explain;
+	const struct exchange *x = &s->exch[xi];
+	const struct payload *sa = sa_of(x->response);
+	const struct proposal *chosen = sa && sa->nprops ? &sa->props[0] : NULL;
+	bool ike = x->type && !strcmp(x->type, "IKE_SA_INIT");
+	size_t i, n = ike ? c->npolicies : c->nproposals, shown = 0;
+
+	if (ike || chosen) {
+		for (i = 0; i < n; i++) {
+			if (chosen && !config_allows(c, ike, i, chosen))
+				continue;
+			if (ike)
+				config_lines(out, o, c->policies[i].line, c->policies[i].last_line);
+			else
+				config_lines(out, o, c->proposals[i].line,
+					     c->proposals[i].last_line);
+			shown++;
+		}
+		/* none allows the choice: all of them, to compare */
+		for (i = 0; !shown && i < n; i++) {
+			if (ike)
+				config_lines(out, o, c->policies[i].line, c->policies[i].last_line);
+			else
+				config_lines(out, o, c->proposals[i].line,
+					     c->proposals[i].last_line);
+		}
+	}
+	if (ike)
+		for (i = 0; i < c->nikev2_interfaces; i++)
+			config_lines(out, o, c->ikev2_enable_lines[i], c->ikev2_enable_lines[i]);
+	if (x->type && !strcmp(x->type, "IKE_AUTH")) {
+		const struct config_tunnel_group *g;
+		size_t k;
+
+		for (k = xi + 1; k < s->nexch; k++)
+			if (s->exch[k].type && !strcmp(s->exch[k].type, "IKE_AUTH"))
+				return; /* the last IKE_AUTH only */
+		g = config_tunnel_group(c, s->tunnel_group);
+		if (g) {
+			const struct config_pool *pool = config_pool(c, g->pool);
+
+			config_lines(out, o, g->line, g->last_line);
+			if (pool)
+				config_lines(out, o, pool->line, pool->line);
+		}
+	}
+}
+
 void
 render_timeline(struct strbuf *out, const struct session *s, const struct render_opts *o)
 {
@@ -520,6 +632,8 @@ render_timeline(struct strbuf *out, const struct session *s, const struct render
 			message_block(out, s, x->request, o, false);
 		if (x->response)
 			message_block(out, s, x->response, o, true);
+		if (o->explain)
+			explain_exchange(out, s, i, o);
 	}
 	state_path(out, s);
 	timers(out, s);
