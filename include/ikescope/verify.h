@@ -31,6 +31,8 @@
 	  "traffic selector payload length is not 8 + the lengths of its selectors")               \
 	X(LENGTH_EAP, "length.eap", WARN, "RFC 7296 3.16",                                         \
 	  "EAP payload length is not the EAP message length + 4")                                  \
+	X(LENGTH_MESSAGE, "length.message", WARN, "RFC 7296 3.1",                                  \
+	  "message length is not the 28-byte header + its payloads (all of them shown)")           \
 	X(PROPOSAL_COUNT, "proposal.count", ERROR, "RFC 7296 2.7",                                 \
 	  "the responder returned more than one proposal")                                         \
 	X(PROPOSAL_NUMBER, "proposal.number", ERROR, "RFC 7296 3.3.1",                             \
@@ -43,8 +45,12 @@
 	  "a returned traffic selector is not within the offered ones")                            \
 	X(MID_GAP, "mid.gap", WARN, "RFC 7296 2.2",                                                \
 	  "requests of one side skip a message ID (a lost message or lost log lines)")             \
+	X(MID_REUSED, "mid.reused", WARN, "RFC 7296 2.2",                                          \
+	  "a side uses one message ID for requests of two exchanges")                              \
 	X(EAP_ID, "eap.id", WARN, "RFC 3748 4.1",                                                  \
 	  "an EAP response answers no request with its identifier")                                \
+	X(EAP_CFG_EARLY, "eap.cfg-early", ERROR, "RFC 7296 2.16",                                  \
+	  "the configuration (CFG_REPLY) was sent before EAP succeeded")                           \
 	X(EAP_XML, "eap.xml", WARN, "aggregate-auth",                                              \
 	  "a config-auth document is not well-formed XML")                                         \
 	X(EAP_ORDER, "eap.order", WARN, "aggregate-auth",                                          \

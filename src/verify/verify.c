@@ -178,6 +178,41 @@ check_payload(struct session *s, const struct message *m, const struct payload *
 		    p->eap_length, p->eap_length + 4);
 }
 
+/*
+ * The message length against the header and its payloads, when the chain of
+ * payloads outside encryption is shown whole: each one names the next, the
+ * last names none.
+ */
+static void
+check_message_length(struct session *s, const struct message *m)
+{
+	const struct payload *prev = NULL;
+	unsigned sum = 28;
+	size_t i, n = 0;
+
+	if (!m->length || !m->has_header)
+		return;
+	for (i = 0; i < m->np; i++) {
+		const struct payload *p = &m->p[i];
+
+		if (p->inner)
+			continue;
+		if (!p->length || !p->type || !p->next)
+			return;
+		if (prev && !is(prev->next, p->type))
+			return; /* a payload not shown between them */
+		sum += p->length;
+		prev = p;
+		n++;
+	}
+	if (!n || !is(prev->next, "NONE"))
+		return;
+	if (sum != m->length)
+		add(s, VERIFY_LENGTH_MESSAGE, m, m->first_line,
+		    "message declares %u bytes; the 28-byte header and its %zu payload%s make %u",
+		    m->length, n, n == 1 ? "" : "s", sum);
+}
+
 static const struct payload *
 first_of(const struct message *m, const char *type)
 {
@@ -371,6 +406,63 @@ check_mids(struct session *s)
 	}
 }
 
+/* A side that numbers requests of two exchanges alike. */
+static void
+check_mid_reuse(struct session *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nmsgs; i++) {
+		const struct message *a = s->msgs[i];
+
+		if (!a->mid_known || !a->response_known || a->response || !a->exchange)
+			continue;
+		for (j = 0; j < i; j++) {
+			const struct message *b = s->msgs[j];
+
+			if (b->dir == a->dir && b->mid_known && b->response_known && !b->response &&
+			    b->mid == a->mid && b->exchange && !is(a->exchange, b->exchange)) {
+				add(s, VERIFY_MID_REUSED, a, a->first_line,
+				    "%s request with message ID %u; the %s request of line %u had "
+				    "it "
+				    "too",
+				    a->exchange, a->mid, b->exchange, b->first_line);
+				break;
+			}
+		}
+	}
+}
+
+/* With EAP, the configuration comes only once EAP has succeeded (RFC 7296 2.16). */
+static void
+check_cfg_after_eap(struct session *s)
+{
+	uint32_t eap_seen = 0, success = 0;
+	size_t i, j;
+
+	for (i = 0; i < s->nmsgs; i++)
+		for (j = 0; j < s->msgs[i]->np; j++) {
+			const struct payload *p = &s->msgs[i]->p[j];
+
+			if (p->has_eap && !eap_seen)
+				eap_seen = p->line;
+			if (p->has_eap && is(p->eap_code, "success") && !success)
+				success = p->line;
+		}
+	if (!eap_seen)
+		return;
+	for (i = 0; i < s->nmsgs; i++)
+		for (j = 0; j < s->msgs[i]->np; j++) {
+			const struct payload *p = &s->msgs[i]->p[j];
+
+			if (is(p->cfg_type, "CFG_REPLY") && p->line > eap_seen &&
+			    (!success || p->line < success))
+				add(s, VERIFY_EAP_CFG_EARLY, s->msgs[i], p->line,
+				    "CFG_REPLY sent %s EAP succeeded",
+				    success ? "before" : "though no EAP success was seen and");
+		}
+}
+
 /* Each EAP response answers a request with its identifier (RFC 3748 4.1). */
 static void
 check_eap(struct session *s)
@@ -493,9 +585,11 @@ verify_session(struct session *s)
 {
 	size_t i, j;
 
-	for (i = 0; i < s->nmsgs; i++)
+	for (i = 0; i < s->nmsgs; i++) {
 		for (j = 0; j < s->msgs[i]->np; j++)
 			check_payload(s, s->msgs[i], &s->msgs[i]->p[j]);
+		check_message_length(s, s->msgs[i]);
+	}
 	for (i = 0; i < s->nexch; i++) {
 		if (!s->exch[i].response)
 			continue;
@@ -504,7 +598,9 @@ verify_session(struct session *s)
 		check_ts(s, i, "TSr");
 	}
 	check_mids(s);
+	check_mid_reuse(s);
 	check_eap(s);
+	check_cfg_after_eap(s);
 	check_xml(s);
 	check_states(s);
 	if (s->nfindings > 1)

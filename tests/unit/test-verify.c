@@ -433,3 +433,59 @@ Test(verify, the_tunnel_group_and_pool_against_the_config, .init = setup, .fini 
 	cr_expect_eq(count("config.tunnel-group"), 1);
 	config_free(&c);
 }
+
+Test(verify, the_message_length_when_every_payload_is_shown, .init = setup, .fini = teardown)
+{
+	struct message *m = message(MODEL_DIR_IN, "IKE_SA_INIT", false, 0, 10);
+	struct payload *a = message_add_payload(s, m, 11), *b = message_add_payload(s, m, 12);
+
+	m->has_header = true;
+	m->length = 28 + 48 + 24;
+	a->type = "SA";
+	a->next = "N";
+	a->length = 48;
+	b->type = "N";
+	b->next = "NONE";
+	b->length = 24;
+	verify_session(s);
+	cr_expect_eq(count("length.message"), 0);
+	m->length += 4;
+	verify_session(s);
+	cr_expect_eq(count("length.message"), 1);
+	/* a payload not shown between two: nothing can be said */
+	a->next = "KE";
+	s->nfindings = 0;
+	verify_session(s);
+	cr_expect_eq(count("length.message"), 0);
+}
+
+Test(verify, one_message_id_for_two_exchanges, .init = setup, .fini = teardown)
+{
+	message(MODEL_DIR_OUT, "IKE_AUTH", false, 1, 10);
+	message(MODEL_DIR_OUT, "IKE_AUTH", false, 1, 20); /* retransmitted: fine */
+	verify_session(s);
+	cr_expect_eq(count("mid.reused"), 0);
+	message(MODEL_DIR_OUT, "INFORMATIONAL", false, 1, 30);
+	verify_session(s);
+	cr_expect_eq(count("mid.reused"), 1);
+}
+
+Test(verify, configuration_only_after_eap_success, .init = setup, .fini = teardown)
+{
+	struct message *a = message(MODEL_DIR_OUT, "IKE_AUTH", true, 1, 10);
+	struct message *b = message(MODEL_DIR_OUT, "IKE_AUTH", true, 2, 20);
+	struct message *c = message(MODEL_DIR_OUT, "IKE_AUTH", true, 3, 30);
+	struct payload *eap = message_add_payload(s, a, 11), *ok = message_add_payload(s, b, 21);
+	struct payload *cfg = message_add_payload(s, c, 31);
+
+	eap->has_eap = ok->has_eap = true;
+	eap->eap_code = "request";
+	ok->eap_code = "success";
+	cfg->type = "CFG";
+	cfg->cfg_type = "CFG_REPLY";
+	verify_session(s);
+	cr_expect_eq(count("eap.cfg-early"), 0);
+	cfg->line = 15; /* between the request and the success */
+	verify_session(s);
+	cr_expect_eq(count("eap.cfg-early"), 1);
+}
