@@ -57,8 +57,16 @@ struct config_tunnel_group {
 	uint32_t line, last_line;
 };
 
+/* interface NAME: its nameif and address */
+struct config_interface {
+	char name[64], nameif[64], address[48];
+	uint32_t line, last_line;
+};
+
 struct config {
 	char *name;
+	struct config_interface *interfaces;
+	size_t ninterfaces;
 	struct config_policy *policies;
 	size_t npolicies;
 	struct config_proposal *proposals;
@@ -90,6 +98,10 @@ const struct config_tunnel_group *config_tunnel_group(const struct config *c, co
 /* Line n (1-based) of the config, without its end; *len gets its length. NULL if none. */
 const char *config_line(const struct config *c, uint32_t n, size_t *len);
 const struct config_pool *config_pool(const struct config *c, const char *name);
+/* The interface whose address is addr, or NULL. */
+const struct config_interface *config_interface_at(const struct config *c, const char *addr);
+/* True if IKEv2 is enabled on the interface of this nameif. */
+bool config_ikev2_on(const struct config *c, const char *nameif);
 
 /*
  * True if an IKEv2 transform the log names (type 1 encryption, 2 PRF, 3

@@ -65,7 +65,8 @@ void render_sessions_row(struct strbuf *out, const struct session *s, const stru
  */
 void render_json_begin(struct strbuf *out, const char *const *inputs, size_t ninputs);
 void render_json_session(struct strbuf *out, const struct session *s, bool first);
-void render_json_end(struct strbuf *out);
+/* Closes the document; profile (NULL: none) adds the findings of a client profile. */
+void render_json_end(struct strbuf *out, const struct session *profile);
 
 /* Appends a field's value as shown: escaped, masked, SPIs in one spelling. */
 void render_field_value(struct strbuf *out, const struct grammar *g, const struct render_opts *o,

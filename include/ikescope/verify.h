@@ -67,6 +67,14 @@
 	  "the session's tunnel group is not in the config")                                       \
 	X(CONFIG_POOL, "config.pool", WARN, "config",                                              \
 	  "the address assigned is not in the tunnel group's pool")                                \
+	X(PROFILE_XML, "profile.xml", ERROR, "AnyConnect profile",                                 \
+	  "the client profile is not well-formed XML")                                             \
+	X(PROFILE_USER_GROUP, "profile.user-group", ERROR, "AnyConnect profile",                   \
+	  "a host entry's UserGroup is not a tunnel-group or group-alias of the config")           \
+	X(PROFILE_PROTOCOL, "profile.protocol", WARN, "AnyConnect profile",                        \
+	  "a host entry's PrimaryProtocol is not IPsec, so the client does not use IKEv2")         \
+	X(PROFILE_HOST_ADDRESS, "profile.host-address", WARN, "AnyConnect profile",                \
+	  "a host entry's address is not an interface with IKEv2 enabled")                         \
 	X(PARTIAL, "verify.partial", INFO, "-",                                                    \
 	  "a payload is shown only in part: what is missing was not checked")
 
@@ -88,5 +96,15 @@ void verify_session(struct session *s);
 struct config;
 /* Checks a session against the device's config (after verify_session). */
 void verify_with_config(struct session *s, const struct config *c);
+
+struct xprofile_host;
+/*
+ * Checks the host entries of an AnyConnect client profile against the
+ * config (c may be NULL: then only what the profile alone tells); the
+ * findings go to report, a session that stands for the profile. When the
+ * profile is not well-formed, error_line is where its parser gave up.
+ */
+void verify_profile(struct session *report, const char *file, bool well_formed, long error_line,
+		    const struct xprofile_host *hosts, size_t n, const struct config *c);
 
 #endif

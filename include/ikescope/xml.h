@@ -25,6 +25,21 @@ void xdoc_info_init(struct xdoc_info *x);
 void xdoc_info_finish(struct xdoc_info *x);
 /* Parses doc; fills x (x->well_formed false if it is not well-formed XML). */
 void xdoc_parse(const char *doc, size_t len, struct xdoc_info *x);
+/* A HostEntry of an AnyConnect client profile (empty strings when absent). */
+struct xprofile_host {
+	char name[128], address[128], user_group[128], protocol[32];
+	long line;
+};
+
+/*
+ * Reads the HostEntry elements of an AnyConnect client profile into hosts
+ * (at most max); returns how many there are (which may pass max). *well_formed
+ * is false if the document is not well-formed XML; *error_line then gets the
+ * line where the parser gave up (0 if unknown).
+ */
+size_t xprofile_parse(const char *doc, size_t len, struct xprofile_host *hosts, size_t max,
+		      bool *well_formed, long *error_line);
+
 /* Frees the documents kept to answer a repeated one without parsing it again. */
 void xdoc_forget(void);
 /* The value at an offset, or NULL. Borrowed from x. */

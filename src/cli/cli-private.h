@@ -17,6 +17,7 @@ enum cli_exit {
 struct cli {
 	const char *grammars; /* --grammars DIR, or NULL for the built-in ones */
 	const char *config;   /* --config FILE, or NULL */
+	const char *profile;  /* --profile FILE (AnyConnect client profile), or NULL */
 	bool stats;           /* --stats */
 	bool show_secrets;    /* --show-secrets */
 	const char *color;    /* --color=WHEN, or NULL */

@@ -15,8 +15,10 @@
 #include "ikescope/reconstruct.h"
 #include "ikescope/render.h"
 #include "ikescope/verify.h"
+#include "ikescope/xml.h"
 #include "ikescope/util/escape.h"
 #include "ikescope/util/lineindex.h"
+#include "ikescope/util/strbuf.h"
 #include "ikescope/util/xalloc.h"
 
 enum view { VIEW_TIMELINE, VIEW_SESSIONS, VIEW_VERIFY };
@@ -166,6 +168,77 @@ emit(struct run *run, struct session *s)
 	if (s->outcome == MODEL_OUTCOME_FAILED || s->outcome == MODEL_OUTCOME_INCOMPLETE)
 		run->failed++;
 	session_destroy(s);
+}
+
+/* A client profile larger than this is not a profile. */
+#define PROFILE_MAX_BYTES (16u << 20)
+#define PROFILE_MAX_HOSTS 1024
+
+/*
+ * --profile: reads and checks an AnyConnect client profile; its findings go
+ * to a session that stands for the file. NULL with err set if unreadable.
+ */
+static struct session *
+load_profile(const char *path, const struct config *config, struct err *err)
+{
+	struct xprofile_host *hosts;
+	struct session *report;
+	struct strbuf doc;
+	char buf[65536];
+	size_t n, count;
+	bool well_formed;
+	long error_line;
+	FILE *fp;
+
+	fp = cli_open_input(path, err);
+	if (!fp)
+		return NULL;
+	sb_init(&doc);
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		if (doc.len + n > PROFILE_MAX_BYTES) {
+			err_set(err, ERR_INPUT, &(struct loc){ path, 0, 0 },
+				"--profile: larger than %u MiB: not an AnyConnect profile",
+				PROFILE_MAX_BYTES >> 20);
+			sb_finish(&doc);
+			if (fp != stdin)
+				fclose(fp);
+			return NULL;
+		}
+		sb_add(&doc, buf, n);
+	}
+	if (ferror(fp)) {
+		err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "--profile: cannot read: %s",
+			strerror(errno));
+		sb_finish(&doc);
+		if (fp != stdin)
+			fclose(fp);
+		return NULL;
+	}
+	if (fp != stdin)
+		fclose(fp);
+	hosts = xcalloc(PROFILE_MAX_HOSTS, sizeof(*hosts));
+	count = xprofile_parse(doc.buf ? doc.buf : "", doc.len, hosts, PROFILE_MAX_HOSTS,
+			       &well_formed, &error_line);
+	report = session_create(path, 0);
+	verify_profile(report, path, well_formed, error_line, hosts,
+		       count < PROFILE_MAX_HOSTS ? count : PROFILE_MAX_HOSTS, config);
+	free(hosts);
+	sb_finish(&doc);
+	return report;
+}
+
+/* The profile's findings, before the sessions (text views). */
+static void
+show_profile(struct run *run, const struct session *p)
+{
+	sb_reset(&run->out);
+	sb_adds(&run->out, "profile ");
+	escape_append(&run->out, p->input, strlen(p->input));
+	sb_addf(&run->out, "  %zu finding%s\n", p->nfindings, p->nfindings == 1 ? "" : "s");
+	render_findings(&run->out, p, &run->ro);
+	if (run->view != VIEW_VERIFY)
+		sb_addc(&run->out, '\n');
+	fwrite(run->out.buf, 1, run->out.len, stdout);
 }
 
 static void
@@ -348,6 +421,7 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 						: "timeline";
 	struct run run;
 	struct config config;
+	struct session *profile = NULL;
 	struct grammar *g;
 	struct recon *r;
 	bool failed_input = false, raw = cli->raw, explain = false, *client;
@@ -458,10 +532,20 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 				config.name, config.lines, config.npolicies, config.nproposals,
 				config.ngroups, config.npools, config.unknown, config.nproblems);
 	}
+	if (cli->profile) {
+		profile = load_profile(cli->profile, run.config, err);
+		if (!profile) {
+			if (run.config)
+				config_free(&config);
+			return CLI_EXIT_TROUBLE;
+		}
+	}
 	g = cli_load_grammar(cli, err);
 	if (!g) {
 		if (run.config)
 			config_free(&config);
+		if (profile)
+			session_destroy(profile);
 		return CLI_EXIT_TROUBLE;
 	}
 	run.g = g;
@@ -473,6 +557,14 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 		render_json_begin(&run.out, (const char *const *)argv + optind,
 				  (size_t)(argc - optind));
 		fwrite(run.out.buf, 1, run.out.len, stdout);
+	} else if (profile) {
+		show_profile(&run, profile);
+	}
+	if (profile) {
+		size_t f;
+
+		for (f = 0; f < profile->nfindings; f++)
+			run.findings[profile->findings[f].severity]++;
 	}
 	/* with several inputs, client logs first: their sessions wait to be joined */
 	client = xcalloc((size_t)argc, sizeof(*client));
@@ -511,18 +603,19 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	free(run.kept);
 	if (run.json) {
 		sb_reset(&run.out);
-		render_json_end(&run.out);
+		render_json_end(&run.out, profile);
 		fwrite(run.out.buf, 1, run.out.len, stdout);
 	} else if (view == VIEW_VERIFY) {
 		unsigned total = run.findings[MODEL_SEVERITY_INFO] +
 				 run.findings[MODEL_SEVERITY_WARN] +
 				 run.findings[MODEL_SEVERITY_ERROR];
 
-		printf("%s%u finding%s (%u error, %u warn, %u info) in %u of %u session%s\n",
+		printf("%s%u finding%s (%u error, %u warn, %u info) in %u of %u session%s%s\n",
 		       total ? "\n" : "", total, total == 1 ? "" : "s",
 		       run.findings[MODEL_SEVERITY_ERROR], run.findings[MODEL_SEVERITY_WARN],
 		       run.findings[MODEL_SEVERITY_INFO], run.with_findings, run.sessions,
-		       run.sessions == 1 ? "" : "s");
+		       run.sessions == 1 ? "" : "s",
+		       profile && profile->nfindings ? " and the profile" : "");
 	}
 	if (cli->stats) {
 		fflush(stdout);
@@ -536,6 +629,8 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	grammar_destroy(g);
 	if (run.config)
 		config_free(&config);
+	if (profile)
+		session_destroy(profile);
 	if (failed_input)
 		return CLI_EXIT_TROUBLE;
 	if (view == VIEW_VERIFY) {

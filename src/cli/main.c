@@ -43,7 +43,8 @@ usage(FILE *fp)
 
 	fprintf(fp, "usage: ikescope [-hVv] [--json] [--raw] [--show-secrets] [--stats] "
 		    "[--color=WHEN]\n"
-		    "                [--config FILE] [--grammars DIR] [COMMAND [ARGS]] FILE...\n\n"
+		    "                [--config FILE] [--profile FILE] [--grammars DIR]\n"
+		    "                [COMMAND [ARGS]] FILE...\n\n"
 		    "commands:\n");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(fp, "  %-8s %s\n           %s\n", cmds[i].name, cmds[i].args,
@@ -55,6 +56,8 @@ usage(FILE *fp)
 		"      --grammars DIR  load grammar files from DIR instead of the built-in ones\n"
 		"  -h, --help          show this help and exit\n"
 		"      --json          JSON (lex: JSON Lines; sessions, timeline: one document)\n"
+		"      --profile FILE  check this AnyConnect client profile (against --config\n"
+		"                      when given)\n"
 		"      --raw           timeline: the original lines under each message and\n"
 		"                      client event\n"
 		"      --show-secrets  do not mask passwords, keys and tokens in the output\n"
@@ -146,7 +149,16 @@ bad_option(const char *arg)
 	fprintf(stderr, "ikescope: try 'ikescope --help'\n");
 }
 
-enum { OPT_COLOR = 256, OPT_CONFIG, OPT_GRAMMARS, OPT_JSON, OPT_RAW, OPT_SHOW_SECRETS, OPT_STATS };
+enum {
+	OPT_COLOR = 256,
+	OPT_CONFIG,
+	OPT_GRAMMARS,
+	OPT_JSON,
+	OPT_PROFILE,
+	OPT_RAW,
+	OPT_SHOW_SECRETS,
+	OPT_STATS
+};
 
 int
 main(int argc, char **argv)
@@ -157,6 +169,7 @@ main(int argc, char **argv)
 		{ "grammars", required_argument, NULL, OPT_GRAMMARS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "profile", required_argument, NULL, OPT_PROFILE },
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "show-secrets", no_argument, NULL, OPT_SHOW_SECRETS },
 		{ "stats", no_argument, NULL, OPT_STATS },
@@ -195,6 +208,9 @@ main(int argc, char **argv)
 			return CLI_EXIT_OK;
 		case OPT_CONFIG:
 			cli.config = optarg;
+			break;
+		case OPT_PROFILE:
+			cli.profile = optarg;
 			break;
 		case OPT_GRAMMARS:
 			cli.grammars = optarg;

@@ -15,7 +15,15 @@
 #include "ikescope/util/compiler.h"
 #include "ikescope/util/xalloc.h"
 
-enum context { CTX_NONE, CTX_POLICY, CTX_PROPOSAL, CTX_GROUP_GENERAL, CTX_GROUP_WEBVPN, CTX_SKIP };
+enum context {
+	CTX_NONE,
+	CTX_POLICY,
+	CTX_PROPOSAL,
+	CTX_GROUP_GENERAL,
+	CTX_GROUP_WEBVPN,
+	CTX_INTERFACE,
+	CTX_SKIP
+};
 
 struct parser {
 	struct config *c;
@@ -146,6 +154,14 @@ sub_line(struct parser *p, char **w, size_t n)
 			copy(g->pool, sizeof(g->pool), w[n - 1]);
 		else if (!strcmp(w[0], "default-group-policy") && n >= 2)
 			copy(g->group_policy, sizeof(g->group_policy), w[1]);
+	} else if (p->ctx == CTX_INTERFACE) {
+		struct config_interface *in = &c->interfaces[p->cur];
+
+		in->last_line = p->line;
+		if (!strcmp(w[0], "nameif") && n >= 2)
+			copy(in->nameif, sizeof(in->nameif), w[1]);
+		else if (!strcmp(w[0], "ip") && n >= 3 && !strcmp(w[1], "address"))
+			copy(in->address, sizeof(in->address), w[2]);
 	} else if (p->ctx == CTX_GROUP_WEBVPN) {
 		struct config_tunnel_group *g = &c->groups[p->cur];
 
@@ -161,8 +177,17 @@ top_line(struct parser *p, char **w, size_t n)
 	struct config *c = p->c;
 
 	p->ctx = CTX_SKIP;
-	if (n >= 3 && !strcmp(w[0], "crypto") && !strcmp(w[1], "ikev2") &&
-	    !strcmp(w[2], "policy")) {
+	if (n >= 2 && !strcmp(w[0], "interface")) {
+		c->interfaces =
+			xreallocarray(c->interfaces, c->ninterfaces + 1, sizeof(*c->interfaces));
+		memset(&c->interfaces[c->ninterfaces], 0, sizeof(c->interfaces[0]));
+		copy(c->interfaces[c->ninterfaces].name, sizeof(c->interfaces[0].name), w[1]);
+		c->interfaces[c->ninterfaces].line = c->interfaces[c->ninterfaces].last_line =
+			p->line;
+		p->cur = c->ninterfaces++;
+		p->ctx = CTX_INTERFACE;
+	} else if (n >= 3 && !strcmp(w[0], "crypto") && !strcmp(w[1], "ikev2") &&
+		   !strcmp(w[2], "policy")) {
 		char *end = NULL;
 		unsigned long pri = n >= 4 ? strtoul(w[3], &end, 10) : 0;
 
@@ -302,6 +327,7 @@ void
 config_free(struct config *c)
 {
 	free(c->name);
+	free(c->interfaces);
 	free(c->text);
 	free(c->line_at);
 	free(c->policies);
@@ -340,6 +366,28 @@ config_line(const struct config *c, uint32_t n, size_t *len)
 	while (*len && p[*len - 1] == '\r')
 		(*len)--;
 	return p;
+}
+
+const struct config_interface *
+config_interface_at(const struct config *c, const char *addr)
+{
+	size_t i;
+
+	for (i = 0; addr && i < c->ninterfaces; i++)
+		if (!strcmp(c->interfaces[i].address, addr))
+			return &c->interfaces[i];
+	return NULL;
+}
+
+bool
+config_ikev2_on(const struct config *c, const char *nameif)
+{
+	size_t i;
+
+	for (i = 0; nameif && i < c->nikev2_interfaces; i++)
+		if (!strcmp(c->ikev2_interfaces[i], nameif))
+			return true;
+	return false;
 }
 
 const struct config_pool *

@@ -407,6 +407,29 @@ jtime(bool has, struct model_time t)
 	return json_string(buf);
 }
 
+/* The findings of a session (or of a client profile's report). */
+static json_t *
+jfindings(const struct session *s)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < s->nfindings; i++) {
+		const struct finding *f = &s->findings[i];
+		json_t *x = json_object();
+
+		json_object_set_new(x, "id", jstr(f->id));
+		json_object_set_new(x, "severity", jstr(model_severity_name(f->severity)));
+		json_object_set_new(x, "line", json_integer(f->line));
+		json_object_set_new(x, "message_id",
+				    f->mid_known ? json_integer(f->mid) : json_null());
+		json_object_set_new(x, "message", jstr(f->message));
+		json_object_set_new(x, "reference", jstr(f->reference));
+		json_array_append_new(a, x);
+	}
+	return a;
+}
+
 void
 render_json_session(struct strbuf *out, const struct session *s, bool first)
 {
@@ -487,21 +510,7 @@ render_json_session(struct strbuf *out, const struct session *s, bool first)
 	json_object_set_new(o, "retransmissions", json_integer(s->retransmits));
 	json_object_set_new(o, "from_show", json_boolean(s->from_show));
 	json_object_set_new(o, "client", jclient(s));
-	a = json_array();
-	for (i = 0; i < s->nfindings; i++) {
-		const struct finding *f = &s->findings[i];
-		json_t *x = json_object();
-
-		json_object_set_new(x, "id", jstr(f->id));
-		json_object_set_new(x, "severity", jstr(model_severity_name(f->severity)));
-		json_object_set_new(x, "line", json_integer(f->line));
-		json_object_set_new(x, "message_id",
-				    f->mid_known ? json_integer(f->mid) : json_null());
-		json_object_set_new(x, "message", jstr(f->message));
-		json_object_set_new(x, "reference", jstr(f->reference));
-		json_array_append_new(a, x);
-	}
-	json_object_set_new(o, "findings", a);
+	json_object_set_new(o, "findings", jfindings(s));
 	dump = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 	sb_adds(out, first ? "\n" : ",\n");
 	if (dump) {
@@ -521,7 +530,32 @@ render_json_session(struct strbuf *out, const struct session *s, bool first)
 }
 
 void
-render_json_end(struct strbuf *out)
+render_json_end(struct strbuf *out, const struct session *profile)
 {
-	sb_adds(out, "\n  ]\n}\n");
+	sb_adds(out, "\n  ]");
+	if (profile) {
+		json_t *o = json_object();
+		char *dump;
+
+		json_object_set_new(o, "file", jstr(profile->input));
+		json_object_set_new(o, "findings", jfindings(profile));
+		dump = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+		sb_adds(out, ",\n  \"profile\": ");
+		if (dump) {
+			/* one level in, as the sessions */
+			const char *p = dump, *nl;
+
+			while ((nl = strchr(p, '\n')) != NULL) {
+				sb_add(out, p, (size_t)(nl - p) + 1);
+				sb_adds(out, "  ");
+				p = nl + 1;
+			}
+			sb_adds(out, p);
+		} else {
+			sb_adds(out, "null");
+		}
+		free(dump);
+		json_decref(o);
+	}
+	sb_adds(out, "\n}\n");
 }

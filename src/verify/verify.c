@@ -10,12 +10,14 @@
 #include "ikescope/config.h"
 #include "ikescope/util/compiler.h"
 #include "ikescope/util/strbuf.h"
+#include "ikescope/xml.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define VERIFY_INFO(e, id, sev, ref, summary)                                                      \
 	[VERIFY_##e] = { id, MODEL_SEVERITY_##sev, ref, summary },
@@ -758,4 +760,62 @@ verify_with_config(struct session *s, const struct config *c)
 	}
 	if (s->nfindings > 1)
 		qsort(s->findings, s->nfindings, sizeof(*s->findings), by_line);
+}
+
+/* ---- an AnyConnect client profile ---- */
+
+static bool
+is_address(const char *s)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
+void
+verify_profile(struct session *report, const char *file, bool well_formed, long error_line,
+	       const struct xprofile_host *hosts, size_t n, const struct config *c)
+{
+	size_t i;
+
+	if (!well_formed) {
+		add(report, VERIFY_PROFILE_XML, NULL,
+		    error_line > 0 && error_line <= UINT32_MAX ? (uint32_t)error_line : 0,
+		    "%s is not well-formed XML: the client cannot read its host list", file);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const struct xprofile_host *h = &hosts[i];
+		const char *name = h->name[0] ? h->name : h->address;
+		uint32_t line = h->line > 0 ? (uint32_t)h->line : 0;
+
+		if (h->protocol[0] && strcasecmp(h->protocol, "IPsec"))
+			add(report, VERIFY_PROFILE_PROTOCOL, NULL, line,
+			    "host entry %s has PrimaryProtocol %s: the client connects with it, "
+			    "not IKEv2",
+			    name, h->protocol);
+		if (!c)
+			continue;
+		if (h->user_group[0] && c->ngroups && !config_tunnel_group(c, h->user_group))
+			add(report, VERIFY_PROFILE_USER_GROUP, NULL, line,
+			    "host entry %s names UserGroup %s, which is not a tunnel-group or "
+			    "group-alias of %s: the client shows \"Invalid Host Entry. Please "
+			    "re-enter\"",
+			    name, h->user_group, c->name);
+		/* an address (a name is resolved by the client: nothing to check here) */
+		if (is_address(h->address) && c->ninterfaces) {
+			const struct config_interface *in = config_interface_at(c, h->address);
+
+			if (!in)
+				add(report, VERIFY_PROFILE_HOST_ADDRESS, NULL, line,
+				    "host entry %s points at %s, which is no interface address of "
+				    "%s",
+				    name, h->address, c->name);
+			else if (!config_ikev2_on(c, in->nameif))
+				add(report, VERIFY_PROFILE_HOST_ADDRESS, NULL, line,
+				    "host entry %s points at interface %s (%s), where %s does not "
+				    "enable IKEv2 (crypto ikev2 enable %s)",
+				    name, in->nameif, h->address, c->name, in->nameif);
+		}
+	}
 }

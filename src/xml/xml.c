@@ -216,3 +216,95 @@ parse(const char *doc, size_t len, struct xdoc_info *x)
 	}
 	xmlFreeDoc(d);
 }
+
+/* ---- AnyConnect client profiles ---- */
+
+/*
+ * The text of n itself, trimmed: not that of its child elements (a
+ * PrimaryProtocol holds its options as children).
+ */
+static void
+text_of(xmlNodePtr n, char *out, size_t size)
+{
+	xmlChar *v = NULL;
+	xmlNodePtr c;
+	size_t i = 0, j = 0;
+
+	for (c = n->children; c; c = c->next)
+		if (c->type == XML_TEXT_NODE && c->content)
+			v = xmlStrcat(v, c->content);
+	if (v) {
+		const char *t = (const char *)v;
+		size_t len = strlen(t);
+
+		while (i < len && (t[i] == ' ' || t[i] == '\n' || t[i] == '\t' || t[i] == '\r'))
+			i++;
+		while (len > i && (t[len - 1] == ' ' || t[len - 1] == '\n' || t[len - 1] == '\t' ||
+				   t[len - 1] == '\r'))
+			len--;
+		for (; i < len && j + 1 < size; i++)
+			out[j++] = t[i];
+	}
+	out[j] = '\0';
+	xmlFree(v);
+}
+
+static void
+hosts_in(xmlNodePtr n, struct xprofile_host *hosts, size_t max, size_t *count, int depth)
+{
+	for (; n && depth < 16; n = n->next) {
+		xmlNodePtr c;
+
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (named(n, "HostEntry")) {
+			if (*count < max) {
+				struct xprofile_host *h = &hosts[*count];
+
+				memset(h, 0, sizeof(*h));
+				h->line = xmlGetLineNo(n);
+				for (c = n->children; c; c = c->next) {
+					if (named(c, "HostName"))
+						text_of(c, h->name, sizeof(h->name));
+					else if (named(c, "HostAddress"))
+						text_of(c, h->address, sizeof(h->address));
+					else if (named(c, "UserGroup"))
+						text_of(c, h->user_group, sizeof(h->user_group));
+					else if (named(c, "PrimaryProtocol"))
+						text_of(c, h->protocol, sizeof(h->protocol));
+				}
+			}
+			(*count)++;
+			continue;
+		}
+		hosts_in(n->children, hosts, max, count, depth + 1);
+	}
+}
+
+size_t
+xprofile_parse(const char *doc, size_t len, struct xprofile_host *hosts, size_t max,
+	       bool *well_formed, long *error_line)
+{
+	const int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+			 XML_PARSE_NOBLANKS | XML_PARSE_NOCDATA;
+	xmlDocPtr d;
+	size_t count = 0;
+
+	*well_formed = false;
+	*error_line = 0;
+	if (len > (size_t)INT32_MAX)
+		return 0;
+	xmlResetLastError();
+	d = xmlReadMemory(doc, (int)len, NULL, NULL, opts);
+	if (!d) {
+		const xmlError *e = xmlGetLastError();
+
+		if (e)
+			*error_line = e->line;
+		return 0;
+	}
+	*well_formed = true;
+	hosts_in(xmlDocGetRootElement(d), hosts, max, &count, 0);
+	xmlFreeDoc(d);
+	return count;
+}

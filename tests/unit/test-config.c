@@ -100,3 +100,31 @@ Test(config, the_log_names_against_the_config_names)
 	cr_expect(config_proposal_allows(&c.proposals[0], 3, "SHA96", 0));
 	config_free(&c);
 }
+
+Test(config, interfaces_and_where_ikev2_is_on)
+{
+	static const char t[] = "interface GigabitEthernet0/0\n"
+				" nameif outside\n"
+				" security-level 0\n"
+				" ip address 10.0.0.1 255.255.255.0 standby 10.0.0.2\n"
+				"!\n"
+				"interface GigabitEthernet0/1\n"
+				" nameif inside\n"
+				" ip address 192.168.0.1 255.255.255.0\n"
+				"crypto ikev2 enable outside\n";
+	const struct config_interface *in;
+	struct config c;
+
+	config_parse("asa.cfg", t, sizeof(t) - 1, &c);
+	cr_assert_eq(c.ninterfaces, 2);
+	in = config_interface_at(&c, "10.0.0.1");
+	cr_assert_not_null(in);
+	cr_expect_str_eq(in->nameif, "outside");
+	cr_expect_eq(in->line, 1);
+	cr_expect_eq(in->last_line, 4);
+	cr_expect(config_ikev2_on(&c, "outside"));
+	cr_expect(!config_ikev2_on(&c, "inside"));
+	cr_expect_null(config_interface_at(&c, "10.0.0.2"), "a standby address is not the unit's");
+	cr_expect_eq(c.unknown, 0);
+	config_free(&c);
+}

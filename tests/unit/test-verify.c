@@ -489,3 +489,78 @@ Test(verify, configuration_only_after_eap_success, .init = setup, .fini = teardo
 	verify_session(s);
 	cr_expect_eq(count("eap.cfg-early"), 1);
 }
+
+/* ---- an AnyConnect client profile ---- */
+
+#include "ikescope/xml.h"
+
+static const char profile_xml[] =
+	"<?xml version=\"1.0\"?>\n"
+	"<AnyConnectProfile xmlns=\"http://schemas.xmlsoap.org/encoding/\">\n"
+	"<ServerList>\n"
+	"<HostEntry><HostName>good</HostName><HostAddress>10.0.0.1</HostAddress>\n"
+	"<UserGroup>Sales</UserGroup><PrimaryProtocol>IPsec<StandardAuthenticationOnly>false"
+	"</StandardAuthenticationOnly></PrimaryProtocol></HostEntry>\n"
+	"<HostEntry><HostName>lab</HostName><HostAddress>10.0.0.1</HostAddress>\n"
+	"<UserGroup>LAB</UserGroup></HostEntry>\n"
+	"<HostEntry><HostName>ssl</HostName><HostAddress>vpn.example.com</HostAddress>\n"
+	"<PrimaryProtocol>SSL</PrimaryProtocol></HostEntry>\n"
+	"<HostEntry><HostName>inside</HostName><HostAddress>192.168.0.1</HostAddress>\n"
+	"</HostEntry>\n"
+	"<HostEntry><HostName>gone</HostName><HostAddress>192.0.2.9</HostAddress></HostEntry>\n"
+	"</ServerList></AnyConnectProfile>\n";
+
+static const char profile_cfg[] = "interface G0/0\n"
+				  " nameif outside\n"
+				  " ip address 10.0.0.1 255.255.255.0\n"
+				  "interface G0/1\n"
+				  " nameif inside\n"
+				  " ip address 192.168.0.1 255.255.255.0\n"
+				  "crypto ikev2 enable outside\n"
+				  "tunnel-group TG type remote-access\n"
+				  "tunnel-group TG webvpn-attributes\n"
+				  " group-alias Sales enable\n";
+
+Test(verify, a_client_profile_is_read)
+{
+	struct xprofile_host h[8];
+	bool wf;
+	long at;
+	size_t n = xprofile_parse(profile_xml, sizeof(profile_xml) - 1, h, 8, &wf, &at);
+
+	cr_assert(wf);
+	cr_assert_eq(n, 5);
+	cr_expect_str_eq(h[0].name, "good");
+	cr_expect_str_eq(h[0].protocol, "IPsec", "the protocol's options are not its name");
+	cr_expect_str_eq(h[1].user_group, "LAB");
+	cr_expect_eq(h[1].line, 6);
+	cr_expect_eq(xprofile_parse(profile_xml, sizeof(profile_xml) - 1, h, 2, &wf, &at), 5,
+		     "the count passes max");
+	xprofile_parse("<a>\n<b>\n", 8, h, 8, &wf, &at);
+	cr_expect(!wf);
+	cr_expect_eq(at, 3, "where the parser gave up");
+}
+
+Test(verify, a_client_profile_against_the_config, .init = setup, .fini = teardown)
+{
+	struct xprofile_host h[8];
+	struct config c;
+	bool wf;
+	long at;
+	size_t n = xprofile_parse(profile_xml, sizeof(profile_xml) - 1, h, 8, &wf, &at);
+
+	config_parse("asa.cfg", profile_cfg, sizeof(profile_cfg) - 1, &c);
+	verify_profile(s, "p.xml", wf, at, h, n, &c);
+	cr_expect_eq(count("profile.user-group"), 1, "LAB; Sales is an alias");
+	cr_expect_eq(count("profile.protocol"), 1, "SSL");
+	cr_expect_eq(count("profile.host-address"), 2, "inside has no IKEv2; 192.0.2.9 is none");
+	cr_expect_eq(s->nfindings, 4, "a host name is not checked");
+	s->nfindings = 0;
+	verify_profile(s, "p.xml", wf, at, h, n, NULL);
+	cr_expect_eq(s->nfindings, 1, "without a config, only the protocol");
+	s->nfindings = 0;
+	verify_profile(s, "p.xml", false, 3, NULL, 0, &c);
+	cr_expect_eq(count("profile.xml"), 1);
+	cr_expect_eq(s->findings[0].line, 3);
+	config_free(&c);
+}
