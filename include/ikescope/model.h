@@ -64,13 +64,16 @@ struct transform {
 	const char *id;  /* text */
 	unsigned length; /* declared transform length */
 	unsigned keylen; /* 0 if not shown */
+	unsigned last;   /* "last transform": 0 the last, 3 more follow */
+	bool has_last;   /* last was shown */
 	uint32_t line;
 };
 
 struct proposal {
 	unsigned num;
-	const char *protocol; /* IKE, ESP, AH */
-	unsigned spi_size, ntrans, length, last;
+	const char *protocol;                    /* IKE, ESP, AH */
+	unsigned spi_size, ntrans, length, last; /* last: 0 the last proposal, 2 more */
+	bool has_last;                           /* last was shown */
 	struct transform *t;
 	size_t nt, cap_t;
 	uint32_t line;

@@ -33,24 +33,52 @@
 	  "EAP payload length is not the EAP message length + 4")                                  \
 	X(LENGTH_MESSAGE, "length.message", WARN, "RFC 7296 3.1",                                  \
 	  "message length is not the 28-byte header + its payloads (all of them shown)")           \
+	X(LENGTH_ID, "length.id", WARN, "RFC 7296 3.5",                                            \
+	  "ID payload length is not 8 + its identification data")                                  \
+	X(LENGTH_CERT, "length.cert", WARN, "RFC 7296 3.6, 3.7",                                   \
+	  "CERT/CERTREQ length is not 5 + its data, or CERTREQ data is not 20 bytes per CA")       \
+	X(LENGTH_AUTH, "length.auth", WARN, "RFC 7296 3.8, 2.15",                                  \
+	  "AUTH length is not 8 + its data, or the data does not fit the method and PRF")          \
+	X(LENGTH_CFG, "length.cfg", WARN, "RFC 7296 3.15",                                         \
+	  "CFG payload length is not 8 + 4 + the length of each attribute")                        \
+	X(LENGTH_SK, "length.sk", WARN, "RFC 7296 3.14",                                           \
+	  "encrypted payload is not 4 + IV + whole cipher blocks + ICV for the chosen transforms") \
+	X(LENGTH_HEX, "length.hex", WARN, "RFC 7296 3.2",                                          \
+	  "the hex dump after a payload holds more bytes than its length leaves for data")         \
+	X(FLAG_LAST, "flag.last", WARN, "RFC 7296 3.3.1, 3.3.2",                                   \
+	  "a last-proposal or last-transform flag disagrees with what follows it")                 \
 	X(PROPOSAL_COUNT, "proposal.count", ERROR, "RFC 7296 2.7",                                 \
 	  "the responder returned more than one proposal")                                         \
 	X(PROPOSAL_NUMBER, "proposal.number", ERROR, "RFC 7296 3.3.1",                             \
 	  "the chosen proposal's number was not offered")                                          \
 	X(PROPOSAL_NOT_OFFERED, "proposal.not-offered", ERROR, "RFC 7296 2.7",                     \
 	  "a chosen transform is not in the offered proposal")                                     \
+	X(PROPOSAL_TYPES, "proposal.types", ERROR, "RFC 7296 3.3.3",                               \
+	  "the chosen proposal has two transforms of one type, or lacks a required one")           \
+	X(PROPOSAL_AEAD, "proposal.aead-integrity", ERROR, "RFC 5282 8",                           \
+	  "a combined-mode (AEAD) cipher was chosen together with an integrity algorithm")         \
 	X(KE_GROUP, "ke.group", ERROR, "RFC 7296 1.2",                                             \
 	  "the KE payload's group is not the chosen D-H group")                                    \
 	X(TS_WIDENED, "ts.widened", ERROR, "RFC 7296 2.9",                                         \
 	  "a returned traffic selector is not within the offered ones")                            \
+	X(KE_INVALID, "ke.invalid", ERROR, "RFC 7296 1.3, 3.10.1",                                 \
+	  "INVALID_KE_PAYLOAD names a group that was not offered, or the one already sent")        \
 	X(MID_GAP, "mid.gap", WARN, "RFC 7296 2.2",                                                \
 	  "requests of one side skip a message ID (a lost message or lost log lines)")             \
 	X(MID_REUSED, "mid.reused", WARN, "RFC 7296 2.2",                                          \
 	  "a side uses one message ID for requests of two exchanges")                              \
+	X(RETRANSMIT, "mid.retransmit", WARN, "RFC 7296 2.1",                                      \
+	  "a request was sent more than once: what the repeats say about the path")                \
 	X(EAP_ID, "eap.id", WARN, "RFC 3748 4.1",                                                  \
 	  "an EAP response answers no request with its identifier")                                \
 	X(EAP_CFG_EARLY, "eap.cfg-early", ERROR, "RFC 7296 2.16",                                  \
 	  "the configuration (CFG_REPLY) was sent before EAP succeeded")                           \
+	X(EAP_AUTH_EARLY, "eap.auth-early", WARN, "RFC 7296 2.16",                                 \
+	  "the initiator sent AUTH in its first IKE_AUTH request, yet EAP followed")               \
+	X(EAP_DATA, "length.eap-data", WARN, "RFC 3748 4",                                         \
+	  "EAP data is not the EAP message length - 5")                                            \
+	X(ANYCONNECT_IDI, "anyconnect.idi", WARN, "AnyConnect",                                    \
+	  "an aggregate-auth session whose IDi is not *$AnyConnectClient$*")                       \
 	X(EAP_XML, "eap.xml", WARN, "aggregate-auth",                                              \
 	  "a config-auth document is not well-formed XML")                                         \
 	X(EAP_ORDER, "eap.order", WARN, "aggregate-auth",                                          \
@@ -59,6 +87,10 @@
 	X(STATE_FAILED, "state.failed", WARN, "Cisco states",                                      \
 	  "the state machine took a failure or abort event")                                       \
 	X(TIMER_EXPIRED, "timer.expired", WARN, "Cisco states", "a negotiation timer ran out")     \
+	X(STATE_ROLE, "state.role", WARN, "Cisco states",                                          \
+	  "a state of the other role (I_ for a responder, R_ for an initiator)")                   \
+	X(LOG_TRUNCATED, "log.truncated", INFO, "-",                                               \
+	  "the log ends in the middle of the negotiation: what came after was not checked")        \
 	X(CONFIG_POLICY, "config.policy", ERROR, "config",                                         \
 	  "the IKE SA's transforms are not those of a crypto ikev2 policy")                        \
 	X(CONFIG_PROPOSAL, "config.proposal", ERROR, "config",                                     \

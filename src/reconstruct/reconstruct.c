@@ -648,15 +648,18 @@ proposal_line(struct recon *r, const struct lex_record *rec, const struct gram_m
 
 	if (!p || !s)
 		return;
+	touch(r, s, rec->last_line);
 	if (val(m, GRAM_FIELD_LAST)) {
 		pr = add_proposal(s, p, rec->first_line);
 		if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
 			pr->length = v;
-		if (recon_num(m, GRAM_FIELD_LAST, 16, &(unsigned long long){ 0 })) {
+		{
 			unsigned long long l;
 
-			recon_num(m, GRAM_FIELD_LAST, 16, &l);
-			pr->last = (unsigned)l;
+			if (recon_num(m, GRAM_FIELD_LAST, 16, &l) && l <= 255) {
+				pr->last = (unsigned)l;
+				pr->has_last = true;
+			}
 		}
 		return;
 	}
@@ -683,6 +686,7 @@ transform_line(struct recon *r, const struct lex_record *rec, const struct gram_
 
 	if (!p || !s)
 		return;
+	touch(r, s, rec->last_line);
 	if (!p->nprops)
 		add_proposal(s, p, rec->first_line);
 	pr = &p->props[p->nprops - 1];
@@ -695,6 +699,14 @@ transform_line(struct recon *r, const struct lex_record *rec, const struct gram_
 	}
 	if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
 		t->length = v;
+	{
+		unsigned long long l;
+
+		if (val(m, GRAM_FIELD_LAST) && recon_num(m, GRAM_FIELD_LAST, 16, &l) && l <= 255) {
+			t->last = (unsigned)l;
+			t->has_last = true;
+		}
+	}
 	if (recon_u32(m, GRAM_FIELD_TTYPE, &v))
 		t->type = v;
 	if (val(m, GRAM_FIELD_TID))
@@ -1116,6 +1128,8 @@ construct_line(struct recon *r, const struct lex_record *rec, const struct gram_
 			sb_add(&r->built_vids, v->p, v->len);
 			sb_addc(&r->built_vids, '\n');
 		}
+		/* a hex dump that follows is the VID being built, not the last payload read */
+		r->payload = NULL;
 		return;
 	}
 	if (is(m, GRAM_FIELD_KIND, "encrypt")) {

@@ -118,6 +118,28 @@ check_sa(struct session *s, const struct message *m, const struct payload *p)
 				    "the attribute",
 				    t->id ? t->id : "?", t->keylen);
 		}
+		/* "last transform": 3 while more follow, 0 on the last */
+		for (j = 0; j < pr->nt; j++) {
+			const struct transform *t = &pr->t[j];
+			bool final = pr->ntrans ? j + 1 == pr->ntrans : false;
+
+			if (!t->has_last)
+				continue;
+			if (j + 1 < pr->nt && t->last == 0)
+				add(s, VERIFY_FLAG_LAST, m, t->line,
+				    "transform %s of proposal %u is flagged as the last, but %zu "
+				    "more follow",
+				    t->id ? t->id : "?", pr->num, pr->nt - j - 1);
+			else if (final && t->last != 0)
+				add(s, VERIFY_FLAG_LAST, m, t->line,
+				    "transform %s is the last of proposal %u's %u, but is flagged "
+				    "0x%x (more follow)",
+				    t->id ? t->id : "?", pr->num, pr->ntrans, t->last);
+		}
+		if (pr->has_last && i + 1 < p->nprops && pr->last == 0)
+			add(s, VERIFY_FLAG_LAST, m, pr->line,
+			    "proposal %u is flagged as the last, but %zu more follow", pr->num,
+			    p->nprops - i - 1);
 		if (pr->ntrans && pr->nt > pr->ntrans)
 			add(s, VERIFY_PROPOSAL_TRANSFORMS, m, pr->line,
 			    "proposal %u declares %u transforms (#trans) but %zu are listed",
@@ -132,19 +154,198 @@ check_sa(struct session *s, const struct message *m, const struct payload *p)
 			    "proposal %u has length %u; 8 + SPI size %u + its transforms make %u",
 			    pr->num, pr->length, pr->spi_size, psum);
 	}
+	/* the SA shown whole, its last proposal must say so */
+	if (whole && p->length && sum == p->length && p->props[p->nprops - 1].has_last &&
+	    p->props[p->nprops - 1].last != 0)
+		add(s, VERIFY_FLAG_LAST, m, p->props[p->nprops - 1].line,
+		    "proposal %u ends the SA payload, but is flagged 0x%x (more follow)",
+		    p->props[p->nprops - 1].num, p->props[p->nprops - 1].last);
 	if (whole && p->length && sum != p->length)
 		add(s, VERIFY_LENGTH_SA, m, p->line,
 		    "SA payload has length %u; 4 + its %zu proposal%s make %u", p->length,
 		    p->nprops, p->nprops == 1 ? "" : "s", sum);
 }
 
+/* What the IKE SA uses (from the IKE_SA_INIT response), for AUTH and SK sizes. */
+struct ike_algs {
+	const char *encr, *prf, *integ;
+};
+
+static const struct payload *first_of(const struct message *m, const char *type);
+
+static struct ike_algs
+ike_algs(const struct session *s)
+{
+	struct ike_algs a = { 0 };
+	size_t i, j;
+
+	for (i = 0; i < s->nexch; i++) {
+		const struct payload *sa;
+
+		if (!is(s->exch[i].type, "IKE_SA_INIT") || !s->exch[i].response)
+			continue;
+		sa = first_of(s->exch[i].response, "SA");
+		if (!sa || sa->nprops != 1)
+			continue;
+		for (j = 0; j < sa->props[0].nt; j++) {
+			const struct transform *t = &sa->props[0].t[j];
+
+			if (t->type == 1)
+				a.encr = t->id;
+			else if (t->type == 2)
+				a.prf = t->id;
+			else if (t->type == 3)
+				a.integ = t->id;
+		}
+	}
+	return a;
+}
+
+struct size_name {
+	const char *name;
+	unsigned size;
+};
+
+static unsigned
+size_of(const struct size_name *t, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < n; i++)
+		if (!strcasecmp(name, t[i].name))
+			return t[i].size;
+	return 0;
+}
+
+/* Bytes of a PRF's output (the AUTH data of a shared-key AUTH), 0 if unknown. */
+static unsigned
+prf_size(const char *id)
+{
+	static const struct size_name t[] = {
+		{ "MD5", 16 },    { "SHA1", 20 },   { "SHA", 20 },      { "SHA256", 32 },
+		{ "SHA384", 48 }, { "SHA512", 64 }, { "AES-XCBC", 16 }, { "AES-CMAC", 16 },
+	};
+
+	return size_of(t, sizeof(t) / sizeof(t[0]), id);
+}
+
+/* Bytes of an integrity algorithm's ICV, 0 if unknown. */
+static unsigned
+icv_size(const char *id)
+{
+	static const struct size_name t[] = {
+		{ "MD596", 12 },  { "SHA96", 12 },  { "SHA256", 16 },
+		{ "SHA384", 24 }, { "SHA512", 32 }, { "AES-XCBC-96", 12 },
+	};
+
+	return size_of(t, sizeof(t) / sizeof(t[0]), id);
+}
+
+/* A CBC cipher's block (= IV) size, 0 if not a CBC cipher known here. */
+static unsigned
+cbc_block(const char *id)
+{
+	if (!id)
+		return 0;
+	if (!strncasecmp(id, "AES-CBC", 7))
+		return 16;
+	if (!strcasecmp(id, "3DES") || !strcasecmp(id, "DES"))
+		return 8;
+	return 0;
+}
+
+static bool
+is_aead(const char *id)
+{
+	return id && (strstr(id, "GCM") || strstr(id, "CCM") || strstr(id, "CHACHA"));
+}
+
+/* Bytes that come before a payload's hex-dumped data, 0 if not known for its type. */
+static unsigned
+hex_header(const struct payload *p)
+{
+	if (is(p->type, "VID") || is(p->type, "N"))
+		return 4;
+	if (is(p->type, "KE") || is(p->type, "IDi") || is(p->type, "IDr"))
+		return 8;
+	if (p->notify && p->type && !strncmp(p->type, "NOTIFY", 6))
+		return 8 + p->spi_size;
+	return 0;
+}
+
 static void
-check_payload(struct session *s, const struct message *m, const struct payload *p)
+check_payload(struct session *s, const struct message *m, const struct payload *p,
+	      const struct ike_algs *algs)
 {
 	size_t i;
 
 	if (!p->type)
 		return;
+	if (p->hex_bytes && p->length && hex_header(p) && p->length >= hex_header(p) &&
+	    p->hex_bytes > p->length - hex_header(p))
+		add(s, VERIFY_LENGTH_HEX, m, p->line,
+		    "%s payload has length %u, room for %u bytes of data, but its hex dump shows "
+		    "%u",
+		    p->type, p->length, p->length - hex_header(p), p->hex_bytes);
+	if (!strcmp(p->type, "IDi") || !strcmp(p->type, "IDr")) {
+		unsigned fixed = is(p->id_type, "IPv4 address")   ? 4
+				 : is(p->id_type, "IPv6 address") ? 16
+								  : 0;
+
+		if (p->length && fixed && p->length != 8 + fixed)
+			add(s, VERIFY_LENGTH_ID, m, p->line,
+			    "%s of type %s has length %u, not 8 + %u = %u", p->type, p->id_type,
+			    p->length, fixed, 8 + fixed);
+		else if (p->length && p->length < 8)
+			add(s, VERIFY_LENGTH_ID, m, p->line,
+			    "%s has length %u, less than its 8-byte header", p->type, p->length);
+	} else if (!strcmp(p->type, "CERT") || !strcmp(p->type, "CERTREQ")) {
+		if (p->length && p->data_bytes && p->length != 5 + p->data_bytes)
+			add(s, VERIFY_LENGTH_CERT, m, p->line,
+			    "%s payload has length %u; 5 + its %u bytes of data make %u", p->type,
+			    p->length, p->data_bytes, 5 + p->data_bytes);
+		else if (!strcmp(p->type, "CERTREQ") && p->data_bytes && p->data_bytes % 20)
+			add(s, VERIFY_LENGTH_CERT, m, p->line,
+			    "CERTREQ data is %u bytes, not a whole number of 20-byte CA key hashes",
+			    p->data_bytes);
+	} else if (!strcmp(p->type, "AUTH")) {
+		unsigned want = prf_size(algs->prf);
+
+		if (p->length && p->data_bytes && p->length != 8 + p->data_bytes)
+			add(s, VERIFY_LENGTH_AUTH, m, p->line,
+			    "AUTH payload has length %u; 8 + its %u bytes of data make %u",
+			    p->length, p->data_bytes, 8 + p->data_bytes);
+		else if (p->data_bytes && want && p->auth_method &&
+			 (!strcasecmp(p->auth_method, "PSK") ||
+			  strstr(p->auth_method, "Shared Key")) &&
+			 p->data_bytes != want)
+			add(s, VERIFY_LENGTH_AUTH, m, p->line,
+			    "shared-key AUTH data is %u bytes; the IKE SA's PRF %s gives %u",
+			    p->data_bytes, algs->prf, want);
+	} else if (!strcmp(p->type, "CFG")) {
+		unsigned sum = 8;
+
+		for (i = 0; i < p->nattrs; i++)
+			sum += 4 + p->attrs[i].length;
+		if (p->nattrs && p->length && sum != p->length)
+			add(s, VERIFY_LENGTH_CFG, m, p->line,
+			    "CFG payload has length %u; 8 + its %zu attribute%s make %u", p->length,
+			    p->nattrs, p->nattrs == 1 ? "" : "s", sum);
+	} else if (!strcmp(p->type, "ENCR") || !strcmp(p->type, "SK")) {
+		unsigned block = cbc_block(algs->encr), icv = icv_size(algs->integ);
+
+		if (p->length && p->data_bytes && p->length != 4 + p->data_bytes)
+			add(s, VERIFY_LENGTH_SK, m, p->line,
+			    "encrypted payload has length %u; 4 + its %u bytes of data make %u",
+			    p->length, p->data_bytes, 4 + p->data_bytes);
+		else if (p->data_bytes && block && icv &&
+			 (p->data_bytes < block + block + icv ||
+			  (p->data_bytes - block - icv) % block))
+			add(s, VERIFY_LENGTH_SK, m, p->line,
+			    "encrypted data is %u bytes; with %s (IV and block %u) and %s (ICV %u) "
+			    "it must be %u + a multiple of %u",
+			    p->data_bytes, algs->encr, block, algs->integ, icv, block + icv, block);
+	}
 	if (!strcmp(p->type, "SA")) {
 		check_sa(s, m, p);
 	} else if (!strcmp(p->type, "KE")) {
@@ -178,6 +379,12 @@ check_payload(struct session *s, const struct message *m, const struct payload *
 		add(s, VERIFY_LENGTH_EAP, m, p->line,
 		    "EAP payload has length %u; its EAP message of %u bytes + 4 make %u", p->length,
 		    p->eap_length, p->eap_length + 4);
+	else if (p->has_eap && p->eap_type && p->eap_length >= 5 && p->data_bytes &&
+		 p->data_bytes != p->eap_length - 5)
+		add(s, VERIFY_EAP_DATA, m, p->line,
+		    "EAP message of %u bytes carries %u bytes of data; its 5-byte header leaves "
+		    "%u",
+		    p->eap_length, p->data_bytes, p->eap_length - 5);
 }
 
 /*
@@ -260,6 +467,74 @@ offer_for(const struct session *s, size_t xi, const char *type)
 	return p;
 }
 
+/*
+ * The chosen proposal, shown whole: one transform of each type, the required
+ * ones present (RFC 7296 3.3.3), no integrity beside an AEAD cipher.
+ */
+static void
+check_types(struct session *s, const struct exchange *x, const struct proposal *chosen)
+{
+	static const char *const names[] = { "", "encryption", "PRF", "integrity", "D-H", "ESN" };
+	unsigned count[6] = { 0 };
+	const char *encr = NULL;
+	const struct transform *integ = NULL;
+	bool esp = is(chosen->protocol, "ESP"), aead;
+	/* what is missing can be told only when #trans says all are listed */
+	bool whole = chosen->ntrans && chosen->nt == chosen->ntrans;
+	unsigned t;
+	size_t i;
+
+	if (!chosen->nt || (chosen->ntrans && chosen->nt < chosen->ntrans))
+		return;
+	for (i = 0; i < chosen->nt; i++) {
+		t = chosen->t[i].type;
+		if (t >= 1 && t <= 5)
+			count[t]++;
+		if (t == 1)
+			encr = chosen->t[i].id;
+		if (t == 3 && chosen->t[i].id && strcasecmp(chosen->t[i].id, "NONE") &&
+		    strcasecmp(chosen->t[i].id, "NULL"))
+			integ = &chosen->t[i];
+	}
+	for (t = 1; t <= 5; t++)
+		if (count[t] > 1)
+			add(s, VERIFY_PROPOSAL_TYPES, x->response, chosen->line,
+			    "%s response chose %u %s transforms in proposal %u; a responder picks "
+			    "one of each type",
+			    x->type, count[t], names[t], chosen->num);
+	aead = is_aead(encr);
+	if (aead && integ)
+		add(s, VERIFY_PROPOSAL_AEAD, x->response, integ->line,
+		    "%s response chose %s with integrity %s; a combined-mode cipher takes no "
+		    "integrity transform",
+		    x->type, encr, integ->id);
+	if (!whole)
+		return;
+	if (is(x->type, "IKE_SA_INIT")) {
+		const unsigned need[] = { 1, 2, 4 };
+
+		for (i = 0; i < 3; i++)
+			if (!count[need[i]])
+				add(s, VERIFY_PROPOSAL_TYPES, x->response, chosen->line,
+				    "%s response chose no %s transform in proposal %u", x->type,
+				    names[need[i]], chosen->num);
+		if (!aead && encr && !count[3])
+			add(s, VERIFY_PROPOSAL_TYPES, x->response, chosen->line,
+			    "%s response chose no integrity transform for %s, which needs one",
+			    x->type, encr);
+	} else if (esp) {
+		if (!count[1])
+			add(s, VERIFY_PROPOSAL_TYPES, x->response, chosen->line,
+			    "%s response chose no encryption transform for ESP proposal %u",
+			    x->type, chosen->num);
+		if (!count[5])
+			add(s, VERIFY_PROPOSAL_TYPES, x->response, chosen->line,
+			    "%s response chose no ESN transform for ESP proposal %u (ESP "
+			    "requires one)",
+			    x->type, chosen->num);
+	}
+}
+
 /* The proposal a responder chose, against the offer it answers. */
 static void
 check_choice(struct session *s, size_t xi)
@@ -303,6 +578,7 @@ check_choice(struct session *s, size_t xi)
 			    x->type, chosen->t[i].id ? chosen->t[i].id : "?", chosen->t[i].type,
 			    offered->num);
 	}
+	check_types(s, x, chosen);
 	/* the responder's KE is of the group it chose */
 	{
 		const struct payload *ke = first_of(x->response, "KE");
@@ -569,6 +845,184 @@ check_states(struct session *s)
 			    s->timers[i].timer ? s->timers[i].timer : "negotiation");
 }
 
+/* INVALID_KE_PAYLOAD names a group of the offer, other than the one sent (RFC 7296 1.3). */
+static void
+check_invalid_ke(struct session *s, size_t xi)
+{
+	const struct exchange *x = &s->exch[xi];
+	const struct payload *offer = first_of(x->request, "SA"), *ke = first_of(x->request, "KE");
+	size_t i, j, k;
+
+	for (i = 0; x->response && i < x->response->np; i++) {
+		const struct payload *n = &x->response->p[i];
+		unsigned g;
+		bool offered = false, shown = false;
+
+		if (!is(n->notify, "INVALID_KE_PAYLOAD") || n->nvalue < 2)
+			continue;
+		g = (unsigned)n->value[0] << 8 | n->value[1];
+		if (ke && ke->group && ke->group == g) {
+			add(s, VERIFY_KE_INVALID, x->response, n->line,
+			    "INVALID_KE_PAYLOAD asks for D-H group %u, the group of the KE payload "
+			    "already sent",
+			    g);
+			continue;
+		}
+		for (k = 0; offer && k < offer->nprops; k++)
+			for (j = 0; j < offer->props[k].nt; j++)
+				if (offer->props[k].t[j].type == 4) {
+					shown = true;
+					offered = offered || group_of(&offer->props[k].t[j]) == g;
+				}
+		if (shown && !offered)
+			add(s, VERIFY_KE_INVALID, x->response, n->line,
+			    "INVALID_KE_PAYLOAD asks for D-H group %u, which the offer does not "
+			    "list",
+			    g);
+		return;
+	}
+}
+
+/* What repeated requests say about the path between the two ends. */
+static void
+check_retransmits(struct session *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nexch; i++) {
+		const struct exchange *x = &s->exch[i];
+		const struct message *q = x->request;
+
+		if (!q || q->dir != MODEL_DIR_OUT || !q->retransmits)
+			continue;
+		if (x->response)
+			add(s, VERIFY_RETRANSMIT, q, q->first_line,
+			    "%s request sent %u times before the reply of line %u came: packets "
+			    "are lost or delayed on the path",
+			    x->type ? x->type : "the", q->retransmits + 1, x->response->first_line);
+		else
+			add(s, VERIFY_RETRANSMIT, q, q->first_line,
+			    "%s request sent %u times and never answered: the peer does not get "
+			    "it, or its replies do not come back (UDP 500/4500 filtered, routing, "
+			    "NAT)",
+			    x->type ? x->type : "the", q->retransmits + 1);
+	}
+	/* a request received again after this device answered it */
+	for (i = 0; i < s->nmsgs; i++) {
+		const struct message *a = s->msgs[i];
+
+		if (a->dir != MODEL_DIR_IN || !a->mid_known || !a->response_known || a->response)
+			continue;
+		for (j = i + 1; j < s->nmsgs; j++) {
+			const struct message *b = s->msgs[j];
+
+			if (b->dir == MODEL_DIR_OUT && b->mid_known && b->mid == a->mid &&
+			    b->response_known && b->response) {
+				size_t k;
+
+				for (k = j + 1; k < s->nmsgs; k++) {
+					const struct message *c = s->msgs[k];
+
+					if (c->dir == MODEL_DIR_IN && c->mid_known &&
+					    c->mid == a->mid && c->response_known && !c->response &&
+					    is(c->exchange, a->exchange)) {
+						add(s, VERIFY_RETRANSMIT, c, c->first_line,
+						    "the peer sent %s request %u again after this "
+						    "device answered it (line %u): the reply did "
+						    "not "
+						    "reach the peer (lost on the way back: NAT, a "
+						    "firewall, or dropped fragments)",
+						    a->exchange ? a->exchange : "its", a->mid,
+						    b->first_line);
+						break;
+					}
+				}
+				break;
+			}
+		}
+	}
+}
+
+/*
+ * AnyConnect (aggregate auth): the client names itself *$AnyConnectClient$*
+ * in IDi, and leaves AUTH out of its first IKE_AUTH request to ask for EAP.
+ */
+static void
+check_anyconnect(struct session *s)
+{
+	static const char aci[] = "*$AnyConnectClient$*";
+	const struct message *first = NULL;
+	bool eap = false, xml = false;
+	size_t i, j;
+
+	for (i = 0; i < s->nmsgs; i++) {
+		const struct message *m = s->msgs[i];
+
+		xml = xml || m->nxml > 0;
+		for (j = 0; j < m->np; j++)
+			eap = eap || m->p[j].has_eap;
+	}
+	for (i = 0; i < s->nexch && !first; i++)
+		if (is(s->exch[i].type, "IKE_AUTH"))
+			first = s->exch[i].request;
+	if (!first)
+		return;
+	if (eap && s->role == MODEL_ROLE_RESPONDER) {
+		const struct payload *auth = first_of(first, "AUTH");
+
+		if (auth && first_of(first, "IDi"))
+			add(s, VERIFY_EAP_AUTH_EARLY, first, auth->line,
+			    "the first IKE_AUTH request carries AUTH (%s), yet EAP followed: an "
+			    "initiator that wants EAP leaves AUTH out",
+			    auth->auth_method ? auth->auth_method : "?");
+	}
+	if (xml) {
+		const struct payload *idi = first_of(first, "IDi");
+
+		if (idi && idi->nvalue &&
+		    (idi->nvalue != sizeof(aci) - 1 || memcmp(idi->value, aci, sizeof(aci) - 1))) {
+			char text[MODEL_VALUE_MAX * 4 + 1];
+			size_t k, n = 0;
+
+			for (k = 0; k < idi->nvalue && n + 5 < sizeof(text); k++)
+				n += (size_t)snprintf(text + n, sizeof(text) - n,
+						      idi->value[k] >= 0x20 && idi->value[k] < 0x7f
+							      ? "%c"
+							      : "\\x%02x",
+						      idi->value[k]);
+			add(s, VERIFY_ANYCONNECT_IDI, first, idi->line,
+			    "the client's IDi is '%s', not '%s': the head end does not take it for "
+			    "an AnyConnect client",
+			    text, aci);
+		}
+	}
+}
+
+/* Responder states start R_, initiator states I_: one of the other role is out of place. */
+static void
+check_state_role(struct session *s)
+{
+	const char *own = s->role == MODEL_ROLE_RESPONDER   ? "R_"
+			  : s->role == MODEL_ROLE_INITIATOR ? "I_"
+							    : NULL;
+	const char *other = own && own[0] == 'R' ? "I_" : "R_";
+	size_t i;
+
+	if (!own)
+		return;
+	for (i = 0; i < s->nstates; i++) {
+		const struct state_step *st = &s->states[i];
+
+		if (st->state && !strncmp(st->state, other, 2)) {
+			add_mid(s, VERIFY_STATE_ROLE, st->mid, st->line,
+				"state %s belongs to the %s, but this device is the %s here",
+				st->state, other[0] == 'I' ? "initiator" : "responder",
+				model_role_name(s->role));
+			return;
+		}
+	}
+}
+
 static int
 by_line(const void *a, const void *b)
 {
@@ -587,15 +1041,18 @@ verify_session(struct session *s)
 {
 	size_t i, j;
 
+	struct ike_algs algs = ike_algs(s);
+
 	for (i = 0; i < s->nmsgs; i++) {
 		for (j = 0; j < s->msgs[i]->np; j++)
-			check_payload(s, s->msgs[i], &s->msgs[i]->p[j]);
+			check_payload(s, s->msgs[i], &s->msgs[i]->p[j], &algs);
 		check_message_length(s, s->msgs[i]);
 	}
 	for (i = 0; i < s->nexch; i++) {
 		if (!s->exch[i].response)
 			continue;
 		check_choice(s, i);
+		check_invalid_ke(s, i);
 		check_ts(s, i, "TSi");
 		check_ts(s, i, "TSr");
 	}
@@ -605,6 +1062,14 @@ verify_session(struct session *s)
 	check_cfg_after_eap(s);
 	check_xml(s);
 	check_states(s);
+	check_state_role(s);
+	check_retransmits(s);
+	check_anyconnect(s);
+	if (s->outcome == MODEL_OUTCOME_INCOMPLETE)
+		add(s, VERIFY_LOG_TRUNCATED, NULL, s->last_line,
+		    "the log ends at line %u in the middle of the negotiation: what came after "
+		    "was not checked",
+		    s->last_line);
 	if (s->nfindings > 1)
 		qsort(s->findings, s->nfindings, sizeof(*s->findings), by_line);
 }

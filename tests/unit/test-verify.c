@@ -13,6 +13,7 @@ static void
 setup(void)
 {
 	s = session_create("t.log", 0);
+	s->outcome = MODEL_OUTCOME_UP;
 }
 
 static void
@@ -563,4 +564,263 @@ Test(verify, a_client_profile_against_the_config, .init = setup, .fini = teardow
 	cr_expect_eq(count("profile.xml"), 1);
 	cr_expect_eq(s->findings[0].line, 3);
 	config_free(&c);
+}
+
+/* ---- payload lengths beyond the SA ---- */
+
+/* An exchange list of n: IKE_SA_INIT (req, resp), then IKE_AUTH pairs. */
+static void
+exchanges(struct message **msgs, size_t n)
+{
+	size_t i;
+
+	s->exch = arena_alloc(s->arena, n / 2 * sizeof(*s->exch));
+	s->nexch = s->cap_exch = n / 2;
+	for (i = 0; i < n / 2; i++) {
+		s->exch[i].type = msgs[2 * i]->exchange;
+		s->exch[i].mid = msgs[2 * i]->mid;
+		s->exch[i].request = msgs[2 * i];
+		s->exch[i].response = msgs[2 * i + 1];
+	}
+}
+
+static struct payload *
+payload(struct message *m, const char *type, unsigned length, uint32_t line)
+{
+	struct payload *p = message_add_payload(s, m, line);
+
+	p->type = type;
+	p->length = length;
+	return p;
+}
+
+Test(verify, id_cert_auth_cfg_and_sk_lengths, .init = setup, .fini = teardown)
+{
+	struct message *m[4] = {
+		message(MODEL_DIR_IN, "IKE_SA_INIT", false, 0, 10),
+		message(MODEL_DIR_OUT, "IKE_SA_INIT", true, 0, 20),
+		message(MODEL_DIR_IN, "IKE_AUTH", false, 1, 30),
+		message(MODEL_DIR_OUT, "IKE_AUTH", true, 1, 60),
+	};
+	struct payload *id, *req, *auth, *cfg, *sk;
+
+	sa(m[0], 1, 4, types, ids, lengths, 4);
+	sa(m[1], 1, 4, types, ids, lengths, 4); /* AES-CBC, PRF SHA1, SHA96 */
+	exchanges(m, 4);
+	id = payload(m[2], "IDi", 12, 31);
+	id->id_type = "IPv4 address";
+	id->hex_bytes = 4;
+	req = payload(m[2], "CERTREQ", 25, 33);
+	req->data_bytes = 20;
+	auth = payload(m[2], "AUTH", 28, 35);
+	auth->auth_method = "PSK";
+	auth->data_bytes = 20;
+	cfg = payload(m[2], "CFG", 8 + 4 + 4 + 4, 37);
+	cfg->attrs = arena_alloc(s->arena, 2 * sizeof(*cfg->attrs));
+	cfg->nattrs = cfg->cap_attrs = 2;
+	cfg->attrs[0].length = 4;
+	cfg->attrs[1].length = 0;
+	sk = payload(m[3], "ENCR", 4 + 16 + 64 + 12, 61);
+	sk->data_bytes = 16 + 64 + 12;
+	verify_session(s);
+	cr_expect_eq(s->nfindings, 0, "first: %s", s->nfindings ? s->findings[0].message : "");
+
+	id->length = 16; /* an IPv4 ID of 8 bytes */
+	id->hex_bytes = 8;
+	req->data_bytes = 24;
+	req->length = 29; /* 24 bytes: not whole CA hashes */
+	auth->data_bytes = 32;
+	auth->length = 40; /* 32 bytes, but PRF SHA1 gives 20 */
+	cfg->length = 24;
+	sk->data_bytes = 16 + 60 + 12;
+	sk->length = 4 + sk->data_bytes; /* 60: not whole blocks */
+	verify_session(s);
+	cr_expect_eq(count("length.id"), 1);
+	cr_expect_eq(count("length.cert"), 1);
+	cr_expect_eq(count("length.auth"), 1);
+	cr_expect_eq(count("length.cfg"), 1);
+	cr_expect_eq(count("length.sk"), 1);
+	cr_expect_eq(count("length.hex"), 0, "8 bytes of dump fit a 16-byte ID");
+
+	s->nfindings = 0;
+	id->hex_bytes = 20;
+	auth->length = 30; /* not 8 + 32 */
+	sk->length = 100;  /* not 4 + 88 */
+	verify_session(s);
+	cr_expect_eq(count("length.hex"), 1, "20 bytes of dump in a 16-byte ID");
+	cr_expect_eq(count("length.auth"), 1);
+	cr_expect_eq(count("length.sk"), 1);
+	cr_expect(strstr(s->findings[s->nfindings - 1].message, "4 + its 88") != NULL, "%s",
+		  s->findings[s->nfindings - 1].message);
+}
+
+Test(verify, eap_data_and_last_flags, .init = setup, .fini = teardown)
+{
+	struct message *m = message(MODEL_DIR_OUT, "IKE_AUTH", true, 1, 10);
+	struct payload *eap = payload(m, "EAP", 154, 11), *p;
+
+	eap->has_eap = true;
+	eap->eap_code = "request";
+	eap->eap_type = "Unknown - 254";
+	eap->eap_length = 150;
+	eap->data_bytes = 145;
+	p = sa(m, 1, 4, types, ids, lengths, 4);
+	p->props[0].has_last = true;
+	p->props[0].last = 0;
+	p->props[0].t[0].has_last = p->props[0].t[1].has_last = true;
+	p->props[0].t[0].last = p->props[0].t[1].last = 3;
+	p->props[0].t[3].has_last = true;
+	p->props[0].t[3].last = 0;
+	verify_session(s);
+	cr_expect_eq(s->nfindings, 0, "first: %s", s->nfindings ? s->findings[0].message : "");
+	eap->data_bytes = 150;
+	p->props[0].t[1].last = 0; /* two more follow */
+	p->props[0].t[3].last = 3; /* the last of 4 */
+	verify_session(s);
+	cr_expect_eq(count("length.eap-data"), 1);
+	cr_expect_eq(count("flag.last"), 2);
+}
+
+/* Verifies an IKE_SA_INIT whose offer and answer are the same n transforms. */
+static void
+choose(const unsigned *t, const char *const *id, const unsigned *len, size_t n)
+{
+	struct message *req, *resp;
+
+	teardown();
+	setup();
+	req = message(MODEL_DIR_IN, "IKE_SA_INIT", false, 0, 10);
+	resp = message(MODEL_DIR_OUT, "IKE_SA_INIT", true, 0, 100);
+	sa(req, 1, (unsigned)n, t, id, len, n);
+	sa(resp, 1, (unsigned)n, t, id, len, n);
+	exchange(req, resp);
+	verify_session(s);
+}
+
+Test(verify, one_transform_of_each_type_and_no_integrity_with_aead, .init = setup, .fini = teardown)
+{
+	static const unsigned t5[] = { 1, 2, 3, 4, 4 };
+	static const char *const i5[] = { "AES-CBC", "SHA1", "SHA96", "DH_GROUP_2048_MODP/Group 14",
+					  "DH_GROUP_1024_MODP/Group 2" };
+	static const unsigned l5[] = { 12, 8, 8, 8, 8 };
+	static const unsigned t3[] = { 1, 2, 4 };
+	static const char *const cbc[] = { "AES-CBC", "SHA1", "DH_GROUP_2048_MODP/Group 14" };
+	static const char *const gcm[] = { "AES-GCM-16", "SHA1", "DH_GROUP_2048_MODP/Group 14" };
+	static const unsigned l3[] = { 12, 8, 8 };
+	static const char *const gcm_integ[] = { "AES-GCM-16", "SHA1", "SHA96",
+						 "DH_GROUP_2048_MODP/Group 14" };
+
+	choose(types, ids, lengths, 4);
+	cr_expect_eq(s->nfindings, 0, "first: %s", s->nfindings ? s->findings[0].message : "");
+	choose(t5, i5, l5, 5);
+	cr_expect_eq(count("proposal.types"), 1, "two D-H groups chosen");
+	choose(t3, cbc, l3, 3);
+	cr_expect_eq(count("proposal.types"), 1, "AES-CBC without integrity");
+	choose(t3, gcm, l3, 3);
+	cr_expect_eq(s->nfindings, 0, "first: %s", s->nfindings ? s->findings[0].message : "");
+	choose(types, gcm_integ, lengths, 4);
+	cr_expect_eq(count("proposal.aead-integrity"), 1);
+}
+
+Test(verify, invalid_ke_names_an_offered_group, .init = setup, .fini = teardown)
+{
+	static const unsigned t5[] = { 1, 2, 3, 4, 4 };
+	static const char *const i5[] = { "AES-CBC", "SHA1", "SHA96", "DH_GROUP_2048_MODP/Group 14",
+					  "DH_GROUP_256_ECP/Group 19" };
+	static const unsigned l5[] = { 12, 8, 8, 8, 8 };
+	struct message *req = message(MODEL_DIR_OUT, "IKE_SA_INIT", false, 0, 10);
+	struct message *resp = message(MODEL_DIR_IN, "IKE_SA_INIT", true, 0, 100);
+	struct payload *ke, *n;
+
+	sa(req, 1, 5, t5, i5, l5, 5);
+	ke = payload(req, "KE", 264, 20);
+	ke->group = 14;
+	n = payload(resp, "NOTIFY", 10, 101);
+	n->notify = "INVALID_KE_PAYLOAD";
+	n->value[0] = 0;
+	n->value[1] = 19;
+	n->nvalue = 2;
+	exchange(req, resp);
+	verify_session(s);
+	cr_expect_eq(count("ke.invalid"), 0, "19 was offered");
+	n->value[1] = 14;
+	verify_session(s);
+	cr_expect_eq(count("ke.invalid"), 1, "14 is the group already sent");
+	n->value[1] = 21;
+	verify_session(s);
+	cr_expect_eq(count("ke.invalid"), 2, "21 was not offered");
+}
+
+Test(verify, what_retransmissions_say, .init = setup, .fini = teardown)
+{
+	struct message *m[4] = {
+		message(MODEL_DIR_OUT, "IKE_SA_INIT", false, 0, 10),
+		message(MODEL_DIR_IN, "IKE_SA_INIT", true, 0, 20),
+		message(MODEL_DIR_IN, "IKE_AUTH", false, 1, 30),
+		message(MODEL_DIR_OUT, "IKE_AUTH", true, 1, 40),
+	};
+
+	exchanges(m, 4);
+	verify_session(s);
+	cr_expect_eq(s->nfindings, 0);
+	m[0]->retransmits = 2;
+	verify_session(s);
+	cr_expect_eq(count("mid.retransmit"), 1);
+	cr_expect(strstr(s->findings[0].message, "sent 3 times before the reply") != NULL);
+	s->nfindings = 0;
+	m[0]->retransmits = 0;
+	message(MODEL_DIR_IN, "IKE_AUTH", false, 1, 50); /* again, after the answer */
+	verify_session(s);
+	cr_expect_eq(count("mid.retransmit"), 1);
+	cr_expect_eq(s->findings[0].line, 50);
+	cr_expect(strstr(s->findings[0].message, "did not reach the peer") != NULL);
+}
+
+Test(verify, anyconnect_idi_and_auth_left_out_for_eap, .init = setup, .fini = teardown)
+{
+	struct message *m[4] = {
+		message(MODEL_DIR_IN, "IKE_SA_INIT", false, 0, 10),
+		message(MODEL_DIR_OUT, "IKE_SA_INIT", true, 0, 20),
+		message(MODEL_DIR_IN, "IKE_AUTH", false, 1, 30),
+		message(MODEL_DIR_OUT, "IKE_AUTH", true, 1, 40),
+	};
+	struct payload *idi, *eap;
+
+	s->role = MODEL_ROLE_RESPONDER;
+	exchanges(m, 4);
+	idi = payload(m[2], "IDi", 28, 31);
+	memcpy(idi->value, "*$AnyConnectClient$*", 20);
+	idi->nvalue = 20;
+	eap = payload(m[3], "EAP", 154, 41);
+	eap->has_eap = true;
+	doc(m[3], "hello", true);
+	verify_session(s);
+	cr_expect_eq(s->nfindings, 0, "first: %s", s->nfindings ? s->findings[0].message : "");
+	memcpy(idi->value, "vpn-user", 8);
+	idi->nvalue = 8;
+	payload(m[2], "AUTH", 28, 32);
+	verify_session(s);
+	cr_expect_eq(count("anyconnect.idi"), 1);
+	cr_expect_eq(count("eap.auth-early"), 1);
+}
+
+Test(verify, states_of_the_other_role_and_a_cut_log, .init = setup, .fini = teardown)
+{
+	static struct state_step steps[] = {
+		{ "R_INIT", "EV_RECV_INIT", 0, 10 },
+		{ "I_WAIT_AUTH", "EV_NO_EVENT", 1, 20 },
+	};
+
+	s->role = MODEL_ROLE_RESPONDER;
+	s->states = steps;
+	s->nstates = 1;
+	verify_session(s);
+	cr_expect_eq(s->nfindings, 0);
+	s->nstates = 2;
+	s->outcome = MODEL_OUTCOME_INCOMPLETE;
+	s->last_line = 20;
+	verify_session(s);
+	cr_expect_eq(count("state.role"), 1);
+	cr_expect_eq(count("log.truncated"), 1);
+	s->states = NULL;
 }
