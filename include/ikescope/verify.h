@@ -95,6 +95,8 @@
 	  "the IKE SA's transforms are not those of a crypto ikev2 policy")                        \
 	X(CONFIG_PROPOSAL, "config.proposal", ERROR, "config",                                     \
 	  "the child SA's transforms are not those of an ipsec-proposal")                          \
+	X(CONFIG_DISAGREES, "config.disagrees", ERROR, "config",                                   \
+	  "the device refused an offer that a policy or ipsec-proposal of the config accepts")     \
 	X(CONFIG_TUNNEL_GROUP, "config.tunnel-group", ERROR, "config",                             \
 	  "the session's tunnel group is not in the config")                                       \
 	X(CONFIG_POOL, "config.pool", WARN, "config",                                              \

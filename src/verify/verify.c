@@ -1181,6 +1181,115 @@ check_chosen(struct session *s, const struct config *c, const struct exchange *x
 	sb_finish(&what);
 }
 
+typedef bool (*allows_fn)(const void *rule, unsigned type, const char *id, unsigned keylen);
+
+/*
+ * True if a rule takes one offered transform of each type the proposal
+ * offers (encryption, PRF, integrity, D-H for IKE; encryption, integrity for
+ * ESP). A proposal listed in part never fits: what is missing is not known.
+ */
+static bool
+offer_fits(const struct proposal *pr, const void *rule, allows_fn allows, bool ike)
+{
+	unsigned type;
+	size_t i;
+
+	if (!pr->nt || (pr->ntrans && pr->nt < pr->ntrans))
+		return false;
+	for (type = 1; type <= (ike ? 4u : 3u); type++) {
+		bool offered = false, ok = false;
+
+		for (i = 0; i < pr->nt && !ok; i++)
+			if (pr->t[i].type == type) {
+				offered = true;
+				ok = allows(rule, type, pr->t[i].id, pr->t[i].keylen);
+			}
+		if (offered && !ok)
+			return false;
+	}
+	return true;
+}
+
+static bool
+refused_here(const struct exchange *x)
+{
+	size_t i;
+
+	for (i = 0; x->response && x->response->dir == MODEL_DIR_OUT && i < x->response->np; i++)
+		if (is(x->response->p[i].notify, "NO_PROPOSAL_CHOSEN"))
+			return true;
+	return false;
+}
+
+/*
+ * This device answered NO_PROPOSAL_CHOSEN: a policy (IKE_SA_INIT) or
+ * ipsec-proposal (child SA) of the config that takes the offer means the
+ * config is not the one the device ran.
+ */
+static void
+check_refusal(struct session *s, const struct config *c, size_t xi)
+{
+	const struct exchange *x = &s->exch[xi];
+	const struct payload *offer;
+	bool ike = is(x->type, "IKE_SA_INIT");
+	size_t i, k, n = ike ? c->npolicies : c->nproposals;
+
+	if (!n || !refused_here(x))
+		return;
+	offer = offer_for(s, xi, "SA");
+	for (i = 0; offer && i < offer->nprops; i++)
+		for (k = 0; k < n; k++) {
+			struct strbuf what;
+			bool fits = ike ? offer_fits(&offer->props[i], &c->policies[k],
+						     policy_allows, true)
+					: offer_fits(&offer->props[i], &c->proposals[k],
+						     proposal_allows, false);
+
+			if (!fits)
+				continue;
+			sb_init(&what);
+			if (ike)
+				policy_text(&c->policies[k], &what);
+			else
+				proposal_text(&c->proposals[k], &what);
+			add(s, VERIFY_CONFIG_DISAGREES, x->response, x->response->first_line,
+			    "this device answered %s with NO_PROPOSAL_CHOSEN, yet offered proposal "
+			    "%u fits %s's %s. The config is not the one the device ran, or that "
+			    "%s is not applied",
+			    x->type ? x->type : "the offer", offer->props[i].num, c->name,
+			    what.buf ? what.buf : "?", ike ? "policy" : "proposal");
+			sb_finish(&what);
+			return;
+		}
+}
+
+/* A proposal failure's explanation gains what the config offers. */
+static void
+explain_with_config(struct session *s, const struct config *c)
+{
+	bool ike = is(s->failure.exchange, "IKE_SA_INIT");
+	size_t i, n = ike ? c->npolicies : c->nproposals;
+	struct strbuf out;
+
+	if (!n || !is(s->failure.cause, "NO_PROPOSAL_CHOSEN") || !s->failure.explanation)
+		return;
+	sb_init(&out);
+	sb_adds(&out, s->failure.explanation);
+	sb_addf(&out, ". %s has ", c->name);
+	for (i = 0; i < n && i < 4; i++) {
+		if (i)
+			sb_adds(&out, i + 1 == n || i == 3 ? " and " : ", ");
+		if (ike)
+			policy_text(&c->policies[i], &out);
+		else
+			proposal_text(&c->proposals[i], &out);
+	}
+	if (n > 4)
+		sb_addf(&out, " (%zu more)", n - 4);
+	s->failure.explanation = session_strndup(s, out.buf, out.len);
+	sb_finish(&out);
+}
+
 /* An IPv4 address as a number; false if it is not one. */
 static bool
 ipv4(const char *text, uint32_t *out)
@@ -1204,7 +1313,9 @@ verify_with_config(struct session *s, const struct config *c)
 
 		if (sa && sa->nprops)
 			check_chosen(s, c, &s->exch[i], &sa->props[0]);
+		check_refusal(s, c, i);
 	}
+	explain_with_config(s, c);
 	if (s->tunnel_group && c->ngroups) {
 		g = config_tunnel_group(c, s->tunnel_group);
 		if (!g)

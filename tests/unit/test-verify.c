@@ -824,3 +824,38 @@ Test(verify, states_of_the_other_role_and_a_cut_log, .init = setup, .fini = tear
 	cr_expect_eq(count("log.truncated"), 1);
 	s->states = NULL;
 }
+
+Test(verify, a_refusal_against_the_config, .init = setup, .fini = teardown)
+{
+	static const char *const fits[] = { "AES-CBC-256", "SHA1", "SHA96",
+					    "DH_GROUP_2048_MODP/Group 14" };
+	static const char *const not [] = { "AES-CBC-256", "SHA1", "SHA96",
+					    "DH_GROUP_768_MODP/Group 1" };
+	struct message *req = message(MODEL_DIR_IN, "IKE_SA_INIT", false, 0, 10);
+	struct message *resp = message(MODEL_DIR_OUT, "IKE_SA_INIT", true, 0, 100);
+	struct payload *offer, *n;
+	struct config c;
+
+	config_parse("asa.cfg", cfg_text, sizeof(cfg_text) - 1, &c);
+	offer = sa(req, 1, 4, types, not, lengths, 4);
+	n = payload(resp, "NOTIFY", 8, 101);
+	n->notify = "NO_PROPOSAL_CHOSEN";
+	exchange(req, resp);
+	s->failure.cause = "NO_PROPOSAL_CHOSEN";
+	s->failure.exchange = "IKE_SA_INIT";
+	s->failure.explanation = "offered DH group 1";
+	verify_with_config(s, &c);
+	cr_expect_eq(s->nfindings, 0, "the config refuses group 1 too");
+	cr_expect_str_eq(s->failure.explanation,
+			 "offered DH group 1. asa.cfg has policy 10 (lines 1-5): aes-256; sha; prf "
+			 "sha; group 14");
+	offer->props[0].t[3].id = fits[3];
+	verify_with_config(s, &c);
+	cr_expect_eq(count("config.disagrees"), 1, "policy 10 takes group 14");
+	cr_expect_eq(s->findings[0].line, 100);
+	n->notify = "INVALID_SYNTAX";
+	s->nfindings = 0;
+	verify_with_config(s, &c);
+	cr_expect_eq(count("config.disagrees"), 0, "not a refusal");
+	config_free(&c);
+}
