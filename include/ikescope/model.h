@@ -343,6 +343,18 @@ struct session {
 	unsigned client_ports[MODEL_MAX_CLIENT_PORTS]; /* local ports of its IKE sockets */
 	size_t nclient_ports;
 
+	/*
+	 * What pasted show output said of this session, when the debug output
+	 * rebuilt it too (from_show false): for the cross-check.
+	 */
+	struct show_facts {
+		bool seen;
+		const char *encr; /* IKE SA encryption ("AES-CBC"), NULL if not shown */
+		unsigned keysize, group, lifetime;
+		const char *assigned, *user;
+		uint32_t line; /* of the first show line about it */
+	} show;
+
 	enum model_outcome outcome;
 	struct failure failure; /* cause NULL: none */
 	struct finding *findings;

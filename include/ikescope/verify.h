@@ -91,6 +91,8 @@
 	  "a state of the other role (I_ for a responder, R_ for an initiator)")                   \
 	X(LOG_TRUNCATED, "log.truncated", INFO, "-",                                               \
 	  "the log ends in the middle of the negotiation: what came after was not checked")        \
+	X(SHOW_MISMATCH, "show.mismatch", WARN, "show output",                                     \
+	  "pasted show output disagrees with the debug output about the same SA")                  \
 	X(CONFIG_POLICY, "config.policy", ERROR, "config",                                         \
 	  "the IKE SA's transforms are not those of a crypto ikev2 policy")                        \
 	X(CONFIG_PROPOSAL, "config.proposal", ERROR, "config",                                     \

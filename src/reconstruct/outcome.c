@@ -819,6 +819,11 @@ assigned_address(struct session *s)
 						    p->attrs[k].value[1], p->attrs[k].value[2],
 						    p->attrs[k].value[3]);
 		}
+	/* else what pasted show output said */
+	if (!s->assigned_ip && s->show.assigned)
+		s->assigned_ip = s->show.assigned;
+	if (!s->user && s->show.user)
+		s->user = s->show.user;
 }
 
 /* Without a state trace, the role shows in who sent the IKE_SA_INIT request. */

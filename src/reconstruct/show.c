@@ -25,6 +25,9 @@ struct show_unit {
 	bool has_spi_local, has_spi_remote;
 	uint32_t spi_in, spi_out;
 	bool has_in, has_out;
+	/* the IKE SA's line: "Encr: AES-CBC, keysize: 192, Hash: SHA96, DH Grp:1" */
+	struct strbuf ike_encr;
+	unsigned ike_keysize, ike_group, lifetime;
 };
 
 static void
@@ -55,7 +58,7 @@ static void
 unit_reset(struct show_unit *u)
 {
 	struct strbuf *bufs[] = { &u->local,      &u->remote,   &u->lsel, &u->rsel,
-				  &u->transforms, &u->assigned, &u->user };
+				  &u->transforms, &u->assigned, &u->user, &u->ike_encr };
 	size_t i;
 
 	for (i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
@@ -65,6 +68,7 @@ unit_reset(struct show_unit *u)
 	u->role = MODEL_ROLE_UNKNOWN;
 	u->ready = false;
 	u->has_spi_local = u->has_spi_remote = u->has_in = u->has_out = false;
+	u->ike_keysize = u->ike_group = u->lifetime = 0;
 }
 
 static struct show_unit *
@@ -91,6 +95,7 @@ recon_show_free(struct recon *r)
 	sb_finish(&u->transforms);
 	sb_finish(&u->assigned);
 	sb_finish(&u->user);
+	sb_finish(&u->ike_encr);
 	free(u);
 	r->show = NULL;
 }
@@ -168,6 +173,16 @@ flush(struct recon *r)
 		}
 		s->ike_up = true;
 		r->ike_records++;
+	} else if (!s->from_show && !s->show.seen) {
+		/* the debug output rebuilt it: keep what the show says, to cross-check */
+		s->show.seen = true;
+		s->show.line = u->first_line;
+		s->show.encr = text_of(s, &u->ike_encr);
+		s->show.keysize = u->ike_keysize;
+		s->show.group = u->ike_group;
+		s->show.lifetime = u->lifetime;
+		s->show.assigned = text_of(s, &u->assigned);
+		s->show.user = text_of(s, &u->user);
 	}
 	if (u->has_in)
 		c = recon_child_with(s, u->spi_in);
@@ -191,9 +206,10 @@ flush(struct recon *r)
 		c->remote_sel = text_of(s, &u->rsel);
 	if (!c->transforms)
 		c->transforms = text_of(s, &u->transforms);
-	if (!s->assigned_ip)
+	/* a debug session takes them at its end, if its own output did not give them */
+	if (s->from_show && !s->assigned_ip)
 		s->assigned_ip = text_of(s, &u->assigned);
-	if (!s->user)
+	if (s->from_show && !s->user)
 		s->user = text_of(s, &u->user);
 	if (u->last_line > s->last_line)
 		s->last_line = u->last_line;
@@ -278,6 +294,16 @@ recon_show_line(struct recon *r, const struct lex_record *rec, const struct gram
 		bool ident = is(m, GRAM_FIELD_KIND, "ident");
 
 		selector(is(m, GRAM_FIELD_VALUE, "local") ? &u->lsel : &u->rsel, m, ident);
+	} else if (is(m, GRAM_FIELD_KIND, "transforms") && val(m, GRAM_FIELD_GROUP)) {
+		/* the IKE SA's */
+		copy(&u->ike_encr, m, GRAM_FIELD_TID);
+		if (recon_num(m, GRAM_FIELD_KEYLEN, 10, &v) && v < 65536)
+			u->ike_keysize = (unsigned)v;
+		if (recon_num(m, GRAM_FIELD_GROUP, 10, &v) && v < 65536)
+			u->ike_group = (unsigned)v;
+	} else if (is(m, GRAM_FIELD_KIND, "lifetime") && recon_num(m, GRAM_FIELD_SECONDS, 10, &v) &&
+		   v <= UINT32_MAX) {
+		u->lifetime = (unsigned)v;
 	} else if (is(m, GRAM_FIELD_KIND, "transforms") && !val(m, GRAM_FIELD_GROUP)) {
 		/* the child's (the IKE SA's line has a DH group) */
 		const struct gram_value *t = val(m, GRAM_FIELD_TID), *h = val(m, GRAM_FIELD_VALUE);

@@ -1023,6 +1023,58 @@ check_state_role(struct session *s)
 	}
 }
 
+/* Pasted show output against the debug output of the same SA. */
+static void
+check_show(struct session *s)
+{
+	const struct show_facts *f = &s->show;
+	size_t i, j;
+
+	if (!f->seen)
+		return;
+	for (i = 0; i < s->nexch; i++) {
+		const struct payload *sa = is(s->exch[i].type, "IKE_SA_INIT")
+						   ? first_of(s->exch[i].response, "SA")
+						   : NULL;
+
+		if (!sa || sa->nprops != 1)
+			continue;
+		for (j = 0; j < sa->props[0].nt; j++) {
+			const struct transform *t = &sa->props[0].t[j];
+			unsigned g = t->type == 4 ? group_of(t) : 0;
+
+			if (g && f->group && g != f->group)
+				add(s, VERIFY_SHOW_MISMATCH, NULL, f->line,
+				    "show output gives the IKE SA D-H group %u; IKE_SA_INIT (line "
+				    "%u) chose group %u",
+				    f->group, t->line, g);
+			if (t->type == 1 && f->encr && t->id &&
+			    strncasecmp(t->id, f->encr, strlen(f->encr)))
+				add(s, VERIFY_SHOW_MISMATCH, NULL, f->line,
+				    "show output gives the IKE SA encryption %s; IKE_SA_INIT (line "
+				    "%u) chose %s",
+				    f->encr, t->line, t->id);
+			if (t->type == 1 && f->keysize && t->keylen && f->keysize != t->keylen)
+				add(s, VERIFY_SHOW_MISMATCH, NULL, f->line,
+				    "show output gives an IKE SA key of %u bits; IKE_SA_INIT (line "
+				    "%u) chose %u",
+				    f->keysize, t->line, t->keylen);
+		}
+		break;
+	}
+	if (f->lifetime && s->lifetime_seconds && f->lifetime != s->lifetime_seconds)
+		add(s, VERIFY_SHOW_MISMATCH, NULL, f->line,
+		    "show output gives a lifetime of %u s; the debug output %u s", f->lifetime,
+		    s->lifetime_seconds);
+	if (f->assigned && s->assigned_ip && strcmp(f->assigned, s->assigned_ip))
+		add(s, VERIFY_SHOW_MISMATCH, NULL, f->line,
+		    "show output gives assigned address %s; the debug output %s", f->assigned,
+		    s->assigned_ip);
+	if (f->user && s->user && strcasecmp(f->user, s->user))
+		add(s, VERIFY_SHOW_MISMATCH, NULL, f->line,
+		    "show output gives user %s; the debug output %s", f->user, s->user);
+}
+
 static int
 by_line(const void *a, const void *b)
 {
@@ -1065,6 +1117,7 @@ verify_session(struct session *s)
 	check_state_role(s);
 	check_retransmits(s);
 	check_anyconnect(s);
+	check_show(s);
 	if (s->outcome == MODEL_OUTCOME_INCOMPLETE)
 		add(s, VERIFY_LOG_TRUNCATED, NULL, s->last_line,
 		    "the log ends at line %u in the middle of the negotiation: what came after "

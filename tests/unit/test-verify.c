@@ -859,3 +859,30 @@ Test(verify, a_refusal_against_the_config, .init = setup, .fini = teardown)
 	cr_expect_eq(count("config.disagrees"), 0, "not a refusal");
 	config_free(&c);
 }
+
+Test(verify, show_output_against_the_debug_output, .init = setup, .fini = teardown)
+{
+	struct message *req = message(MODEL_DIR_IN, "IKE_SA_INIT", false, 0, 10);
+	struct message *resp = message(MODEL_DIR_OUT, "IKE_SA_INIT", true, 0, 100);
+
+	sa(req, 1, 4, types, ids, lengths, 4);
+	sa(resp, 1, 4, types, ids, lengths, 4);
+	exchange(req, resp);
+	s->assigned_ip = "10.2.2.1";
+	s->lifetime_seconds = 86400;
+	s->show.seen = true;
+	s->show.line = 900;
+	s->show.encr = "AES-CBC";
+	s->show.group = 14;
+	s->show.lifetime = 86400;
+	s->show.assigned = "10.2.2.1";
+	verify_session(s);
+	cr_expect_eq(s->nfindings, 0, "first: %s", s->nfindings ? s->findings[0].message : "");
+	s->show.encr = "3DES";
+	s->show.group = 2;
+	s->show.lifetime = 28800;
+	s->show.assigned = "10.2.2.9";
+	verify_session(s);
+	cr_expect_eq(count("show.mismatch"), 4);
+	cr_expect_eq(s->findings[0].line, 900);
+}
