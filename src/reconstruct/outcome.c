@@ -367,8 +367,21 @@ compare_policies(struct session *s, const char *who_expects)
 					who_expects, b[j].text);
 			break;
 		}
-	if (!sb.len)
+	if (!sb.len) {
 		sb_addf(&sb, "offered %s, %s %s", rcv->transforms, who_expects, exp->transforms);
+	} else {
+		/* and what both name alike, so the reader sees the whole comparison */
+		size_t same = 0;
+
+		for (i = 0; i < na; i++)
+			for (j = 0; j < nb; j++)
+				if (!strcmp(a[i].cat, b[j].cat) && !strcmp(a[i].text, b[j].text)) {
+					sb_addf(&sb, "%s%s%s%s", same++ ? ", " : "; both: ",
+						strcmp(a[i].cat, "ESN") ? a[i].cat : "",
+						strcmp(a[i].cat, "ESN") ? " " : "", a[i].text);
+					break;
+				}
+	}
 	out = session_strndup(s, sb.buf, sb.len);
 	sb_finish(&sb);
 	return out;
