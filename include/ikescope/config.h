@@ -63,8 +63,34 @@ struct config_interface {
 	uint32_t line, last_line;
 };
 
+/* crypto map NAME SEQ ... (or crypto dynamic-map NAME SEQ ...) */
+struct config_map_entry {
+	char map[64];
+	unsigned seq;
+	bool dynamic;      /* a crypto dynamic-map entry */
+	char acl[64];      /* match address */
+	char peers[4][48]; /* set peer */
+	size_t npeers;
+	char proposals[4][64]; /* set ikev2 ipsec-proposal */
+	size_t nproposals;
+	char dynamic_map[64]; /* ipsec-isakmp dynamic NAME */
+	uint32_t line, last_line;
+};
+
+/* access-list NAME [extended] permit|deny ip SRC DST (addresses as ranges) */
+struct config_ace {
+	char acl[64];
+	bool permit;
+	uint32_t src_lo, src_hi, dst_lo, dst_hi; /* IPv4, host order */
+	uint32_t line;
+};
+
 struct config {
 	char *name;
+	struct config_map_entry *maps;
+	size_t nmaps;
+	struct config_ace *aces;
+	size_t naces;
 	struct config_interface *interfaces;
 	size_t ninterfaces;
 	struct config_policy *policies;
@@ -98,6 +124,12 @@ const struct config_tunnel_group *config_tunnel_group(const struct config *c, co
 /* Line n (1-based) of the config, without its end; *len gets its length. NULL if none. */
 const char *config_line(const struct config *c, uint32_t n, size_t *len);
 const struct config_pool *config_pool(const struct config *c, const char *name);
+/* The entry SEQ of crypto map (or dynamic-map) NAME, or NULL. */
+const struct config_map_entry *config_map_entry(const struct config *c, const char *map,
+						unsigned seq);
+/* True if access list acl has an entry; *permits set if a permit holds both ranges. */
+bool config_acl_permits(const struct config *c, const char *acl, uint32_t src_lo, uint32_t src_hi,
+			uint32_t dst_lo, uint32_t dst_hi, bool *permits);
 /* The interface whose address is addr, or NULL. */
 const struct config_interface *config_interface_at(const struct config *c, const char *addr);
 /* True if IKEv2 is enabled on the interface of this nameif. */

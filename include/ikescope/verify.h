@@ -99,6 +99,10 @@
 	  "the child SA's transforms are not those of an ipsec-proposal")                          \
 	X(CONFIG_DISAGREES, "config.disagrees", ERROR, "config",                                   \
 	  "the device refused an offer that a policy or ipsec-proposal of the config accepts")     \
+	X(CONFIG_CRYPTO_MAP, "config.crypto-map", ERROR, "config",                                 \
+	  "the crypto map entry the log matched is not in the config, or names another peer")      \
+	X(CONFIG_ACL, "config.acl", WARN, "config",                                                \
+	  "the child SA's selectors are not what the crypto map's access list permits")            \
 	X(CONFIG_TUNNEL_GROUP, "config.tunnel-group", ERROR, "config",                             \
 	  "the session's tunnel group is not in the config")                                       \
 	X(CONFIG_POOL, "config.pool", WARN, "config",                                              \

@@ -6,6 +6,7 @@
 #include "ikescope/config.h"
 
 #include <ctype.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -171,6 +172,142 @@ sub_line(struct parser *p, char **w, size_t n)
 	}
 }
 
+static struct config_map_entry *
+map_entry_named(struct config *c, const char *map, unsigned seq, bool dynamic, uint32_t line)
+{
+	struct config_map_entry *e;
+	size_t i;
+
+	for (i = 0; i < c->nmaps; i++)
+		if (c->maps[i].seq == seq && c->maps[i].dynamic == dynamic &&
+		    !strcmp(c->maps[i].map, map))
+			return &c->maps[i];
+	c->maps = xreallocarray(c->maps, c->nmaps + 1, sizeof(*c->maps));
+	e = &c->maps[c->nmaps++];
+	memset(e, 0, sizeof(*e));
+	copy(e->map, sizeof(e->map), map);
+	e->seq = seq;
+	e->dynamic = dynamic;
+	e->line = line;
+	return e;
+}
+
+/*
+ * crypto map NAME SEQ match address ACL | set peer A... | set ikev2
+ * ipsec-proposal P... | ipsec-isakmp dynamic DYN; crypto map NAME interface
+ * IF. The same with crypto dynamic-map.
+ */
+static void
+map_line(struct parser *p, char **w, size_t n)
+{
+	bool dynamic = !strcmp(w[1], "dynamic-map");
+	struct config_map_entry *e;
+	char *end = NULL;
+	unsigned long seq;
+	size_t i;
+
+	p->ctx = CTX_NONE;
+	if (!strcmp(w[3], "interface") || !strcmp(w[3], "client"))
+		return; /* which interface the map is on; not an entry */
+	seq = strtoul(w[3], &end, 10);
+	if (*end || n < 5) {
+		problem(p, "'crypto %s %s' needs a sequence number and a setting", w[1], w[2]);
+		return;
+	}
+	e = map_entry_named(p->c, w[2], (unsigned)seq, dynamic, p->line);
+	e->last_line = p->line;
+	if (!strcmp(w[4], "match") && n >= 7 && !strcmp(w[5], "address")) {
+		copy(e->acl, sizeof(e->acl), w[6]);
+	} else if (!strcmp(w[4], "set") && n >= 7 && !strcmp(w[5], "peer")) {
+		for (i = 6; i < n && e->npeers < 4; i++)
+			copy(e->peers[e->npeers++], sizeof(e->peers[0]), w[i]);
+	} else if (!strcmp(w[4], "set") && n >= 8 && !strcmp(w[5], "ikev2") &&
+		   !strcmp(w[6], "ipsec-proposal")) {
+		for (i = 7; i < n && e->nproposals < 4; i++)
+			copy(e->proposals[e->nproposals++], sizeof(e->proposals[0]), w[i]);
+	} else if (!strcmp(w[4], "ipsec-isakmp") && n >= 7 && !strcmp(w[5], "dynamic")) {
+		copy(e->dynamic_map, sizeof(e->dynamic_map), w[6]);
+	}
+	/* other settings (pfs, security-association lifetime, ...) are not checked */
+}
+
+static bool
+dotted(const char *text, uint32_t *out)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, text, &a) != 1)
+		return false;
+	*out = ntohl(a.s_addr);
+	return true;
+}
+
+/* An address operand at w[*i]: any, any4, host A, A MASK. False if not one read here. */
+static bool
+operand(char **w, size_t n, size_t *i, uint32_t *lo, uint32_t *hi)
+{
+	uint32_t a, m;
+
+	if (*i >= n)
+		return false;
+	if (!strcmp(w[*i], "any") || !strcmp(w[*i], "any4")) {
+		*lo = 0;
+		*hi = UINT32_MAX;
+		(*i)++;
+		return true;
+	}
+	if (!strcmp(w[*i], "host") && *i + 1 < n && dotted(w[*i + 1], &a)) {
+		*lo = *hi = a;
+		*i += 2;
+		return true;
+	}
+	if (*i + 1 < n && dotted(w[*i], &a) && dotted(w[*i + 1], &m)) {
+		*lo = a & m;
+		*hi = *lo | ~m;
+		*i += 2;
+		return true;
+	}
+	return false;
+}
+
+/* access-list NAME [extended] permit|deny ip SRC DST */
+static void
+acl_line(struct parser *p, char **w, size_t n)
+{
+	struct config *c = p->c;
+	struct config_ace ace;
+	size_t i = 2;
+
+	p->ctx = CTX_NONE;
+	memset(&ace, 0, sizeof(ace));
+	if (i < n && !strcmp(w[i], "extended"))
+		i++;
+	if (i < n && (!strcmp(w[i], "remark") || !strcmp(w[i], "standard") ||
+		      !strcmp(w[i], "webtype") || !strcmp(w[i], "ethertype")))
+		return;
+	if (i + 1 >= n || (strcmp(w[i], "permit") && strcmp(w[i], "deny"))) {
+		problem(p, "'access-list %s' needs permit or deny", w[1]);
+		return;
+	}
+	ace.permit = !strcmp(w[i], "permit");
+	i++;
+	if (strcmp(w[i], "ip")) {
+		/* a port-specific or object-based entry: beyond what IKEv2 selectors need */
+		c->unknown++;
+		return;
+	}
+	i++;
+	if (!operand(w, n, &i, &ace.src_lo, &ace.src_hi) ||
+	    !operand(w, n, &i, &ace.dst_lo, &ace.dst_hi)) {
+		c->unknown++; /* object groups and the like */
+		return;
+	}
+	copy(ace.acl, sizeof(ace.acl), w[1]);
+	ace.line = p->line;
+	c->aces = xreallocarray(c->aces, c->naces + 1, sizeof(*c->aces));
+	c->aces[c->naces++] = ace;
+}
+
 static void
 top_line(struct parser *p, char **w, size_t n)
 {
@@ -244,6 +381,11 @@ top_line(struct parser *p, char **w, size_t n)
 		else if (!strcmp(w[2], "webvpn-attributes"))
 			p->ctx = CTX_GROUP_WEBVPN;
 		/* ipsec-attributes hold the keys: not kept */
+	} else if (n >= 4 && !strcmp(w[0], "crypto") &&
+		   (!strcmp(w[1], "map") || !strcmp(w[1], "dynamic-map"))) {
+		map_line(p, w, n);
+	} else if (n >= 2 && !strcmp(w[0], "access-list")) {
+		acl_line(p, w, n);
 	} else if (n >= 4 && !strcmp(w[0], "crypto") && !strcmp(w[1], "ikev2") &&
 		   !strcmp(w[2], "enable")) {
 		if (c->nikev2_interfaces < 4) {
@@ -328,6 +470,8 @@ config_free(struct config *c)
 {
 	free(c->name);
 	free(c->interfaces);
+	free(c->maps);
+	free(c->aces);
 	free(c->text);
 	free(c->line_at);
 	free(c->policies);
@@ -366,6 +510,41 @@ config_line(const struct config *c, uint32_t n, size_t *len)
 	while (*len && p[*len - 1] == '\r')
 		(*len)--;
 	return p;
+}
+
+const struct config_map_entry *
+config_map_entry(const struct config *c, const char *map, unsigned seq)
+{
+	size_t i;
+
+	for (i = 0; map && i < c->nmaps; i++)
+		if (c->maps[i].seq == seq && !strcmp(c->maps[i].map, map))
+			return &c->maps[i];
+	return NULL;
+}
+
+bool
+config_acl_permits(const struct config *c, const char *acl, uint32_t src_lo, uint32_t src_hi,
+		   uint32_t dst_lo, uint32_t dst_hi, bool *permits)
+{
+	bool any = false;
+	size_t i;
+
+	*permits = false;
+	for (i = 0; acl && i < c->naces; i++) {
+		const struct config_ace *a = &c->aces[i];
+
+		if (strcmp(a->acl, acl))
+			continue;
+		any = true;
+		/* first match decides, as the ASA reads an ACL */
+		if (src_lo >= a->src_lo && src_hi <= a->src_hi && dst_lo >= a->dst_lo &&
+		    dst_hi <= a->dst_hi) {
+			*permits = a->permit;
+			return true;
+		}
+	}
+	return any;
 }
 
 const struct config_interface *

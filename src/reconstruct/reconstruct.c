@@ -1052,6 +1052,8 @@ fact(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
 		child_spi(s, m, rec->first_line);
 	} else if (is(m, GRAM_FIELD_KIND, "proxy-match") || is(m, GRAM_FIELD_KIND, "crypto-map")) {
 		s->crypto_map = recon_str(s, m, GRAM_FIELD_MAP);
+		if (!s->crypto_map_line)
+			s->crypto_map_line = rec->first_line;
 		if (recon_u32(m, GRAM_FIELD_SEQ, &v))
 			s->crypto_map_seq = v;
 	} else if (is(m, GRAM_FIELD_KIND, "dpd")) {

@@ -464,7 +464,7 @@ config_allows(const struct config *c, bool ike, size_t k, const struct proposal 
  * Configuration": for IKE_SA_INIT, the IKEv2 policies (the one that allows
  * the choice, else all) and where IKEv2 is enabled; for an exchange that
  * chose a child SA, the IPsec proposals likewise; for the last IKE_AUTH,
- * the tunnel group and its pool.
+ * the crypto map entry and its access list, the tunnel group and its pool.
  */
 static void
 explain_exchange(struct strbuf *out, const struct session *s, size_t xi,
@@ -507,6 +507,19 @@ explain_exchange(struct strbuf *out, const struct session *s, size_t xi,
 		for (k = xi + 1; k < s->nexch; k++)
 			if (s->exch[k].type && !strcmp(s->exch[k].type, "IKE_AUTH"))
 				return; /* the last IKE_AUTH only */
+		if (s->crypto_map) {
+			/* the crypto map entry the log matched, and its access list */
+			const struct config_map_entry *e =
+				config_map_entry(c, s->crypto_map, s->crypto_map_seq);
+
+			if (e) {
+				config_lines(out, o, e->line, e->last_line);
+				for (k = 0; e->acl[0] && k < c->naces; k++)
+					if (!strcmp(c->aces[k].acl, e->acl))
+						config_lines(out, o, c->aces[k].line,
+							     c->aces[k].line);
+			}
+		}
 		g = config_tunnel_group(c, s->tunnel_group);
 		if (g) {
 			const struct config_pool *pool = config_pool(c, g->pool);

@@ -1316,6 +1316,194 @@ check_refusal(struct session *s, const struct config *c, size_t xi)
 		}
 }
 
+static bool ipv4(const char *text, uint32_t *out);
+
+/* An IPv4 selector range as numbers; false if it is not one. */
+static bool
+range4(const struct ts_range *r, uint32_t *lo, uint32_t *hi)
+{
+	return r && ipv4(r->addr_start, lo) && ipv4(r->addr_end, hi) && *lo <= *hi;
+}
+
+/* The local and remote selectors of the first child SA a response gave (or a request offered). */
+static bool
+child_selectors(const struct session *s, bool offered, const struct ts_range **local,
+		const struct ts_range **remote, uint32_t *line)
+{
+	size_t i;
+
+	for (i = 0; i < s->nexch; i++) {
+		const struct message *m = offered ? s->exch[i].request : s->exch[i].response;
+		const struct payload *tsi = first_of(m, "TSi"), *tsr = first_of(m, "TSr");
+		bool we_initiated;
+
+		if (!tsi || !tsr || !tsi->nts || !tsr->nts)
+			continue;
+		/* TSi is the initiator's side of the exchange */
+		we_initiated = s->exch[i].request && s->exch[i].request->dir == MODEL_DIR_OUT;
+		*local = we_initiated ? &tsi->ts[0] : &tsr->ts[0];
+		*remote = we_initiated ? &tsr->ts[0] : &tsi->ts[0];
+		*line = tsi->line;
+		return true;
+	}
+	return false;
+}
+
+static void
+map_text(const struct config_map_entry *e, struct strbuf *out)
+{
+	sb_addf(out, "crypto %s %s %u (line %u)", e->dynamic ? "dynamic-map" : "map", e->map,
+		e->seq, e->line);
+}
+
+static void
+acl_text(const struct config *c, const char *acl, struct strbuf *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->naces; i++) {
+		size_t len;
+		const char *t;
+
+		if (strcmp(c->aces[i].acl, acl))
+			continue;
+		t = config_line(c, c->aces[i].line, &len);
+		if (t)
+			sb_addf(out, "%s%.*s (line %u)", n++ ? "; " : "", (int)len, t,
+				c->aces[i].line);
+	}
+}
+
+/* The crypto map entry the log matched, its peer and its access list. */
+static void
+check_crypto_map(struct session *s, const struct config *c)
+{
+	const struct config_map_entry *e;
+	const struct ts_range *local, *remote;
+	uint32_t line, llo, lhi, rlo, rhi;
+	bool permits;
+	size_t i;
+
+	if (!s->crypto_map || !c->nmaps)
+		return;
+	e = config_map_entry(c, s->crypto_map, s->crypto_map_seq);
+	if (!e) {
+		add(s, VERIFY_CONFIG_CRYPTO_MAP, NULL, s->crypto_map_line,
+		    "the log matched crypto map %s seq %u, which %s does not have", s->crypto_map,
+		    s->crypto_map_seq, c->name);
+		return;
+	}
+	if (e->npeers && s->peer) {
+		bool found = false;
+
+		for (i = 0; i < e->npeers && !found; i++)
+			found = !strcmp(e->peers[i], s->peer);
+		if (!found) {
+			struct strbuf t;
+
+			sb_init(&t);
+			map_text(e, &t);
+			add(s, VERIFY_CONFIG_CRYPTO_MAP, NULL, s->crypto_map_line,
+			    "the peer is %s, but %s of %s sets peer %s%s", s->peer, t.buf, c->name,
+			    e->peers[0], e->npeers > 1 ? " and others" : "");
+			sb_finish(&t);
+		}
+	}
+	if (!e->acl[0] || !child_selectors(s, false, &local, &remote, &line) ||
+	    !range4(local, &llo, &lhi) || !range4(remote, &rlo, &rhi))
+		return;
+	if (!config_acl_permits(c, e->acl, llo, lhi, rlo, rhi, &permits)) {
+		struct strbuf t;
+
+		sb_init(&t);
+		map_text(e, &t);
+		add(s, VERIFY_CONFIG_ACL, NULL, line,
+		    "%s of %s matches access-list %s, which the config does not have", t.buf,
+		    c->name, e->acl);
+		sb_finish(&t);
+	} else if (!permits) {
+		struct strbuf t, a;
+
+		sb_init(&t);
+		sb_init(&a);
+		map_text(e, &t);
+		acl_text(c, e->acl, &a);
+		add(s, VERIFY_CONFIG_ACL, NULL, line,
+		    "the child SA protects %s-%s to %s-%s, which access-list %s of %s does not "
+		    "permit (%s)",
+		    local->addr_start, local->addr_end, remote->addr_start, remote->addr_end,
+		    e->acl, t.buf, a.buf ? a.buf : "");
+		sb_finish(&t);
+		sb_finish(&a);
+	}
+}
+
+/*
+ * A crypto map failure (no proxy match, missing ACL, peer not in the map):
+ * the explanation gains the config's entry and what its access list permits.
+ */
+static void
+explain_map_failure(struct session *s, const struct config *c)
+{
+	static const char *const kinds[] = { "no-proxy-match", "missing-acl", "peer-not-in-map" };
+	const struct evidence *e = NULL;
+	const struct config_map_entry *m = NULL;
+	const struct ts_range *local, *remote;
+	struct strbuf out;
+	size_t i, k;
+	uint32_t line;
+
+	if (!s->failure.explanation || !c->nmaps)
+		return;
+	for (i = 0; i < s->nevidence && !e; i++)
+		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			if (is(s->evidence[i].kind, kinds[k]))
+				e = &s->evidence[i];
+	if (!e)
+		return;
+	{
+		const char *at = strstr(e->text, " map ");
+		char name[64];
+		unsigned seq;
+
+		if (at && sscanf(at, " map %63s seq %u", name, &seq) == 2)
+			m = config_map_entry(c, name, seq);
+	}
+	sb_init(&out);
+	sb_adds(&out, s->failure.explanation);
+	if (child_selectors(s, true, &local, &remote, &line))
+		sb_addf(&out, ". The offer protects %s-%s to %s-%s (line %u)", local->addr_start,
+			local->addr_end, remote->addr_start, remote->addr_end, line);
+	for (i = 0; !m && i < c->nmaps; i++) {
+		/* the entry for this peer, else the only one */
+		for (k = 0; s->peer && k < c->maps[i].npeers; k++)
+			if (!strcmp(c->maps[i].peers[k], s->peer))
+				m = &c->maps[i];
+	}
+	if (!m && c->nmaps == 1)
+		m = &c->maps[0];
+	if (m) {
+		sb_adds(&out, ". In ");
+		sb_adds(&out, c->name);
+		sb_adds(&out, ", ");
+		map_text(m, &out);
+		if (m->acl[0]) {
+			size_t before = out.len;
+
+			sb_addf(&out, " matches access-list %s: ", m->acl);
+			acl_text(c, m->acl, &out);
+			if (out.len == before + strlen(" matches access-list : ") + strlen(m->acl))
+				sb_adds(&out, "not in the config");
+		} else {
+			sb_adds(&out, " has no match address");
+		}
+		if (m->npeers)
+			sb_addf(&out, "; set peer %s", m->peers[0]);
+	}
+	s->failure.explanation = session_strndup(s, out.buf, out.len);
+	sb_finish(&out);
+}
+
 /* A proposal failure's explanation gains what the config offers. */
 static void
 explain_with_config(struct session *s, const struct config *c)
@@ -1369,6 +1557,8 @@ verify_with_config(struct session *s, const struct config *c)
 		check_refusal(s, c, i);
 	}
 	explain_with_config(s, c);
+	explain_map_failure(s, c);
+	check_crypto_map(s, c);
 	if (s->tunnel_group && c->ngroups) {
 		g = config_tunnel_group(c, s->tunnel_group);
 		if (!g)

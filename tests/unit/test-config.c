@@ -128,3 +128,48 @@ Test(config, interfaces_and_where_ikev2_is_on)
 	cr_expect_eq(c.unknown, 0);
 	config_free(&c);
 }
+
+Test(config, crypto_maps_and_access_lists)
+{
+	static const char t[] =
+		"access-list VPN extended permit ip 10.1.0.0 255.255.0.0 host 10.9.9.9\n"
+		"access-list VPN extended deny ip any any\n"
+		"access-list VPN remark not an entry\n"
+		"access-list WEB extended permit tcp any any eq 443\n"
+		"access-list OBJ extended permit ip object-group A object-group B\n"
+		"access-list BAD frobnicate\n"
+		"crypto map M 10 match address VPN\n"
+		"crypto map M 10 set peer 192.0.2.1 192.0.2.2\n"
+		"crypto map M 10 set ikev2 ipsec-proposal P1 P2\n"
+		"crypto map M 20 ipsec-isakmp dynamic DYN\n"
+		"crypto dynamic-map DYN 5 set ikev2 ipsec-proposal P1\n"
+		"crypto map M interface outside\n"
+		"crypto map M ten match address VPN\n";
+	const struct config_map_entry *e;
+	struct config c;
+	bool permits;
+
+	config_parse("asa.cfg", t, sizeof(t) - 1, &c);
+	cr_assert_eq(c.nmaps, 3);
+	e = config_map_entry(&c, "M", 10);
+	cr_assert_not_null(e);
+	cr_expect_str_eq(e->acl, "VPN");
+	cr_expect_eq(e->npeers, 2);
+	cr_expect_str_eq(e->proposals[1], "P2");
+	cr_expect_eq(e->line, 7);
+	cr_expect_eq(e->last_line, 9);
+	cr_expect_str_eq(config_map_entry(&c, "M", 20)->dynamic_map, "DYN");
+	cr_expect(config_map_entry(&c, "DYN", 5)->dynamic);
+	cr_expect_null(config_map_entry(&c, "M", 30));
+	cr_expect_eq(c.naces, 2, "ip entries with addresses only");
+	cr_expect(config_acl_permits(&c, "VPN", 0x0A010200, 0x0A0102FF, 0x0A090909, 0x0A090909,
+				     &permits));
+	cr_expect(permits, "10.1.2.0/24 to 10.9.9.9");
+	cr_expect(config_acl_permits(&c, "VPN", 0x0A020000, 0x0A0200FF, 0x0A090909, 0x0A090909,
+				     &permits));
+	cr_expect(!permits, "10.2.0.0/24 falls to the deny");
+	cr_expect(!config_acl_permits(&c, "NONE", 0, 0, 0, 0, &permits), "no such list");
+	cr_expect(strstr(c.problems.buf, "asa.cfg:6: 'access-list BAD'") != NULL);
+	cr_expect(strstr(c.problems.buf, "asa.cfg:13: 'crypto map M'") != NULL);
+	config_free(&c);
+}

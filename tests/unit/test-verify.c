@@ -886,3 +886,89 @@ Test(verify, show_output_against_the_debug_output, .init = setup, .fini = teardo
 	cr_expect_eq(count("show.mismatch"), 4);
 	cr_expect_eq(s->findings[0].line, 900);
 }
+
+static const char map_cfg[] = "access-list VPN extended permit ip 10.1.0.0 255.255.0.0 host "
+			      "10.9.9.9\n"
+			      "crypto map M 10 match address VPN\n"
+			      "crypto map M 10 set peer 192.0.2.1\n";
+
+/* An IKE_AUTH exchange this device initiated, with one TSi and one TSr range each way. */
+static void
+child_exchange(const char *local, const char *remote)
+{
+	struct message *req = message(MODEL_DIR_OUT, "IKE_AUTH", false, 1, 10);
+	struct message *resp = message(MODEL_DIR_IN, "IKE_AUTH", true, 1, 20);
+	struct message *m[2] = { req, resp };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		struct payload *tsi = payload(m[i], "TSi", 24, m[i]->first_line + 1);
+		struct payload *tsr = payload(m[i], "TSr", 24, m[i]->first_line + 2);
+
+		tsi->ts = arena_alloc(s->arena, sizeof(*tsi->ts));
+		tsr->ts = arena_alloc(s->arena, sizeof(*tsr->ts));
+		memset(tsi->ts, 0, sizeof(*tsi->ts));
+		memset(tsr->ts, 0, sizeof(*tsr->ts));
+		tsi->nts = tsr->nts = tsi->cap_ts = tsr->cap_ts = 1;
+		tsi->ts[0].addr_start = tsi->ts[0].addr_end = local;
+		tsr->ts[0].addr_start = tsr->ts[0].addr_end = remote;
+		tsi->ts[0].length = tsr->ts[0].length = 16;
+		tsi->ts[0].port_end = tsr->ts[0].port_end = 65535;
+	}
+	s->exch = arena_alloc(s->arena, sizeof(*s->exch));
+	s->nexch = s->cap_exch = 1;
+	s->exch[0].type = "IKE_AUTH";
+	s->exch[0].request = req;
+	s->exch[0].response = resp;
+	s->role = MODEL_ROLE_INITIATOR;
+}
+
+Test(verify, the_crypto_map_and_its_access_list, .init = setup, .fini = teardown)
+{
+	struct config c;
+
+	config_parse("asa.cfg", map_cfg, sizeof(map_cfg) - 1, &c);
+	child_exchange("10.1.5.5", "10.9.9.9");
+	s->crypto_map = "M";
+	s->crypto_map_seq = 10;
+	s->crypto_map_line = 30;
+	s->peer = "192.0.2.1";
+	verify_with_config(s, &c);
+	cr_expect_eq(s->nfindings, 0, "first: %s", s->nfindings ? s->findings[0].message : "");
+	s->peer = "192.0.2.77";
+	s->exch[0].response->p[0].ts[0].addr_start = "10.3.0.1";
+	s->exch[0].response->p[0].ts[0].addr_end = "10.3.0.1";
+	verify_with_config(s, &c);
+	cr_expect_eq(count("config.crypto-map"), 1, "another peer");
+	cr_expect_eq(count("config.acl"), 1, "10.3.0.1 is not in the list");
+	s->nfindings = 0;
+	s->crypto_map_seq = 20;
+	verify_with_config(s, &c);
+	cr_expect_eq(count("config.crypto-map"), 1, "no entry 20");
+	cr_expect_eq(s->findings[0].line, 30);
+	config_free(&c);
+}
+
+Test(verify, a_crypto_map_failure_explained_with_the_config, .init = setup, .fini = teardown)
+{
+	static struct evidence ev = { "no-proxy-match",
+				      "Crypto Map: No proxy match on map M seq 10", 40, 1, true };
+	struct config c;
+
+	config_parse("asa.cfg", map_cfg, sizeof(map_cfg) - 1, &c);
+	child_exchange("10.7.0.1", "10.9.9.9");
+	s->evidence = &ev;
+	s->nevidence = 1;
+	s->failure.cause = "NO_PROPOSAL_CHOSEN";
+	s->failure.explanation = "the selectors matched no crypto map entry";
+	verify_with_config(s, &c);
+	cr_expect(
+		strstr(s->failure.explanation,
+		       "The offer protects 10.7.0.1-10.7.0.1 to 10.9.9.9-10.9.9.9 (line 11). In "
+		       "asa.cfg, crypto map M 10 (line 2) matches access-list VPN: access-list VPN "
+		       "extended permit ip 10.1.0.0 255.255.0.0 host 10.9.9.9 (line 1); set peer "
+		       "192.0.2.1") != NULL,
+		"%s", s->failure.explanation);
+	s->evidence = NULL;
+	config_free(&c);
+}
