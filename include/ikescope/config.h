@@ -54,6 +54,9 @@ struct config_tunnel_group {
 	char group_policy[64];
 	char aliases[4][64];
 	size_t naliases;
+	/* ipsec-attributes: ikev2 remote-/local-authentication METHOD (keys not kept) */
+	char remote_auth[24], local_auth[24];
+	uint32_t auth_line;
 	uint32_t line, last_line;
 };
 

@@ -105,6 +105,8 @@
 	  "the child SA's selectors are not what the crypto map's access list permits")            \
 	X(CONFIG_TUNNEL_GROUP, "config.tunnel-group", ERROR, "config",                             \
 	  "the session's tunnel group is not in the config")                                       \
+	X(CONFIG_AUTH, "config.auth", ERROR, "config",                                             \
+	  "an AUTH method is not the one the tunnel group's ipsec-attributes set")                 \
 	X(CONFIG_POOL, "config.pool", WARN, "config",                                              \
 	  "the address assigned is not in the tunnel group's pool")                                \
 	X(PROFILE_XML, "profile.xml", ERROR, "AnyConnect profile",                                 \

@@ -22,6 +22,7 @@ enum context {
 	CTX_PROPOSAL,
 	CTX_GROUP_GENERAL,
 	CTX_GROUP_WEBVPN,
+	CTX_GROUP_IPSEC,
 	CTX_INTERFACE,
 	CTX_SKIP
 };
@@ -169,6 +170,19 @@ sub_line(struct parser *p, char **w, size_t n)
 		g->last_line = p->line;
 		if (!strcmp(w[0], "group-alias") && n >= 2 && g->naliases < 4)
 			copy(g->aliases[g->naliases++], sizeof(g->aliases[0]), w[1]);
+	} else if (p->ctx == CTX_GROUP_IPSEC) {
+		/* the methods only: what follows pre-shared-key is a key, never kept */
+		struct config_tunnel_group *g = &c->groups[p->cur];
+
+		if (!strcmp(w[0], "ikev2") && n >= 3 && !strcmp(w[1], "remote-authentication")) {
+			copy(g->remote_auth, sizeof(g->remote_auth), w[2]);
+			g->auth_line = p->line;
+		} else if (!strcmp(w[0], "ikev2") && n >= 3 &&
+			   !strcmp(w[1], "local-authentication")) {
+			copy(g->local_auth, sizeof(g->local_auth), w[2]);
+			if (!g->auth_line)
+				g->auth_line = p->line;
+		}
 	}
 }
 
@@ -380,7 +394,8 @@ top_line(struct parser *p, char **w, size_t n)
 			p->ctx = CTX_GROUP_GENERAL;
 		else if (!strcmp(w[2], "webvpn-attributes"))
 			p->ctx = CTX_GROUP_WEBVPN;
-		/* ipsec-attributes hold the keys: not kept */
+		else if (!strcmp(w[2], "ipsec-attributes"))
+			p->ctx = CTX_GROUP_IPSEC; /* the methods; the keys are not kept */
 	} else if (n >= 4 && !strcmp(w[0], "crypto") &&
 		   (!strcmp(w[1], "map") || !strcmp(w[1], "dynamic-map"))) {
 		map_line(p, w, n);

@@ -1318,6 +1318,59 @@ check_refusal(struct session *s, const struct config *c, size_t xi)
 
 static bool ipv4(const char *text, uint32_t *out);
 
+/* "psk" or "cert" for an AUTH method as the log prints it, or NULL. */
+static const char *
+auth_kind(const char *method)
+{
+	if (!method)
+		return NULL;
+	if (!strcasecmp(method, "PSK") || strstr(method, "Shared Key"))
+		return "psk";
+	if (!strncasecmp(method, "RSA", 3) || !strncasecmp(method, "ECDSA", 5) ||
+	    !strncasecmp(method, "DSS", 3) || strstr(method, "Signature"))
+		return "cert";
+	return NULL;
+}
+
+/* The same for a config method (an EAP peer's AUTH is made with the shared EAP key). */
+static const char *
+config_auth_kind(const char *method)
+{
+	if (!strcmp(method, "pre-shared-key") || !strcmp(method, "eap"))
+		return "psk";
+	if (!strcmp(method, "certificate"))
+		return "cert";
+	return NULL;
+}
+
+/* The AUTH methods each side used against the tunnel group's ipsec-attributes. */
+static void
+check_auth_methods(struct session *s, const struct config_tunnel_group *g)
+{
+	int dir;
+
+	for (dir = MODEL_DIR_IN; dir <= MODEL_DIR_OUT; dir++) {
+		const char *want = dir == MODEL_DIR_IN ? g->remote_auth : g->local_auth;
+		const struct payload *auth = NULL;
+		const char *got, *need;
+		size_t i;
+
+		for (i = 0; i < s->nmsgs && !auth; i++)
+			if (s->msgs[i]->dir == (enum model_dir)dir)
+				auth = first_of(s->msgs[i], "AUTH");
+		if (!want[0] || !auth)
+			continue;
+		got = auth_kind(auth->auth_method);
+		need = config_auth_kind(want);
+		if (got && need && strcmp(got, need))
+			add(s, VERIFY_CONFIG_AUTH, NULL, auth->line,
+			    "%s authenticated with %s, but tunnel group %s sets ikev2 "
+			    "%s-authentication %s (line %u)",
+			    dir == MODEL_DIR_IN ? "the peer" : "this device", auth->auth_method,
+			    g->name, dir == MODEL_DIR_IN ? "remote" : "local", want, g->auth_line);
+	}
+}
+
 /* An IPv4 selector range as numbers; false if it is not one. */
 static bool
 range4(const struct ts_range *r, uint32_t *lo, uint32_t *hi)
@@ -1566,6 +1619,8 @@ verify_with_config(struct session *s, const struct config *c)
 			    "tunnel group %s is not in %s (neither a name nor a group-alias)",
 			    s->tunnel_group, c->name);
 	}
+	if (g)
+		check_auth_methods(s, g);
 	if (g && g->pool[0] && s->assigned_ip) {
 		const struct config_pool *pool = config_pool(c, g->pool);
 		uint32_t a, lo, hi;

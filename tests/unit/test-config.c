@@ -173,3 +173,21 @@ Test(config, crypto_maps_and_access_lists)
 	cr_expect(strstr(c.problems.buf, "asa.cfg:13: 'crypto map M'") != NULL);
 	config_free(&c);
 }
+
+Test(config, tunnel_group_authentication_methods_without_keys)
+{
+	static const char t[] = "tunnel-group 1.1.1.2 type ipsec-l2l\n"
+				"tunnel-group 1.1.1.2 ipsec-attributes\n"
+				" ikev2 remote-authentication certificate\n"
+				" ikev2 local-authentication pre-shared-key T0pS3cret\n";
+	struct config c;
+
+	config_parse("asa.cfg", t, sizeof(t) - 1, &c);
+	cr_assert_eq(c.ngroups, 1);
+	cr_expect_str_eq(c.groups[0].remote_auth, "certificate");
+	cr_expect_str_eq(c.groups[0].local_auth, "pre-shared-key");
+	cr_expect_eq(c.groups[0].auth_line, 3);
+	cr_expect_eq(c.groups[0].last_line, 2, "the lines with keys are not the group's to show");
+	cr_expect(!memmem(&c.groups[0], sizeof(c.groups[0]), "T0pS3cret", 9), "no key kept");
+	config_free(&c);
+}

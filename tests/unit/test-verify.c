@@ -972,3 +972,25 @@ Test(verify, a_crypto_map_failure_explained_with_the_config, .init = setup, .fin
 	s->evidence = NULL;
 	config_free(&c);
 }
+
+Test(verify, auth_methods_against_the_tunnel_group, .init = setup, .fini = teardown)
+{
+	static const char t[] = "tunnel-group TG ipsec-attributes\n"
+				" ikev2 remote-authentication certificate\n"
+				" ikev2 local-authentication certificate TP\n";
+	struct message *in = message(MODEL_DIR_IN, "IKE_AUTH", false, 1, 10);
+	struct message *out = message(MODEL_DIR_OUT, "IKE_AUTH", true, 1, 20);
+	struct payload *peer = payload(in, "AUTH", 264, 11), *own = payload(out, "AUTH", 264, 21);
+	struct config c;
+
+	config_parse("asa.cfg", t, sizeof(t) - 1, &c);
+	s->tunnel_group = "TG";
+	peer->auth_method = own->auth_method = "RSA";
+	verify_with_config(s, &c);
+	cr_expect_eq(s->nfindings, 0, "first: %s", s->nfindings ? s->findings[0].message : "");
+	peer->auth_method = "PSK";
+	verify_with_config(s, &c);
+	cr_expect_eq(count("config.auth"), 1);
+	cr_expect_eq(s->findings[0].line, 11);
+	config_free(&c);
+}
