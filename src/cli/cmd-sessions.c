@@ -160,7 +160,8 @@ emit(struct run *run, struct session *s)
 	} else {
 		render_timeline(&run->out, s, &run->ro);
 	}
-	fwrite(run->out.buf, 1, run->out.len, stdout);
+	if (run->out.len)
+		fwrite(run->out.buf, 1, run->out.len, stdout);
 	run->sessions++;
 	for (i = 0; i < s->nfindings; i++)
 		run->findings[s->findings[i].severity]++;
@@ -238,7 +239,8 @@ show_profile(struct run *run, const struct session *p)
 	render_findings(&run->out, p, &run->ro);
 	if (run->view != VIEW_VERIFY)
 		sb_addc(&run->out, '\n');
-	fwrite(run->out.buf, 1, run->out.len, stdout);
+	if (run->out.len)
+		fwrite(run->out.buf, 1, run->out.len, stdout);
 }
 
 static void
@@ -556,7 +558,8 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	if (run.json) {
 		render_json_begin(&run.out, (const char *const *)argv + optind,
 				  (size_t)(argc - optind));
-		fwrite(run.out.buf, 1, run.out.len, stdout);
+		if (run.out.len)
+			fwrite(run.out.buf, 1, run.out.len, stdout);
 	} else if (profile) {
 		show_profile(&run, profile);
 	}
@@ -604,7 +607,8 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	if (run.json) {
 		sb_reset(&run.out);
 		render_json_end(&run.out, profile);
-		fwrite(run.out.buf, 1, run.out.len, stdout);
+		if (run.out.len)
+			fwrite(run.out.buf, 1, run.out.len, stdout);
 	} else if (view == VIEW_VERIFY) {
 		unsigned total = run.findings[MODEL_SEVERITY_INFO] +
 				 run.findings[MODEL_SEVERITY_WARN] +
