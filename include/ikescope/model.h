@@ -361,6 +361,10 @@ struct session {
 	struct finding *findings;
 	size_t nfindings, cap_findings;
 
+	/* records no family recognized while this session was in focus (log integrity) */
+	unsigned unrecognized;
+	uint32_t unrecognized_line; /* the first of them */
+
 	uint32_t first_line, last_line;
 	/* the first and last timestamps of its records (client sessions: of its events) */
 	struct model_time first_time, last_time;

@@ -89,6 +89,10 @@
 	X(TIMER_EXPIRED, "timer.expired", WARN, "Cisco states", "a negotiation timer ran out")     \
 	X(STATE_ROLE, "state.role", WARN, "Cisco states",                                          \
 	  "a state of the other role (I_ for a responder, R_ for an initiator)")                   \
+	X(LOG_UNRECOGNIZED, "log.unrecognized", INFO, "-",                                         \
+	  "lines amid the session were not recognized: what they said is not in the analysis")     \
+	X(TS_ASSIGNED, "ts.assigned", WARN, "RFC 7296 2.19",                                       \
+	  "the client's returned traffic selector is not narrowed to the address assigned to it")  \
 	X(LOG_TRUNCATED, "log.truncated", INFO, "-",                                               \
 	  "the log ends in the middle of the negotiation: what came after was not checked")        \
 	X(SHOW_MISMATCH, "show.mismatch", WARN, "show output",                                     \

@@ -1321,8 +1321,16 @@ recon_feed(struct recon *r, const struct lex_record *rec, const struct gram_matc
 		stamp[rec->stamp_len] = '\0';
 		r->has_stamp = model_time_parse(NULL, stamp, &r->stamp);
 	}
-	if (!m)
+	if (!m) {
+		/* a record no family knows, amid a session's records: it may miss something */
+		struct session *s = r->focus;
+
+		if (s && !s->closed && rec->first_line > s->first_line) {
+			if (!s->unrecognized++)
+				s->unrecognized_line = rec->first_line;
+		}
 		return;
+	}
 	if (m->family != GRAM_FAMILY_DART && m->family != GRAM_FAMILY_SHOW)
 		r->ike_records++;
 	/* show output ends where other recognized output begins */

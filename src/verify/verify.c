@@ -657,6 +657,38 @@ check_ts(struct session *s, size_t xi, const char *type)
 	}
 }
 
+/*
+ * A remote-access client given an address (CFG_REPLY) gets its traffic
+ * selector narrowed to that address: the TSi of the last IKE_AUTH response
+ * this device sent (RFC 7296 2.19).
+ */
+static void
+check_assigned_ts(struct session *s)
+{
+	const struct payload *tsi = NULL;
+	size_t i;
+
+	if (!s->assigned_ip || s->role != MODEL_ROLE_RESPONDER)
+		return;
+	for (i = 0; i < s->nexch; i++)
+		if (is(s->exch[i].type, "IKE_AUTH") && s->exch[i].response &&
+		    s->exch[i].response->dir == MODEL_DIR_OUT &&
+		    first_of(s->exch[i].response, "TSi"))
+			tsi = first_of(s->exch[i].response, "TSi");
+	if (!tsi)
+		return;
+	for (i = 0; i < tsi->nts; i++)
+		if (is(tsi->ts[i].addr_start, s->assigned_ip) &&
+		    is(tsi->ts[i].addr_end, s->assigned_ip))
+			return;
+	if (tsi->nts)
+		add(s, VERIFY_TS_ASSIGNED, NULL, tsi->line,
+		    "the client was assigned %s, but the TSi returned to it is %s-%s, not narrowed "
+		    "to that address",
+		    s->assigned_ip, tsi->ts[0].addr_start ? tsi->ts[0].addr_start : "?",
+		    tsi->ts[0].addr_end ? tsi->ts[0].addr_end : "?");
+}
+
 /* Each side numbers its requests 0, 1, 2...: a jump means a message the log does not show. */
 static void
 check_mids(struct session *s)
@@ -1118,6 +1150,13 @@ verify_session(struct session *s)
 	check_retransmits(s);
 	check_anyconnect(s);
 	check_show(s);
+	if (s->unrecognized)
+		add(s, VERIFY_LOG_UNRECOGNIZED, NULL, s->unrecognized_line,
+		    "%u line%s amid this session %s not recognized (the first at line %u): what "
+		    "they said is not in the analysis (ikescope --stats lists them)",
+		    s->unrecognized, s->unrecognized == 1 ? "" : "s",
+		    s->unrecognized == 1 ? "was" : "were", s->unrecognized_line);
+	check_assigned_ts(s);
 	if (s->outcome == MODEL_OUTCOME_INCOMPLETE)
 		add(s, VERIFY_LOG_TRUNCATED, NULL, s->last_line,
 		    "the log ends at line %u in the middle of the negotiation: what came after "

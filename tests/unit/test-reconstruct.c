@@ -203,6 +203,26 @@ Test(reconstruct, rejected_init_is_a_failed_session, .init = setup, .fini = tear
 	destroy_all(s, n);
 }
 
+Test(reconstruct, unrecognized_lines_amid_a_session_are_counted, .init = setup, .fini = teardown)
+{
+	struct session *s[MAX_SESSIONS];
+	char text[sizeof(asa_init_rejected) + 64];
+	const char *cut = strstr(asa_init_rejected, "IKEv2-PROTO-2: (9): Sending");
+	size_t n, head = (size_t)(cut - asa_init_rejected);
+
+	memcpy(text, asa_init_rejected, head);
+	strcpy(text + head, "%%% corrupted line %%%\n");
+	strcat(text, cut);
+	n = rebuild(text, s);
+	cr_assert_eq(n, 1);
+	cr_expect_eq(s[0]->unrecognized, 1);
+	cr_expect_eq(s[0]->unrecognized_line, 5);
+	destroy_all(s, n);
+	n = rebuild(asa_init_rejected, s);
+	cr_expect_eq(s[0]->unrecognized, 0);
+	destroy_all(s, n);
+}
+
 static const char show_only[] = "IKEv2 SAs:\n"
 				"Session-id:3, Status:UP-ACTIVE, IKE count:1, CHILD count:1\n"
 				"Tunnel-id   Local   Remote   Status   Role\n"

@@ -994,3 +994,42 @@ Test(verify, auth_methods_against_the_tunnel_group, .init = setup, .fini = teard
 	cr_expect_eq(s->findings[0].line, 11);
 	config_free(&c);
 }
+
+Test(verify, the_client_selector_is_narrowed_to_its_address, .init = setup, .fini = teardown)
+{
+	struct message *req = message(MODEL_DIR_IN, "IKE_AUTH", false, 1, 10);
+	struct message *resp = message(MODEL_DIR_OUT, "IKE_AUTH", true, 1, 20);
+	struct payload *tsi = payload(resp, "TSi", 24, 21);
+
+	(void)req;
+	tsi->ts = arena_alloc(s->arena, sizeof(*tsi->ts));
+	memset(tsi->ts, 0, sizeof(*tsi->ts));
+	tsi->nts = tsi->cap_ts = 1;
+	tsi->ts[0].addr_start = tsi->ts[0].addr_end = "10.2.2.1";
+	s->exch = arena_alloc(s->arena, sizeof(*s->exch));
+	s->nexch = s->cap_exch = 1;
+	s->exch[0].type = "IKE_AUTH";
+	s->exch[0].request = req;
+	s->exch[0].response = resp;
+	s->role = MODEL_ROLE_RESPONDER;
+	s->assigned_ip = "10.2.2.1";
+	verify_session(s);
+	cr_expect_eq(s->nfindings, 0, "first: %s", s->nfindings ? s->findings[0].message : "");
+	tsi->ts[0].addr_start = "0.0.0.0";
+	tsi->ts[0].addr_end = "255.255.255.255";
+	verify_session(s);
+	cr_expect_eq(count("ts.assigned"), 1);
+	cr_expect_eq(s->findings[0].line, 21);
+}
+
+Test(verify, unrecognized_lines_amid_a_session, .init = setup, .fini = teardown)
+{
+	verify_session(s);
+	cr_expect_eq(s->nfindings, 0);
+	s->unrecognized = 3;
+	s->unrecognized_line = 42;
+	verify_session(s);
+	cr_expect_eq(count("log.unrecognized"), 1);
+	cr_expect(strstr(s->findings[0].message, "3 lines") != NULL);
+	cr_expect_eq(s->findings[0].line, 42);
+}
