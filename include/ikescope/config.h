@@ -60,6 +60,14 @@ struct config_tunnel_group {
 	uint32_t line, last_line;
 };
 
+/* group-policy NAME internal | attributes */
+struct config_group_policy {
+	char name[64];
+	char protocols[6][24]; /* vpn-tunnel-protocol */
+	size_t nprotocols;
+	uint32_t line, last_line, protocol_line;
+};
+
 /* interface NAME: its nameif and address */
 struct config_interface {
 	char name[64], nameif[64], address[48];
@@ -90,6 +98,11 @@ struct config_ace {
 
 struct config {
 	char *name;
+	struct config_group_policy *gpolicies;
+	size_t ngpolicies;
+	char trustpoints[8][64]; /* crypto ca trustpoint NAME */
+	uint32_t trustpoint_lines[8];
+	size_t ntrustpoints;
 	struct config_map_entry *maps;
 	size_t nmaps;
 	struct config_ace *aces;
@@ -127,6 +140,7 @@ const struct config_tunnel_group *config_tunnel_group(const struct config *c, co
 /* Line n (1-based) of the config, without its end; *len gets its length. NULL if none. */
 const char *config_line(const struct config *c, uint32_t n, size_t *len);
 const struct config_pool *config_pool(const struct config *c, const char *name);
+const struct config_group_policy *config_group_policy(const struct config *c, const char *name);
 /* The entry SEQ of crypto map (or dynamic-map) NAME, or NULL. */
 const struct config_map_entry *config_map_entry(const struct config *c, const char *map,
 						unsigned seq);

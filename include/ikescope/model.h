@@ -312,6 +312,7 @@ struct session {
 	const char *tunnel_group, *user, *assigned_ip, *trustpoint, *crypto_map;
 	unsigned crypto_map_seq, dpd_seconds, lifetime_seconds;
 	uint32_t crypto_map_line; /* where the log names the crypto map */
+	uint32_t trustpoint_line; /* where it names the trustpoint */
 	bool nat_detected, nat_known;
 	const char *local_auth, *peer_auth;
 

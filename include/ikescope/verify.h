@@ -109,6 +109,10 @@
 	  "the child SA's selectors are not what the crypto map's access list permits")            \
 	X(CONFIG_TUNNEL_GROUP, "config.tunnel-group", ERROR, "config",                             \
 	  "the session's tunnel group is not in the config")                                       \
+	X(CONFIG_GROUP_POLICY, "config.group-policy", ERROR, "config",                             \
+	  "the tunnel group's group-policy is missing, or its vpn-tunnel-protocol lacks ikev2")    \
+	X(CONFIG_TRUSTPOINT, "config.trustpoint", WARN, "config",                                  \
+	  "the log uses a trustpoint the config does not define")                                  \
 	X(CONFIG_AUTH, "config.auth", ERROR, "config",                                             \
 	  "an AUTH method is not the one the tunnel group's ipsec-attributes set")                 \
 	X(CONFIG_POOL, "config.pool", WARN, "config",                                              \

@@ -23,6 +23,7 @@ enum context {
 	CTX_GROUP_GENERAL,
 	CTX_GROUP_WEBVPN,
 	CTX_GROUP_IPSEC,
+	CTX_GROUP_POLICY,
 	CTX_INTERFACE,
 	CTX_SKIP
 };
@@ -170,6 +171,18 @@ sub_line(struct parser *p, char **w, size_t n)
 		g->last_line = p->line;
 		if (!strcmp(w[0], "group-alias") && n >= 2 && g->naliases < 4)
 			copy(g->aliases[g->naliases++], sizeof(g->aliases[0]), w[1]);
+	} else if (p->ctx == CTX_GROUP_POLICY) {
+		struct config_group_policy *gp = &c->gpolicies[p->cur];
+		size_t i;
+
+		gp->last_line = p->line;
+		if (!strcmp(w[0], "vpn-tunnel-protocol")) {
+			gp->nprotocols = 0;
+			gp->protocol_line = p->line;
+			for (i = 1; i < n && gp->nprotocols < 6; i++)
+				copy(gp->protocols[gp->nprotocols++], sizeof(gp->protocols[0]),
+				     w[i]);
+		}
 	} else if (p->ctx == CTX_GROUP_IPSEC) {
 		/* the methods only: what follows pre-shared-key is a key, never kept */
 		struct config_tunnel_group *g = &c->groups[p->cur];
@@ -396,6 +409,31 @@ top_line(struct parser *p, char **w, size_t n)
 			p->ctx = CTX_GROUP_WEBVPN;
 		else if (!strcmp(w[2], "ipsec-attributes"))
 			p->ctx = CTX_GROUP_IPSEC; /* the methods; the keys are not kept */
+	} else if (n >= 3 && !strcmp(w[0], "group-policy")) {
+		struct config_group_policy *gp = NULL;
+		size_t i;
+
+		for (i = 0; i < c->ngpolicies && !gp; i++)
+			if (!strcmp(c->gpolicies[i].name, w[1]))
+				gp = &c->gpolicies[i];
+		if (!gp) {
+			c->gpolicies = xreallocarray(c->gpolicies, c->ngpolicies + 1,
+						     sizeof(*c->gpolicies));
+			gp = &c->gpolicies[c->ngpolicies++];
+			memset(gp, 0, sizeof(*gp));
+			copy(gp->name, sizeof(gp->name), w[1]);
+			gp->line = p->line;
+		}
+		gp->last_line = p->line;
+		p->cur = (size_t)(gp - c->gpolicies);
+		p->ctx = !strcmp(w[2], "attributes") ? CTX_GROUP_POLICY : CTX_NONE;
+	} else if (n >= 4 && !strcmp(w[0], "crypto") && !strcmp(w[1], "ca") &&
+		   !strcmp(w[2], "trustpoint")) {
+		if (c->ntrustpoints < 8) {
+			c->trustpoint_lines[c->ntrustpoints] = p->line;
+			copy(c->trustpoints[c->ntrustpoints++], sizeof(c->trustpoints[0]), w[3]);
+		}
+		p->ctx = CTX_SKIP; /* enrollment and the like */
 	} else if (n >= 4 && !strcmp(w[0], "crypto") &&
 		   (!strcmp(w[1], "map") || !strcmp(w[1], "dynamic-map"))) {
 		map_line(p, w, n);
@@ -486,6 +524,7 @@ config_free(struct config *c)
 	free(c->name);
 	free(c->interfaces);
 	free(c->maps);
+	free(c->gpolicies);
 	free(c->aces);
 	free(c->text);
 	free(c->line_at);
@@ -525,6 +564,17 @@ config_line(const struct config *c, uint32_t n, size_t *len)
 	while (*len && p[*len - 1] == '\r')
 		(*len)--;
 	return p;
+}
+
+const struct config_group_policy *
+config_group_policy(const struct config *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < c->ngpolicies; i++)
+		if (!strcmp(c->gpolicies[i].name, name))
+			return &c->gpolicies[i];
+	return NULL;
 }
 
 const struct config_map_entry *

@@ -1041,6 +1041,7 @@ fact(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
 	} else if (is(m, GRAM_FIELD_KIND, "trustpoint") && val(m, GRAM_FIELD_TRUSTPOINT) &&
 		   val(m, GRAM_FIELD_TRUSTPOINT)->len) {
 		s->trustpoint = recon_str(s, m, GRAM_FIELD_TRUSTPOINT);
+		s->trustpoint_line = rec->first_line;
 	} else if (is(m, GRAM_FIELD_KIND, "auth-method") && val(m, GRAM_FIELD_VALUE)) {
 		const char *w = recon_str(s, m, GRAM_FIELD_VALUE);
 

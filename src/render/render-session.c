@@ -464,7 +464,8 @@ config_allows(const struct config *c, bool ike, size_t k, const struct proposal 
  * Configuration": for IKE_SA_INIT, the IKEv2 policies (the one that allows
  * the choice, else all) and where IKEv2 is enabled; for an exchange that
  * chose a child SA, the IPsec proposals likewise; for the last IKE_AUTH,
- * the crypto map entry and its access list, the tunnel group and its pool.
+ * the crypto map entry and its access list, the tunnel group, its pool and
+ * its group-policy.
  */
 static void
 explain_exchange(struct strbuf *out, const struct session *s, size_t xi,
@@ -524,9 +525,14 @@ explain_exchange(struct strbuf *out, const struct session *s, size_t xi,
 		if (g) {
 			const struct config_pool *pool = config_pool(c, g->pool);
 
+			const struct config_group_policy *gp =
+				config_group_policy(c, g->group_policy);
+
 			config_lines(out, o, g->line, g->last_line);
 			if (pool)
 				config_lines(out, o, pool->line, pool->line);
+			if (gp)
+				config_lines(out, o, gp->line, gp->last_line);
 		}
 	}
 }

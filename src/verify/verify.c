@@ -1660,6 +1660,56 @@ verify_with_config(struct session *s, const struct config *c)
 	}
 	if (g)
 		check_auth_methods(s, g);
+	if (g && g->group_policy[0] && c->ngpolicies) {
+		const struct config_group_policy *gp = config_group_policy(c, g->group_policy);
+
+		if (!gp) {
+			add(s, VERIFY_CONFIG_GROUP_POLICY, NULL, s->first_line,
+			    "tunnel group %s (line %u) names group-policy %s, which %s does not "
+			    "have",
+			    g->name, g->line, g->group_policy, c->name);
+		} else if (gp->nprotocols) {
+			bool ikev2 = false;
+
+			for (i = 0; i < gp->nprotocols; i++)
+				ikev2 = ikev2 || !strcmp(gp->protocols[i], "ikev2");
+			if (!ikev2)
+				add(s, VERIFY_CONFIG_GROUP_POLICY, NULL, s->first_line,
+				    "group-policy %s of tunnel group %s sets vpn-tunnel-protocol "
+				    "%s%s "
+				    "(line %u), without ikev2: the head end refuses IKEv2 sessions "
+				    "of "
+				    "this group",
+				    gp->name, g->name, gp->protocols[0],
+				    gp->nprotocols > 1 ? " ..." : "", gp->protocol_line);
+		}
+	}
+	/* the group an AnyConnect client selected in its config-auth init */
+	for (i = 0; c->ngroups && i < s->nmsgs; i++) {
+		size_t j;
+
+		for (j = 0; j < s->msgs[i]->nxml; j++) {
+			const struct xml_doc *x = &s->msgs[i]->xml[j];
+
+			if (x->group_select && x->group_select[0] &&
+			    !config_tunnel_group(c, x->group_select))
+				add(s, VERIFY_CONFIG_TUNNEL_GROUP, s->msgs[i], x->first_line,
+				    "the client selected group %s, which is no tunnel-group or "
+				    "group-alias of %s",
+				    x->group_select, c->name);
+		}
+	}
+	if (s->trustpoint && c->ntrustpoints) {
+		bool found = false;
+
+		for (i = 0; i < c->ntrustpoints && !found; i++)
+			found = !strcmp(c->trustpoints[i], s->trustpoint);
+		if (!found)
+			add(s, VERIFY_CONFIG_TRUSTPOINT, NULL, s->trustpoint_line,
+			    "the log uses trustpoint %s, which %s does not define (crypto ca "
+			    "trustpoint)",
+			    s->trustpoint, c->name);
+	}
 	if (g && g->pool[0] && s->assigned_ip) {
 		const struct config_pool *pool = config_pool(c, g->pool);
 		uint32_t a, lo, hi;

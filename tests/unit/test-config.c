@@ -191,3 +191,30 @@ Test(config, tunnel_group_authentication_methods_without_keys)
 	cr_expect(!memmem(&c.groups[0], sizeof(c.groups[0]), "T0pS3cret", 9), "no key kept");
 	config_free(&c);
 }
+
+Test(config, group_policies_and_trustpoints)
+{
+	static const char t[] = "group-policy GP internal\n"
+				"group-policy GP attributes\n"
+				" vpn-tunnel-protocol ikev2 ssl-client\n"
+				" webvpn\n"
+				"  anyconnect profiles value P type user\n"
+				"crypto ca trustpoint TP\n"
+				" enrollment self\n";
+	const struct config_group_policy *gp;
+	struct config c;
+
+	config_parse("asa.cfg", t, sizeof(t) - 1, &c);
+	gp = config_group_policy(&c, "GP");
+	cr_assert_not_null(gp);
+	cr_expect_eq(gp->nprotocols, 2);
+	cr_expect_str_eq(gp->protocols[1], "ssl-client");
+	cr_expect_eq(gp->line, 1);
+	cr_expect_eq(gp->last_line, 5);
+	cr_expect_eq(gp->protocol_line, 3);
+	cr_expect_null(config_group_policy(&c, "Other"));
+	cr_assert_eq(c.ntrustpoints, 1);
+	cr_expect_str_eq(c.trustpoints[0], "TP");
+	cr_expect_eq(c.nproblems, 0, "%s", c.problems.buf ? c.problems.buf : "");
+	config_free(&c);
+}

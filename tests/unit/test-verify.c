@@ -1033,3 +1033,37 @@ Test(verify, unrecognized_lines_amid_a_session, .init = setup, .fini = teardown)
 	cr_expect(strstr(s->findings[0].message, "3 lines") != NULL);
 	cr_expect_eq(s->findings[0].line, 42);
 }
+
+Test(verify, group_policy_group_select_and_trustpoint, .init = setup, .fini = teardown)
+{
+	static const char t[] = "tunnel-group TG general-attributes\n"
+				" default-group-policy GP\n"
+				"tunnel-group TG webvpn-attributes\n"
+				" group-alias Sales enable\n"
+				"group-policy GP attributes\n"
+				" vpn-tunnel-protocol ikev2\n"
+				"crypto ca trustpoint TP\n";
+	struct message *m = message(MODEL_DIR_IN, "IKE_AUTH", false, 2, 10);
+	struct config c;
+
+	config_parse("asa.cfg", t, sizeof(t) - 1, &c);
+	doc(m, "init", true);
+	m->xml[0].group_select = "Sales";
+	s->tunnel_group = "TG";
+	s->trustpoint = "TP";
+	s->trustpoint_line = 7;
+	verify_with_config(s, &c);
+	cr_expect_eq(s->nfindings, 0, "first: %s", s->nfindings ? s->findings[0].message : "");
+	m->xml[0].group_select = "Lab";
+	s->trustpoint = "Other";
+	c.gpolicies[0].protocols[0][0] = 'x'; /* "xkev2" */
+	verify_with_config(s, &c);
+	cr_expect_eq(count("config.tunnel-group"), 1, "Lab is no group");
+	cr_expect_eq(count("config.trustpoint"), 1);
+	cr_expect_eq(count("config.group-policy"), 1, "no ikev2 protocol");
+	s->nfindings = 0;
+	strcpy(c.groups[0].group_policy, "Missing");
+	verify_with_config(s, &c);
+	cr_expect_eq(count("config.group-policy"), 1, "no such group-policy");
+	config_free(&c);
+}
