@@ -1551,9 +1551,11 @@ explain_map_failure(struct session *s, const struct config *c)
 		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 			if (is(s->evidence[i].kind, kinds[k]))
 				e = &s->evidence[i];
-	if (!e)
+	if (!e && !is(s->failure.cause, "TS_UNACCEPTABLE"))
 		return;
-	{
+	if (!e && s->crypto_map)
+		m = config_map_entry(c, s->crypto_map, s->crypto_map_seq);
+	if (e) {
 		const char *at = strstr(e->text, " map ");
 		char name[64];
 		unsigned seq;
@@ -1592,6 +1594,33 @@ explain_map_failure(struct session *s, const struct config *c)
 		if (m->npeers)
 			sb_addf(&out, "; set peer %s", m->peers[0]);
 	}
+	s->failure.explanation = session_strndup(s, out.buf, out.len);
+	sb_finish(&out);
+}
+
+/* An authentication failure's explanation gains the tunnel group's methods. */
+static void
+explain_auth_with_config(struct session *s, const struct config *c)
+{
+	const struct config_tunnel_group *g;
+	struct strbuf out;
+
+	if (!s->failure.explanation || !s->tunnel_group ||
+	    !(is(s->failure.cause, "AUTHENTICATION_FAILED") ||
+	      is(s->failure.cause, "CERTIFICATE_INVALID") ||
+	      is(s->failure.cause, "PEER_ID_MISMATCH")))
+		return;
+	g = config_tunnel_group(c, s->tunnel_group);
+	if (!g || (!g->remote_auth[0] && !g->local_auth[0]))
+		return;
+	sb_init(&out);
+	sb_adds(&out, s->failure.explanation);
+	sb_addf(&out, ". In %s, tunnel group %s (line %u) sets", c->name, g->name, g->auth_line);
+	if (g->remote_auth[0])
+		sb_addf(&out, " ikev2 remote-authentication %s", g->remote_auth);
+	if (g->local_auth[0])
+		sb_addf(&out, "%s ikev2 local-authentication %s", g->remote_auth[0] ? "," : "",
+			g->local_auth);
 	s->failure.explanation = session_strndup(s, out.buf, out.len);
 	sb_finish(&out);
 }
@@ -1650,6 +1679,7 @@ verify_with_config(struct session *s, const struct config *c)
 	}
 	explain_with_config(s, c);
 	explain_map_failure(s, c);
+	explain_auth_with_config(s, c);
 	check_crypto_map(s, c);
 	if (s->tunnel_group && c->ngroups) {
 		g = config_tunnel_group(c, s->tunnel_group);

@@ -1067,3 +1067,20 @@ Test(verify, group_policy_group_select_and_trustpoint, .init = setup, .fini = te
 	cr_expect_eq(count("config.group-policy"), 1, "no such group-policy");
 	config_free(&c);
 }
+
+Test(verify, an_auth_failure_explained_with_the_tunnel_group, .init = setup, .fini = teardown)
+{
+	static const char t[] = "tunnel-group TG ipsec-attributes\n"
+				" ikev2 remote-authentication certificate\n";
+	struct config c;
+
+	config_parse("asa.cfg", t, sizeof(t) - 1, &c);
+	s->tunnel_group = "TG";
+	s->failure.cause = "AUTHENTICATION_FAILED";
+	s->failure.explanation = "the peer's AUTH did not verify";
+	verify_with_config(s, &c);
+	cr_expect_str_eq(s->failure.explanation,
+			 "the peer's AUTH did not verify. In asa.cfg, tunnel group TG (line 2) "
+			 "sets ikev2 remote-authentication certificate");
+	config_free(&c);
+}
