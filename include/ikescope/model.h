@@ -353,8 +353,10 @@ struct session {
 		bool seen;
 		const char *encr; /* IKE SA encryption ("AES-CBC"), NULL if not shown */
 		unsigned keysize, group, lifetime;
-		const char *assigned, *user;
+		const char *assigned, *user, *tunnel_group;
 		uint32_t line; /* of the first show line about it */
+		/* of the show that gave each of those three */
+		uint32_t assigned_line, user_line, tunnel_group_line;
 	} show;
 
 	enum model_outcome outcome;

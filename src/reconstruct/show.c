@@ -27,6 +27,9 @@ struct show_unit {
 	bool has_in, has_out;
 	/* the IKE SA's line: "Encr: AES-CBC, keysize: 192, Hash: SHA96, DH Grp:1" */
 	struct strbuf ike_encr;
+	/* show vpn-sessiondb detail: a session of a user, no SPIs; the tunnel group */
+	bool sessiondb;
+	struct strbuf tunnel_group;
 	unsigned ike_keysize, ike_group, lifetime;
 };
 
@@ -57,8 +60,9 @@ endpoints(struct show_unit *u, const struct gram_match *m)
 static void
 unit_reset(struct show_unit *u)
 {
-	struct strbuf *bufs[] = { &u->local,      &u->remote,   &u->lsel, &u->rsel,
-				  &u->transforms, &u->assigned, &u->user, &u->ike_encr };
+	struct strbuf *bufs[] = { &u->local, &u->remote,     &u->lsel,
+				  &u->rsel,  &u->transforms, &u->assigned,
+				  &u->user,  &u->ike_encr,   &u->tunnel_group };
 	size_t i;
 
 	for (i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
@@ -69,6 +73,7 @@ unit_reset(struct show_unit *u)
 	u->ready = false;
 	u->has_spi_local = u->has_spi_remote = u->has_in = u->has_out = false;
 	u->ike_keysize = u->ike_group = u->lifetime = 0;
+	u->sessiondb = false;
 }
 
 static struct show_unit *
@@ -96,6 +101,7 @@ recon_show_free(struct recon *r)
 	sb_finish(&u->assigned);
 	sb_finish(&u->user);
 	sb_finish(&u->ike_encr);
+	sb_finish(&u->tunnel_group);
 	free(u);
 	r->show = NULL;
 }
@@ -139,6 +145,34 @@ text_of(struct session *s, const struct strbuf *b)
 	return b->len ? session_strndup(s, b->buf, b->len) : NULL;
 }
 
+/*
+ * The debug output rebuilt the session: keep what the show says of it, to
+ * cross-check (the first show that says a thing is kept).
+ */
+static void
+show_facts(struct session *s, const struct show_unit *u)
+{
+	struct show_facts *f = &s->show;
+
+	f->seen = true;
+	if (!f->line)
+		f->line = u->first_line;
+	if (!f->encr)
+		f->encr = text_of(s, &u->ike_encr);
+	if (!f->keysize)
+		f->keysize = u->ike_keysize;
+	if (!f->group)
+		f->group = u->ike_group;
+	if (!f->lifetime)
+		f->lifetime = u->lifetime;
+	if (!f->assigned && (f->assigned = text_of(s, &u->assigned)))
+		f->assigned_line = u->first_line;
+	if (!f->user && (f->user = text_of(s, &u->user)))
+		f->user_line = u->first_line;
+	if (!f->tunnel_group && (f->tunnel_group = text_of(s, &u->tunnel_group)))
+		f->tunnel_group_line = u->first_line;
+}
+
 /* The tunnel gathered so far is complete: give its child SA to its session. */
 static void
 flush(struct recon *r)
@@ -149,6 +183,17 @@ flush(struct recon *r)
 
 	if (!u || !u->active)
 		return;
+	if (u->sessiondb) {
+		/* no SPIs: only for the session of the same peer the debug output rebuilt */
+		s = owner(r, u);
+		if (s && !s->from_show) {
+			show_facts(s, u);
+			if (u->last_line > s->last_line)
+				s->last_line = u->last_line;
+		}
+		unit_reset(u);
+		return;
+	}
 	if (!u->has_in && !u->has_out) {
 		unit_reset(u);
 		return;
@@ -173,16 +218,8 @@ flush(struct recon *r)
 		}
 		s->ike_up = true;
 		r->ike_records++;
-	} else if (!s->from_show && !s->show.seen) {
-		/* the debug output rebuilt it: keep what the show says, to cross-check */
-		s->show.seen = true;
-		s->show.line = u->first_line;
-		s->show.encr = text_of(s, &u->ike_encr);
-		s->show.keysize = u->ike_keysize;
-		s->show.group = u->ike_group;
-		s->show.lifetime = u->lifetime;
-		s->show.assigned = text_of(s, &u->assigned);
-		s->show.user = text_of(s, &u->user);
+	} else if (!s->from_show) {
+		show_facts(s, u);
 	}
 	if (u->has_in)
 		c = recon_child_with(s, u->spi_in);
@@ -240,11 +277,68 @@ selector(struct strbuf *out, const struct gram_match *m, bool mask)
 	sb_add(out, b->p, b->len);
 }
 
+/* The first word of a value, or the word after "label :" further on, if any. */
+static void
+word(struct strbuf *out, const char *p, size_t len, const char *label)
+{
+	const char *end = p + len, *at = p;
+	size_t n;
+
+	if (label) {
+		size_t l = strlen(label);
+
+		for (at = p; at + l <= end && memcmp(at, label, l); at++)
+			;
+		if (at + l > end)
+			return;
+		at += l;
+		while (at < end && (*at == ' ' || *at == ':'))
+			at++;
+	}
+	for (n = 0; at + n < end && at[n] != ' ' && at[n] != '\t'; n++)
+		;
+	sb_reset(out);
+	sb_add(out, at, n);
+}
+
+/* show vpn-sessiondb detail: "Username : Anu   Index : 2" and the like. */
+static void
+sessiondb_field(struct recon *r, struct show_unit *u, const struct lex_record *rec,
+		const struct gram_match *m)
+{
+	const struct gram_value *t = val(m, GRAM_FIELD_TEXT);
+
+	if (!t)
+		return;
+	if (is(m, GRAM_FIELD_VALUE, "Username")) {
+		flush(r);
+		u->active = u->sessiondb = true;
+		u->first_line = rec->first_line;
+		word(&u->user, t->p, t->len, NULL);
+	}
+	if (!u->sessiondb)
+		return;
+	u->last_line = rec->last_line;
+	if (is(m, GRAM_FIELD_VALUE, "Assigned IP")) {
+		word(&u->assigned, t->p, t->len, NULL);
+		word(&u->remote, t->p, t->len, "Public IP");
+	} else if (is(m, GRAM_FIELD_VALUE, "Public IP") && !u->remote.len) {
+		word(&u->remote, t->p, t->len, NULL);
+	} else if (is(m, GRAM_FIELD_VALUE, "Group Policy")) {
+		word(&u->tunnel_group, t->p, t->len, "Tunnel Group");
+	}
+}
+
 void
 recon_show_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
 {
 	struct show_unit *u = unit_of(r);
 	unsigned long long v;
+
+	if (is(m, GRAM_FIELD_KIND, "session-field")) {
+		sessiondb_field(r, u, rec, m);
+		return;
+	}
 
 	/* a new table, session, tunnel or crypto map entry ends the one before */
 	if (is(m, GRAM_FIELD_KIND, "header") || is(m, GRAM_FIELD_KIND, "table-header") ||

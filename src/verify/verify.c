@@ -1099,11 +1099,17 @@ check_show(struct session *s)
 		    "show output gives a lifetime of %u s; the debug output %u s", f->lifetime,
 		    s->lifetime_seconds);
 	if (f->assigned && s->assigned_ip && strcmp(f->assigned, s->assigned_ip))
-		add(s, VERIFY_SHOW_MISMATCH, NULL, f->line,
+		add(s, VERIFY_SHOW_MISMATCH, NULL, f->assigned_line ? f->assigned_line : f->line,
 		    "show output gives assigned address %s; the debug output %s", f->assigned,
 		    s->assigned_ip);
+	if (f->tunnel_group && f->tunnel_group[0] && s->tunnel_group &&
+	    strcmp(f->tunnel_group, s->tunnel_group))
+		add(s, VERIFY_SHOW_MISMATCH, NULL,
+		    f->tunnel_group_line ? f->tunnel_group_line : f->line,
+		    "show output gives tunnel group %s; the debug output %s", f->tunnel_group,
+		    s->tunnel_group);
 	if (f->user && s->user && strcasecmp(f->user, s->user))
-		add(s, VERIFY_SHOW_MISMATCH, NULL, f->line,
+		add(s, VERIFY_SHOW_MISMATCH, NULL, f->user_line ? f->user_line : f->line,
 		    "show output gives user %s; the debug output %s", f->user, s->user);
 }
 

@@ -882,9 +882,13 @@ Test(verify, show_output_against_the_debug_output, .init = setup, .fini = teardo
 	s->show.group = 2;
 	s->show.lifetime = 28800;
 	s->show.assigned = "10.2.2.9";
+	s->show.assigned_line = 950;
+	s->tunnel_group = "TG";
+	s->show.tunnel_group = "LAB";
 	verify_session(s);
-	cr_expect_eq(count("show.mismatch"), 4);
+	cr_expect_eq(count("show.mismatch"), 5);
 	cr_expect_eq(s->findings[0].line, 900);
+	cr_expect_eq(s->findings[s->nfindings - 1].line, 950, "the assigned address's own show");
 }
 
 static const char map_cfg[] = "access-list VPN extended permit ip 10.1.0.0 255.255.0.0 host "
