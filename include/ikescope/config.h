@@ -65,6 +65,7 @@ struct config_group_policy {
 	char name[64];
 	char protocols[6][24]; /* vpn-tunnel-protocol */
 	size_t nprotocols;
+	char profile[64]; /* webvpn: anyconnect profiles value NAME */
 	uint32_t line, last_line, protocol_line;
 };
 
@@ -100,6 +101,12 @@ struct config {
 	char *name;
 	struct config_group_policy *gpolicies;
 	size_t ngpolicies;
+	/* webvpn: anyconnect profiles NAME PATH (the client profiles the head end pushes) */
+	struct config_profile {
+		char name[64], path[128];
+		uint32_t line;
+	} profiles[8];
+	size_t nprofiles;
 	char trustpoints[8][64]; /* crypto ca trustpoint NAME */
 	uint32_t trustpoint_lines[8];
 	size_t ntrustpoints;

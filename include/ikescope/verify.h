@@ -125,6 +125,8 @@
 	  "a host entry's PrimaryProtocol is not IPsec, so the client does not use IKEv2")         \
 	X(PROFILE_HOST_ADDRESS, "profile.host-address", WARN, "AnyConnect profile",                \
 	  "a host entry's address is not an interface with IKEv2 enabled")                         \
+	X(PROFILE_NOT_PUSHED, "profile.not-pushed", INFO, "AnyConnect profile",                    \
+	  "the profile given is not one the config pushes (anyconnect profiles)")                  \
 	X(PARTIAL, "verify.partial", INFO, "-",                                                    \
 	  "a payload is shown only in part: what is missing was not checked")
 

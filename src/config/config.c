@@ -24,6 +24,7 @@ enum context {
 	CTX_GROUP_WEBVPN,
 	CTX_GROUP_IPSEC,
 	CTX_GROUP_POLICY,
+	CTX_WEBVPN,
 	CTX_INTERFACE,
 	CTX_SKIP
 };
@@ -176,12 +177,24 @@ sub_line(struct parser *p, char **w, size_t n)
 		size_t i;
 
 		gp->last_line = p->line;
+		if (!strcmp(w[0], "anyconnect") && n >= 4 && !strcmp(w[1], "profiles") &&
+		    !strcmp(w[2], "value"))
+			copy(gp->profile, sizeof(gp->profile), w[3]);
 		if (!strcmp(w[0], "vpn-tunnel-protocol")) {
 			gp->nprotocols = 0;
 			gp->protocol_line = p->line;
 			for (i = 1; i < n && gp->nprotocols < 6; i++)
 				copy(gp->protocols[gp->nprotocols++], sizeof(gp->protocols[0]),
 				     w[i]);
+		}
+	} else if (p->ctx == CTX_WEBVPN) {
+		if (!strcmp(w[0], "anyconnect") && n >= 4 && !strcmp(w[1], "profiles") &&
+		    c->nprofiles < 8) {
+			struct config_profile *pr = &c->profiles[c->nprofiles++];
+
+			copy(pr->name, sizeof(pr->name), w[2]);
+			copy(pr->path, sizeof(pr->path), w[3]);
+			pr->line = p->line;
 		}
 	} else if (p->ctx == CTX_GROUP_IPSEC) {
 		/* the methods only: what follows pre-shared-key is a key, never kept */
@@ -409,6 +422,8 @@ top_line(struct parser *p, char **w, size_t n)
 			p->ctx = CTX_GROUP_WEBVPN;
 		else if (!strcmp(w[2], "ipsec-attributes"))
 			p->ctx = CTX_GROUP_IPSEC; /* the methods; the keys are not kept */
+	} else if (n == 1 && !strcmp(w[0], "webvpn")) {
+		p->ctx = CTX_WEBVPN;
 	} else if (n >= 3 && !strcmp(w[0], "group-policy")) {
 		struct config_group_policy *gp = NULL;
 		size_t i;

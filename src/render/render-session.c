@@ -700,7 +700,8 @@ render_findings(struct strbuf *out, const struct session *s, const struct render
 		sb_addf(out, "  finding   %-5s %s", model_severity_name(f->severity), f->id);
 		if (f->mid_known)
 			sb_addf(out, " MID %u", f->mid);
-		sb_addf(out, " L%u", f->line);
+		if (f->line)
+			sb_addf(out, " L%u", f->line);
 		color(out, o, RESET);
 		sb_adds(out, ": ");
 		text(out, f->message);

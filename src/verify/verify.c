@@ -1783,6 +1783,25 @@ verify_profile(struct session *report, const char *file, bool well_formed, long 
 		    "%s is not well-formed XML: the client cannot read its host list", file);
 		return;
 	}
+	if (c && c->nprofiles) {
+		/* the file the head end pushes, by its name */
+		const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+		bool pushed = false;
+
+		for (i = 0; i < c->nprofiles && !pushed; i++) {
+			const char *p = c->profiles[i].path, *b = strrchr(p, '/'),
+				   *colon = strrchr(p, ':');
+			const char *pb = b ? b + 1 : colon ? colon + 1 : p;
+
+			pushed = !strcasecmp(pb, base);
+		}
+		if (!pushed)
+			add(report, VERIFY_PROFILE_NOT_PUSHED, NULL, 0,
+			    "%s pushes %s (anyconnect profiles %s, line %u), not a file named %s: "
+			    "the client may run another profile than this one",
+			    c->name, c->profiles[0].path, c->profiles[0].name, c->profiles[0].line,
+			    base);
+	}
 	for (i = 0; i < n; i++) {
 		const struct xprofile_host *h = &hosts[i];
 		const char *name = h->name[0] ? h->name : h->address;

@@ -218,3 +218,22 @@ Test(config, group_policies_and_trustpoints)
 	cr_expect_eq(c.nproblems, 0, "%s", c.problems.buf ? c.problems.buf : "");
 	config_free(&c);
 }
+
+Test(config, the_client_profiles_the_head_end_pushes)
+{
+	static const char t[] = "webvpn\n"
+				" enable outside\n"
+				" anyconnect profiles AC disk0:/ac-ikev2.xml\n"
+				"group-policy GP attributes\n"
+				" webvpn\n"
+				"  anyconnect profiles value AC type user\n";
+	struct config c;
+
+	config_parse("asa.cfg", t, sizeof(t) - 1, &c);
+	cr_assert_eq(c.nprofiles, 1);
+	cr_expect_str_eq(c.profiles[0].name, "AC");
+	cr_expect_str_eq(c.profiles[0].path, "disk0:/ac-ikev2.xml");
+	cr_expect_eq(c.profiles[0].line, 3);
+	cr_expect_str_eq(config_group_policy(&c, "GP")->profile, "AC");
+	config_free(&c);
+}

@@ -1088,3 +1088,17 @@ Test(verify, an_auth_failure_explained_with_the_tunnel_group, .init = setup, .fi
 			 "sets ikev2 remote-authentication certificate");
 	config_free(&c);
 }
+
+Test(verify, a_client_profile_the_config_does_not_push, .init = setup, .fini = teardown)
+{
+	static const char t[] = "webvpn\n"
+				" anyconnect profiles AC disk0:/ac-ikev2.xml\n";
+	struct config c;
+
+	config_parse("asa.cfg", t, sizeof(t) - 1, &c);
+	verify_profile(s, "profiles/AC-IKEv2.xml", true, 0, NULL, 0, &c);
+	cr_expect_eq(s->nfindings, 0, "the same name, in any case");
+	verify_profile(s, "other.xml", true, 0, NULL, 0, &c);
+	cr_expect_eq(count("profile.not-pushed"), 1);
+	config_free(&c);
+}
