@@ -257,6 +257,22 @@ raw_lines(struct strbuf *out, const struct render_opts *o, const char *input, ui
 		sb_addf(out, "        | (L%u-L%u could not be read again)\n", first + got, last);
 }
 
+static const struct message *finding_message(const struct session *s, const struct finding *f);
+static void finding_line(struct strbuf *out, const struct finding *f, const struct render_opts *o,
+			 const char *indent);
+
+/* The findings about a message, under it. */
+static void
+message_findings(struct strbuf *out, const struct session *s, const struct message *m,
+		 const struct render_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < s->nfindings; i++)
+		if (finding_message(s, &s->findings[i]) == m)
+			finding_line(out, &s->findings[i], o, "        ");
+}
+
 static void
 message_block(struct strbuf *out, const struct session *s, const struct message *m,
 	      const struct render_opts *o, bool response)
@@ -647,10 +663,14 @@ render_timeline(struct strbuf *out, const struct session *s, const struct render
 		text(out, x->type);
 		color(out, o, RESET);
 		sb_addf(out, "  MID %u\n", x->mid);
-		if (x->request)
+		if (x->request) {
 			message_block(out, s, x->request, o, false);
-		if (x->response)
+			message_findings(out, s, x->request, o);
+		}
+		if (x->response) {
 			message_block(out, s, x->response, o, true);
+			message_findings(out, s, x->response, o);
+		}
 		if (o->explain)
 			explain_exchange(out, s, i, o);
 	}
@@ -681,8 +701,58 @@ render_timeline(struct strbuf *out, const struct session *s, const struct render
 		text(out, s->failure.explanation);
 		sb_addc(out, '\n');
 	}
-	render_findings(out, s, o);
+	/* the findings about no message shown above */
+	for (i = 0; i < s->nfindings; i++)
+		if (!finding_message(s, &s->findings[i]))
+			finding_line(out, &s->findings[i], o, "  ");
 	sb_addc(out, '\n');
+}
+
+/* One finding line; indent is "  " at the session's end, deeper under a message. */
+static void
+finding_line(struct strbuf *out, const struct finding *f, const struct render_opts *o,
+	     const char *indent)
+{
+	sb_adds(out, indent);
+	color(out, o,
+	      f->severity == MODEL_SEVERITY_ERROR  ? RED
+	      : f->severity == MODEL_SEVERITY_WARN ? YELLOW
+						   : "");
+	sb_addf(out, "finding   %-5s %s", model_severity_name(f->severity), f->id);
+	if (f->mid_known)
+		sb_addf(out, " MID %u", f->mid);
+	if (f->line)
+		sb_addf(out, " L%u", f->line);
+	color(out, o, RESET);
+	sb_adds(out, ": ");
+	text(out, f->message);
+	sb_addc(out, '\n');
+}
+
+/*
+ * The message of the timeline a finding is about: the one whose lines hold
+ * the finding's line (of the same message ID when both are known), the
+ * narrowest if several do; NULL if none (it is then shown at the end).
+ */
+static const struct message *
+finding_message(const struct session *s, const struct finding *f)
+{
+	const struct message *best = NULL;
+	size_t i, k;
+
+	for (i = 0; f->line && i < s->nexch; i++)
+		for (k = 0; k < 2; k++) {
+			const struct message *m = k ? s->exch[i].response : s->exch[i].request;
+
+			if (!m || f->line < m->first_line || f->line > m->last_line)
+				continue;
+			if (f->mid_known && m->mid_known && f->mid != m->mid)
+				continue;
+			if (!best ||
+			    m->last_line - m->first_line < best->last_line - best->first_line)
+				best = m;
+		}
+	return best;
 }
 
 void
@@ -690,23 +760,8 @@ render_findings(struct strbuf *out, const struct session *s, const struct render
 {
 	size_t i;
 
-	for (i = 0; i < s->nfindings; i++) {
-		const struct finding *f = &s->findings[i];
-
-		color(out, o,
-		      f->severity == MODEL_SEVERITY_ERROR  ? RED
-		      : f->severity == MODEL_SEVERITY_WARN ? YELLOW
-							   : "");
-		sb_addf(out, "  finding   %-5s %s", model_severity_name(f->severity), f->id);
-		if (f->mid_known)
-			sb_addf(out, " MID %u", f->mid);
-		if (f->line)
-			sb_addf(out, " L%u", f->line);
-		color(out, o, RESET);
-		sb_adds(out, ": ");
-		text(out, f->message);
-		sb_addc(out, '\n');
-	}
+	for (i = 0; i < s->nfindings; i++)
+		finding_line(out, &s->findings[i], o, "  ");
 }
 
 void
