@@ -367,6 +367,9 @@ struct session {
 	/* records no family recognized while this session was in focus (log integrity) */
 	unsigned unrecognized;
 	uint32_t unrecognized_line; /* the first of them */
+	/* payload body lines with no payload header before them (a split or cut dump) */
+	unsigned orphans;
+	uint32_t orphan_line;
 
 	uint32_t first_line, last_line;
 	/* the first and last timestamps of its records (client sessions: of its events) */

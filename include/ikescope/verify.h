@@ -91,6 +91,8 @@
 	  "a state of the other role (I_ for a responder, R_ for an initiator)")                   \
 	X(LOG_UNRECOGNIZED, "log.unrecognized", INFO, "-",                                         \
 	  "lines amid the session were not recognized: what they said is not in the analysis")     \
+	X(LOG_SPLIT, "log.split", INFO, "-",                                                       \
+	  "payload lines with no payload header before them: a dump split by other lines or cut")  \
 	X(TS_ASSIGNED, "ts.assigned", WARN, "RFC 7296 2.19",                                       \
 	  "the client's returned traffic selector is not narrowed to the address assigned to it")  \
 	X(LOG_TRUNCATED, "log.truncated", INFO, "-",                                               \

@@ -76,6 +76,7 @@ struct recon {
 
 	struct open_session *open; /* newest first */
 	struct session *focus;     /* the session records without an owner go to */
+	bool building_vid;         /* after "Construct Vendor Specific Payload" */
 	struct model_time stamp;   /* the timestamp of the record being fed */
 	bool has_stamp;
 	struct session *client; /* the client session of a DART log being read */

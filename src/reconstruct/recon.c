@@ -114,6 +114,36 @@ reset_dump(struct recon *r)
 	sb_reset(&r->built_vids);
 }
 
+/*
+ * A session is finished: forget the dump state that points into it, and
+ * only that (another session's dump may be in progress).
+ */
+static void
+forget_session(struct recon *r, const struct session *s)
+{
+	if (r->msg_session == s) {
+		r->msg = NULL;
+		r->msg_session = NULL;
+		r->inner = false;
+	}
+	if (r->plat_session == s) {
+		r->plat_msg = NULL;
+		r->plat_session = NULL;
+	}
+	if (r->payload_session == s) {
+		r->payload = NULL;
+		r->payload_session = NULL;
+	}
+	if (r->building_session == s) {
+		r->building = NULL;
+		r->building_session = NULL;
+	}
+	if (r->pending_xml_session == s) {
+		r->pending_xml = NULL;
+		r->pending_xml_session = NULL;
+	}
+}
+
 void
 recon_begin_input(struct recon *r, const char *name)
 {
@@ -248,10 +278,7 @@ release(struct recon *r, bool force)
 				r->focus = NULL;
 			if (r->client == s)
 				r->client = NULL;
-			if (r->msg_session == s || r->payload_session == s ||
-			    r->building_session == s || r->plat_session == s ||
-			    r->pending_xml_session == s)
-				reset_dump(r);
+			forget_session(r, s);
 			recon_finish_session(r, s);
 			verify_session(s);
 			join_same_input_client(r, s);

@@ -588,6 +588,8 @@ exchange_line(struct recon *r, const struct gram_match *m)
 
 /* ---- payloads ---- */
 
+static void orphan(struct recon *r, const struct lex_record *rec, const struct gram_match *m);
+
 static struct payload *
 new_payload(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
 {
@@ -596,6 +598,7 @@ new_payload(struct recon *r, const struct lex_record *rec, const struct gram_mat
 	struct payload *p;
 	uint32_t v;
 
+	r->building_vid = false;
 	if (!msg || !s)
 		return NULL;
 	p = message_add_payload(s, msg, rec->first_line);
@@ -646,8 +649,10 @@ proposal_line(struct recon *r, const struct lex_record *rec, const struct gram_m
 	struct proposal *pr;
 	uint32_t v;
 
-	if (!p || !s)
+	if (!p || !s) {
+		orphan(r, rec, m);
 		return;
+	}
 	touch(r, s, rec->last_line);
 	if (val(m, GRAM_FIELD_LAST)) {
 		pr = add_proposal(s, p, rec->first_line);
@@ -684,8 +689,10 @@ transform_line(struct recon *r, const struct lex_record *rec, const struct gram_
 	struct transform *t;
 	uint32_t v;
 
-	if (!p || !s)
+	if (!p || !s) {
+		orphan(r, rec, m);
 		return;
+	}
 	touch(r, s, rec->last_line);
 	if (!p->nprops)
 		add_proposal(s, p, rec->first_line);
@@ -753,6 +760,24 @@ last_ts(struct recon *r, uint32_t line, bool start_new)
 	return &p->ts[p->nts - 1];
 }
 
+/*
+ * A line of a payload's body with no payload header before it: a dump split
+ * by other lines, or cut by its publication. Counted on the session in
+ * focus (log integrity); the hex dump of a VID being built is not one.
+ */
+static void
+orphan(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct session *s = r->focus;
+
+	if (m->family == GRAM_FAMILY_HEXDUMP && r->building_vid)
+		return;
+	if (!s || s->closed)
+		return;
+	if (!s->orphans++)
+		s->orphan_line = rec->first_line;
+}
+
 static void
 payload_body(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
 {
@@ -761,8 +786,10 @@ payload_body(struct recon *r, const struct lex_record *rec, const struct gram_ma
 	struct ts_range *ts;
 	uint32_t v;
 
-	if (!p || !s)
+	if (!p || !s) {
+		orphan(r, rec, m);
 		return;
+	}
 	touch(r, s, rec->last_line);
 	switch (m->family) {
 	case GRAM_FAMILY_KE:
@@ -1133,6 +1160,7 @@ construct_line(struct recon *r, const struct lex_record *rec, const struct gram_
 		}
 		/* a hex dump that follows is the VID being built, not the last payload read */
 		r->payload = NULL;
+		r->building_vid = true;
 		return;
 	}
 	if (is(m, GRAM_FIELD_KIND, "encrypt")) {

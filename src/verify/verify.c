@@ -1162,6 +1162,13 @@ verify_session(struct session *s)
 		    "they said is not in the analysis (ikescope --stats lists them)",
 		    s->unrecognized, s->unrecognized == 1 ? "" : "s",
 		    s->unrecognized == 1 ? "was" : "were", s->unrecognized_line);
+	if (s->orphans)
+		add(s, VERIFY_LOG_SPLIT, NULL, s->orphan_line,
+		    "%u payload line%s with no payload header before %s (the first at line %u): a "
+		    "dump split by the lines of another SA, or cut where the log was published; "
+		    "%s not in the analysis",
+		    s->orphans, s->orphans == 1 ? "" : "s", s->orphans == 1 ? "it" : "them",
+		    s->orphan_line, s->orphans == 1 ? "it is" : "they are");
 	check_assigned_ts(s);
 	if (s->outcome == MODEL_OUTCOME_INCOMPLETE)
 		add(s, VERIFY_LOG_TRUNCATED, NULL, s->last_line,

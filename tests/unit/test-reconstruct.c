@@ -223,6 +223,25 @@ Test(reconstruct, unrecognized_lines_amid_a_session_are_counted, .init = setup, 
 	destroy_all(s, n);
 }
 
+Test(reconstruct, payload_lines_without_a_header_are_counted, .init = setup, .fini = teardown)
+{
+	struct session *s[MAX_SESSIONS];
+	char text[sizeof(asa_init_rejected) + 128];
+	const char *cut = strstr(asa_init_rejected, "IKEv2-PROTO-2: (9): Sending");
+	size_t n, head = (size_t)(cut - asa_init_rejected);
+
+	/* a transform and a hex line whose SA header was cut from the log */
+	memcpy(text, asa_init_rejected, head);
+	strcpy(text + head, "    type: 4, reserved: 0x0, id: DH_GROUP_2048_MODP/Group 14\n"
+			    "     00 0e\n");
+	strcat(text, cut);
+	n = rebuild(text, s);
+	cr_assert_eq(n, 1);
+	cr_expect_eq(s[0]->orphans, 2);
+	cr_expect_eq(s[0]->orphan_line, 5);
+	destroy_all(s, n);
+}
+
 static const char show_only[] = "IKEv2 SAs:\n"
 				"Session-id:3, Status:UP-ACTIVE, IKE count:1, CHILD count:1\n"
 				"Tunnel-id   Local   Remote   Status   Role\n"

@@ -1032,8 +1032,14 @@ Test(verify, unrecognized_lines_amid_a_session, .init = setup, .fini = teardown)
 	cr_expect_eq(s->nfindings, 0);
 	s->unrecognized = 3;
 	s->unrecognized_line = 42;
+	s->orphans = 1;
+	s->orphan_line = 40;
 	verify_session(s);
 	cr_expect_eq(count("log.unrecognized"), 1);
+	cr_expect_eq(count("log.split"), 1);
+	s->nfindings = 0;
+	s->orphans = 0;
+	verify_session(s);
 	cr_expect(strstr(s->findings[0].message, "3 lines") != NULL);
 	cr_expect_eq(s->findings[0].line, 42);
 }
