@@ -376,9 +376,12 @@ compare_policies(struct session *s, const char *who_expects)
 		for (i = 0; i < na; i++)
 			for (j = 0; j < nb; j++)
 				if (!strcmp(a[i].cat, b[j].cat) && !strcmp(a[i].text, b[j].text)) {
-					sb_addf(&sb, "%s%s%s%s", same++ ? ", " : "; both: ",
-						strcmp(a[i].cat, "ESN") ? a[i].cat : "",
-						strcmp(a[i].cat, "ESN") ? " " : "", a[i].text);
+					sb_adds(&sb, same++ ? ", " : "; both: ");
+					if (strcmp(a[i].cat, "ESN")) {
+						sb_adds(&sb, a[i].cat);
+						sb_addc(&sb, ' ');
+					}
+					sb_adds(&sb, a[i].text);
 					break;
 				}
 	}

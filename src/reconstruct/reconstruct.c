@@ -685,6 +685,7 @@ transform_line(struct recon *r, const struct lex_record *rec, const struct gram_
 {
 	struct payload *p = r->payload;
 	struct session *s = r->payload_session;
+	const struct gram_value *last;
 	struct proposal *pr;
 	struct transform *t;
 	uint32_t v;
@@ -698,22 +699,27 @@ transform_line(struct recon *r, const struct lex_record *rec, const struct gram_
 		add_proposal(s, p, rec->first_line);
 	pr = &p->props[p->nprops - 1];
 	t = pr->nt ? &pr->t[pr->nt - 1] : NULL;
-	if (val(m, GRAM_FIELD_LAST) || !t || t->id) {
+	last = val(m, GRAM_FIELD_LAST);
+	if (last || !t || t->id) {
 		pr->t = arena_grow(s->arena, pr->t, sizeof(*pr->t), &pr->cap_t, pr->nt + 1);
 		t = &pr->t[pr->nt++];
 		memset(t, 0, sizeof(*t));
 		t->line = rec->first_line;
 	}
-	if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
-		t->length = v;
-	{
+	if (last) {
+		/* "last transform: 0x3, reserved: 0x0: length: 12" */
 		unsigned long long l;
 
-		if (val(m, GRAM_FIELD_LAST) && recon_num(m, GRAM_FIELD_LAST, 16, &l) && l <= 255) {
+		if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
+			t->length = v;
+		if (recon_num(m, GRAM_FIELD_LAST, 16, &l) && l <= 255) {
 			t->last = (unsigned)l;
 			t->has_last = true;
 		}
+		return;
 	}
+	if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
+		t->length = v;
 	if (recon_u32(m, GRAM_FIELD_TTYPE, &v))
 		t->type = v;
 	if (val(m, GRAM_FIELD_TID))

@@ -260,15 +260,62 @@ is_aead(const char *id)
 	return id && (strstr(id, "GCM") || strstr(id, "CCM") || strstr(id, "CHACHA"));
 }
 
+/* The payload types the checks tell apart, read once per payload. */
+enum ptype {
+	PT_OTHER,
+	PT_SA,
+	PT_KE,
+	PT_NONCE,
+	PT_ID,
+	PT_CERT,
+	PT_CERTREQ,
+	PT_AUTH,
+	PT_CFG,
+	PT_SK,
+	PT_TS,
+	PT_VID,
+	PT_NOTIFY
+};
+
+static enum ptype
+ptype_of(const char *t)
+{
+	switch (t[0]) {
+	case 'S':
+		return !strcmp(t, "SA") ? PT_SA : !strcmp(t, "SK") ? PT_SK : PT_OTHER;
+	case 'K':
+		return !strcmp(t, "KE") ? PT_KE : PT_OTHER;
+	case 'N':
+		return !t[1] ? PT_NONCE : !strncmp(t, "NOTIFY", 6) ? PT_NOTIFY : PT_OTHER;
+	case 'I':
+		return !strcmp(t, "IDi") || !strcmp(t, "IDr") ? PT_ID : PT_OTHER;
+	case 'C':
+		return !strcmp(t, "CERT")      ? PT_CERT
+		       : !strcmp(t, "CERTREQ") ? PT_CERTREQ
+		       : !strcmp(t, "CFG")     ? PT_CFG
+					       : PT_OTHER;
+	case 'A':
+		return !strcmp(t, "AUTH") ? PT_AUTH : PT_OTHER;
+	case 'E':
+		return !strcmp(t, "ENCR") ? PT_SK : PT_OTHER;
+	case 'T':
+		return !strcmp(t, "TSi") || !strcmp(t, "TSr") ? PT_TS : PT_OTHER;
+	case 'V':
+		return !strcmp(t, "VID") ? PT_VID : PT_OTHER;
+	default:
+		return PT_OTHER;
+	}
+}
+
 /* Bytes that come before a payload's hex-dumped data, 0 if not known for its type. */
 static unsigned
-hex_header(const struct payload *p)
+hex_header(const struct payload *p, enum ptype pt)
 {
-	if (is(p->type, "VID") || is(p->type, "N"))
+	if (pt == PT_VID || pt == PT_NONCE)
 		return 4;
-	if (is(p->type, "KE") || is(p->type, "IDi") || is(p->type, "IDr"))
+	if (pt == PT_KE || pt == PT_ID)
 		return 8;
-	if (p->notify && p->type && !strncmp(p->type, "NOTIFY", 6))
+	if (pt == PT_NOTIFY && p->notify)
 		return 8 + p->spi_size;
 	return 0;
 }
@@ -278,16 +325,19 @@ check_payload(struct session *s, const struct message *m, const struct payload *
 	      const struct ike_algs *algs)
 {
 	size_t i;
+	enum ptype pt;
+	unsigned hh;
 
 	if (!p->type)
 		return;
-	if (p->hex_bytes && p->length && hex_header(p) && p->length >= hex_header(p) &&
-	    p->hex_bytes > p->length - hex_header(p))
+	pt = ptype_of(p->type);
+	hh = p->hex_bytes ? hex_header(p, pt) : 0;
+	if (hh && p->length && p->length >= hh && p->hex_bytes > p->length - hh)
 		add(s, VERIFY_LENGTH_HEX, m, p->line,
 		    "%s payload has length %u, room for %u bytes of data, but its hex dump shows "
 		    "%u",
-		    p->type, p->length, p->length - hex_header(p), p->hex_bytes);
-	if (!strcmp(p->type, "IDi") || !strcmp(p->type, "IDr")) {
+		    p->type, p->length, p->length - hh, p->hex_bytes);
+	if (pt == PT_ID) {
 		unsigned fixed = is(p->id_type, "IPv4 address")   ? 4
 				 : is(p->id_type, "IPv6 address") ? 16
 								  : 0;
@@ -299,16 +349,16 @@ check_payload(struct session *s, const struct message *m, const struct payload *
 		else if (p->length && p->length < 8)
 			add(s, VERIFY_LENGTH_ID, m, p->line,
 			    "%s has length %u, less than its 8-byte header", p->type, p->length);
-	} else if (!strcmp(p->type, "CERT") || !strcmp(p->type, "CERTREQ")) {
+	} else if (pt == PT_CERT || pt == PT_CERTREQ) {
 		if (p->length && p->data_bytes && p->length != 5 + p->data_bytes)
 			add(s, VERIFY_LENGTH_CERT, m, p->line,
 			    "%s payload has length %u; 5 + its %u bytes of data make %u", p->type,
 			    p->length, p->data_bytes, 5 + p->data_bytes);
-		else if (!strcmp(p->type, "CERTREQ") && p->data_bytes && p->data_bytes % 20)
+		else if (pt == PT_CERTREQ && p->data_bytes && p->data_bytes % 20)
 			add(s, VERIFY_LENGTH_CERT, m, p->line,
 			    "CERTREQ data is %u bytes, not a whole number of 20-byte CA key hashes",
 			    p->data_bytes);
-	} else if (!strcmp(p->type, "AUTH")) {
+	} else if (pt == PT_AUTH) {
 		unsigned want = prf_size(algs->prf);
 
 		if (p->length && p->data_bytes && p->length != 8 + p->data_bytes)
@@ -322,7 +372,7 @@ check_payload(struct session *s, const struct message *m, const struct payload *
 			add(s, VERIFY_LENGTH_AUTH, m, p->line,
 			    "shared-key AUTH data is %u bytes; the IKE SA's PRF %s gives %u",
 			    p->data_bytes, algs->prf, want);
-	} else if (!strcmp(p->type, "CFG")) {
+	} else if (pt == PT_CFG) {
 		unsigned sum = 8;
 
 		for (i = 0; i < p->nattrs; i++)
@@ -331,7 +381,7 @@ check_payload(struct session *s, const struct message *m, const struct payload *
 			add(s, VERIFY_LENGTH_CFG, m, p->line,
 			    "CFG payload has length %u; 8 + its %zu attribute%s make %u", p->length,
 			    p->nattrs, p->nattrs == 1 ? "" : "s", sum);
-	} else if (!strcmp(p->type, "ENCR") || !strcmp(p->type, "SK")) {
+	} else if (pt == PT_SK) {
 		unsigned block = cbc_block(algs->encr), icv = icv_size(algs->integ);
 
 		if (p->length && p->data_bytes && p->length != 4 + p->data_bytes)
@@ -346,22 +396,22 @@ check_payload(struct session *s, const struct message *m, const struct payload *
 			    "it must be %u + a multiple of %u",
 			    p->data_bytes, algs->encr, block, algs->integ, icv, block + icv, block);
 	}
-	if (!strcmp(p->type, "SA")) {
+	if (pt == PT_SA) {
 		check_sa(s, m, p);
-	} else if (!strcmp(p->type, "KE")) {
+	} else if (pt == PT_KE) {
 		unsigned size = ke_size(p->group);
 
 		if (p->length && size && p->length != 8 + size)
 			add(s, VERIFY_LENGTH_KE, m, p->line,
 			    "KE payload of group %u has length %u, not 8 + %u = %u", p->group,
 			    p->length, size, 8 + size);
-	} else if (!strcmp(p->type, "N")) {
+	} else if (pt == PT_NONCE) {
 		/* the nonce: the ASA prints its payload as "N" */
 		if (p->length && (p->length < 4 + 16 || p->length > 4 + 256))
 			add(s, VERIFY_LENGTH_NONCE, m, p->line,
 			    "nonce payload has length %u: %d bytes of nonce, not 16 to 256",
 			    p->length, (int)p->length - 4);
-	} else if (!strcmp(p->type, "TSi") || !strcmp(p->type, "TSr")) {
+	} else if (pt == PT_TS) {
 		unsigned sum = 8;
 		bool whole = p->nts > 0;
 
