@@ -24,6 +24,8 @@ struct cmd {
 };
 
 static const struct cmd cmds[] = {
+	{ "diff", cmd_diff, "[--strict] [--json] A B",
+	  "what differs between two sessions (each FILE or FILE:SEL)" },
 	{ "grammar", cmd_grammar, "check [PATH...] | families | fields",
 	  "validate grammar files, list record families and fields" },
 	{ "lex", cmd_lex, "[--all] [--json] FILE...",

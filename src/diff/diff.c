@@ -1,0 +1,688 @@
+/*
+ * The semantic diff of two sessions: each is read as facts in protocol
+ * order, and the facts are aligned by key (see diff.h).
+ */
+#include "ikescope/diff.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ikescope/util/compiler.h"
+#include "ikescope/util/strbuf.h"
+#include "ikescope/util/xalloc.h"
+
+/* ---- facts ---- */
+
+static void IKESCOPE_PRINTF_LIKE(4, 5)
+	fact(struct diff_facts *o, uint32_t line, const char *value, const char *keyfmt, ...)
+{
+	struct diff_fact *f;
+	struct strbuf key;
+	va_list ap;
+
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 64;
+		o->f = xreallocarray(o->f, o->cap, sizeof(*o->f));
+	}
+	f = &o->f[o->n];
+	sb_init(&key);
+	va_start(ap, keyfmt);
+	sb_vaddf(&key, keyfmt, ap);
+	va_end(ap);
+	f->key = sb_detach(&key);
+	f->value = xstrdup(value ? value : "not in the log");
+	f->line = line;
+	f->order = (unsigned)o->n;
+	o->n++;
+}
+
+static const char *const type_names[] = { "?", "encryption", "PRF", "integrity", "D-H", "ESN" };
+
+/* A value dumped in hex: as text when it is printable, else as hex. */
+static void
+value_text(struct strbuf *out, const uint8_t *v, unsigned n)
+{
+	bool printable = n > 0;
+	unsigned i;
+
+	for (i = 0; i < n && printable; i++)
+		printable = v[i] >= 0x20 && v[i] < 0x7f;
+	if (printable) {
+		sb_add(out, (const char *)v, n);
+		return;
+	}
+	if (n == 4) { /* an IPv4 address */
+		sb_addf(out, "%u.%u.%u.%u", v[0], v[1], v[2], v[3]);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		sb_addf(out, "%02x", v[i]);
+}
+
+static void
+sa_facts(struct diff_facts *o, const char *at, const struct payload *p)
+{
+	size_t i, j;
+	unsigned t;
+
+	for (i = 0; i < p->nprops; i++) {
+		const struct proposal *pr = &p->props[i];
+
+		fact(o, pr->line, pr->protocol, "%s SA proposal %u protocol", at, pr->num);
+		for (t = 1; t <= 5; t++) {
+			struct strbuf v;
+			uint32_t line = 0;
+
+			sb_init(&v);
+			for (j = 0; j < pr->nt; j++) {
+				const struct transform *x = &pr->t[j];
+
+				if (x->type != t)
+					continue;
+				if (v.len)
+					sb_adds(&v, ", ");
+				sb_adds(&v, x->id ? x->id : "?");
+				if (x->keylen)
+					sb_addf(&v, " (%u bits)", x->keylen);
+				if (!line)
+					line = x->line;
+			}
+			if (v.len)
+				fact(o, line, v.buf, "%s SA proposal %u %s", at, pr->num,
+				     type_names[t]);
+			sb_finish(&v);
+		}
+	}
+}
+
+static void
+ts_text(struct strbuf *v, const struct payload *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nts; i++) {
+		const struct ts_range *r = &p->ts[i];
+
+		if (i)
+			sb_adds(v, "; ");
+		sb_addf(v, "%s-%s", r->addr_start ? r->addr_start : "?",
+			r->addr_end ? r->addr_end : "?");
+		if (r->port_start || r->port_end != 65535)
+			sb_addf(v, " ports %u-%u", r->port_start, r->port_end);
+		if (r->proto)
+			sb_addf(v, " proto %u", r->proto);
+	}
+}
+
+static bool
+is(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+static void
+message_facts(struct diff_facts *o, const char *at, const struct message *m, bool strict)
+{
+	struct strbuf chain, notifies, vids, xml, v;
+	unsigned certs = 0;
+	uint32_t cert_line = 0, notify_line = 0, vid_line = 0;
+	size_t i, eap = 0;
+
+	fact(o, m->first_line,
+	     m->dir == MODEL_DIR_OUT  ? "sent by this device"
+	     : m->dir == MODEL_DIR_IN ? "sent by the peer"
+				      : "?",
+	     "%s", at);
+	if (strict) {
+		char n[16];
+
+		snprintf(n, sizeof(n), "%u", m->length);
+		fact(o, m->first_line, n, "%s length", at);
+		snprintf(n, sizeof(n), "%u", m->mid);
+		fact(o, m->first_line, m->mid_known ? n : "?", "%s message ID", at);
+	}
+	{
+		char n[16];
+
+		snprintf(n, sizeof(n), "%u", m->retransmits);
+		fact(o, m->first_line, n, "%s retransmissions", at);
+	}
+	sb_init(&chain);
+	sb_init(&notifies);
+	sb_init(&vids);
+	sb_init(&xml);
+	sb_init(&v);
+	for (i = 0; i < m->np; i++) {
+		const struct payload *p = &m->p[i];
+		const char *t = p->type ? p->type : "?";
+
+		if (p->notify) {
+			if (notifies.len)
+				sb_adds(&notifies, ", ");
+			sb_adds(&notifies, p->notify);
+			if (!notify_line)
+				notify_line = p->line;
+		}
+		if (is(t, "ENCR") || is(t, "SK"))
+			continue;
+		if (chain.len)
+			sb_addc(&chain, ' ');
+		sb_adds(&chain, p->notify ? "NOTIFY" : t);
+		if (is(t, "SA")) {
+			sa_facts(o, at, p);
+		} else if (is(t, "KE")) {
+			sb_reset(&v);
+			sb_addf(&v, "%u", p->group);
+			fact(o, p->line, v.buf, "%s KE group", at);
+		} else if (is(t, "N") && !p->notify) {
+			sb_reset(&v);
+			sb_addf(&v, "%u", p->length >= 4 ? p->length - 4 : 0);
+			fact(o, p->line, v.buf, "%s nonce bytes", at);
+		} else if (is(t, "IDi") || is(t, "IDr")) {
+			sb_reset(&v);
+			sb_adds(&v, p->id_type ? p->id_type : "?");
+			if (p->nvalue) {
+				sb_adds(&v, " ");
+				value_text(&v, p->value, p->nvalue);
+			}
+			fact(o, p->line, v.buf, "%s %s", at, t);
+		} else if (is(t, "AUTH")) {
+			fact(o, p->line, p->auth_method ? p->auth_method : "?", "%s AUTH method",
+			     at);
+		} else if (is(t, "CERT")) {
+			certs++;
+			if (!cert_line)
+				cert_line = p->line;
+		} else if (is(t, "CERTREQ")) {
+			fact(o, p->line, p->encoding ? p->encoding : "?", "%s CERTREQ", at);
+		} else if (is(t, "CFG")) {
+			size_t k;
+
+			sb_reset(&v);
+			sb_adds(&v, p->cfg_type ? p->cfg_type : "?");
+			for (k = 0; k < p->nattrs; k++) {
+				sb_adds(&v, k ? ", " : ": ");
+				if (p->attrs[k].name)
+					sb_adds(&v, p->attrs[k].name);
+				else
+					sb_addf(&v, "%u", p->attrs[k].type);
+			}
+			fact(o, p->line, v.buf, "%s CFG", at);
+		} else if (is(t, "TSi") || is(t, "TSr")) {
+			sb_reset(&v);
+			ts_text(&v, p);
+			fact(o, p->line, v.buf, "%s %s", at, t);
+		} else if (is(t, "DELETE")) {
+			sb_reset(&v);
+			sb_addf(&v, "%s, %u SPI%s", p->protocol ? p->protocol : "?", p->count,
+				p->count == 1 ? "" : "s");
+			fact(o, p->line, v.buf, "%s DELETE", at);
+		} else if (is(t, "VID")) {
+			if (vids.len)
+				sb_adds(&vids, ", ");
+			sb_adds(&vids, p->vendor ? p->vendor : "?");
+			if (!vid_line)
+				vid_line = p->line;
+		}
+		if (p->has_eap) {
+			sb_reset(&v);
+			sb_addf(&v, "%s id %u", p->eap_code ? p->eap_code : "?", p->eap_id);
+			if (p->eap_type)
+				sb_addf(&v, ", type %s", p->eap_type);
+			fact(o, p->line, v.buf, "%s EAP%s", at, eap++ ? " (more)" : "");
+		}
+	}
+	fact(o, m->first_line, chain.buf, "%s payloads", at);
+	if (certs) {
+		sb_reset(&v);
+		sb_addf(&v, "%u", certs);
+		fact(o, cert_line, v.buf, "%s CERT payloads", at);
+	}
+	if (notifies.len)
+		fact(o, notify_line, notifies.buf, "%s notifies", at);
+	if (vids.len)
+		fact(o, vid_line, vids.buf, "%s vendor IDs", at);
+	for (i = 0; i < m->nxml; i++) {
+		const struct xml_doc *x = &m->xml[i];
+
+		sb_reset(&v);
+		sb_adds(&v, x->type ? x->type : "?");
+		if (x->group_select)
+			sb_addf(&v, ", group-select %s", x->group_select);
+		if (x->tunnel_group)
+			sb_addf(&v, ", tunnel-group %s", x->tunnel_group);
+		if (x->username)
+			sb_addf(&v, ", username %s", x->username);
+		if (x->version)
+			sb_addf(&v, ", version %s", x->version);
+		if (!x->well_formed && !x->incomplete)
+			sb_adds(&v, " (not well-formed)");
+		fact(o, x->first_line, v.buf, "%s config-auth%s", at, i ? " (more)" : "");
+	}
+	sb_finish(&chain);
+	sb_finish(&notifies);
+	sb_finish(&vids);
+	sb_finish(&xml);
+	sb_finish(&v);
+}
+
+void
+diff_facts_of(const struct session *s, bool strict, struct diff_facts *o)
+{
+	struct strbuf v;
+	size_t i, k;
+	char n[32];
+
+	memset(o, 0, sizeof(*o));
+	sb_init(&v);
+	for (i = 0; i < s->nexch; i++) {
+		const struct exchange *x = &s->exch[i];
+		unsigned nth = 1;
+		char at[96];
+
+		for (k = 0; k < i; k++)
+			nth += is(s->exch[k].type, x->type);
+		snprintf(at, sizeof(at), "%s #%u", x->type ? x->type : "?", nth);
+		if (x->request) {
+			strcat(at, " request");
+			message_facts(o, at, x->request, strict);
+			at[strlen(at) - strlen(" request")] = '\0';
+		} else {
+			fact(o, 0, "not in the log", "%s request", at);
+		}
+		if (x->response) {
+			strcat(at, " response");
+			message_facts(o, at, x->response, strict);
+		} else {
+			fact(o, 0, "not in the log", "%s response", at);
+		}
+	}
+	/* the states it went through, each once per stay */
+	for (i = 0; i < s->nstates; i++) {
+		const char *st = s->states[i].state ? s->states[i].state : "?";
+
+		if (i && s->states[i - 1].state && !strcmp(s->states[i - 1].state, st))
+			continue;
+		if (i)
+			sb_adds(&v, " > ");
+		sb_adds(&v, st);
+	}
+	if (s->nstates)
+		fact(o, s->states[0].line, v.buf, "state path");
+	sb_reset(&v);
+	for (i = 0; i < s->ntimers; i++)
+		if (is(s->timers[i].what, "expired")) {
+			if (v.len)
+				sb_adds(&v, ", ");
+			sb_adds(&v, s->timers[i].timer ? s->timers[i].timer : "?");
+		}
+	fact(o, 0, v.len ? v.buf : "none", "timers expired");
+	for (i = 0; i < s->nchildren; i++) {
+		const struct child_sa *c = &s->children[i];
+
+		fact(o, c->line, c->transforms, "child SA #%zu transforms", i + 1);
+		fact(o, c->line, c->local_sel, "child SA #%zu local selector", i + 1);
+		fact(o, c->line, c->remote_sel, "child SA #%zu remote selector", i + 1);
+		fact(o, c->line,
+		     !c->installed ? "never installed"
+		     : c->removed  ? "installed, then deleted"
+				   : "installed",
+		     "child SA #%zu", i + 1);
+		if (strict) {
+			snprintf(n, sizeof(n), "%08X/%08X", c->spi_in, c->spi_out);
+			fact(o, c->line, n, "child SA #%zu SPIs in/out", i + 1);
+		}
+	}
+	fact(o, 0, s->tunnel_group, "tunnel group");
+	fact(o, 0, s->user, "user");
+	fact(o, 0, s->assigned_ip, "assigned address");
+	if (s->deleted) {
+		sb_reset(&v);
+		sb_addf(&v, "by %s%s%s", s->deleted_by ? s->deleted_by : "?",
+			s->delete_reason ? ", " : "", s->delete_reason ? s->delete_reason : "");
+		fact(o, s->delete_line, v.buf, "delete");
+	}
+	fact(o, 0, model_outcome_name(s->outcome), "outcome");
+	sb_reset(&v);
+	if (s->failure.cause) {
+		sb_addf(&v, "%s", s->failure.exchange ? s->failure.exchange : "?");
+		if (s->failure.mid_known && strict)
+			sb_addf(&v, " MID %u", s->failure.mid);
+		sb_addf(&v, " %s", s->failure.cause);
+	}
+	fact(o, s->failure.line, v.len ? v.buf : "none", "failure");
+	sb_reset(&v);
+	for (i = 0; i < s->nfindings; i++) {
+		bool seen = false;
+
+		for (k = 0; k < i && !seen; k++)
+			seen = !strcmp(s->findings[k].id, s->findings[i].id);
+		if (seen)
+			continue;
+		if (v.len)
+			sb_adds(&v, ", ");
+		sb_adds(&v, s->findings[i].id);
+	}
+	fact(o, 0, v.len ? v.buf : "none", "findings");
+	/* where it ran: context, not a cause */
+	fact(o, 0, model_role_name(s->role), "role of this device");
+	fact(o, 0, s->local, "local address");
+	fact(o, 0, s->peer, "peer address");
+	snprintf(n, sizeof(n), "%u", s->lport_first);
+	fact(o, 0, n, "local port");
+	fact(o, 0, !s->nat_known ? "not known" : s->nat_detected ? "detected" : "none", "NAT");
+	if (strict) {
+		snprintf(n, sizeof(n), "%u", s->pport_first);
+		fact(o, 0, n, "peer port");
+		session_spi_text(s->spi_i, n);
+		fact(o, 0, s->has_spi_i ? n : "?", "initiator SPI");
+		session_spi_text(s->spi_r, n);
+		fact(o, 0, s->has_spi_r ? n : "?", "responder SPI");
+		sb_reset(&v);
+		for (i = 0; i < s->nsa_ids; i++)
+			sb_addf(&v, "%s%u", i ? ", " : "", s->sa_ids[i]);
+		fact(o, 0, v.len ? v.buf : "none", "SA numbers");
+	}
+	sb_finish(&v);
+}
+
+void
+diff_facts_free(struct diff_facts *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		free(f->f[i].key);
+		free(f->f[i].value);
+	}
+	free(f->f);
+	memset(f, 0, sizeof(*f));
+}
+
+/* ---- the diff ---- */
+
+static const struct diff_fact *
+find(const struct diff_facts *f, const char *key, size_t *at)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (!strcmp(f->f[i].key, key)) {
+			if (at)
+				*at = i;
+			return &f->f[i];
+		}
+	return NULL;
+}
+
+/* A key f does not have, or has as "not in the log" (an exchange's missing message). */
+static bool
+absent(const struct diff_facts *f, const char *key)
+{
+	const struct diff_fact *x = find(f, key, NULL);
+
+	return !x || !strcmp(x->value, "not in the log");
+}
+
+/*
+ * True if the message or child SA a key is about ("IKE_AUTH #4 request
+ * AUTH method" is about "IKE_AUTH #4 request") is missing from f: the
+ * difference is then said once, by that key.
+ */
+static bool
+parent_missing(const char *key, const struct diff_facts *f)
+{
+	static const char *const ends[] = { " request ", " response " };
+	char parent[128];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		const char *at = strstr(key, ends[i]);
+
+		if (at && strstr(key, " #") && strstr(key, " #") < at) {
+			size_t n = (size_t)(at - key) + strlen(ends[i]) - 1;
+
+			if (n >= sizeof(parent))
+				return false;
+			memcpy(parent, key, n);
+			parent[n] = '\0';
+			return absent(f, parent);
+		}
+	}
+	if (!strncmp(key, "child SA #", 10)) {
+		const char *sp = strchr(key + 10, ' ');
+
+		if (sp && (size_t)(sp - key) < sizeof(parent)) {
+			memcpy(parent, key, (size_t)(sp - key));
+			parent[sp - key] = '\0';
+			return absent(f, parent);
+		}
+	}
+	return false;
+}
+
+struct ranked {
+	struct diff_entry e;
+	size_t rank;
+};
+
+static int
+by_rank(const void *x, const void *y)
+{
+	const struct ranked *a = x, *b = y;
+
+	return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+void
+diff_sessions(const struct session *a, const struct session *b, bool strict, struct diff *d)
+{
+	struct ranked *r = NULL;
+	size_t i, n = 0, cap = 0;
+
+	memset(d, 0, sizeof(*d));
+	diff_facts_of(a, strict, &d->fa);
+	diff_facts_of(b, strict, &d->fb);
+	/* A's facts in A's order; B's own ones after the last key both have */
+	for (i = 0; i < d->fa.n + d->fb.n; i++) {
+		const struct diff_fact *x, *y;
+		size_t rank, at = 0;
+
+		if (i < d->fa.n) {
+			x = &d->fa.f[i];
+			y = find(&d->fb, x->key, NULL);
+			if (y && !strcmp(x->value, y->value))
+				continue;
+			if (!y && parent_missing(x->key, &d->fb))
+				continue;
+			rank = 2 * i;
+		} else {
+			size_t j = i - d->fa.n, k;
+
+			y = &d->fb.f[j];
+			if (find(&d->fa, y->key, NULL) || parent_missing(y->key, &d->fa))
+				continue;
+			x = NULL;
+			rank = 1;
+			for (k = j; k-- > 0;)
+				if (find(&d->fa, d->fb.f[k].key, &at)) {
+					rank = 2 * at + 1;
+					break;
+				}
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			r = xreallocarray(r, cap, sizeof(*r));
+		}
+		r[n].e.key = x ? x->key : y->key;
+		r[n].e.a = x ? x->value : NULL;
+		r[n].e.b = y ? y->value : NULL;
+		r[n].e.line_a = x ? x->line : 0;
+		r[n].e.line_b = y ? y->line : 0;
+		r[n].rank = rank * 65536 + i; /* stable */
+		n++;
+	}
+	if (n > 1)
+		qsort(r, n, sizeof(*r), by_rank);
+	d->e = xreallocarray(NULL, n ? n : 1, sizeof(*d->e));
+	for (i = 0; i < n; i++)
+		d->e[i] = r[i].e;
+	d->n = d->cap = n;
+	free(r);
+}
+
+void
+diff_free(struct diff *d)
+{
+	diff_facts_free(&d->fa);
+	diff_facts_free(&d->fb);
+	free(d->e);
+	memset(d, 0, sizeof(*d));
+}
+
+/* Context facts (where a session ran) make a poor first divergence. */
+static bool
+context(const char *key)
+{
+	static const char *const keys[] = {
+		"role of this device", "local address", "peer address",  "local port",
+		"peer port",           "NAT",           "initiator SPI", "responder SPI",
+		"SA numbers",          "outcome",       "failure",       "findings"
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(key, keys[i]))
+			return true;
+	return false;
+}
+
+static void
+ending(struct strbuf *out, const char *who, const struct session *s)
+{
+	sb_addf(out, "%s's session ", who);
+	if (s->outcome == MODEL_OUTCOME_UP)
+		sb_adds(out, "came up");
+	else if (s->outcome == MODEL_OUTCOME_DELETED)
+		sb_adds(out, "came up and was deleted");
+	else if (s->outcome == MODEL_OUTCOME_INCOMPLETE)
+		sb_adds(out, "is incomplete");
+	else
+		sb_adds(out, "failed");
+	if (s->failure.cause) {
+		sb_addf(out, " at %s", s->failure.exchange ? s->failure.exchange : "?");
+		if (s->failure.mid_known)
+			sb_addf(out, " MID %u", s->failure.mid);
+		sb_addf(out, " (%s)", s->failure.cause);
+		if (s->failure.explanation) {
+			/* why, as the analysis of that log says it (what to change left out) */
+			const char *fix = strstr(s->failure.explanation, ". To fix:");
+			size_t n = fix ? (size_t)(fix - s->failure.explanation)
+				       : strlen(s->failure.explanation);
+
+			sb_adds(out, ": ");
+			sb_add(out, s->failure.explanation, n);
+		}
+	}
+}
+
+/* "IKE_AUTH #2": the exchange a session failed at, as the facts name it; false if none. */
+static bool
+failed_at(const struct session *s, char *buf, size_t size)
+{
+	size_t i, k;
+
+	if (!s->failure.cause || !s->failure.exchange)
+		return false;
+	for (i = 0; i < s->nexch; i++) {
+		const struct exchange *x = &s->exch[i];
+		unsigned nth = 1;
+
+		if (!is(x->type, s->failure.exchange) ||
+		    (s->failure.mid_known && x->mid != s->failure.mid))
+			continue;
+		for (k = 0; k < i; k++)
+			nth += is(s->exch[k].type, x->type);
+		snprintf(buf, size, "%s #%u ", x->type, nth);
+		return true;
+	}
+	return false;
+}
+
+/* What a request offers or asks (not who it names): a likely cause when it differs. */
+static bool
+offer_key(const char *key)
+{
+	static const char *const parts[] = { " SA proposal", " KE group", " TSi",         " TSr",
+					     " AUTH method", " EAP",      " config-auth", " CFG" };
+	size_t i;
+
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (strstr(key, parts[i]))
+			return true;
+	return false;
+}
+
+/*
+ * The decisive difference: when one session failed and the other did not,
+ * what the failed exchange's request offers differently, else what its
+ * response said differently (the refusal); otherwise the first difference
+ * in protocol order.
+ */
+static const struct diff_entry *
+decisive(const struct session *a, const struct session *b, const struct diff *d)
+{
+	const struct session *f = NULL;
+	char x[96], req[128], resp[128];
+	size_t i;
+
+	if (a->failure.cause && !b->failure.cause)
+		f = a;
+	else if (b->failure.cause && !a->failure.cause)
+		f = b;
+	if (f && failed_at(f, x, sizeof(x))) {
+		snprintf(req, sizeof(req), "%srequest", x);
+		snprintf(resp, sizeof(resp), "%sresponse", x);
+		/* no reply at all decides it */
+		for (i = 0; i < d->n; i++)
+			if (!strcmp(d->e[i].key, resp) &&
+			    is(f == a ? d->e[i].a : d->e[i].b, "not in the log"))
+				return &d->e[i];
+		for (i = 0; i < d->n; i++)
+			if (!strncmp(d->e[i].key, req, strlen(req)) && offer_key(d->e[i].key))
+				return &d->e[i];
+		for (i = 0; i < d->n; i++)
+			if (!strncmp(d->e[i].key, resp, strlen(resp)))
+				return &d->e[i];
+	}
+	for (i = 0; i < d->n; i++)
+		if (!context(d->e[i].key))
+			return &d->e[i];
+	return d->n ? &d->e[0] : NULL;
+}
+
+void
+diff_first(const struct session *a, const struct session *b, const struct diff *d,
+	   struct strbuf *out)
+{
+	const struct diff_entry *e = decisive(a, b, d);
+	if (!e)
+		return;
+	if (e->a && e->b)
+		sb_addf(out, "B's %s is %s where A's is %s", e->key, e->b[0] ? e->b : "empty",
+			e->a[0] ? e->a : "empty");
+	else if (e->a)
+		sb_addf(out, "A's %s is %s; B has none", e->key, e->a[0] ? e->a : "empty");
+	else
+		sb_addf(out, "B's %s is %s; A has none", e->key, e->b[0] ? e->b : "empty");
+	sb_adds(out, "; ");
+	if (a->outcome == b->outcome && !a->failure.cause && !b->failure.cause) {
+		sb_addf(out, "both sessions %s", model_outcome_name(a->outcome));
+		return;
+	}
+	ending(out, "A", a);
+	sb_adds(out, ", ");
+	ending(out, "B", b);
+}

@@ -1,0 +1,132 @@
+/* Unit tests of diff/: facts, alignment, what is left out, the first divergence. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "ikescope/diff.h"
+#include "ikescope/model.h"
+#include "ikescope/util/arena.h"
+#include "ikescope/util/strbuf.h"
+
+/* A session with one IKE_SA_INIT exchange offering D-H group `group`. */
+static struct session *
+init_session(const char *group, bool answered, uint64_t spi)
+{
+	struct session *s = session_create("t.log", 0);
+	struct message *req = session_add_message(s, MODEL_DIR_IN, 10), *resp;
+	struct payload *sa = message_add_payload(s, req, 11), *p;
+	struct proposal *pr;
+
+	s->role = MODEL_ROLE_RESPONDER;
+	s->spi_i = spi;
+	s->has_spi_i = true;
+	req->exchange = "IKE_SA_INIT";
+	sa->type = "SA";
+	sa->props = arena_alloc(s->arena, sizeof(*sa->props));
+	memset(sa->props, 0, sizeof(*sa->props));
+	sa->nprops = sa->cap_props = 1;
+	pr = &sa->props[0];
+	pr->num = 1;
+	pr->protocol = "IKE";
+	pr->t = arena_alloc(s->arena, 2 * sizeof(*pr->t));
+	memset(pr->t, 0, 2 * sizeof(*pr->t));
+	pr->nt = pr->cap_t = 2;
+	pr->t[0].type = 1;
+	pr->t[0].id = "AES-CBC";
+	pr->t[1].type = 4;
+	pr->t[1].id = group;
+	pr->t[1].line = 12;
+	s->exch = arena_alloc(s->arena, sizeof(*s->exch));
+	memset(s->exch, 0, sizeof(*s->exch));
+	s->nexch = s->cap_exch = 1;
+	s->exch[0].type = "IKE_SA_INIT";
+	s->exch[0].request = req;
+	resp = session_add_message(s, MODEL_DIR_OUT, 20);
+	resp->exchange = "IKE_SA_INIT";
+	resp->response = true;
+	s->exch[0].response = resp;
+	p = message_add_payload(s, resp, 21);
+	if (answered) {
+		p->type = "KE";
+		p->group = 14;
+		s->outcome = MODEL_OUTCOME_UP;
+	} else {
+		p->type = "NOTIFY";
+		p->notify = "NO_PROPOSAL_CHOSEN";
+		s->outcome = MODEL_OUTCOME_FAILED;
+		s->failure.exchange = "IKE_SA_INIT";
+		s->failure.mid_known = true;
+		s->failure.cause = "NO_PROPOSAL_CHOSEN";
+		s->failure.explanation = "offered DH group 2. To fix: agree";
+	}
+	return s;
+}
+
+Test(diff, a_session_with_itself_has_no_difference)
+{
+	struct session *a = init_session("Group 14", true, 1);
+	struct diff d;
+
+	diff_sessions(a, a, true, &d);
+	cr_expect_eq(d.n, 0);
+	cr_expect_gt(d.fa.n, 5, "facts were read");
+	diff_free(&d);
+	session_destroy(a);
+}
+
+Test(diff, run_specific_values_only_when_strict)
+{
+	struct session *a = init_session("Group 14", true, 1),
+		       *b = init_session("Group 14", true, 2);
+	struct diff d;
+
+	diff_sessions(a, b, false, &d);
+	cr_expect_eq(d.n, 0, "SPIs are left out");
+	diff_free(&d);
+	diff_sessions(a, b, true, &d);
+	cr_assert_eq(d.n, 1);
+	cr_expect_str_eq(d.e[0].key, "initiator SPI");
+	diff_free(&d);
+	session_destroy(a);
+	session_destroy(b);
+}
+
+Test(diff, the_decisive_difference_comes_first)
+{
+	struct session *a = init_session("Group 14", true, 1),
+		       *b = init_session("Group 2", false, 1);
+	struct strbuf first;
+	struct diff d;
+	size_t i;
+	bool collapsed = true;
+
+	diff_sessions(a, b, false, &d);
+	cr_assert_gt(d.n, 2);
+	cr_expect_str_eq(d.e[0].key, "IKE_SA_INIT #1 request SA proposal 1 D-H");
+	cr_expect_str_eq(d.e[0].a, "Group 14");
+	cr_expect_str_eq(d.e[0].b, "Group 2");
+	cr_expect_eq(d.e[0].line_a, 12);
+	cr_expect_str_eq(d.e[1].key, "IKE_SA_INIT #1 response KE group");
+	b->exch[0].response = NULL; /* had no response at all */
+	diff_free(&d);
+	diff_sessions(a, b, false, &d);
+	/* the missing response is said once, not payload by payload */
+	for (i = 0; i < d.n; i++)
+		collapsed = collapsed && strcmp(d.e[i].key, "IKE_SA_INIT #1 response KE group");
+	cr_expect(collapsed);
+	b->exch[0].response = b->msgs[1];
+	diff_free(&d);
+	diff_sessions(a, b, false, &d);
+	sb_init(&first);
+	diff_first(a, b, &d, &first);
+	cr_expect(strstr(first.buf, "B's IKE_SA_INIT #1 request SA proposal 1 D-H is Group 2 where "
+				    "A's is Group 14") == first.buf,
+		  "%s", first.buf);
+	cr_expect(strstr(first.buf, "B's session failed at IKE_SA_INIT MID 0 (NO_PROPOSAL_CHOSEN): "
+				    "offered DH group 2") != NULL,
+		  "%s", first.buf);
+	cr_expect(!strstr(first.buf, "To fix"), "what to change is left out");
+	sb_finish(&first);
+	diff_free(&d);
+	session_destroy(a);
+	session_destroy(b);
+}
