@@ -60,3 +60,28 @@ void diff_first(const struct session *a, const struct session *b, const struct d
 		struct strbuf *out);
 
 #endif
+
+/*
+ * Both ends of one negotiation: the initiator's session and the
+ * responder's, joined message by message (same exchange, message ID and
+ * kind, one sent and the other received).
+ */
+struct ends_row {
+	const char *exchange;
+	uint32_t mid;
+	bool response;
+	/* the message in each log (NULL: that log does not have it) */
+	const struct message *i, *r;
+};
+
+struct ends {
+	const struct session *i, *r;
+	struct ends_row *rows; /* in the order of the negotiation */
+	size_t n, cap;
+};
+
+/* True if a and b are the two ends of one negotiation (same SPIs, opposite roles). */
+bool diff_same_negotiation(const struct session *a, const struct session *b);
+/* Joins an initiator's and a responder's session of one negotiation. Free with ends_free(). */
+void diff_ends(const struct session *i, const struct session *r, struct ends *out);
+void ends_free(struct ends *e);

@@ -410,19 +410,345 @@ json_report(struct strbuf *out, const struct side *a, const struct side *b, cons
 	sb_finish(&f);
 }
 
+/* ---- --ends: both ends of one negotiation ---- */
+
+struct all {
+	struct session **s;
+	size_t n;
+};
+
+/* Every session of a file (the selector, if any, keeps only the one it names). */
+static bool
+load_all(const struct grammar *g, struct side *sd, struct all *out, struct err *err)
+{
+	struct lex_record rec;
+	struct gram_match m;
+	enum sel_kind kind;
+	unsigned long num = 0;
+	struct session *s;
+	struct recon *r;
+	struct lex *lx;
+	FILE *fp;
+	bool ok = true;
+
+	memset(out, 0, sizeof(*out));
+	if (!sel_parse(sd->sel, &kind, &num)) {
+		err_set(err, ERR_USAGE, NULL, "diff: '%s': not a session selector", sd->sel);
+		return false;
+	}
+	fp = cli_open_input(sd->path, err);
+	if (!fp)
+		return false;
+	r = recon_create(g);
+	recon_begin_input(r, strcmp(sd->path, "-") ? sd->path : "(stdin)");
+	lx = lex_create(fp, strcmp(sd->path, "-") ? sd->path : "(stdin)", grammar_lex_ops(),
+			(void *)g, NULL);
+	for (;;) {
+		bool more = lex_next(lx, &rec, err), matched = false;
+
+		if (more && !(rec.flags & LEX_REC_NOISE))
+			matched = grammar_match_hinted(g, rec.text, rec.len, &rec.hint, &m);
+		if (more)
+			recon_feed(r, &rec, matched ? &m : NULL);
+		else
+			recon_end_input(r);
+		while ((s = recon_next(r))) {
+			s->number = ++sd->nsessions;
+			if (kind != SEL_DEFAULT && !picks(s, kind, num, sd->sel)) {
+				session_destroy(s);
+				continue;
+			}
+			out->s = xreallocarray(out->s, out->n + 1, sizeof(*out->s));
+			out->s[out->n++] = s;
+		}
+		if (!more)
+			break;
+	}
+	if (err_is_set(err))
+		ok = false;
+	lex_destroy(lx);
+	recon_destroy(r);
+	if (fp != stdin)
+		fclose(fp);
+	return ok;
+}
+
+static void
+all_free(struct all *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		session_destroy(a->s[i]);
+	free(a->s);
+}
+
+/* Where a message is in its log: "sent L39-L104 (7 times)", or why it is not. */
+static void
+end_cell(struct strbuf *out, const struct message *m, bool has_session)
+{
+	if (!m) {
+		sb_adds(out, has_session ? "not in this log" : "-");
+		return;
+	}
+	sb_addf(out, "%s L%u-L%u", m->dir == MODEL_DIR_OUT ? "sent" : "received", m->first_line,
+		m->last_line);
+	if (m->retransmits)
+		sb_addf(out, " (%u times)", m->retransmits + 1);
+}
+
+/* The message of s whose lines hold its failure line. */
+static const struct message *
+failure_message(const struct session *s)
+{
+	size_t k;
+
+	for (k = 0; s->failure.cause && k < s->nmsgs; k++)
+		if (s->failure.line >= s->msgs[k]->first_line &&
+		    s->failure.line <= s->msgs[k]->last_line)
+			return s->msgs[k];
+	return NULL;
+}
+
+static void
+addr(struct strbuf *out, const char *a, unsigned port)
+{
+	esc(out, a ? a : "?");
+	if (port)
+		sb_addf(out, ":%u", port);
+}
+
+/* One negotiation: the ladder, then what only one side saw and who decided. Problems counted. */
+static unsigned
+ends_report(struct strbuf *out, const struct ends *e, const char *ia, const char *ra, unsigned nth,
+	    const struct all *others, const struct session *i_side)
+{
+	char spi[17];
+	unsigned problems = 0;
+	size_t k;
+
+	session_spi_text(e->i->spi_i, spi);
+	sb_addf(out, "\nnegotiation %u  I_SPI %s", nth, spi);
+	if (e->i->has_spi_r || e->r->has_spi_r) {
+		session_spi_text(e->r->has_spi_r ? e->r->spi_r : e->i->spi_r, spi);
+		sb_addf(out, "  R_SPI %s", spi);
+	}
+	sb_adds(out, "\n");
+	sb_addf(out, "  initiator  %s session %u  L%u-L%u  %s\n", ia, e->i->number,
+		e->i->first_line, e->i->last_line, model_outcome_name(e->i->outcome));
+	sb_addf(out, "  responder  %s session %u  L%u-L%u  %s\n", ra, e->r->number,
+		e->r->first_line, e->r->last_line, model_outcome_name(e->r->outcome));
+	sb_addf(out, "  %-28s %-34s %s\n", "", "initiator", "responder");
+	for (k = 0; k < e->n; k++) {
+		const struct ends_row *row = &e->rows[k];
+		struct strbuf a, b;
+		char what[64];
+
+		sb_init(&a);
+		sb_init(&b);
+		snprintf(what, sizeof(what), "%s MID %u %s", row->exchange ? row->exchange : "?",
+			 row->mid, row->response ? "response" : "request");
+		end_cell(&a, row->i, true);
+		end_cell(&b, row->r, true);
+		sb_addf(out, "  %-28s %-34s %s\n", what, a.buf, b.buf);
+		if (!row->i || !row->r) {
+			const struct message *m = row->i ? row->i : row->r;
+			bool sender_has = m->dir == MODEL_DIR_OUT;
+
+			problems++;
+			sb_adds(out, "    !! ");
+			if (sender_has)
+				sb_addf(out,
+					"the %s sent it; the %s's log never shows it (lost on the "
+					"way, or dropped before it was logged)\n",
+					row->i ? "initiator" : "responder",
+					row->i ? "responder" : "initiator");
+			else
+				sb_addf(out,
+					"the %s received it, but the %s's log does not show it "
+					"sent (lines missing from that log)\n",
+					row->i ? "initiator" : "responder",
+					row->i ? "responder" : "initiator");
+		} else if (row->i->retransmits != row->r->retransmits) {
+			const struct message *s = row->i->dir == MODEL_DIR_OUT ? row->i : row->r;
+
+			problems++;
+			sb_addf(out,
+				"    !! the %s sent it %u times; the %s logged it %u time%s: "
+				"copies "
+				"were lost on the way\n",
+				s == row->i ? "initiator" : "responder", s->retransmits + 1,
+				s == row->i ? "responder" : "initiator",
+				(s == row->i ? row->r : row->i)->retransmits + 1,
+				(s == row->i ? row->r : row->i)->retransmits ? "s" : "");
+		}
+	}
+	/* the same IKE_SA_INIT handled as new SAs by the responder */
+	for (k = 0; k < others->n; k++) {
+		const struct session *o = others->s[k];
+
+		if (o != e->r && o->has_spi_i && o->spi_i == e->i->spi_i && o->role == e->r->role &&
+		    o->role != i_side->role) {
+			problems++;
+			session_spi_text(o->spi_r, spi);
+			sb_addf(out,
+				"  !! the responder also handled a copy of this IKE_SA_INIT as a "
+				"new SA "
+				"(session %u, R_SPI %s, L%u): a retransmission it did not "
+				"recognize\n",
+				o->number, spi, o->first_line);
+		}
+	}
+	/* addresses and ports as each end saw them */
+	if (e->i->local && e->r->peer &&
+	    (strcmp(e->i->local, e->r->peer) ||
+	     (e->i->lport_first && e->r->pport_first && e->i->lport_first != e->r->pport_first))) {
+		problems++;
+		sb_adds(out, "  !! rewritten on the way (NAT): the initiator sent from ");
+		addr(out, e->i->local, e->i->lport_first);
+		sb_adds(out, ", the responder saw ");
+		addr(out, e->r->peer, e->r->pport_first);
+		sb_addc(out, '\n');
+	}
+	if (e->r->local && e->i->peer && strcmp(e->r->local, e->i->peer)) {
+		problems++;
+		sb_adds(out, "  !! rewritten on the way (NAT): the initiator sent to ");
+		addr(out, e->i->peer, e->i->pport_first);
+		sb_adds(out, ", the responder is ");
+		addr(out, e->r->local, e->r->lport_first);
+		sb_addc(out, '\n');
+	}
+	/* who decided the failure: the end whose log has the refusal it sent */
+	{
+		const struct session *who = NULL;
+		const struct message *mi = failure_message(e->i), *mr = failure_message(e->r);
+
+		if (mr && mr->dir == MODEL_DIR_OUT)
+			who = e->r;
+		else if (mi && mi->dir == MODEL_DIR_OUT)
+			who = e->i;
+		else if (e->r->failure.cause && !e->i->failure.cause)
+			who = e->r;
+		else if (e->i->failure.cause && !e->r->failure.cause)
+			who = e->i;
+		if (who) {
+			const char *x = who->failure.explanation;
+			const char *fix = x ? strstr(x, ". To fix:") : NULL;
+
+			problems++;
+			sb_addf(out, "  decided by the %s: %s",
+				who == e->i ? "initiator" : "responder", who->failure.cause);
+			if (who->failure.exchange)
+				sb_addf(out, " in %s", who->failure.exchange);
+			if (who->failure.mid_known)
+				sb_addf(out, " MID %u", who->failure.mid);
+			sb_addf(out, " (L%u of its log)", who->failure.line);
+			if (x) {
+				sb_adds(out, ": ");
+				escape_append(out, x, fix ? (size_t)(fix - x) : strlen(x));
+			}
+			sb_addc(out, '\n');
+		} else if (e->i->failure.cause || e->r->failure.cause) {
+			problems++;
+			sb_adds(out, "  neither log shows which end refused\n");
+		} else {
+			sb_adds(out, "  both ends agree\n");
+		}
+	}
+	return problems;
+}
+
+static int
+run_ends(const struct grammar *g, struct side *a, struct side *b, struct strbuf *out,
+	 struct err *err)
+{
+	struct all A, B;
+	unsigned nth = 0, problems = 0;
+	size_t i, j;
+	bool *paired_b;
+
+	if (!load_all(g, a, &A, err))
+		return CLI_EXIT_TROUBLE;
+	if (!load_all(g, b, &B, err)) {
+		all_free(&A);
+		return CLI_EXIT_TROUBLE;
+	}
+	paired_b = xcalloc(B.n ? B.n : 1, sizeof(*paired_b));
+	sb_adds(out, "ends  A ");
+	esc(out, a->arg);
+	sb_addf(out, " (%zu session%s)  B ", A.n, A.n == 1 ? "" : "s");
+	esc(out, b->arg);
+	sb_addf(out, " (%zu session%s)\n", B.n, B.n == 1 ? "" : "s");
+	for (i = 0; i < A.n; i++) {
+		bool paired = false;
+
+		for (j = 0; j < B.n && !paired; j++) {
+			struct ends e;
+			bool a_init = A.s[i]->role == MODEL_ROLE_INITIATOR;
+
+			if (paired_b[j] || !diff_same_negotiation(A.s[i], B.s[j]))
+				continue;
+			paired = paired_b[j] = true;
+			diff_ends(a_init ? A.s[i] : B.s[j], a_init ? B.s[j] : A.s[i], &e);
+			problems += ends_report(out, &e, a_init ? "A" : "B", a_init ? "B" : "A",
+						++nth, a_init ? &B : &A, a_init ? A.s[i] : B.s[j]);
+			ends_free(&e);
+		}
+		if (!paired) {
+			char spi[17];
+
+			session_spi_text(A.s[i]->spi_i, spi);
+			sb_addf(out, "\nA session %u (I_SPI %s, L%u-L%u): no other end in B\n",
+				A.s[i]->number, spi, A.s[i]->first_line, A.s[i]->last_line);
+			problems++;
+		}
+	}
+	for (j = 0; j < B.n; j++) {
+		char spi[17];
+		bool copy = false;
+
+		if (paired_b[j])
+			continue;
+		/* a copy already reported with its negotiation */
+		for (i = 0; i < A.n && !copy; i++)
+			copy = A.s[i]->has_spi_i && B.s[j]->has_spi_i &&
+			       A.s[i]->spi_i == B.s[j]->spi_i;
+		if (copy)
+			continue;
+		session_spi_text(B.s[j]->spi_i, spi);
+		sb_addf(out, "\nB session %u (I_SPI %s, L%u-L%u): no other end in A\n",
+			B.s[j]->number, spi, B.s[j]->first_line, B.s[j]->last_line);
+		problems++;
+	}
+	if (!nth) {
+		err_set(err, ERR_INPUT, NULL,
+			"diff --ends: no session of A has its other end in B (same SPIs, one "
+			"initiator and one responder)");
+		free(paired_b);
+		all_free(&A);
+		all_free(&B);
+		return CLI_EXIT_TROUBLE;
+	}
+	free(paired_b);
+	all_free(&A);
+	all_free(&B);
+	return problems ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+}
+
 int
 cmd_diff(const struct cli *cli, int argc, char **argv, struct err *err)
 {
 	static const struct option longopts[] = {
 		{ "strict", no_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "ends", no_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct side a, b;
 	struct grammar *g;
 	struct strbuf out;
 	struct diff d;
-	bool strict = false, json = cli->json;
+	bool strict = false, json = cli->json, ends = false;
 	int c, rc;
 
 	optind = 1;
@@ -434,6 +760,9 @@ cmd_diff(const struct cli *cli, int argc, char **argv, struct err *err)
 			break;
 		case 'j':
 			json = true;
+			break;
+		case 'e':
+			ends = true;
 			break;
 		default:
 			err_set(err, ERR_USAGE, NULL, "diff: unknown option '%s'",
@@ -451,6 +780,30 @@ cmd_diff(const struct cli *cli, int argc, char **argv, struct err *err)
 		return CLI_EXIT_TROUBLE;
 	side_init(&a, argv[optind]);
 	side_init(&b, argv[optind + 1]);
+	if (ends) {
+		if (json) {
+			err_set(err, ERR_USAGE, NULL, "diff: --ends has no --json form yet");
+			rc = CLI_EXIT_TROUBLE;
+		} else {
+			sb_init(&out);
+			rc = run_ends(g, &a, &b, &out, err);
+			if (out.len && rc != CLI_EXIT_TROUBLE)
+				fwrite(out.buf, 1, out.len, stdout);
+			sb_finish(&out);
+		}
+		if (rc == CLI_EXIT_TROUBLE && err_is_set(err)) {
+			char msg[1024];
+			enum err_code code = err->code;
+
+			err_format(err, msg, sizeof(msg));
+			memset(err, 0, sizeof(*err));
+			err_set(err, code, NULL, "%s", msg);
+		}
+		side_free(&a);
+		side_free(&b);
+		grammar_destroy(g);
+		return rc;
+	}
 	if (!side_load(cli, g, &a, err) || !side_load(cli, g, &b, err)) {
 		/* the message names the file, whose name is freed below */
 		char msg[1024];
@@ -463,6 +816,25 @@ cmd_diff(const struct cli *cli, int argc, char **argv, struct err *err)
 		side_free(&b);
 		grammar_destroy(g);
 		return CLI_EXIT_TROUBLE;
+	}
+	if (!json && diff_same_negotiation(a.s, b.s)) {
+		/* the two ends of one negotiation: join them rather than compare */
+		session_destroy(a.s);
+		session_destroy(b.s);
+		a.s = b.s = NULL;
+		a.nsessions = b.nsessions = 0;
+		sb_init(&out);
+		sb_adds(&out,
+			"A and B are the two ends of one negotiation (same SPIs, one initiator "
+			"and one responder): joined as with --ends\n");
+		rc = run_ends(g, &a, &b, &out, err);
+		if (rc != CLI_EXIT_TROUBLE && out.len)
+			fwrite(out.buf, 1, out.len, stdout);
+		sb_finish(&out);
+		side_free(&a);
+		side_free(&b);
+		grammar_destroy(g);
+		return rc;
 	}
 	diff_sessions(a.s, b.s, strict, &d);
 	sb_init(&out);

@@ -24,8 +24,8 @@ struct cmd {
 };
 
 static const struct cmd cmds[] = {
-	{ "diff", cmd_diff, "[--strict] [--json] A B",
-	  "what differs between two sessions (each FILE or FILE:SEL)" },
+	{ "diff", cmd_diff, "[--strict] [--json] [--ends] A B",
+	  "what differs between two sessions (each FILE or FILE:SEL), or both ends" },
 	{ "grammar", cmd_grammar, "check [PATH...] | families | fields",
 	  "validate grammar files, list record families and fields" },
 	{ "lex", cmd_lex, "[--all] [--json] FILE...",

@@ -686,3 +686,103 @@ diff_first(const struct session *a, const struct session *b, const struct diff *
 	sb_adds(out, ", ");
 	ending(out, "B", b);
 }
+
+/* ---- both ends of one negotiation ---- */
+
+bool
+diff_same_negotiation(const struct session *a, const struct session *b)
+{
+	bool roles = (a->role == MODEL_ROLE_INITIATOR && b->role == MODEL_ROLE_RESPONDER) ||
+		     (a->role == MODEL_ROLE_RESPONDER && b->role == MODEL_ROLE_INITIATOR);
+
+	return roles && a->has_spi_i && b->has_spi_i && a->spi_i == b->spi_i &&
+	       (!a->has_spi_r || !b->has_spi_r || !a->spi_r || !b->spi_r || a->spi_r == b->spi_r);
+}
+
+static void
+add_row(struct ends *e, const struct message *i, const struct message *r)
+{
+	const struct message *m = i ? i : r;
+
+	if (e->n == e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 16;
+		e->rows = xreallocarray(e->rows, e->cap, sizeof(*e->rows));
+	}
+	e->rows[e->n].exchange = m->exchange;
+	e->rows[e->n].mid = m->mid;
+	e->rows[e->n].response = m->response;
+	e->rows[e->n].i = i;
+	e->rows[e->n].r = r;
+	e->n++;
+}
+
+/* The message of s that is m's other end: same exchange, MID and kind, other direction. */
+static const struct message *
+counterpart(const struct session *s, const struct message *m, const bool *taken)
+{
+	size_t k;
+
+	for (k = 0; k < s->nmsgs; k++) {
+		const struct message *x = s->msgs[k];
+
+		if (taken[k] || x->dir == m->dir || x->dir == MODEL_DIR_UNKNOWN)
+			continue;
+		if (x->mid_known && m->mid_known && x->mid == m->mid &&
+		    is(x->exchange, m->exchange) && x->response_known && m->response_known &&
+		    x->response == m->response)
+			return x;
+	}
+	return NULL;
+}
+
+void
+diff_ends(const struct session *i, const struct session *r, struct ends *e)
+{
+	bool *taken = xcalloc(r->nmsgs ? r->nmsgs : 1, sizeof(*taken));
+	size_t k, j;
+
+	memset(e, 0, sizeof(*e));
+	e->i = i;
+	e->r = r;
+	for (k = 0; k < i->nmsgs; k++) {
+		const struct message *m = i->msgs[k], *c = counterpart(r, m, taken);
+
+		if (c)
+			for (j = 0; j < r->nmsgs; j++)
+				if (r->msgs[j] == c)
+					taken[j] = true;
+		add_row(e, m, c);
+	}
+	/* what only the responder's log has, after the row it follows */
+	for (j = 0; j < r->nmsgs; j++) {
+		size_t at, q;
+
+		if (taken[j])
+			continue;
+		add_row(e, NULL, r->msgs[j]);
+		/* move it after the last row whose responder message comes before it */
+		for (at = e->n - 1; at > 0; at--) {
+			const struct message *prev = e->rows[at - 1].r;
+
+			if (prev && prev->first_line < r->msgs[j]->first_line)
+				break;
+			if (!prev && at - 1 == 0)
+				break;
+		}
+		if (at < e->n - 1) {
+			struct ends_row row = e->rows[e->n - 1];
+
+			for (q = e->n - 1; q > at; q--)
+				e->rows[q] = e->rows[q - 1];
+			e->rows[at] = row;
+		}
+	}
+	free(taken);
+}
+
+void
+ends_free(struct ends *e)
+{
+	free(e->rows);
+	memset(e, 0, sizeof(*e));
+}

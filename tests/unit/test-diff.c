@@ -130,3 +130,47 @@ Test(diff, the_decisive_difference_comes_first)
 	session_destroy(a);
 	session_destroy(b);
 }
+
+/* One end of a negotiation: IKE_SA_INIT request and response as role sees them. */
+static struct session *
+end_session(enum model_role role, bool with_response)
+{
+	struct session *s = session_create("t.log", 0);
+	bool init = role == MODEL_ROLE_INITIATOR;
+	struct message *q = session_add_message(s, init ? MODEL_DIR_OUT : MODEL_DIR_IN, 10);
+
+	s->role = role;
+	s->spi_i = 0x1111;
+	s->spi_r = 0x2222;
+	s->has_spi_i = s->has_spi_r = true;
+	q->exchange = "IKE_SA_INIT";
+	q->mid_known = q->response_known = true;
+	if (with_response) {
+		struct message *p = session_add_message(s, init ? MODEL_DIR_IN : MODEL_DIR_OUT, 20);
+
+		p->exchange = "IKE_SA_INIT";
+		p->mid_known = p->response_known = p->response = true;
+	}
+	return s;
+}
+
+Test(diff, both_ends_of_one_negotiation_are_joined)
+{
+	struct session *i = end_session(MODEL_ROLE_INITIATOR, false);
+	struct session *r = end_session(MODEL_ROLE_RESPONDER, true);
+	struct ends e;
+
+	cr_expect(diff_same_negotiation(i, r));
+	cr_expect(!diff_same_negotiation(i, i), "one initiator and one responder");
+	diff_ends(i, r, &e);
+	cr_assert_eq(e.n, 2);
+	cr_expect(e.rows[0].i == i->msgs[0] && e.rows[0].r == r->msgs[0], "the request, both ends");
+	cr_expect(e.rows[1].i == NULL && e.rows[1].r == r->msgs[1],
+		  "the response only the responder's log has");
+	cr_expect(e.rows[1].response);
+	ends_free(&e);
+	r->spi_r = 0x3333;
+	cr_expect(!diff_same_negotiation(i, r), "another responder SPI: another SA");
+	session_destroy(i);
+	session_destroy(r);
+}
