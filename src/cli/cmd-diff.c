@@ -518,26 +518,83 @@ addr(struct strbuf *out, const char *a, unsigned port)
 		sb_addf(out, ":%u", port);
 }
 
-/* One negotiation: the ladder, then what only one side saw and who decided. Problems counted. */
-static unsigned
-ends_report(struct strbuf *out, const struct ends *e, const char *ia, const char *ra, unsigned nth,
-	    const struct all *others, const struct session *i_side)
+/* A "!!" line: in the text, and in the JSON flags when there are any. */
+static void
+flag(struct strbuf *out, json_t *jflags, const char *indent, struct strbuf *t)
 {
+	sb_adds(out, indent);
+	sb_adds(out, "!! ");
+	sb_add(out, t->buf ? t->buf : "", t->len);
+	sb_addc(out, '\n');
+	if (jflags)
+		json_array_append_new(jflags, json_string(t->buf ? t->buf : ""));
+	sb_reset(t);
+}
+
+static json_t *
+jend(const struct message *m)
+{
+	json_t *o;
+
+	if (!m)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "direction",
+			    json_string(m->dir == MODEL_DIR_OUT ? "sent" : "received"));
+	json_object_set_new(o, "first_line", json_integer(m->first_line));
+	json_object_set_new(o, "last_line", json_integer(m->last_line));
+	json_object_set_new(o, "times", json_integer(m->retransmits + 1));
+	return o;
+}
+
+static json_t *
+jsession(const char *who, const struct session *s)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "input", json_string(who));
+	json_object_set_new(o, "session", json_integer(s->number));
+	json_object_set_new(o, "first_line", json_integer(s->first_line));
+	json_object_set_new(o, "last_line", json_integer(s->last_line));
+	json_object_set_new(o, "outcome", json_string(model_outcome_name(s->outcome)));
+	return o;
+}
+
+/*
+ * One negotiation: the ladder, then what only one side saw and who decided
+ * (text into out; the same as data into jn when it is not NULL). Returns
+ * the number of problems.
+ */
+static unsigned
+ends_report(struct strbuf *out, json_t *jn, const struct ends *e, const char *ia, const char *ra,
+	    unsigned nth, const struct all *others, const struct session *i_side)
+{
+	json_t *jrows = jn ? json_array() : NULL, *jflags = jn ? json_array() : NULL;
+	struct strbuf t;
 	char spi[17];
 	unsigned problems = 0;
 	size_t k;
 
+	sb_init(&t);
 	session_spi_text(e->i->spi_i, spi);
 	sb_addf(out, "\nnegotiation %u  I_SPI %s", nth, spi);
+	if (jn)
+		json_object_set_new(jn, "initiator_spi", json_string(spi));
 	if (e->i->has_spi_r || e->r->has_spi_r) {
 		session_spi_text(e->r->has_spi_r ? e->r->spi_r : e->i->spi_r, spi);
 		sb_addf(out, "  R_SPI %s", spi);
+		if (jn)
+			json_object_set_new(jn, "responder_spi", json_string(spi));
 	}
 	sb_adds(out, "\n");
 	sb_addf(out, "  initiator  %s session %u  L%u-L%u  %s\n", ia, e->i->number,
 		e->i->first_line, e->i->last_line, model_outcome_name(e->i->outcome));
 	sb_addf(out, "  responder  %s session %u  L%u-L%u  %s\n", ra, e->r->number,
 		e->r->first_line, e->r->last_line, model_outcome_name(e->r->outcome));
+	if (jn) {
+		json_object_set_new(jn, "initiator", jsession(ia, e->i));
+		json_object_set_new(jn, "responder", jsession(ra, e->r));
+	}
 	sb_addf(out, "  %-28s %-34s %s\n", "", "initiator", "responder");
 	for (k = 0; k < e->n; k++) {
 		const struct ends_row *row = &e->rows[k];
@@ -551,36 +608,52 @@ ends_report(struct strbuf *out, const struct ends *e, const char *ia, const char
 		end_cell(&a, row->i, true);
 		end_cell(&b, row->r, true);
 		sb_addf(out, "  %-28s %-34s %s\n", what, a.buf, b.buf);
+		sb_finish(&a);
+		sb_finish(&b);
+		if (jrows) {
+			json_t *x = json_object();
+
+			json_object_set_new(x, "exchange",
+					    row->exchange ? json_string(row->exchange)
+							  : json_null());
+			json_object_set_new(x, "message_id", json_integer(row->mid));
+			json_object_set_new(x, "kind",
+					    json_string(row->response ? "response" : "request"));
+			json_object_set_new(x, "initiator", jend(row->i));
+			json_object_set_new(x, "responder", jend(row->r));
+			json_array_append_new(jrows, x);
+		}
 		if (!row->i || !row->r) {
 			const struct message *m = row->i ? row->i : row->r;
-			bool sender_has = m->dir == MODEL_DIR_OUT;
 
 			problems++;
-			sb_adds(out, "    !! ");
-			if (sender_has)
-				sb_addf(out,
+			if (m->dir == MODEL_DIR_OUT)
+				sb_addf(&t,
 					"the %s sent it; the %s's log never shows it (lost on the "
-					"way, or dropped before it was logged)\n",
+					"way, or dropped before it was logged)",
 					row->i ? "initiator" : "responder",
 					row->i ? "responder" : "initiator");
 			else
-				sb_addf(out,
+				sb_addf(&t,
 					"the %s received it, but the %s's log does not show it "
-					"sent (lines missing from that log)\n",
+					"sent "
+					"(lines missing from that log)",
 					row->i ? "initiator" : "responder",
 					row->i ? "responder" : "initiator");
+			flag(out, jflags, "    ", &t);
 		} else if (row->i->retransmits != row->r->retransmits) {
 			const struct message *s = row->i->dir == MODEL_DIR_OUT ? row->i : row->r;
+			const struct message *o = s == row->i ? row->r : row->i;
 
 			problems++;
-			sb_addf(out,
-				"    !! the %s sent it %u times; the %s logged it %u time%s: "
-				"copies "
-				"were lost on the way\n",
+			sb_addf(&t,
+				"%s MID %u: the %s sent it %u times; the %s logged it %u time%s: "
+				"copies were lost on the way",
+				row->exchange ? row->exchange : "?", row->mid,
 				s == row->i ? "initiator" : "responder", s->retransmits + 1,
-				s == row->i ? "responder" : "initiator",
-				(s == row->i ? row->r : row->i)->retransmits + 1,
-				(s == row->i ? row->r : row->i)->retransmits ? "s" : "");
+				s == row->i ? "responder" : "initiator", o->retransmits + 1,
+				o->retransmits ? "s" : "");
+			flag(out, jflags, "    ", &t);
 		}
 	}
 	/* the same IKE_SA_INIT handled as new SAs by the responder */
@@ -591,12 +664,12 @@ ends_report(struct strbuf *out, const struct ends *e, const char *ia, const char
 		    o->role != i_side->role) {
 			problems++;
 			session_spi_text(o->spi_r, spi);
-			sb_addf(out,
-				"  !! the responder also handled a copy of this IKE_SA_INIT as a "
-				"new SA "
+			sb_addf(&t,
+				"the responder also handled a copy of this IKE_SA_INIT as a new SA "
 				"(session %u, R_SPI %s, L%u): a retransmission it did not "
-				"recognize\n",
+				"recognize",
 				o->number, spi, o->first_line);
+			flag(out, jflags, "  ", &t);
 		}
 	}
 	/* addresses and ports as each end saw them */
@@ -604,19 +677,19 @@ ends_report(struct strbuf *out, const struct ends *e, const char *ia, const char
 	    (strcmp(e->i->local, e->r->peer) ||
 	     (e->i->lport_first && e->r->pport_first && e->i->lport_first != e->r->pport_first))) {
 		problems++;
-		sb_adds(out, "  !! rewritten on the way (NAT): the initiator sent from ");
-		addr(out, e->i->local, e->i->lport_first);
-		sb_adds(out, ", the responder saw ");
-		addr(out, e->r->peer, e->r->pport_first);
-		sb_addc(out, '\n');
+		sb_adds(&t, "rewritten on the way (NAT): the initiator sent from ");
+		addr(&t, e->i->local, e->i->lport_first);
+		sb_adds(&t, ", the responder saw ");
+		addr(&t, e->r->peer, e->r->pport_first);
+		flag(out, jflags, "  ", &t);
 	}
 	if (e->r->local && e->i->peer && strcmp(e->r->local, e->i->peer)) {
 		problems++;
-		sb_adds(out, "  !! rewritten on the way (NAT): the initiator sent to ");
-		addr(out, e->i->peer, e->i->pport_first);
-		sb_adds(out, ", the responder is ");
-		addr(out, e->r->local, e->r->lport_first);
-		sb_addc(out, '\n');
+		sb_adds(&t, "rewritten on the way (NAT): the initiator sent to ");
+		addr(&t, e->i->peer, e->i->pport_first);
+		sb_adds(&t, ", the responder is ");
+		addr(&t, e->r->local, e->r->lport_first);
+		flag(out, jflags, "  ", &t);
 	}
 	/* who decided the failure: the end whose log has the refusal it sent */
 	{
@@ -648,24 +721,66 @@ ends_report(struct strbuf *out, const struct ends *e, const char *ia, const char
 				escape_append(out, x, fix ? (size_t)(fix - x) : strlen(x));
 			}
 			sb_addc(out, '\n');
+			if (jn) {
+				json_t *d = json_object();
+
+				json_object_set_new(
+					d, "by",
+					json_string(who == e->i ? "initiator" : "responder"));
+				json_object_set_new(d, "cause", json_string(who->failure.cause));
+				json_object_set_new(d, "line", json_integer(who->failure.line));
+				json_object_set_new(
+					d, "explanation",
+					x ? json_stringn(x, fix ? (size_t)(fix - x) : strlen(x))
+					  : json_null());
+				json_object_set_new(jn, "decided", d);
+			}
 		} else if (e->i->failure.cause || e->r->failure.cause) {
 			problems++;
 			sb_adds(out, "  neither log shows which end refused\n");
+			if (jn)
+				json_object_set_new(jn, "decided", json_null());
 		} else {
 			sb_adds(out, "  both ends agree\n");
+			if (jn)
+				json_object_set_new(jn, "decided", json_null());
 		}
 	}
+	if (jn) {
+		json_object_set_new(jn, "messages", jrows);
+		json_object_set_new(jn, "flags", jflags);
+		json_object_set_new(jn, "agree", json_boolean(problems == 0));
+	}
+	sb_finish(&t);
 	return problems;
 }
 
+static json_t *
+jalone_item(const char *who, const struct session *s)
+{
+	json_t *o = jsession(who, s);
+	char spi[17];
+
+	session_spi_text(s->spi_i, spi);
+	json_object_set_new(o, "initiator_spi", json_string(spi));
+	return o;
+}
+
+/*
+ * --ends: pairs the sessions of A and B, one report per negotiation, then
+ * the sessions with no other end. Text into out, or with json the document.
+ */
 static int
-run_ends(const struct grammar *g, struct side *a, struct side *b, struct strbuf *out,
+run_ends(const struct grammar *g, struct side *a, struct side *b, struct strbuf *out, bool json,
 	 struct err *err)
 {
+	json_t *jdoc = NULL, *jneg = NULL, *jalone = NULL;
+	struct strbuf scratch, *text = out;
 	struct all A, B;
 	unsigned nth = 0, problems = 0;
 	size_t i, j;
 	bool *paired_b;
+	int rc;
 
 	if (!load_all(g, a, &A, err))
 		return CLI_EXIT_TROUBLE;
@@ -673,33 +788,50 @@ run_ends(const struct grammar *g, struct side *a, struct side *b, struct strbuf 
 		all_free(&A);
 		return CLI_EXIT_TROUBLE;
 	}
+	sb_init(&scratch);
+	if (json) {
+		/* the text is made and thrown away: the document says the same */
+		text = &scratch;
+		jdoc = json_object();
+		jneg = json_array();
+		jalone = json_array();
+	}
 	paired_b = xcalloc(B.n ? B.n : 1, sizeof(*paired_b));
-	sb_adds(out, "ends  A ");
-	esc(out, a->arg);
-	sb_addf(out, " (%zu session%s)  B ", A.n, A.n == 1 ? "" : "s");
-	esc(out, b->arg);
-	sb_addf(out, " (%zu session%s)\n", B.n, B.n == 1 ? "" : "s");
+	sb_adds(text, "ends  A ");
+	esc(text, a->arg);
+	sb_addf(text, " (%zu session%s)  B ", A.n, A.n == 1 ? "" : "s");
+	esc(text, b->arg);
+	sb_addf(text, " (%zu session%s)\n", B.n, B.n == 1 ? "" : "s");
 	for (i = 0; i < A.n; i++) {
 		bool paired = false;
 
 		for (j = 0; j < B.n && !paired; j++) {
 			struct ends e;
 			bool a_init = A.s[i]->role == MODEL_ROLE_INITIATOR;
+			json_t *jn = json ? json_object() : NULL;
 
-			if (paired_b[j] || !diff_same_negotiation(A.s[i], B.s[j]))
+			if (paired_b[j] || !diff_same_negotiation(A.s[i], B.s[j])) {
+				if (jn)
+					json_decref(jn);
 				continue;
+			}
 			paired = paired_b[j] = true;
 			diff_ends(a_init ? A.s[i] : B.s[j], a_init ? B.s[j] : A.s[i], &e);
-			problems += ends_report(out, &e, a_init ? "A" : "B", a_init ? "B" : "A",
-						++nth, a_init ? &B : &A, a_init ? A.s[i] : B.s[j]);
+			problems +=
+				ends_report(text, jn, &e, a_init ? "A" : "B", a_init ? "B" : "A",
+					    ++nth, a_init ? &B : &A, a_init ? A.s[i] : B.s[j]);
+			if (jn)
+				json_array_append_new(jneg, jn);
 			ends_free(&e);
 		}
 		if (!paired) {
 			char spi[17];
 
 			session_spi_text(A.s[i]->spi_i, spi);
-			sb_addf(out, "\nA session %u (I_SPI %s, L%u-L%u): no other end in B\n",
+			sb_addf(text, "\nA session %u (I_SPI %s, L%u-L%u): no other end in B\n",
 				A.s[i]->number, spi, A.s[i]->first_line, A.s[i]->last_line);
+			if (jalone)
+				json_array_append_new(jalone, jalone_item("A", A.s[i]));
 			problems++;
 		}
 	}
@@ -716,23 +848,46 @@ run_ends(const struct grammar *g, struct side *a, struct side *b, struct strbuf 
 		if (copy)
 			continue;
 		session_spi_text(B.s[j]->spi_i, spi);
-		sb_addf(out, "\nB session %u (I_SPI %s, L%u-L%u): no other end in A\n",
+		sb_addf(text, "\nB session %u (I_SPI %s, L%u-L%u): no other end in A\n",
 			B.s[j]->number, spi, B.s[j]->first_line, B.s[j]->last_line);
+		if (jalone)
+			json_array_append_new(jalone, jalone_item("B", B.s[j]));
 		problems++;
 	}
+	rc = problems ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
 	if (!nth) {
 		err_set(err, ERR_INPUT, NULL,
 			"diff --ends: no session of A has its other end in B (same SPIs, one "
 			"initiator and one responder)");
-		free(paired_b);
-		all_free(&A);
-		all_free(&B);
-		return CLI_EXIT_TROUBLE;
+		rc = CLI_EXIT_TROUBLE;
+	} else if (json) {
+		char *dump;
+
+		json_object_set_new(jdoc, "schema", json_integer(1));
+		json_object_set_new(jdoc, "a", json_string(a->arg));
+		json_object_set_new(jdoc, "b", json_string(b->arg));
+		json_object_set_new(jdoc, "agree", json_boolean(problems == 0));
+		json_object_set_new(jdoc, "negotiations", jneg);
+		json_object_set_new(jdoc, "without_other_end", jalone);
+		jneg = jalone = NULL;
+		dump = json_dumps(jdoc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+		if (dump) {
+			sb_adds(out, dump);
+			sb_addc(out, '\n');
+		}
+		free(dump);
 	}
+	if (jneg)
+		json_decref(jneg);
+	if (jalone)
+		json_decref(jalone);
+	if (jdoc)
+		json_decref(jdoc);
+	sb_finish(&scratch);
 	free(paired_b);
 	all_free(&A);
 	all_free(&B);
-	return problems ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+	return rc;
 }
 
 int
@@ -781,16 +936,11 @@ cmd_diff(const struct cli *cli, int argc, char **argv, struct err *err)
 	side_init(&a, argv[optind]);
 	side_init(&b, argv[optind + 1]);
 	if (ends) {
-		if (json) {
-			err_set(err, ERR_USAGE, NULL, "diff: --ends has no --json form yet");
-			rc = CLI_EXIT_TROUBLE;
-		} else {
-			sb_init(&out);
-			rc = run_ends(g, &a, &b, &out, err);
-			if (out.len && rc != CLI_EXIT_TROUBLE)
-				fwrite(out.buf, 1, out.len, stdout);
-			sb_finish(&out);
-		}
+		sb_init(&out);
+		rc = run_ends(g, &a, &b, &out, json, err);
+		if (out.len && rc != CLI_EXIT_TROUBLE)
+			fwrite(out.buf, 1, out.len, stdout);
+		sb_finish(&out);
 		if (rc == CLI_EXIT_TROUBLE && err_is_set(err)) {
 			char msg[1024];
 			enum err_code code = err->code;
@@ -827,7 +977,7 @@ cmd_diff(const struct cli *cli, int argc, char **argv, struct err *err)
 		sb_adds(&out,
 			"A and B are the two ends of one negotiation (same SPIs, one initiator "
 			"and one responder): joined as with --ends\n");
-		rc = run_ends(g, &a, &b, &out, err);
+		rc = run_ends(g, &a, &b, &out, false, err);
 		if (rc != CLI_EXIT_TROUBLE && out.len)
 			fwrite(out.buf, 1, out.len, stdout);
 		sb_finish(&out);
