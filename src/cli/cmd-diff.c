@@ -890,6 +890,95 @@ run_ends(const struct grammar *g, struct side *a, struct side *b, struct strbuf 
 	return rc;
 }
 
+/*
+ * A client's DART session and the head end's session of the same connection
+ * (recon_client_matches): the client's events, the head end's exchanges, and
+ * which end decided. Returns the exit status.
+ */
+static int
+client_report(struct strbuf *out, const char *cw, const struct session *c, const char *dw,
+	      const struct session *d)
+{
+	bool errors = false;
+	size_t k;
+
+	sb_adds(out, "the client log and the head end's log of one connection (same client "
+		     "address and IKE ports): joined\n");
+	sb_addf(out, "client    %s session %u  L%u-L%u  %s", cw, c->number, c->first_line,
+		c->last_line, model_outcome_name(c->outcome));
+	if (c->client_profile) {
+		sb_adds(out, "  connection ");
+		esc(out, c->client_profile);
+	}
+	sb_addc(out, '\n');
+	sb_addf(out, "head end  %s session %u  L%u-L%u  %s", dw, d->number, d->first_line,
+		d->last_line, model_outcome_name(d->outcome));
+	if (d->failure.cause) {
+		sb_addf(out, " at %s", d->failure.exchange ? d->failure.exchange : "?");
+		if (d->failure.mid_known)
+			sb_addf(out, " MID %u", d->failure.mid);
+		sb_adds(out, " ");
+		esc(out, d->failure.cause);
+	}
+	sb_addc(out, '\n');
+	sb_adds(out, "\nwhat the client saw\n");
+	for (k = 0; k < c->nclient; k++) {
+		const struct client_event *ev = &c->client[k];
+
+		sb_addf(out, "  %-9s %-18s L%-5u ", ev->time ? ev->time : "",
+			ev->kind ? ev->kind : "-", ev->first_line);
+		esc(out, ev->text ? ev->text : "");
+		sb_addc(out, '\n');
+		errors = errors || model_client_error(ev->kind);
+	}
+	sb_adds(out, "\nwhat the head end did\n");
+	for (k = 0; k < d->nexch; k++) {
+		const struct exchange *x = &d->exch[k];
+
+		sb_addf(out, "  %-14s MID %-3u", x->type ? x->type : "?", x->mid);
+		if (x->request)
+			sb_addf(out, "  request %s L%u",
+				x->request->dir == MODEL_DIR_IN ? "received" : "sent",
+				x->request->first_line);
+		if (x->response)
+			sb_addf(out, "  response %s L%u",
+				x->response->dir == MODEL_DIR_OUT ? "sent" : "received",
+				x->response->first_line);
+		else
+			sb_adds(out, "  no response");
+		sb_addc(out, '\n');
+	}
+	sb_addc(out, '\n');
+	if (d->failure.cause) {
+		const char *x = d->failure.explanation;
+		const char *fix = x ? strstr(x, ". To fix:") : NULL;
+
+		sb_adds(out, "decided by the head end: ");
+		esc(out, d->failure.cause);
+		if (x) {
+			sb_adds(out, ": ");
+			escape_append(out, x, fix ? (size_t)(fix - x) : strlen(x));
+		}
+		sb_addc(out, '\n');
+	} else if (errors) {
+		sb_adds(out, "decided by the client: the head end's session is ");
+		sb_adds(out, model_outcome_name(d->outcome));
+		sb_adds(out, ", yet the client reported an error\n");
+	} else {
+		sb_adds(out, "both ends agree\n");
+	}
+	if (errors) {
+		sb_adds(out, "the client reported: ");
+		for (k = 0; k < c->nclient; k++)
+			if (model_client_error(c->client[k].kind)) {
+				esc(out, c->client[k].text ? c->client[k].text : "");
+				break;
+			}
+		sb_addc(out, '\n');
+	}
+	return d->failure.cause || errors ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+}
+
 int
 cmd_diff(const struct cli *cli, int argc, char **argv, struct err *err)
 {
@@ -966,6 +1055,22 @@ cmd_diff(const struct cli *cli, int argc, char **argv, struct err *err)
 		side_free(&b);
 		grammar_destroy(g);
 		return CLI_EXIT_TROUBLE;
+	}
+	if (!json && ((a.s->role == MODEL_ROLE_CLIENT && b.s->role != MODEL_ROLE_CLIENT &&
+		       recon_client_matches(b.s, a.s)) ||
+		      (b.s->role == MODEL_ROLE_CLIENT && a.s->role != MODEL_ROLE_CLIENT &&
+		       recon_client_matches(a.s, b.s)))) {
+		bool a_client = a.s->role == MODEL_ROLE_CLIENT;
+
+		sb_init(&out);
+		rc = client_report(&out, a_client ? "A" : "B", a_client ? a.s : b.s,
+				   a_client ? "B" : "A", a_client ? b.s : a.s);
+		fwrite(out.buf, 1, out.len, stdout);
+		sb_finish(&out);
+		side_free(&a);
+		side_free(&b);
+		grammar_destroy(g);
+		return rc;
 	}
 	if (!json && diff_same_negotiation(a.s, b.s)) {
 		/* the two ends of one negotiation: join them rather than compare */
