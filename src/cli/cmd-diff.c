@@ -741,7 +741,8 @@ ends_report(struct strbuf *out, json_t *jn, const struct ends *e, const char *ia
 			if (jn)
 				json_object_set_new(jn, "decided", json_null());
 		} else {
-			sb_adds(out, "  both ends agree\n");
+			sb_adds(out, problems ? "  no failure; the ends differ as flagged above\n"
+					      : "  both ends agree\n");
 			if (jn)
 				json_object_set_new(jn, "decided", json_null());
 		}
