@@ -560,7 +560,7 @@ context(const char *key)
 }
 
 static void
-ending(struct strbuf *out, const char *who, const struct session *s)
+ending(struct strbuf *out, const char *who, const struct session *s, bool why)
 {
 	sb_addf(out, "%s's session ", who);
 	if (s->outcome == MODEL_OUTCOME_UP)
@@ -576,7 +576,7 @@ ending(struct strbuf *out, const char *who, const struct session *s)
 		if (s->failure.mid_known)
 			sb_addf(out, " MID %u", s->failure.mid);
 		sb_addf(out, " (%s)", s->failure.cause);
-		if (s->failure.explanation) {
+		if (why && s->failure.explanation) {
 			/* why, as the analysis of that log says it (what to change left out) */
 			const char *fix = strstr(s->failure.explanation, ". To fix:");
 			size_t n = fix ? (size_t)(fix - s->failure.explanation)
@@ -663,13 +663,74 @@ decisive(const struct session *a, const struct session *b, const struct diff *d)
 	return d->n ? &d->e[0] : NULL;
 }
 
+/*
+ * The transform type a proposal refusal's explanation names ("offered DH
+ * group 14, this device expects group 2": "D-H"), as the facts' keys name it;
+ * NULL if the failure is no such refusal.
+ */
+static const char *
+refused_type(const struct session *s)
+{
+	static const struct {
+		const char *said, *key;
+	} types[] = { { "DH group", "D-H" },
+		      { "encryption:", "encryption" },
+		      { "integrity:", "integrity" },
+		      { "PRF:", "PRF" } };
+	const char *x = s->failure.explanation;
+	const char *end;
+	size_t i;
+
+	if (!is(s->failure.cause, "NO_PROPOSAL_CHOSEN") || !x)
+		return NULL;
+	/* what differs, before "; both:" (what both name alike) */
+	end = strstr(x, "; both:");
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		const char *at = strstr(x, types[i].said);
+
+		if (at && (!end || at < end))
+			return types[i].key;
+	}
+	return NULL;
+}
+
 void
 diff_first(const struct session *a, const struct session *b, const struct diff *d,
 	   struct strbuf *out)
 {
 	const struct diff_entry *e = decisive(a, b, d);
+	const struct session *f = a->failure.cause && !b->failure.cause   ? a
+				  : b->failure.cause && !a->failure.cause ? b
+									  : NULL;
+	const char *named = f ? refused_type(f) : NULL;
+
 	if (!e)
 		return;
+	if (named && !strstr(e->key, named)) {
+		/*
+		 * A refusal that names what differs from what the refusing end
+		 * expects, while the offers do not differ there: its own
+		 * comparison is the decisive difference.
+		 */
+		const char *x = f->failure.explanation;
+		const char *fix = strstr(x, ". To fix:");
+
+		sb_addf(out, "%s's %s refused what %s's accepted: ", f == a ? "A" : "B",
+			f->role == MODEL_ROLE_INITIATOR ? "peer" : "end", f == a ? "B" : "A");
+		sb_add(out, x, fix ? (size_t)(fix - x) : strlen(x));
+		sb_adds(out, "; ");
+		ending(out, "A", a, false);
+		sb_adds(out, ", ");
+		ending(out, "B", b, false);
+		sb_adds(out, ". The offers differ elsewhere: ");
+		if (e->a && e->b)
+			sb_addf(out, "B's %s is %s where A's is %s", e->key,
+				e->b[0] ? e->b : "empty", e->a[0] ? e->a : "empty");
+		else
+			sb_addf(out, "%s's %s is %s; %s has none", e->a ? "A" : "B", e->key,
+				e->a ? e->a : e->b, e->a ? "B" : "A");
+		return;
+	}
 	if (e->a && e->b)
 		sb_addf(out, "B's %s is %s where A's is %s", e->key, e->b[0] ? e->b : "empty",
 			e->a[0] ? e->a : "empty");
@@ -682,9 +743,9 @@ diff_first(const struct session *a, const struct session *b, const struct diff *
 		sb_addf(out, "both sessions %s", model_outcome_name(a->outcome));
 		return;
 	}
-	ending(out, "A", a);
+	ending(out, "A", a, true);
 	sb_adds(out, ", ");
-	ending(out, "B", b);
+	ending(out, "B", b, true);
 }
 
 /* ---- both ends of one negotiation ---- */

@@ -174,3 +174,28 @@ Test(diff, both_ends_of_one_negotiation_are_joined)
 	session_destroy(i);
 	session_destroy(r);
 }
+
+Test(diff, a_refusal_on_what_the_offers_share_leads_with_its_own_reason)
+{
+	struct session *a = init_session("Group 14", true, 1),
+		       *b = init_session("Group 2", false, 1);
+	struct strbuf first;
+	struct diff d;
+
+	b->failure.explanation =
+		"encryption: offered AES-CBC-256, this device expects AES-CBC-128; "
+		"both: D-H Group 2. To fix: agree";
+	diff_sessions(a, b, false, &d);
+	sb_init(&first);
+	diff_first(a, b, &d, &first);
+	cr_expect(strstr(first.buf, "B's end refused what A's accepted: encryption: offered "
+				    "AES-CBC-256") == first.buf,
+		  "%s", first.buf);
+	cr_expect(strstr(first.buf, "The offers differ elsewhere: B's IKE_SA_INIT #1 request SA "
+				    "proposal 1 D-H is Group 2") != NULL,
+		  "%s", first.buf);
+	sb_finish(&first);
+	diff_free(&d);
+	session_destroy(a);
+	session_destroy(b);
+}
