@@ -6,7 +6,7 @@ SANBUILD ?= build-sanitize
 WERROR  ?= 0
 SAMPLE  ?= samples/asa/anyconnect-eap-success.log
 DEPS = gcc meson ninja-build pkg-config python3 libpcre2-dev libxml2-dev \
-       libjansson-dev libncurses-dev libcriterion-dev clang-format
+       libjansson-dev libncurses-dev libcriterion-dev clang-format tmux
 
 MESON_OPTS = -Dwerror=$(if $(filter 1,$(WERROR)),true,false)
 

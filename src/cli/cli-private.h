@@ -38,6 +38,7 @@ FILE *cli_open_input(const char *path, struct err *err);
 void cli_print_diags(const struct strbuf *diags);
 
 int cmd_diff(const struct cli *cli, int argc, char **argv, struct err *err);
+int cmd_tui(const struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_timeline(const struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_sessions(const struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_verify(const struct cli *cli, int argc, char **argv, struct err *err);

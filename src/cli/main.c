@@ -34,6 +34,8 @@ static const struct cmd cmds[] = {
 	  "one row per reconstructed IKEv2 session" },
 	{ "timeline", cmd_timeline, "[-v] [--raw] [--explain] [--color=WHEN] [--json] FILE...",
 	  "every session as an annotated ladder (the default command)" },
+	{ "tui", cmd_tui, "[--keys SCRIPT] [--size COLSxROWS] FILE...",
+	  "browse sessions, ladders, findings and raw lines (curses)" },
 	{ "verify", cmd_verify, "[--list] [--fail-on=LEVEL] [--json] FILE...",
 	  "what the reference responder finds wrong in each session" },
 };

@@ -1,0 +1,378 @@
+/* ikescope tui: the interactive browser (curses), or a key script run without a terminal. */
+#include "cli-private.h"
+
+#include <curses.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ikescope/grammar.h"
+#include "ikescope/lexer.h"
+#include "ikescope/reconstruct.h"
+#include "ikescope/render.h"
+#include "ikescope/tui.h"
+#include "ikescope/util/lineindex.h"
+#include "ikescope/util/strbuf.h"
+#include "ikescope/util/xalloc.h"
+
+/* An input kept open, to read its lines back by offset (the raw pane). */
+struct input {
+	char *name;
+	FILE *fp;
+	struct line_index index;
+};
+
+struct loaded {
+	struct input *in;
+	size_t nin;
+	struct session **s;
+	size_t n;
+};
+
+static uint32_t
+raw_lines(void *ctx, const char *input, uint32_t first, uint32_t last, uint32_t max, line_fn fn,
+	  void *fn_ctx)
+{
+	struct loaded *l = ctx;
+	size_t i;
+
+	for (i = 0; input && i < l->nin; i++)
+		if (!strcmp(l->in[i].name, input))
+			return line_index_read(&l->in[i].index, first, last, max, fn, fn_ctx);
+	return 0;
+}
+
+/* Reads one input: its sessions, and the index of its lines. */
+static bool
+load(const struct grammar *g, struct recon *r, const char *path, struct loaded *l, struct err *err)
+{
+	struct lex_record rec;
+	struct gram_match m;
+	struct session *s;
+	struct input *in;
+	struct lex *lx;
+	FILE *fp;
+	bool ok = true;
+
+	if (!strcmp(path, "-")) {
+		err_set(err, ERR_USAGE, NULL,
+			"tui: reads files, not standard input (its lines are read back)");
+		return false;
+	}
+	fp = cli_open_input(path, err);
+	if (!fp)
+		return false;
+	l->in = xreallocarray(l->in, l->nin + 1, sizeof(*l->in));
+	in = &l->in[l->nin++];
+	in->name = xstrdup(path);
+	in->fp = fp;
+	line_index_init(&in->index, fileno(fp));
+	recon_begin_input(r, in->name);
+	lx = lex_create(fp, in->name, grammar_lex_ops(), (void *)g, NULL);
+	while (lex_next(lx, &rec, err)) {
+		bool matched = !(rec.flags & LEX_REC_NOISE) &&
+			       grammar_match_hinted(g, rec.text, rec.len, &rec.hint, &m);
+
+		line_index_note(&in->index, rec.first_line, rec.offset);
+		recon_feed(r, &rec, matched ? &m : NULL);
+		while ((s = recon_next(r))) {
+			l->s = xreallocarray(l->s, l->n + 1, sizeof(*l->s));
+			s->number = (unsigned)l->n + 1;
+			l->s[l->n++] = s;
+		}
+	}
+	if (err_is_set(err))
+		ok = false;
+	recon_end_input(r);
+	while ((s = recon_next(r))) {
+		l->s = xreallocarray(l->s, l->n + 1, sizeof(*l->s));
+		s->number = (unsigned)l->n + 1;
+		l->s[l->n++] = s;
+	}
+	lex_destroy(lx);
+	return ok;
+}
+
+static void
+loaded_free(struct loaded *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		session_destroy(l->s[i]);
+	free(l->s);
+	for (i = 0; i < l->nin; i++) {
+		line_index_free(&l->in[i].index);
+		fclose(l->in[i].fp);
+		free(l->in[i].name);
+	}
+	free(l->in);
+}
+
+/* ---- a key script, without a terminal ---- */
+
+static void
+dump(struct tui *t, int rows, int cols)
+{
+	struct tui_line *lines = xcalloc((size_t)rows, sizeof(*lines));
+	struct strbuf out;
+
+	tui_frame(t, rows, cols, lines);
+	sb_init(&out);
+	tui_frame_text(lines, rows, &out);
+	fwrite(out.buf, 1, out.len, stdout);
+	sb_finish(&out);
+	tui_frame_free(lines, rows);
+	free(lines);
+}
+
+/* Runs the keys of script; each "<dump>" prints the screen, and so does the end. */
+static void
+run_script(struct tui *t, const char *script, int rows, int cols)
+{
+	const char *p = script;
+	bool dumped_last = false;
+
+	while (*p) {
+		int key;
+
+		if (!strncmp(p, "<dump>", 6)) {
+			p += 6;
+			dump(t, rows, cols);
+			printf("%.*s\n", cols,
+			       "----------------------------------------------------------------"
+			       "----------------------------------------------------------------"
+			       "----------------------------------------------------------------");
+			dumped_last = true;
+			continue;
+		}
+		if (!strncmp(p, "<resize ", 8)) {
+			int c = 0, r = 0;
+
+			if (sscanf(p + 8, "%dx%d>", &c, &r) == 2 && c > 0 && r > 0) {
+				cols = c;
+				rows = r;
+			}
+			p = strchr(p, '>') ? strchr(p, '>') + 1 : p + strlen(p);
+			dumped_last = false;
+			continue;
+		}
+		key = tui_script_key(&p);
+		if (key < 0)
+			break;
+		dumped_last = false;
+		if (!tui_key(t, key))
+			return; /* quit: nothing more to show */
+	}
+	if (!dumped_last)
+		dump(t, rows, cols);
+}
+
+/* ---- curses ---- */
+
+static bool curses_on;
+
+static void
+curses_off(void)
+{
+	if (curses_on) {
+		endwin();
+		curses_on = false;
+	}
+}
+
+static int
+key_of(int c)
+{
+	switch (c) {
+	case KEY_UP:
+		return TUI_KEY_UP;
+	case KEY_DOWN:
+		return TUI_KEY_DOWN;
+	case KEY_LEFT:
+		return TUI_KEY_LEFT;
+	case KEY_RIGHT:
+		return TUI_KEY_RIGHT;
+	case KEY_PPAGE:
+		return TUI_KEY_PGUP;
+	case KEY_NPAGE:
+		return TUI_KEY_PGDN;
+	case KEY_HOME:
+		return TUI_KEY_HOME;
+	case KEY_END:
+		return TUI_KEY_END;
+	case KEY_ENTER:
+	case '\n':
+	case '\r':
+		return TUI_KEY_ENTER;
+	case 27:
+		return TUI_KEY_ESC;
+	case '\t':
+		return TUI_KEY_TAB;
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		return TUI_KEY_BACKSPACE;
+	case KEY_RESIZE:
+		return TUI_KEY_RESIZE;
+	default:
+		return c;
+	}
+}
+
+static int
+run_curses(struct tui *t)
+{
+	bool color;
+
+	setlocale(LC_ALL, "");
+	if (!initscr())
+		return CLI_EXIT_TROUBLE;
+	curses_on = true;
+	atexit(curses_off);
+	raw(); /* Ctrl-C arrives as a key: the terminal is restored before leaving */
+	noecho();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	color = has_colors() && !getenv("NO_COLOR");
+	if (color) {
+		start_color();
+		use_default_colors();
+		init_pair(1, COLOR_GREEN, -1);
+		init_pair(2, COLOR_RED, -1);
+		init_pair(3, COLOR_YELLOW, -1);
+		init_pair(4, COLOR_CYAN, -1);
+	}
+	for (;;) {
+		int rows = LINES, cols = COLS, r, c;
+		struct tui_line *lines = xcalloc((size_t)(rows > 0 ? rows : 1), sizeof(*lines));
+
+		erase();
+		tui_frame(t, rows, cols, lines);
+		for (r = 0; r < rows; r++) {
+			attr_t a = A_NORMAL;
+
+			switch (lines[r].style) {
+			case TUI_HEADER:
+				a = A_BOLD;
+				break;
+			case TUI_SELECTED:
+			case TUI_STATUS:
+				a = A_REVERSE;
+				break;
+			case TUI_GOOD:
+				a = color ? COLOR_PAIR(1) : A_NORMAL;
+				break;
+			case TUI_BAD:
+				a = color ? COLOR_PAIR(2) : A_BOLD;
+				break;
+			case TUI_WARN:
+				a = color ? COLOR_PAIR(3) : A_NORMAL;
+				break;
+			case TUI_MARK:
+				a = color ? COLOR_PAIR(4) | A_BOLD : A_UNDERLINE;
+				break;
+			default:
+				break;
+			}
+			attrset(a);
+			mvaddstr(r, 0, lines[r].text ? lines[r].text : "");
+		}
+		attrset(A_NORMAL);
+		refresh();
+		tui_frame_free(lines, rows);
+		free(lines);
+		c = getch();
+		if (c == 3 || c == ERR) /* Ctrl-C, or no terminal any more */
+			break;
+		if (!tui_key(t, key_of(c)))
+			break;
+	}
+	curses_off();
+	return CLI_EXIT_OK;
+}
+
+int
+cmd_tui(const struct cli *cli, int argc, char **argv, struct err *err)
+{
+	static const struct option longopts[] = {
+		{ "keys", required_argument, NULL, 'k' },
+		{ "size", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *keys = getenv("IKESCOPE_TUI_KEYS");
+	struct render_opts ro;
+	struct loaded l;
+	struct grammar *g;
+	struct recon *r;
+	struct tui *t;
+	int c, i, cols = 80, rows = 24, rc = CLI_EXIT_OK;
+	bool failed = false;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			keys = optarg;
+			break;
+		case 's':
+			if (sscanf(optarg, "%dx%d", &cols, &rows) != 2 || cols < 20 || rows < 3 ||
+			    cols > 1000 || rows > 1000) {
+				err_set(err, ERR_USAGE, NULL,
+					"tui: --size takes COLSxROWS (at least 20x3), not '%s'",
+					optarg);
+				return CLI_EXIT_TROUBLE;
+			}
+			break;
+		default:
+			err_set(err, ERR_USAGE, NULL, "tui: unknown option '%s'", argv[optind - 1]);
+			return CLI_EXIT_TROUBLE;
+		}
+	}
+	if (optind >= argc) {
+		err_set(err, ERR_USAGE, NULL, "tui: no input files");
+		return CLI_EXIT_TROUBLE;
+	}
+	if (!keys && (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO))) {
+		err_set(err, ERR_USAGE, NULL,
+			"tui: standard input and output must be a terminal (--keys SCRIPT runs "
+			"without one)");
+		return CLI_EXIT_TROUBLE;
+	}
+	g = cli_load_grammar(cli, err);
+	if (!g)
+		return CLI_EXIT_TROUBLE;
+	memset(&l, 0, sizeof(l));
+	r = recon_create(g);
+	for (i = optind; i < argc; i++) {
+		struct err one = { 0 };
+
+		if (!load(g, r, argv[i], &l, &one)) {
+			char msg[512];
+
+			err_format(&one, msg, sizeof(msg));
+			fprintf(stderr, "ikescope: %s\n", msg);
+			failed = true;
+		}
+	}
+	/* the sessions borrow their input names from r: it lives as long as they do */
+	memset(&ro, 0, sizeof(ro));
+	ro.show_secrets = cli->show_secrets;
+	ro.grammar = g;
+	ro.show_input = argc - optind > 1;
+	t = tui_create(l.s, l.n, &ro, raw_lines, &l);
+	if (keys)
+		run_script(t, keys, rows, cols);
+	else
+		rc = run_curses(t);
+	tui_destroy(t);
+	loaded_free(&l);
+	recon_destroy(r);
+	grammar_destroy(g);
+	return failed ? CLI_EXIT_TROUBLE : rc;
+}
