@@ -56,6 +56,7 @@ load(const struct grammar *g, struct recon *r, const char *path, struct loaded *
 	struct lex *lx;
 	FILE *fp;
 	bool ok = true;
+	size_t before = l->n, k;
 
 	if (!strcmp(path, "-")) {
 		err_set(err, ERR_USAGE, NULL,
@@ -93,6 +94,9 @@ load(const struct grammar *g, struct recon *r, const char *path, struct loaded *
 		l->s[l->n++] = s;
 	}
 	lex_destroy(lx);
+	/* the reconstructor lends an input's name only until the next input */
+	for (k = before; k < l->n; k++)
+		l->s[k]->input = in->name;
 	return ok;
 }
 
