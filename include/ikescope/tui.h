@@ -16,7 +16,7 @@
 #include "ikescope/render.h"
 #include "ikescope/util/strbuf.h"
 
-enum tui_view { TUI_LIST, TUI_SESSION, TUI_RAW, TUI_FINDINGS, TUI_HELP, TUI_DIFF };
+enum tui_view { TUI_LIST, TUI_SESSION, TUI_RAW, TUI_FINDINGS, TUI_HELP, TUI_DIFF, TUI_TIMELINE };
 
 enum tui_style {
 	TUI_NORMAL,

@@ -23,9 +23,8 @@ const struct tui_keydef tui_keymap[] = {
 };
 const size_t tui_nkeymap = sizeof(tui_keymap) / sizeof(tui_keymap[0]);
 
-static const char *const view_names[] = {
-	"sessions", "session", "raw", "findings", "help", "diff"
-};
+static const char *const view_names[] = { "sessions", "session", "raw",     "findings",
+					  "help",     "diff",    "timeline" };
 
 enum sort_key { SORT_LINE, SORT_OUTCOME, SORT_PEER, SORT_DURATION, SORT_COUNT };
 static const char *const sort_names[] = { "line", "outcome", "peer", "duration" };
@@ -57,8 +56,13 @@ struct tui {
 	struct text body;        /* session, findings, help, diff */
 	size_t *finding_session; /* findings view: the session of each line (SIZE_MAX: none) */
 	uint32_t *finding_line;
-	bool raw_all;     /* raw view: the whole log */
-	uint32_t raw_end; /* raw view: last line known to exist (0: not known) */
+	/* session view: one row per message, and each message's block of the verbose timeline */
+	const struct message **ladder;
+	size_t nladder, msel, mtop;
+	struct text detail;
+	size_t *block_first, *block_last; /* lines of detail per ladder row (first > last: none) */
+	bool raw_all;                     /* raw view: the whole log */
+	uint32_t raw_end;                 /* raw view: last line known to exist (0: not known) */
 
 	pcre2_code *re;
 	char search[128];
@@ -268,6 +272,12 @@ tui_destroy(struct tui *t)
 	text_clear(&t->body);
 	free(t->body.line);
 	free(t->body.style);
+	text_clear(&t->detail);
+	free(t->detail.line);
+	free(t->detail.style);
+	free(t->ladder);
+	free(t->block_first);
+	free(t->block_last);
 	free(t->order);
 	free(t->finding_session);
 	free(t->finding_line);
@@ -294,8 +304,9 @@ go(struct tui *t, enum tui_view v)
 	t->status[0] = '\0';
 }
 
+/* The whole annotated timeline of the session (v). */
 static void
-build_session(struct tui *t)
+build_timeline(struct tui *t)
 {
 	struct render_opts o = *t->ro;
 	struct strbuf out;
@@ -307,6 +318,92 @@ build_session(struct tui *t)
 	text_clear(&t->body);
 	text_split(&t->body, out.buf ? out.buf : "", out.len);
 	sb_finish(&out);
+}
+
+static bool
+message_header(const char *l)
+{
+	return !strncmp(l, "    --> ", 8) || !strncmp(l, "    <-- ", 8) ||
+	       !strncmp(l, "    --- ", 8);
+}
+
+/*
+ * The ladder: a row per message, in exchange order; the detail of each is
+ * its block of the verbose timeline (every payload field and its findings),
+ * found by the message's line range in the block's header.
+ */
+static void
+build_session(struct tui *t)
+{
+	const struct session *s = t->s[t->cur];
+	struct render_opts o = *t->ro;
+	struct strbuf out;
+	size_t i, k;
+
+	free(t->ladder);
+	free(t->block_first);
+	free(t->block_last);
+	t->ladder = xcalloc(2 * s->nexch + 1, sizeof(*t->ladder));
+	t->nladder = 0;
+	for (i = 0; i < s->nexch; i++) {
+		if (s->exch[i].request)
+			t->ladder[t->nladder++] = s->exch[i].request;
+		if (s->exch[i].response)
+			t->ladder[t->nladder++] = s->exch[i].response;
+	}
+	t->block_first = xcalloc(t->nladder + 1, sizeof(*t->block_first));
+	t->block_last = xcalloc(t->nladder + 1, sizeof(*t->block_last));
+	o.color = false;
+	o.raw = NULL;
+	o.verbose = true;
+	sb_init(&out);
+	render_timeline(&out, s, &o);
+	text_clear(&t->detail);
+	text_split(&t->detail, out.buf ? out.buf : "", out.len);
+	sb_finish(&out);
+	for (k = 0; k < t->nladder; k++) {
+		char key[40];
+		const struct message *m = t->ladder[k];
+
+		t->block_first[k] = 1;
+		t->block_last[k] = 0;
+		if (m->first_line == m->last_line)
+			snprintf(key, sizeof(key), "L%u", m->first_line);
+		else
+			snprintf(key, sizeof(key), "L%u-L%u", m->first_line, m->last_line);
+		for (i = 0; i < t->detail.n; i++) {
+			const char *at = strstr(t->detail.line[i], key);
+			size_t j = i + 1;
+
+			/* the range whole: followed by a space or the end of the line */
+			if (!message_header(t->detail.line[i]) || !at ||
+			    (at[strlen(key)] != ' ' && at[strlen(key)] != '\0'))
+				continue;
+			/* down to the next message or exchange */
+			while (j < t->detail.n && !message_header(t->detail.line[j]) &&
+			       !(t->detail.line[j][0] == ' ' && t->detail.line[j][1] == ' ' &&
+				 t->detail.line[j][2] != ' '))
+				j++;
+			t->block_first[k] = i;
+			t->block_last[k] = j - 1;
+			break;
+		}
+	}
+	if (t->msel >= t->nladder)
+		t->msel = 0;
+	t->mtop = 0;
+}
+
+/* The ladder row of the message whose lines hold line (0: none), else the first. */
+static size_t
+ladder_row_at(const struct tui *t, uint32_t line)
+{
+	size_t k;
+
+	for (k = 0; line && k < t->nladder; k++)
+		if (line >= t->ladder[k]->first_line && line <= t->ladder[k]->last_line)
+			return k;
+	return 0;
 }
 
 static void
@@ -419,20 +516,13 @@ open_session(struct tui *t, size_t index, uint32_t at_line)
 {
 	size_t i;
 
+	(void)i;
 	t->cur = index;
+	t->msel = 0;
 	go(t, TUI_SESSION);
 	build_session(t);
-	/* at a finding: the first text line that names its line */
-	if (at_line) {
-		char key[24];
-
-		snprintf(key, sizeof(key), "L%u", at_line);
-		for (i = 0; i < t->body.n; i++)
-			if (strstr(t->body.line[i], key) && strstr(t->body.line[i], "finding")) {
-				t->vtop = i > 2 ? i - 2 : 0;
-				break;
-			}
-	}
+	/* at a finding: the message it is about */
+	t->msel = ladder_row_at(t, at_line);
 }
 
 /* ---- search ---- */
@@ -539,6 +629,18 @@ search_step(struct tui *t, int dir)
 				return;
 			}
 		}
+	} else if (t->view == TUI_SESSION) {
+		/* the next message whose detail matches */
+		for (i = 1, n = t->nladder; i <= n; i++) {
+			size_t at = (t->msel + (dir > 0 ? i : n - i)) % (n ? n : 1), j;
+
+			for (j = t->block_first[at]; j <= t->block_last[at] && j < t->detail.n; j++)
+				if (matches(t, t->detail.line[j])) {
+					t->msel = at;
+					sb_finish(&row);
+					return;
+				}
+		}
 	} else {
 		for (i = 1, n = t->body.n; i < n + 1; i++) {
 			size_t at = (t->vtop + (dir > 0 ? i : n - i)) % (n ? n : 1);
@@ -588,6 +690,8 @@ rows_in(const struct tui *t)
 {
 	if (t->view == TUI_LIST)
 		return t->norder;
+	if (t->view == TUI_SESSION)
+		return t->nladder;
 	if (t->view == TUI_RAW)
 		return raw_last(t) - raw_first(t) + 1;
 	return t->body.n;
@@ -603,7 +707,7 @@ static void
 move(struct tui *t, long delta)
 {
 	size_t n = rows_in(t);
-	size_t *at = selecting(t) ? &t->sel : &t->vtop;
+	size_t *at = t->view == TUI_SESSION ? &t->msel : selecting(t) ? &t->sel : &t->vtop;
 	long v = (long)*at + delta;
 
 	if (!n)
@@ -627,6 +731,8 @@ back(struct tui *t)
 		build_session(t);
 	else if (t->view == TUI_FINDINGS)
 		build_findings(t);
+	else if (t->view == TUI_TIMELINE)
+		build_timeline(t);
 	return true;
 }
 
@@ -727,6 +833,21 @@ tui_key(struct tui *t, int key)
 			open_session(t, t->order[t->sel], 0);
 		else if (t->view == TUI_FINDINGS && t->body.n)
 			open_session(t, t->finding_session[t->sel], t->finding_line[t->sel]);
+		else if (t->view == TUI_SESSION && t->nladder && t->raw) {
+			uint32_t at = t->ladder[t->msel]->first_line;
+
+			t->raw_all = false;
+			go(t, TUI_RAW);
+			t->vtop = at > raw_first(t) ? at - raw_first(t) : 0;
+		}
+		break;
+	case 'v':
+		if (t->view == TUI_SESSION) {
+			go(t, TUI_TIMELINE);
+			build_timeline(t);
+		} else if (t->view == TUI_TIMELINE) {
+			back(t);
+		}
 		break;
 	case 'h':
 	case TUI_KEY_LEFT:
@@ -883,6 +1004,110 @@ raw_row(void *ctx, uint32_t line, const char *p, size_t n, bool cut)
 	sb_finish(&l);
 }
 
+/* One ladder row: exchange, MID, an arrow in the direction it went, the payloads. */
+static void
+ladder_row(const struct tui *t, const struct message *m, struct strbuf *l)
+{
+	const struct session *s = t->s[t->cur];
+	size_t i, nf = 0;
+
+	sb_addf(l, "  %-14.14s %3u  %s  %-8s ", m->exchange ? m->exchange : "?", m->mid,
+		m->dir == MODEL_DIR_OUT  ? "----------->"
+		: m->dir == MODEL_DIR_IN ? "<-----------"
+					 : "------------",
+		m->response ? "response" : "request");
+	/* what matters first, before the payloads that may not fit */
+	if (s->failure.cause && s->failure.line >= m->first_line && s->failure.line <= m->last_line)
+		sb_adds(l, "FAILURE ");
+	for (i = 0; i < s->nfindings; i++)
+		nf += s->findings[i].line >= m->first_line && s->findings[i].line <= m->last_line;
+	if (nf)
+		sb_addf(l, "[%zu finding%s] ", nf, nf == 1 ? "" : "s");
+	if (m->retransmits)
+		sb_addf(l, "x%u ", m->retransmits + 1);
+	for (i = 0; i < m->np; i++) {
+		const char *ty = m->p[i].notify ? m->p[i].notify
+				 : m->p[i].type ? m->p[i].type
+						: "?";
+
+		if (m->np > 1 && m->p[i].type &&
+		    (!strcmp(m->p[i].type, "ENCR") || !strcmp(m->p[i].type, "SK")))
+			continue;
+		if (i)
+			sb_addc(l, ' ');
+		escape_append(l, ty, strlen(ty));
+	}
+}
+
+/* The session view: the ladder above, the selected message's detail below. */
+static void
+session_frame(struct tui *t, struct tui_line *out, int body, int cols)
+{
+	const struct session *s = t->s[t->cur];
+	struct strbuf l;
+	int lad = body / 2, r;
+	size_t i;
+
+	sb_init(&l);
+	sb_adds(&l, "  this device: ");
+	escape_append(&l, model_role_name(s->role), strlen(model_role_name(s->role)));
+	sb_adds(&l, " ");
+	escape_append(&l, s->local ? s->local : "?", strlen(s->local ? s->local : "?"));
+	sb_adds(&l, "   peer ");
+	escape_append(&l, s->peer ? s->peer : "?", strlen(s->peer ? s->peer : "?"));
+	sb_addf(&l, "   %s", model_outcome_name(s->outcome));
+	if (s->failure.cause)
+		sb_addf(&l, " (%s)", s->failure.cause);
+	put(out, 1, l.buf, l.len, cols, outcome_style(s));
+	if (lad < 2)
+		lad = 2;
+	if (t->msel < t->mtop)
+		t->mtop = t->msel;
+	if (t->msel >= t->mtop + (size_t)(lad - 1))
+		t->mtop = t->msel - (size_t)(lad - 1) + 1;
+	for (r = 0; r < lad - 1; r++) {
+		size_t at = t->mtop + (size_t)r;
+
+		if (at >= t->nladder) {
+			puts_(out, 2 + r, at == 0 && r == 0 ? "  (no message)" : "", cols,
+			      TUI_NORMAL);
+			continue;
+		}
+		sb_reset(&l);
+		ladder_row(t, t->ladder[at], &l);
+		put(out, 2 + r, l.buf, l.len, cols, at == t->msel ? TUI_SELECTED : TUI_NORMAL);
+	}
+	sb_reset(&l);
+	if (t->nladder)
+		sb_addf(&l, "-- message %zu of %zu: L%u-L%u ", t->msel + 1, t->nladder,
+			t->ladder[t->msel]->first_line, t->ladder[t->msel]->last_line);
+	while (l.len < (size_t)cols)
+		sb_addc(&l, '-');
+	put(out, 1 + lad, l.buf, l.len, cols, TUI_HEADER);
+	r = 2 + lad;
+	if (t->nladder)
+		for (i = t->block_first[t->msel];
+		     i <= t->block_last[t->msel] && i < t->detail.n && r <= body; i++, r++)
+			put(out, r, t->detail.line[i], strlen(t->detail.line[i]), cols,
+			    t->re && matches(t, t->detail.line[i]) ? TUI_MARK : t->detail.style[i]);
+	/* what is about no message (state path, failure) fills the rest */
+	if (r <= body && s->failure.cause) {
+		sb_reset(&l);
+		sb_addf(&l, "  FAILURE %s ", s->failure.exchange ? s->failure.exchange : "");
+		escape_append(&l, s->failure.cause, strlen(s->failure.cause));
+		put(out, r++, l.buf, l.len, cols, TUI_BAD);
+		if (r <= body && s->failure.explanation) {
+			sb_reset(&l);
+			sb_adds(&l, "          ");
+			escape_append(&l, s->failure.explanation, strlen(s->failure.explanation));
+			put(out, r++, l.buf, l.len, cols, TUI_BAD);
+		}
+	}
+	for (; r <= body; r++)
+		puts_(out, r, "", cols, TUI_NORMAL);
+	sb_finish(&l);
+}
+
 void
 tui_frame(struct tui *t, int rows, int cols, struct tui_line *out)
 {
@@ -944,6 +1169,8 @@ tui_frame(struct tui *t, int rows, int cols, struct tui_line *out)
 			put(out, 2 + r, l.buf, l.len, cols,
 			    at == t->sel ? TUI_SELECTED : outcome_style(t->s[t->order[at]]));
 		}
+	} else if (t->view == TUI_SESSION) {
+		session_frame(t, out, body, cols);
 	} else if (t->view == TUI_RAW) {
 		struct raw_frame f = { t, out, 1, cols, 0 };
 		uint32_t first = raw_first(t) + (uint32_t)t->vtop;
@@ -1004,7 +1231,10 @@ tui_frame(struct tui *t, int rows, int cols, struct tui_line *out)
 		sb_adds(&l, "Enter open  / search  f filter  s sort  F findings  m mark  d diff  ? "
 			    "help  q quit");
 	} else if (t->view == TUI_SESSION) {
-		sb_adds(&l, "j/k scroll  Tab raw lines  / search  e export  ? help  q back");
+		sb_adds(&l, "j/k message  Enter its raw lines  Tab session's lines  v timeline  / "
+			    "search  q back");
+	} else if (t->view == TUI_TIMELINE) {
+		sb_adds(&l, "j/k scroll  / search  e export  v ladder  q back");
 	} else if (t->view == TUI_RAW) {
 		sb_addf(&l, "%s  a whole log  / search  Tab back  q back",
 			t->raw_all ? "whole log, session marked" : "the session's lines");

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ikescope/tui.h"
+#include "ikescope/util/arena.h"
 
 static struct session *s[3];
 static struct render_opts ro;
@@ -178,4 +179,41 @@ Test(tui, the_man_page_lists_every_key)
 	for (i = 0; i < tui_nkeymap; i++)
 		cr_expect(strstr(buf, tui_keymap[i].what) != NULL, "man page lacks '%s'",
 			  tui_keymap[i].keys);
+}
+
+Test(tui, the_ladder_and_the_selected_message, .init = setup, .fini = teardown)
+{
+	struct message *q = session_add_message(s[1], MODEL_DIR_IN, 12);
+	struct message *a = session_add_message(s[1], MODEL_DIR_OUT, 15);
+	struct payload *n = message_add_payload(s[1], a, 16);
+	struct tui *t;
+	char *text;
+
+	q->exchange = a->exchange = "IKE_SA_INIT";
+	q->last_line = 14;
+	a->last_line = 17;
+	a->response = true;
+	n->type = "NOTIFY";
+	n->notify = "NO_PROPOSAL_CHOSEN";
+	s[1]->failure.line = 16;
+	s[1]->exch = arena_alloc(s[1]->arena, sizeof(*s[1]->exch));
+	memset(s[1]->exch, 0, sizeof(*s[1]->exch));
+	s[1]->nexch = s[1]->cap_exch = 1;
+	s[1]->exch[0].type = "IKE_SA_INIT";
+	s[1]->exch[0].request = q;
+	s[1]->exch[0].response = a;
+	t = tui_create(s, 3, &ro, NULL, NULL);
+	keys(t, "j<enter>");
+	text = screen(t, 16, 100);
+	cr_expect(strstr(text, "IKE_SA_INIT      0  <-----------  request") != NULL, "%s", text);
+	cr_expect(strstr(text, "----------->  response FAILURE NO_PROPOSAL_CHOSEN") != NULL, "%s",
+		  text);
+	cr_expect(strstr(text, "message 1 of 2: L12-L14") != NULL, "%s", text);
+	free(text);
+	keys(t, "j");
+	text = screen(t, 16, 100);
+	cr_expect(strstr(text, "message 2 of 2: L15-L17") != NULL, "%s", text);
+	cr_expect(strstr(text, "NOTIFY  NO_PROPOSAL_CHOSEN") != NULL, "the detail: %s", text);
+	free(text);
+	tui_destroy(t);
 }
