@@ -505,6 +505,74 @@ build_diff(struct tui *t, const struct session *a, const struct session *b)
 	sb_finish(&line);
 }
 
+static const struct session *selected(const struct tui *t);
+
+/* A ladder cell: how one end logged a message. */
+static void
+end_cell(struct strbuf *l, const struct message *m)
+{
+	if (!m)
+		sb_adds(l, "(not in this log)");
+	else
+		sb_addf(l, "%s L%u-L%u%s", m->dir == MODEL_DIR_OUT ? "sent" : "received",
+			m->first_line, m->last_line, m->retransmits ? " (repeated)" : "");
+}
+
+/*
+ * The two ends of the selected session's negotiation (D): its other end
+ * among the sessions of the other inputs, joined message by message.
+ */
+static bool
+build_ends(struct tui *t, const struct session *a)
+{
+	const struct session *b = NULL;
+	struct strbuf l;
+	struct ends e;
+	size_t i;
+
+	for (i = 0; i < t->n && !b; i++)
+		if (t->s[i] != a && t->s[i]->input != a->input && diff_same_negotiation(a, t->s[i]))
+			b = t->s[i];
+	if (!b) {
+		snprintf(t->status, sizeof(t->status),
+			 "session %u has no other end in the other inputs (same SPIs, other role)",
+			 a->number);
+		return false;
+	}
+	diff_ends(a->role == MODEL_ROLE_INITIATOR ? a : b, a->role == MODEL_ROLE_INITIATOR ? b : a,
+		  &e);
+	text_clear(&t->body);
+	sb_init(&l);
+	sb_addf(&l, "initiator: session %u   responder: session %u", e.i->number, e.r->number);
+	text_add(&t->body, l.buf, l.len, TUI_HEADER);
+	for (i = 0; i < e.n; i++) {
+		const struct ends_row *row = &e.rows[i];
+
+		sb_reset(&l);
+		sb_addf(&l, "  %-14.14s %3u %-8s  ", row->exchange ? row->exchange : "?", row->mid,
+			row->response ? "response" : "request");
+		end_cell(&l, row->i);
+		while (l.len < 58)
+			sb_addc(&l, ' ');
+		end_cell(&l, row->r);
+		text_add(&t->body, l.buf, l.len, !row->i || !row->r ? TUI_BAD : TUI_NORMAL);
+	}
+	for (i = 0; i < 2; i++) {
+		const struct session *x = i ? e.r : e.i;
+
+		if (!x->failure.cause)
+			continue;
+		sb_reset(&l);
+		sb_addf(&l, "%s: %s ", i ? "responder" : "initiator", x->failure.cause);
+		if (x->failure.explanation)
+			escape_append(&l, x->failure.explanation, strlen(x->failure.explanation));
+		text_add(&t->body, l.buf, l.len, TUI_BAD);
+	}
+	sb_finish(&l);
+	ends_free(&e);
+	return true;
+}
+
 static const struct session *
 selected(const struct tui *t)
 {
@@ -865,7 +933,21 @@ tui_key(struct tui *t, int key)
 			go(t, TUI_RAW);
 		} else if (t->view == TUI_RAW) {
 			back(t);
+		} else if (t->view == TUI_FINDINGS && t->body.n && t->raw) {
+			/* the finding's own line, in its session's raw lines */
+			uint32_t at = t->finding_line[t->sel];
+
+			t->cur = t->finding_session[t->sel];
+			t->raw_all = false;
+			go(t, TUI_RAW);
+			t->vtop = at > raw_first(t) ? at - raw_first(t) : 0;
+			snprintf(t->status, sizeof(t->status), "the finding's line L%u at the top",
+				 at);
 		}
+		break;
+	case 'D':
+		if (t->view == TUI_LIST && t->norder && build_ends(t, selected(t)))
+			go(t, TUI_DIFF);
 		break;
 	case 'a':
 		if (t->view == TUI_RAW) {
