@@ -70,6 +70,11 @@ struct tui;
 struct tui *tui_create(struct session **sessions, size_t n, const struct render_opts *ro,
 		       tui_raw_fn raw, void *raw_ctx);
 void tui_destroy(struct tui *t);
+/*
+ * More sessions were read (the array may have moved); progress (NULL: done)
+ * is shown in the status line while the inputs are still being read.
+ */
+void tui_set_sessions(struct tui *t, struct session **sessions, size_t n, const char *progress);
 /* One key; returns false once the browser is to quit. */
 bool tui_key(struct tui *t, int key);
 /* The frame for a screen of rows x cols: rows lines (the last is the status line). */

@@ -4,6 +4,7 @@
 #include <curses.h>
 #include <getopt.h>
 #include <locale.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,59 +46,118 @@ raw_lines(void *ctx, const char *input, uint32_t first, uint32_t last, uint32_t 
 	return 0;
 }
 
-/* Reads one input: its sessions, and the index of its lines. */
-static bool
-load(const struct grammar *g, struct recon *r, const char *path, struct loaded *l, struct err *err)
-{
-	struct lex_record rec;
-	struct gram_match m;
-	struct session *s;
+/*
+ * Reading the inputs a step at a time, so that the browser shows what is
+ * read so far and stays responsive on a large log.
+ */
+struct loader {
+	const struct grammar *g;
+	struct recon *r;
+	char **paths;
+	size_t npaths, next; /* the input to open next */
+	struct lex *lx;      /* the input being read, or NULL */
 	struct input *in;
-	struct lex *lx;
-	FILE *fp;
-	bool ok = true;
-	size_t before = l->n, k;
+	size_t before;  /* sessions before this input */
+	uint64_t lines; /* read so far, for the status line */
+	bool failed;
+	char progress[256];
+};
 
-	if (!strcmp(path, "-")) {
-		err_set(err, ERR_USAGE, NULL,
-			"tui: reads files, not standard input (its lines are read back)");
-		return false;
-	}
-	fp = cli_open_input(path, err);
-	if (!fp)
-		return false;
-	l->in = xreallocarray(l->in, l->nin + 1, sizeof(*l->in));
-	in = &l->in[l->nin++];
-	in->name = xstrdup(path);
-	in->fp = fp;
-	line_index_init(&in->index, fileno(fp));
-	recon_begin_input(r, in->name);
-	lx = lex_create(fp, in->name, grammar_lex_ops(), (void *)g, NULL);
-	while (lex_next(lx, &rec, err)) {
-		bool matched = !(rec.flags & LEX_REC_NOISE) &&
-			       grammar_match_hinted(g, rec.text, rec.len, &rec.hint, &m);
+static void
+take_sessions(struct loader *ld, struct loaded *l)
+{
+	struct session *s;
 
-		line_index_note(&in->index, rec.first_line, rec.offset);
-		recon_feed(r, &rec, matched ? &m : NULL);
-		while ((s = recon_next(r))) {
-			l->s = xreallocarray(l->s, l->n + 1, sizeof(*l->s));
-			s->number = (unsigned)l->n + 1;
-			l->s[l->n++] = s;
-		}
-	}
-	if (err_is_set(err))
-		ok = false;
-	recon_end_input(r);
-	while ((s = recon_next(r))) {
+	while ((s = recon_next(ld->r))) {
 		l->s = xreallocarray(l->s, l->n + 1, sizeof(*l->s));
 		s->number = (unsigned)l->n + 1;
 		l->s[l->n++] = s;
 	}
-	lex_destroy(lx);
-	/* the reconstructor lends an input's name only until the next input */
-	for (k = before; k < l->n; k++)
-		l->s[k]->input = in->name;
-	return ok;
+}
+
+/* Opens the next input that can be read; false when there is none. */
+static bool
+open_next(struct loader *ld, struct loaded *l)
+{
+	while (ld->next < ld->npaths) {
+		const char *path = ld->paths[ld->next++];
+		struct err err = { 0 };
+		FILE *fp;
+
+		if (!strcmp(path, "-")) {
+			fprintf(stderr, "ikescope: tui: reads files, not standard input (its lines "
+					"are read back)\n");
+			ld->failed = true;
+			continue;
+		}
+		fp = cli_open_input(path, &err);
+		if (!fp) {
+			char msg[512];
+
+			err_format(&err, msg, sizeof(msg));
+			fprintf(stderr, "ikescope: %s\n", msg);
+			ld->failed = true;
+			continue;
+		}
+		l->in = xreallocarray(l->in, l->nin + 1, sizeof(*l->in));
+		ld->in = &l->in[l->nin++];
+		ld->in->name = xstrdup(path);
+		ld->in->fp = fp;
+		line_index_init(&ld->in->index, fileno(fp));
+		recon_begin_input(ld->r, ld->in->name);
+		ld->lx = lex_create(fp, ld->in->name, grammar_lex_ops(), (void *)ld->g, NULL);
+		ld->before = l->n;
+		return true;
+	}
+	return false;
+}
+
+/* Reads up to max records; true once every input is read. */
+static bool
+load_step(struct loader *ld, struct loaded *l, size_t max)
+{
+	struct lex_record rec;
+	struct gram_match m;
+	size_t done = 0;
+
+	while (done < max) {
+		struct err err = { 0 };
+		size_t k;
+
+		if (!ld->lx && !open_next(ld, l)) {
+			ld->progress[0] = '\0';
+			return true;
+		}
+		if (lex_next(ld->lx, &rec, &err)) {
+			bool matched =
+				!(rec.flags & LEX_REC_NOISE) &&
+				grammar_match_hinted(ld->g, rec.text, rec.len, &rec.hint, &m);
+
+			line_index_note(&ld->in->index, rec.first_line, rec.offset);
+			recon_feed(ld->r, &rec, matched ? &m : NULL);
+			take_sessions(ld, l);
+			ld->lines = rec.last_line;
+			done++;
+			continue;
+		}
+		if (err_is_set(&err)) {
+			char msg[512];
+
+			err_format(&err, msg, sizeof(msg));
+			fprintf(stderr, "ikescope: %s\n", msg);
+			ld->failed = true;
+		}
+		recon_end_input(ld->r);
+		take_sessions(ld, l);
+		lex_destroy(ld->lx);
+		ld->lx = NULL;
+		/* the reconstructor lends an input's name only until the next input */
+		for (k = ld->before; k < l->n; k++)
+			l->s[k]->input = ld->in->name;
+	}
+	snprintf(ld->progress, sizeof(ld->progress), "reading %s: line %llu, %zu sessions so far",
+		 ld->in ? ld->in->name : "", (unsigned long long)ld->lines, l->n);
+	return false;
 }
 
 static void
@@ -228,8 +288,10 @@ key_of(int c)
 }
 
 static int
-run_curses(struct tui *t)
+run_curses(struct tui *t, struct loader *ld, struct loaded *l)
 {
+	bool loading = true;
+
 	bool color;
 
 	setlocale(LC_ALL, "");
@@ -253,6 +315,13 @@ run_curses(struct tui *t)
 	}
 	for (;;) {
 		int rows = LINES, cols = COLS, r, c;
+
+		if (loading) {
+			/* a slice of the log, then the screen and the keys again */
+			loading = !load_step(ld, l, 20000);
+			tui_set_sessions(t, l->s, l->n, loading ? ld->progress : NULL);
+			timeout(loading ? 0 : -1);
+		}
 		struct tui_line *lines = xcalloc((size_t)(rows > 0 ? rows : 1), sizeof(*lines));
 
 		erase();
@@ -291,6 +360,8 @@ run_curses(struct tui *t)
 		tui_frame_free(lines, rows);
 		free(lines);
 		c = getch();
+		if (c == ERR && loading)
+			continue;       /* no key yet: read on */
 		if (c == 3 || c == ERR) /* Ctrl-C, or no terminal any more */
 			break;
 		if (!tui_key(t, key_of(c)))
@@ -314,7 +385,8 @@ cmd_tui(const struct cli *cli, int argc, char **argv, struct err *err)
 	struct grammar *g;
 	struct recon *r;
 	struct tui *t;
-	int c, i, cols = 80, rows = 24, rc = CLI_EXIT_OK;
+	struct loader ld;
+	int c, cols = 80, rows = 24, rc = CLI_EXIT_OK;
 	bool failed = false;
 
 	optind = 1;
@@ -353,17 +425,14 @@ cmd_tui(const struct cli *cli, int argc, char **argv, struct err *err)
 		return CLI_EXIT_TROUBLE;
 	memset(&l, 0, sizeof(l));
 	r = recon_create(g);
-	for (i = optind; i < argc; i++) {
-		struct err one = { 0 };
-
-		if (!load(g, r, argv[i], &l, &one)) {
-			char msg[512];
-
-			err_format(&one, msg, sizeof(msg));
-			fprintf(stderr, "ikescope: %s\n", msg);
-			failed = true;
-		}
-	}
+	memset(&ld, 0, sizeof(ld));
+	ld.g = g;
+	ld.r = r;
+	ld.paths = argv + optind;
+	ld.npaths = (size_t)(argc - optind);
+	if (keys) /* a script sees the whole input, as a test wants */
+		while (!load_step(&ld, &l, SIZE_MAX))
+			;
 	/* the sessions borrow their input names from r: it lives as long as they do */
 	memset(&ro, 0, sizeof(ro));
 	ro.show_secrets = cli->show_secrets;
@@ -373,7 +442,10 @@ cmd_tui(const struct cli *cli, int argc, char **argv, struct err *err)
 	if (keys)
 		run_script(t, keys, rows, cols);
 	else
-		rc = run_curses(t);
+		rc = run_curses(t, &ld, &l);
+	failed = ld.failed;
+	if (ld.lx)
+		lex_destroy(ld.lx);
 	tui_destroy(t);
 	loaded_free(&l);
 	recon_destroy(r);

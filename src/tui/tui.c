@@ -72,7 +72,8 @@ struct tui {
 	size_t mark;
 	bool marked;
 	char status[256];
-	int page; /* rows of the last frame's body */
+	char progress[256]; /* while the inputs are read */
+	int page;           /* rows of the last frame's body */
 };
 
 /* ---- text views ---- */
@@ -262,6 +263,21 @@ tui_create(struct session **sessions, size_t n, const struct render_opts *ro, tu
 	t->order = xcalloc(n ? n : 1, sizeof(*t->order));
 	reorder(t);
 	return t;
+}
+
+void
+tui_set_sessions(struct tui *t, struct session **sessions, size_t n, const char *progress)
+{
+	size_t sel = t->sel;
+
+	snprintf(t->progress, sizeof(t->progress), "%s", progress ? progress : "");
+	if (sessions == t->s && n == t->n)
+		return;
+	t->s = sessions;
+	t->n = n;
+	t->order = xreallocarray(t->order, n ? n : 1, sizeof(*t->order));
+	reorder(t);
+	t->sel = sel < t->norder ? sel : t->sel;
 }
 
 void
@@ -1309,6 +1325,8 @@ tui_frame(struct tui *t, int rows, int cols, struct tui_line *out)
 		sb_addc(&l, '_');
 	} else if (t->status[0]) {
 		sb_adds(&l, t->status);
+	} else if (t->progress[0]) {
+		escape_append(&l, t->progress, strlen(t->progress));
 	} else if (t->view == TUI_LIST) {
 		sb_adds(&l, "Enter open  / search  f filter  s sort  F findings  m mark  d diff  ? "
 			    "help  q quit");

@@ -217,3 +217,23 @@ Test(tui, the_ladder_and_the_selected_message, .init = setup, .fini = teardown)
 	free(text);
 	tui_destroy(t);
 }
+
+Test(tui, sessions_arrive_while_the_inputs_are_read, .init = setup, .fini = teardown)
+{
+	struct tui *t = tui_create(s, 1, &ro, NULL, NULL);
+	char *text;
+
+	tui_set_sessions(t, s, 1, "reading big.log: line 1000, 1 sessions so far");
+	text = screen(t, 8, 100);
+	cr_expect(strstr(text, "1 session:") != NULL, "%s", text);
+	cr_expect(strstr(text, "reading big.log: line 1000") != NULL, "%s", text);
+	free(text);
+	keys(t, "j");
+	tui_set_sessions(t, s, 3, NULL);
+	text = screen(t, 8, 100);
+	cr_expect(strstr(text, "3 sessions:") != NULL, "%s", text);
+	cr_expect(strstr(text, "reading") == NULL, "done: %s", text);
+	cr_expect(strstr(text, "203.0.113.4") != NULL, "%s", text);
+	free(text);
+	tui_destroy(t);
+}
