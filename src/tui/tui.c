@@ -1137,6 +1137,26 @@ ladder_row(const struct tui *t, const struct message *m, struct strbuf *l)
 	}
 }
 
+/*
+ * The finding about the field a detail line shows ("KE  DH group 1  [length
+ * 104, L47]": the first finding of line 47), or NULL.
+ */
+static const struct finding *
+field_finding(const struct session *s, const char *d)
+{
+	const char *at = strstr(d, "[length ");
+	unsigned long line;
+	size_t i;
+
+	if (!at || !(at = strstr(at, ", L")))
+		return NULL;
+	line = strtoul(at + 3, NULL, 10);
+	for (i = 0; line && i < s->nfindings; i++)
+		if (s->findings[i].line == line)
+			return &s->findings[i];
+	return NULL;
+}
+
 /* The session view: the ladder above, the selected message's detail below. */
 static void
 session_frame(struct tui *t, struct tui_line *out, int body, int cols)
@@ -1185,9 +1205,26 @@ session_frame(struct tui *t, struct tui_line *out, int body, int cols)
 	r = 2 + lad;
 	if (t->nladder)
 		for (i = t->block_first[t->msel];
-		     i <= t->block_last[t->msel] && i < t->detail.n && r <= body; i++, r++)
-			put(out, r, t->detail.line[i], strlen(t->detail.line[i]), cols,
-			    t->re && matches(t, t->detail.line[i]) ? TUI_MARK : t->detail.style[i]);
+		     i <= t->block_last[t->msel] && i < t->detail.n && r <= body; i++, r++) {
+			const char *d = t->detail.line[i];
+			const struct finding *f = field_finding(s, d);
+			enum tui_style st = t->re && matches(t, d) ? TUI_MARK : t->detail.style[i];
+
+			if (f) {
+				/* the finding marked on the field it is about */
+				sb_reset(&l);
+				if (!strncmp(d, "        ",
+					     8)) /* "!!" in the indent: seen on any width */
+					sb_addf(&l, "    !!  %s", d + 8);
+				else
+					sb_adds(&l, d);
+				sb_addf(&l, "  <- %s", f->id);
+				put(out, r, l.buf, l.len, cols,
+				    f->severity == MODEL_SEVERITY_ERROR ? TUI_BAD : TUI_WARN);
+				continue;
+			}
+			put(out, r, d, strlen(d), cols, st);
+		}
 	/* what is about no message (state path, failure) fills the rest */
 	if (r <= body && s->failure.cause) {
 		sb_reset(&l);
