@@ -21,4 +21,14 @@ t send-keys q q
 sleep 0.5
 t capture-pane -p > after.txt
 grep -q 'EXITED 0' after.txt || { echo "did not quit cleanly:"; cat after.txt; exit 1; }
-echo "ok: list, ladder, clean exit"
+# killed: the terminal is restored and the process ends by the signal
+t new-window -d -n k "TERM=xterm-256color $bin tui $sample; echo KILLED \$?; sleep 5"
+sleep 1
+shell=$(t display -p -t k '#{pane_pid}')
+pid=$(pgrep -P "$shell" | head -n 1)
+[ -n "$pid" ] || { echo "no browser to kill"; exit 1; }
+kill -TERM "$pid"
+sleep 0.5
+t capture-pane -p -t k > killed.txt
+grep -q 'KILLED 143' killed.txt || { echo "not ended by TERM:"; cat killed.txt; exit 1; }
+echo "ok: list, ladder, clean exit, TERM"

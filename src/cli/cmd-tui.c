@@ -4,6 +4,7 @@
 #include <curses.h>
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,6 +249,15 @@ curses_off(void)
 	}
 }
 
+/* Killed (TERM, HUP): the terminal back as it was, then leave. */
+static void
+on_signal(int sig)
+{
+	curses_off();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static int
 key_of(int c)
 {
@@ -299,6 +309,8 @@ run_curses(struct tui *t, struct loader *ld, struct loaded *l)
 		return CLI_EXIT_TROUBLE;
 	curses_on = true;
 	atexit(curses_off);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 	raw(); /* Ctrl-C arrives as a key: the terminal is restored before leaving */
 	noecho();
 	keypad(stdscr, TRUE);

@@ -160,7 +160,8 @@ row_text(const struct session *s, struct strbuf *out)
 	else
 		snprintf(peer, sizeof(peer), "%s", s->peer ? s->peer : "-");
 	/* the first 8 hex digits of the SPI tell sessions apart on a screen */
-	sb_addf(out, "%4u %-8.8s %-4.4s %-18.18s ", s->number, spi, model_role_name(s->role), peer);
+	sb_addf(out, "%4u %-8.8s %-4.4s %2zu %-18.18s ", s->number, spi, model_role_name(s->role),
+		s->nexch, peer);
 	escape_append(out, who, strlen(who) > 12 ? 12 : strlen(who));
 	sb_addf(out, "%*s %-10s ", (int)(12 - (strlen(who) > 12 ? 12 : strlen(who))), "",
 		outcome_word(s));
@@ -1282,7 +1283,7 @@ tui_frame(struct tui *t, int rows, int cols, struct tui_line *out)
 	}
 	if (t->view == TUI_LIST) {
 		puts_(out, 1,
-		      "     # SPI      ROLE PEER               USER/GROUP   OUTCOME    FAILURE",
+		      "     # SPI      ROLE EX PEER               USER/GROUP   OUTCOME    FAILURE",
 		      cols, TUI_HEADER);
 		body--;
 		t->page = body;
