@@ -174,6 +174,8 @@ struct lex_options {
 	size_t max_record; /* bytes of one joined record or block; 0 = default */
 	size_t max_join;   /* a record longer than this takes no more joins; 0 = default */
 	uint32_t max_gap;  /* lines a joinable record waits for its continuation; 0 = default */
+	/* the number of the first line read (a part of a file read again); 0 = 1 */
+	uint32_t first_line;
 };
 
 #define LEX_DEFAULT_MAX_LINE   (1u << 20)

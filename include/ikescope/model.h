@@ -388,6 +388,12 @@ struct message *session_add_message(struct session *s, enum model_dir dir, uint3
 struct payload *message_add_payload(struct session *s, struct message *m, uint32_t line);
 /* Initiator SPI as 16 upper-case hex digits into buf[17]. */
 void session_spi_text(uint64_t spi, char *buf);
+/*
+ * A small copy of s for lists: identity, roles, addresses, exchange types,
+ * outcome, failure, findings and lines; no messages, payloads, states or
+ * client events. input stays borrowed. Free with session_destroy().
+ */
+struct session *session_summary(const struct session *s);
 /* Adds a finding; message is copied. */
 void session_add_finding(struct session *s, const char *id, enum model_severity severity,
 			 const char *reference, uint32_t line, bool mid_known, uint32_t mid,

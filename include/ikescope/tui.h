@@ -59,6 +59,9 @@ extern const size_t tui_nkeymap;
 typedef uint32_t (*tui_raw_fn)(void *ctx, const char *input, uint32_t first, uint32_t last,
 			       uint32_t max, line_fn fn, void *fn_ctx);
 
+/* The whole session behind a summary (session_summary), rebuilt from its input; NULL if not. */
+typedef struct session *(*tui_full_fn)(void *ctx, const struct session *summary);
+
 struct tui_line {
 	char *text; /* escaped, at most the screen's width in cells */
 	enum tui_style style;
@@ -74,6 +77,8 @@ void tui_destroy(struct tui *t);
  * More sessions were read (the array may have moved); progress (NULL: done)
  * is shown in the status line while the inputs are still being read.
  */
+/* The sessions given are summaries: open ones are rebuilt by full. */
+void tui_set_rebuild(struct tui *t, tui_full_fn full, void *ctx);
 void tui_set_sessions(struct tui *t, struct session **sessions, size_t n, const char *progress);
 /* One key; returns false once the browser is to quit. */
 bool tui_key(struct tui *t, int key);

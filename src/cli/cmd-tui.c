@@ -70,9 +70,11 @@ take_sessions(struct loader *ld, struct loaded *l)
 	struct session *s;
 
 	while ((s = recon_next(ld->r))) {
+		/* a summary is kept; the whole session is rebuilt when it is opened */
 		l->s = xreallocarray(l->s, l->n + 1, sizeof(*l->s));
 		s->number = (unsigned)l->n + 1;
-		l->s[l->n++] = s;
+		l->s[l->n++] = session_summary(s);
+		session_destroy(s);
 	}
 }
 
@@ -175,6 +177,96 @@ loaded_free(struct loaded *l)
 		free(l->in[i].name);
 	}
 	free(l->in);
+}
+
+/* ---- a session rebuilt from its lines ---- */
+
+struct rebuild_ctx {
+	const struct grammar *g;
+	struct loaded *l;
+};
+
+static void
+collect_line(void *ctx, uint32_t line, const char *p, size_t n, bool cut)
+{
+	struct strbuf *out = ctx;
+
+	(void)line;
+	(void)cut;
+	sb_add(out, p, n);
+	sb_addc(out, '\n');
+}
+
+/*
+ * The whole session behind a summary: its lines read again and
+ * reconstructed alone (numbered as in the file); of what comes out, the
+ * session that begins where the summary's did, with its initiator SPI.
+ */
+static struct session *
+rebuild(void *ctx, const struct session *sum)
+{
+	struct rebuild_ctx *rc = ctx;
+	struct lex_options opt = { 0 };
+	struct session *best = NULL, *s;
+	struct lex_record rec;
+	struct gram_match m;
+	struct input *in = NULL;
+	struct strbuf text;
+	struct recon *r;
+	struct lex *lx;
+	struct err err = { 0 };
+	FILE *fp;
+	size_t i;
+
+	for (i = 0; i < rc->l->nin && !in; i++)
+		if (sum->input && !strcmp(rc->l->in[i].name, sum->input))
+			in = &rc->l->in[i];
+	if (!in || !sum->first_line)
+		return NULL;
+	sb_init(&text);
+	line_index_read(&in->index, sum->first_line, sum->last_line,
+			sum->last_line - sum->first_line + 1, collect_line, &text);
+	fp = fmemopen(text.buf ? text.buf : (char *)"", text.len, "rb");
+	if (!fp) {
+		sb_finish(&text);
+		return NULL;
+	}
+	opt.first_line = sum->first_line;
+	r = recon_create(rc->g);
+	recon_begin_input(r, in->name);
+	lx = lex_create(fp, in->name, grammar_lex_ops(), (void *)rc->g, &opt);
+	for (;;) {
+		bool more = lex_next(lx, &rec, &err), matched;
+
+		if (more) {
+			matched = !(rec.flags & LEX_REC_NOISE) &&
+				  grammar_match_hinted(rc->g, rec.text, rec.len, &rec.hint, &m);
+			recon_feed(r, &rec, matched ? &m : NULL);
+		} else {
+			recon_end_input(r);
+		}
+		while ((s = recon_next(r))) {
+			bool same = s->first_line == sum->first_line &&
+				    (!sum->has_spi_i || (s->has_spi_i && s->spi_i == sum->spi_i));
+
+			if (!best && same) {
+				best = s;
+				continue;
+			}
+			session_destroy(s);
+		}
+		if (!more)
+			break;
+	}
+	lex_destroy(lx);
+	fclose(fp);
+	sb_finish(&text);
+	if (best) {
+		best->number = sum->number;
+		best->input = sum->input; /* r lends its name only while it lives */
+	}
+	recon_destroy(r);
+	return best;
 }
 
 /* ---- a key script, without a terminal ---- */
@@ -398,6 +490,7 @@ cmd_tui(const struct cli *cli, int argc, char **argv, struct err *err)
 	struct recon *r;
 	struct tui *t;
 	struct loader ld;
+	struct rebuild_ctx rb;
 	int c, cols = 80, rows = 24, rc = CLI_EXIT_OK;
 	bool failed = false;
 
@@ -451,6 +544,9 @@ cmd_tui(const struct cli *cli, int argc, char **argv, struct err *err)
 	ro.grammar = g;
 	ro.show_input = argc - optind > 1;
 	t = tui_create(l.s, l.n, &ro, raw_lines, &l);
+	rb.g = g;
+	rb.l = &l;
+	tui_set_rebuild(t, rebuild, &rb);
 	if (keys)
 		run_script(t, keys, rows, cols);
 	else

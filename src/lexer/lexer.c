@@ -809,7 +809,10 @@ lex_next(struct lex *lx, struct lex_record *rec, struct err *err)
 		lx->stats.lines++;
 		if (flags & LEX_REC_TRUNCATED)
 			lx->stats.truncated_lines++;
-		physical_line(lx, line, len, (uint32_t)lx->stats.lines, start, flags);
+		physical_line(lx, line, len,
+			      (uint32_t)lx->stats.lines +
+				      (lx->opt.first_line ? lx->opt.first_line - 1 : 0),
+			      start, flags);
 	}
 	e = lx->head;
 	lx->head = e->next;

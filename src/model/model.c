@@ -344,3 +344,68 @@ model_time_format(struct model_time t, char *buf, size_t n)
 	if (ms % 1000 && (size_t)len < n)
 		snprintf(buf + len, n - (size_t)len, ".%03d", (int)(ms % 1000));
 }
+
+static const char *
+dup_or_null(struct session *s, const char *p)
+{
+	return p ? session_strndup(s, p, strlen(p)) : NULL;
+}
+
+struct session *
+session_summary(const struct session *s)
+{
+	struct session *o = session_create(s->input, s->input_index);
+	size_t i;
+
+	o->number = s->number;
+	o->spi_i = s->spi_i;
+	o->spi_r = s->spi_r;
+	o->has_spi_i = s->has_spi_i;
+	o->has_spi_r = s->has_spi_r;
+	o->closed = true;
+	for (i = 0; i < s->nsa_ids; i++)
+		session_add_sa_id(o, s->sa_ids[i]);
+	o->role = s->role;
+	o->local = dup_or_null(o, s->local);
+	o->peer = dup_or_null(o, s->peer);
+	o->lport = s->lport;
+	o->pport = s->pport;
+	o->lport_first = s->lport_first;
+	o->pport_first = s->pport_first;
+	if (s->nexch) {
+		o->exch = arena_alloc(o->arena, s->nexch * sizeof(*o->exch));
+		memset(o->exch, 0, s->nexch * sizeof(*o->exch));
+		for (i = 0; i < s->nexch; i++) {
+			o->exch[i].type = dup_or_null(o, s->exch[i].type);
+			o->exch[i].mid = s->exch[i].mid;
+		}
+		o->nexch = o->cap_exch = s->nexch;
+	}
+	o->tunnel_group = dup_or_null(o, s->tunnel_group);
+	o->user = dup_or_null(o, s->user);
+	o->assigned_ip = dup_or_null(o, s->assigned_ip);
+	o->nat_detected = s->nat_detected;
+	o->nat_known = s->nat_known;
+	o->ike_up = s->ike_up;
+	o->deleted = s->deleted;
+	o->retransmits = s->retransmits;
+	o->client_log = s->client_log;
+	o->from_show = s->from_show;
+	o->outcome = s->outcome;
+	o->failure = s->failure;
+	o->failure.exchange = dup_or_null(o, s->failure.exchange);
+	o->failure.cause = dup_or_null(o, s->failure.cause);
+	o->failure.explanation = dup_or_null(o, s->failure.explanation);
+	for (i = 0; i < s->nfindings; i++) {
+		const struct finding *f = &s->findings[i];
+
+		session_add_finding(o, f->id, f->severity, f->reference, f->line, f->mid_known,
+				    f->mid, f->message);
+	}
+	o->first_line = s->first_line;
+	o->last_line = s->last_line;
+	o->first_time = s->first_time;
+	o->last_time = s->last_time;
+	o->has_time = s->has_time;
+	return o;
+}

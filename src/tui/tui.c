@@ -62,7 +62,11 @@ struct tui {
 	struct text detail;
 	size_t *block_first, *block_last; /* lines of detail per ladder row (first > last: none) */
 	bool raw_all;                     /* raw view: the whole log */
-	uint32_t raw_end;                 /* raw view: last line known to exist (0: not known) */
+	/* sessions kept as summaries: the whole session, rebuilt when opened */
+	tui_full_fn full;
+	void *full_ctx;
+	struct session *heavy; /* the open session, rebuilt; NULL: t->s[cur] is whole */
+	uint32_t raw_end;      /* raw view: last line known to exist (0: not known) */
 
 	pcre2_code *re;
 	char search[128];
@@ -75,6 +79,19 @@ struct tui {
 	char progress[256]; /* while the inputs are read */
 	int page;           /* rows of the last frame's body */
 };
+
+static const struct session *
+cur_session(const struct tui *t)
+{
+	return t->heavy ? t->heavy : t->s[t->cur];
+}
+
+/* The whole session behind a summary (the caller frees it), or NULL if it is whole already. */
+static struct session *
+whole(const struct tui *t, const struct session *s)
+{
+	return t->full ? t->full(t->full_ctx, s) : NULL;
+}
 
 /* ---- text views ---- */
 
@@ -267,6 +284,13 @@ tui_create(struct session **sessions, size_t n, const struct render_opts *ro, tu
 }
 
 void
+tui_set_rebuild(struct tui *t, tui_full_fn full, void *ctx)
+{
+	t->full = full;
+	t->full_ctx = ctx;
+}
+
+void
 tui_set_sessions(struct tui *t, struct session **sessions, size_t n, const char *progress)
 {
 	size_t sel = t->sel;
@@ -295,6 +319,8 @@ tui_destroy(struct tui *t)
 	free(t->ladder);
 	free(t->block_first);
 	free(t->block_last);
+	if (t->heavy)
+		session_destroy(t->heavy);
 	free(t->order);
 	free(t->finding_session);
 	free(t->finding_line);
@@ -331,7 +357,7 @@ build_timeline(struct tui *t)
 	o.color = false;
 	o.raw = NULL;
 	sb_init(&out);
-	render_timeline(&out, t->s[t->cur], &o);
+	render_timeline(&out, cur_session(t), &o);
 	text_clear(&t->body);
 	text_split(&t->body, out.buf ? out.buf : "", out.len);
 	sb_finish(&out);
@@ -352,7 +378,7 @@ message_header(const char *l)
 static void
 build_session(struct tui *t)
 {
-	const struct session *s = t->s[t->cur];
+	const struct session *s = cur_session(t);
 	struct render_opts o = *t->ro;
 	struct strbuf out;
 	size_t i, k;
@@ -543,6 +569,7 @@ static bool
 build_ends(struct tui *t, const struct session *a)
 {
 	const struct session *b = NULL;
+	struct session *wa, *wb;
 	struct strbuf l;
 	struct ends e;
 	size_t i;
@@ -556,6 +583,12 @@ build_ends(struct tui *t, const struct session *a)
 			 a->number);
 		return false;
 	}
+	wa = whole(t, a);
+	wb = whole(t, b);
+	if (wa)
+		a = wa;
+	if (wb)
+		b = wb;
 	diff_ends(a->role == MODEL_ROLE_INITIATOR ? a : b, a->role == MODEL_ROLE_INITIATOR ? b : a,
 		  &e);
 	text_clear(&t->body);
@@ -587,6 +620,8 @@ build_ends(struct tui *t, const struct session *a)
 	}
 	sb_finish(&l);
 	ends_free(&e);
+	session_destroy(wa);
+	session_destroy(wb);
 	return true;
 }
 
@@ -604,6 +639,9 @@ open_session(struct tui *t, size_t index, uint32_t at_line)
 	(void)i;
 	t->cur = index;
 	t->msel = 0;
+	if (t->heavy)
+		session_destroy(t->heavy);
+	t->heavy = whole(t, t->s[index]);
 	go(t, TUI_SESSION);
 	build_session(t);
 	/* at a finding: the message it is about */
@@ -648,7 +686,7 @@ raw_one(void *ctx, uint32_t line, const char *p, size_t n, bool cut)
 static bool
 raw_text(const struct tui *t, uint32_t line, struct strbuf *out)
 {
-	const struct session *s = t->s[t->cur];
+	const struct session *s = cur_session(t);
 	struct raw_grab g = { t, out, 0, false };
 
 	if (!t->raw)
@@ -660,13 +698,13 @@ raw_text(const struct tui *t, uint32_t line, struct strbuf *out)
 static uint32_t
 raw_first(const struct tui *t)
 {
-	return t->raw_all ? 1 : t->s[t->cur]->first_line;
+	return t->raw_all ? 1 : cur_session(t)->first_line;
 }
 
 static uint32_t
 raw_last(const struct tui *t)
 {
-	return t->raw_all ? (t->raw_end ? t->raw_end : UINT32_MAX) : t->s[t->cur]->last_line;
+	return t->raw_all ? (t->raw_end ? t->raw_end : UINT32_MAX) : cur_session(t)->last_line;
 }
 
 /* Moves to the next (dir 1) or previous (-1) match in the current view. */
@@ -955,6 +993,9 @@ tui_key(struct tui *t, int key)
 			uint32_t at = t->finding_line[t->sel];
 
 			t->cur = t->finding_session[t->sel];
+			if (t->heavy)
+				session_destroy(t->heavy);
+			t->heavy = whole(t, t->s[t->cur]);
 			t->raw_all = false;
 			go(t, TUI_RAW);
 			t->vtop = at > raw_first(t) ? at - raw_first(t) : 0;
@@ -1017,7 +1058,14 @@ tui_key(struct tui *t, int key)
 				break;
 			}
 			go(t, TUI_DIFF);
-			build_diff(t, t->s[t->mark], selected(t));
+			{
+				struct session *wa = whole(t, t->s[t->mark]);
+				struct session *wb = whole(t, selected(t));
+
+				build_diff(t, wa ? wa : t->s[t->mark], wb ? wb : selected(t));
+				session_destroy(wa);
+				session_destroy(wb);
+			}
 		}
 		break;
 	case 'e':
@@ -1107,7 +1155,7 @@ raw_row(void *ctx, uint32_t line, const char *p, size_t n, bool cut)
 static void
 ladder_row(const struct tui *t, const struct message *m, struct strbuf *l)
 {
-	const struct session *s = t->s[t->cur];
+	const struct session *s = cur_session(t);
 	size_t i, nf = 0;
 
 	sb_addf(l, "  %-14.14s %3u  %s  %-8s ", m->exchange ? m->exchange : "?", m->mid,
@@ -1162,7 +1210,7 @@ field_finding(const struct session *s, const char *d)
 static void
 session_frame(struct tui *t, struct tui_line *out, int body, int cols)
 {
-	const struct session *s = t->s[t->cur];
+	const struct session *s = cur_session(t);
 	struct strbuf l;
 	int lad = body / 2, r;
 	size_t i;
@@ -1316,7 +1364,7 @@ tui_frame(struct tui *t, int rows, int cols, struct tui_line *out)
 		if (want > last || want < first)
 			want = last;
 		if (t->raw)
-			t->raw(t->raw_ctx, t->s[t->cur]->input, first, want, (uint32_t)body,
+			t->raw(t->raw_ctx, cur_session(t)->input, first, want, (uint32_t)body,
 			       raw_row, &f);
 		if (f.row == 1 && t->vtop) {
 			/* past the end of the log: back to its last page */

@@ -520,3 +520,14 @@ Test(lexer, same_shape_lines_told_apart_by_rules_that_name_digits, .init = setup
 			      "4 noise:syslog\n");
 	free(out);
 }
+
+Test(lexer, a_part_of_a_file_keeps_its_line_numbers, .init = setup, .fini = teardown)
+{
+	static const char text[] = "IKEv2-PROTO-2: (6): Received Packet\n\nIKEv2-PLAT-4: hello\n";
+	struct lex_options opt = { .first_line = 500 };
+	char *got = lex_bytes(text, sizeof(text) - 1, false, &opt, NULL);
+
+	cr_expect(strstr(got, "500 ") == got, "%s", got);
+	cr_expect(strstr(got, "\n502 ") != NULL, "%s", got);
+	free(got);
+}

@@ -237,3 +237,22 @@ Test(tui, sessions_arrive_while_the_inputs_are_read, .init = setup, .fini = tear
 	free(text);
 	tui_destroy(t);
 }
+
+Test(tui, a_summary_keeps_what_the_list_shows_and_no_messages, .init = setup, .fini = teardown)
+{
+	struct session *sum;
+
+	session_add_message(s[1], MODEL_DIR_IN, 12);
+	s[1]->user = "Anu";
+	sum = session_summary(s[1]);
+	cr_expect_eq(sum->nmsgs, 0);
+	cr_expect_eq(sum->number, 2);
+	cr_expect_str_eq(sum->peer, "198.51.100.9");
+	cr_expect_str_eq(sum->user, "Anu");
+	cr_expect_str_eq(sum->failure.cause, "NO_PROPOSAL_CHOSEN");
+	cr_expect_eq(sum->nfindings, 1);
+	cr_expect_str_eq(sum->findings[0].message, "it failed");
+	cr_expect_eq(sum->first_line, 11);
+	s[1]->user = NULL;
+	session_destroy(sum);
+}
