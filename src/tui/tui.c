@@ -1158,10 +1158,12 @@ ladder_row(const struct tui *t, const struct message *m, struct strbuf *l)
 	const struct session *s = cur_session(t);
 	size_t i, nf = 0;
 
-	sb_addf(l, "  %-14.14s %3u  %s  %-8s ", m->exchange ? m->exchange : "?", m->mid,
-		m->dir == MODEL_DIR_OUT  ? "----------->"
-		: m->dir == MODEL_DIR_IN ? "<-----------"
-					 : "------------",
+	/* the two ends as two columns, the message an arrow between them */
+	sb_addf(l, "  %-14.14s %3u  local |%s| peer  %-8s ", m->exchange ? m->exchange : "?",
+		m->mid,
+		m->dir == MODEL_DIR_OUT  ? "---------->"
+		: m->dir == MODEL_DIR_IN ? "<----------"
+					 : "-----------",
 		m->response ? "response" : "request");
 	/* what matters first, before the payloads that may not fit */
 	if (s->failure.cause && s->failure.line >= m->first_line && s->failure.line <= m->last_line)
@@ -1216,11 +1218,11 @@ session_frame(struct tui *t, struct tui_line *out, int body, int cols)
 	size_t i;
 
 	sb_init(&l);
-	sb_adds(&l, "  this device: ");
+	sb_adds(&l, "  local: this device, ");
 	escape_append(&l, model_role_name(s->role), strlen(model_role_name(s->role)));
 	sb_adds(&l, " ");
 	escape_append(&l, s->local ? s->local : "?", strlen(s->local ? s->local : "?"));
-	sb_adds(&l, "   peer ");
+	sb_adds(&l, "   peer: ");
 	escape_append(&l, s->peer ? s->peer : "?", strlen(s->peer ? s->peer : "?"));
 	sb_addf(&l, "   %s", model_outcome_name(s->outcome));
 	if (s->failure.cause)

@@ -205,9 +205,10 @@ Test(tui, the_ladder_and_the_selected_message, .init = setup, .fini = teardown)
 	t = tui_create(s, 3, &ro, NULL, NULL);
 	keys(t, "j<enter>");
 	text = screen(t, 16, 100);
-	cr_expect(strstr(text, "IKE_SA_INIT      0  <-----------  request") != NULL, "%s", text);
-	cr_expect(strstr(text, "----------->  response FAILURE NO_PROPOSAL_CHOSEN") != NULL, "%s",
-		  text);
+	cr_expect(strstr(text, "IKE_SA_INIT      0  local |<----------| peer  request") != NULL,
+		  "%s", text);
+	cr_expect(strstr(text, "---------->| peer  response FAILURE NO_PROPOSAL_CHOSEN") != NULL,
+		  "%s", text);
 	cr_expect(strstr(text, "message 1 of 2: L12-L14") != NULL, "%s", text);
 	free(text);
 	keys(t, "j");
