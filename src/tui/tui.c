@@ -201,8 +201,17 @@ filter_keeps(const struct tui *t, const struct session *s)
 		return true;
 	sb_init(&row);
 	row_text(s, &row);
-	if (s->input)
-		sb_adds(&row, s->input);
+	/* what the row shows in part: the SPIs whole, the input, the tunnel group and user */
+	{
+		char spi[17];
+
+		session_spi_text(s->spi_i, spi);
+		sb_addf(&row, " %s", spi);
+		session_spi_text(s->spi_r, spi);
+		sb_addf(&row, " %s", spi);
+	}
+	sb_addf(&row, " %s %s %s", s->input ? s->input : "", s->tunnel_group ? s->tunnel_group : "",
+		s->user ? s->user : "");
 	keep = row.buf && strcasestr(row.buf, t->filter);
 	sb_finish(&row);
 	return keep;

@@ -97,7 +97,11 @@ Test(tui, keys_open_filter_sort_and_go_back, .init = setup, .fini = teardown)
 	text = screen(t, 10, 80);
 	cr_expect(strstr(text, "203.0.113.4") && !strstr(text, "192.0.2.1"), "%s", text);
 	free(text);
-	keys(t, "f<bs><bs><bs><bs><bs><enter>s");
+	keys(t, "f<bs><bs><bs><bs><bs>3333333333333333<enter>");
+	text = screen(t, 10, 80);
+	cr_expect(strstr(text, "1 of 3 sessions") != NULL, "a whole SPI: %s", text);
+	free(text);
+	keys(t, "f<bs><bs><bs><bs><bs><bs><bs><bs><bs><bs><bs><bs><bs><bs><bs><bs><enter>s");
 	text = screen(t, 10, 80);
 	cr_expect(strstr(text, "sorted by outcome") != NULL, "%s", text);
 	cr_expect(strstr(text, "   2 ") < strstr(text, "   1 "), "failed first: %s", text);
