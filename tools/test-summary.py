@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Counts test results from a Meson testlog.json: every TAP test point
+"""Counts test results from Meson testlog.json files: every TAP test point
 (Criterion unit tests) counts once, every other test counts once.
 Prints 'N passed, N failed' and exits 1 if anything failed or nothing ran."""
 import json
@@ -9,10 +9,10 @@ import sys
 TAP = re.compile(r'^(not ok|ok)\b(.*)$')
 
 
-def main():
+def count(path, names):
+    """The passed and failed tests of one testlog.json; failed names go to names."""
     passed = failed = 0
-    names = []
-    with open(sys.argv[1]) as f:
+    with open(path) as f:
         for line in f:
             if not line.strip():
                 continue
@@ -39,6 +39,16 @@ def main():
             else:
                 failed += 1
                 names.append(t['name'])
+    return passed, failed
+
+
+def main():
+    passed = failed = 0
+    names = []
+    for path in sys.argv[1:]:
+        p, f = count(path, names)
+        passed += p
+        failed += f
     for n in names:
         print('failed: %s' % n)
     print('%d passed, %d failed' % (passed, failed))

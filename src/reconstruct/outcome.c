@@ -10,6 +10,7 @@
 
 #include "ikescope/util/arena.h"
 #include "ikescope/util/strbuf.h"
+#include "ikescope/util/compiler.h"
 #include "recon-private.h"
 
 /* Notify types below 16384 are errors (RFC 7296 §3.10.1). */
@@ -47,8 +48,7 @@ is_error_notify(const char *n)
 	return false;
 }
 
-static const char *
-fmt(struct session *s, const char *f, ...)
+static const char *IKESCOPE_PRINTF_LIKE(2, 3) fmt(struct session *s, const char *f, ...)
 {
 	struct strbuf sb;
 	const char *out;

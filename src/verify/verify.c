@@ -32,9 +32,9 @@ verify_info(enum verify_finding f)
 	return (unsigned)f < VERIFY_FINDING_COUNT ? &infos[f] : NULL;
 }
 
-static void
-vadd(struct session *s, enum verify_finding f, bool mid_known, uint32_t mid, uint32_t line,
-     const char *fmt, va_list ap)
+static void IKESCOPE_PRINTF_LIKE(6, 0)
+	vadd(struct session *s, enum verify_finding f, bool mid_known, uint32_t mid, uint32_t line,
+	     const char *fmt, va_list ap)
 {
 	char text[512];
 
