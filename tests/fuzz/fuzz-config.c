@@ -12,8 +12,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct xprofile_host h = { .name = "h", .address = "10.0.0.1", .user_group = "G",
-				   .protocol = "IPsec", .line = 1 };
+	struct xprofile_host h = { .name = "h",
+				   .address = "10.0.0.1",
+				   .user_group = "G",
+				   .protocol = "IPsec",
+				   .line = 1 };
 	struct session *s = session_create("fuzz.log", 0);
 	struct config c;
 
