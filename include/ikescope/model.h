@@ -252,6 +252,9 @@ int64_t model_time_distance(struct model_time a, struct model_time b);
  */
 void model_time_format(struct model_time t, char *buf, size_t n);
 
+/* Sessions the reconstructor keeps open at once; past it the least recently active are finished. */
+#define MODEL_MAX_OPEN_SESSIONS 10000
+
 /* Client events kept per session at most; more are counted in client_dropped. */
 #define MODEL_MAX_CLIENT_EVENTS 2000
 #define MODEL_MAX_CLIENT_PORTS  8
@@ -364,6 +367,8 @@ struct session {
 	struct finding *findings;
 	size_t nfindings, cap_findings;
 
+	/* finished early: too many sessions were open at once (MODEL_MAX_OPEN_SESSIONS) */
+	bool evicted;
 	/* records no family recognized while this session was in focus (log integrity) */
 	unsigned unrecognized;
 	uint32_t unrecognized_line; /* the first of them */

@@ -95,6 +95,8 @@
 	  "payload lines with no payload header before them: a dump split by other lines or cut")  \
 	X(TS_ASSIGNED, "ts.assigned", WARN, "RFC 7296 2.19",                                       \
 	  "the client's returned traffic selector is not narrowed to the address assigned to it")  \
+	X(LOG_EVICTED, "log.evicted", WARN, "-",                                                   \
+	  "too many sessions were open at once: this one was finished early")                      \
 	X(LOG_TRUNCATED, "log.truncated", INFO, "-",                                               \
 	  "the log ends in the middle of the negotiation: what came after was not checked")        \
 	X(SHOW_MISMATCH, "show.mismatch", WARN, "show output",                                     \

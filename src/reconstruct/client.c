@@ -133,6 +133,7 @@ new_client_session(struct recon *r, uint32_t line)
 	s->client_input = s->input;
 	s->client_log = true;
 	s->role = MODEL_ROLE_CLIENT;
+	r->client_sessions++;
 	recon_open(r, s, line);
 	return s;
 }

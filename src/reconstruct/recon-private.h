@@ -39,6 +39,14 @@ bool recon_u32(const struct gram_match *m, enum gram_field f, uint32_t *out);
 /* A field's text in the session's arena, or NULL. */
 const char *recon_str(struct session *s, const struct gram_match *m, enum gram_field f);
 
+#define RECON_SPI_BUCKETS 65536
+
+static inline unsigned
+recon_spi_bucket(uint64_t spi)
+{
+	return (unsigned)((spi * 0x9E3779B97F4A7C15ull) >> 48);
+}
+
 struct open_session {
 	struct session *s;
 	struct open_session *next;
@@ -75,9 +83,16 @@ struct recon {
 	unsigned long ike_records;
 
 	struct open_session *open; /* newest first */
-	struct session *focus;     /* the session records without an owner go to */
-	bool building_vid;         /* after "Construct Vendor Specific Payload" */
-	struct model_time stamp;   /* the timestamp of the record being fed */
+	size_t nopen;              /* sessions in open */
+	size_t client_sessions;    /* client sessions begun (none: nothing to join) */
+	/*
+	 * Open sessions per bucket of their initiator SPI: a record whose SPI
+	 * falls in an empty bucket belongs to no open session, without a scan.
+	 */
+	uint32_t spi_count[RECON_SPI_BUCKETS];
+	struct session *focus;   /* the session records without an owner go to */
+	bool building_vid;       /* after "Construct Vendor Specific Payload" */
+	struct model_time stamp; /* the timestamp of the record being fed */
 	bool has_stamp;
 	struct session *client; /* the client session of a DART log being read */
 	struct show_unit *show; /* the show output tunnel being read (show.c) */
@@ -132,6 +147,12 @@ recon_note_time(struct session *s, struct model_time t)
  * the ones in progress: one that is up (or freed) after this many idle lines,
  * one still negotiating after far more.
  */
+/*
+ * Sessions open at once, at most: past it, the least recently active are
+ * finished early (and say so), so that a log of endless distinct SPIs keeps
+ * memory bounded.
+ */
+#define RECON_MAX_OPEN               MODEL_MAX_OPEN_SESSIONS
 #define RECON_IDLE_LINES             20000
 #define RECON_IDLE_NEGOTIATING_LINES 1000000
 /* A session the device freed is finished after this many more lines. */
@@ -161,5 +182,8 @@ struct child_sa *recon_child_with(struct session *s, uint32_t spi);
 void recon_open(struct recon *r, struct session *s, uint32_t line);
 /* A new open session, in focus, given the orphan records (reconstruct.c). */
 struct session *recon_new_session(struct recon *r, uint32_t line);
+
+/* Gives s its initiator SPI, counted in r->spi_count. */
+void recon_set_spi_i(struct recon *r, struct session *s, uint64_t spi);
 
 #endif

@@ -238,7 +238,7 @@ join_same_input_client(struct recon *r, struct session *s)
 	struct open_session *o;
 	size_t i;
 
-	if (s->client_log || s->client_input)
+	if (s->client_log || s->client_input || !r->client_sessions)
 		return;
 	for (o = r->open; o; o = o->next)
 		if (o->s != s && o->s->client_log && !o->s->client_joined &&
@@ -256,6 +256,33 @@ join_same_input_client(struct recon *r, struct session *s)
 		}
 }
 
+static int
+by_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Too many sessions open: the line before which the least recently active
+ * tenth of them were last seen (they are finished early).
+ */
+static uint32_t
+eviction_line(const struct recon *r)
+{
+	uint32_t *last = xcalloc(r->nopen, sizeof(*last)), cut;
+	struct open_session *o;
+	size_t n = 0;
+
+	for (o = r->open; o && n < r->nopen; o = o->next)
+		last[n++] = o->s->last_line;
+	qsort(last, n, sizeof(*last), by_u32);
+	cut = last[n / 10] + 1;
+	free(last);
+	return cut;
+}
+
 /*
  * Finishes the open sessions that are done (or all, with force), and hands
  * out finished ones in the order they began: a finished session waits only
@@ -268,11 +295,18 @@ release(struct recon *r, bool force)
 	uint32_t min_open = UINT32_MAX;
 	size_t i, k, before = r->nfinished;
 
+	uint32_t evict_before = 0;
+
+	if (!force && r->nopen > RECON_MAX_OPEN)
+		evict_before = eviction_line(r);
 	while ((o = *link)) {
 		struct session *s = o->s;
 		uint32_t idle = r->line > s->last_line ? r->line - s->last_line : 0;
+		bool evict = s->last_line < evict_before;
 
-		if (force || (s->terminal && idle > RECON_AFTER_FREE_LINES) ||
+		if (evict)
+			s->evicted = true;
+		if (force || evict || (s->terminal && idle > RECON_AFTER_FREE_LINES) ||
 		    (s->ike_up && idle > RECON_IDLE_LINES) || idle > RECON_IDLE_NEGOTIATING_LINES) {
 			if (r->focus == s)
 				r->focus = NULL;
@@ -287,6 +321,9 @@ release(struct recon *r, bool force)
 			r->finished[r->nfinished++] = s;
 			*link = o->next;
 			free(o);
+			r->nopen--;
+			if (s->has_spi_i && r->spi_count[recon_spi_bucket(s->spi_i)])
+				r->spi_count[recon_spi_bucket(s->spi_i)]--;
 			continue;
 		}
 		if (s->first_line < min_open)

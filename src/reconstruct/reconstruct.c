@@ -144,6 +144,20 @@ recon_str(struct session *s, const struct gram_match *m, enum gram_field f)
 /* ---- sessions ---- */
 
 void
+recon_set_spi_i(struct recon *r, struct session *s, uint64_t spi)
+{
+	if (s->has_spi_i) {
+		if (s->spi_i == spi)
+			return;
+		if (r->spi_count[recon_spi_bucket(s->spi_i)])
+			r->spi_count[recon_spi_bucket(s->spi_i)]--;
+	}
+	s->spi_i = spi;
+	s->has_spi_i = true;
+	r->spi_count[recon_spi_bucket(spi)]++;
+}
+
+void
 recon_open(struct recon *r, struct session *s, uint32_t line)
 {
 	struct open_session *o = xcalloc(1, sizeof(*o));
@@ -153,6 +167,7 @@ recon_open(struct recon *r, struct session *s, uint32_t line)
 	o->s = s;
 	o->next = r->open;
 	r->open = o;
+	r->nopen++;
 }
 
 struct session *
@@ -211,7 +226,9 @@ find_session(struct recon *r, const struct gram_match *m, uint32_t line, bool cr
 
 	if (has_r && sr == 0)
 		has_r = false;
-	for (o = r->open; o; o = o->next) {
+	/* no open session has this initiator SPI, and only an SPI could match: no scan */
+	o = has_i && !has_sa && !r->spi_count[recon_spi_bucket(si)] ? NULL : r->open;
+	for (; o; o = o->next) {
 		struct session *s = o->s;
 
 		if (s->closed)
@@ -256,10 +273,8 @@ find_session(struct recon *r, const struct gram_match *m, uint32_t line, bool cr
 		return NULL;
 	if (has_sa)
 		session_add_sa_id(best, sa);
-	if (has_i && !best->has_spi_i) {
-		best->spi_i = si;
-		best->has_spi_i = true;
-	}
+	if (has_i && !best->has_spi_i)
+		recon_set_spi_i(r, best, si);
 	if (has_r && !best->has_spi_r) {
 		best->spi_r = sr;
 		best->has_spi_r = true;

@@ -212,9 +212,9 @@ flush(struct recon *r)
 		if (u->has_spi_local && u->has_spi_remote) {
 			bool responder = u->role == MODEL_ROLE_RESPONDER;
 
-			s->spi_i = responder ? u->spi_remote : u->spi_local;
+			recon_set_spi_i(r, s, responder ? u->spi_remote : u->spi_local);
 			s->spi_r = responder ? u->spi_local : u->spi_remote;
-			s->has_spi_i = s->has_spi_r = true;
+			s->has_spi_r = true;
 		}
 		s->ike_up = true;
 		r->ike_records++;

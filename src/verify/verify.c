@@ -1219,6 +1219,12 @@ verify_session(struct session *s)
 		    "%s not in the analysis",
 		    s->orphans, s->orphans == 1 ? "" : "s", s->orphans == 1 ? "it" : "them",
 		    s->orphan_line, s->orphans == 1 ? "it is" : "they are");
+	if (s->evicted)
+		add(s, VERIFY_LOG_EVICTED, NULL, s->last_line,
+		    "more than %d sessions were open at once; this one, idle the longest, was "
+		    "finished early after line %u (what came later for it makes a session of its "
+		    "own)",
+		    MODEL_MAX_OPEN_SESSIONS, s->last_line);
 	check_assigned_ts(s);
 	if (s->outcome == MODEL_OUTCOME_INCOMPLETE)
 		add(s, VERIFY_LOG_TRUNCATED, NULL, s->last_line,

@@ -487,3 +487,66 @@ Test(reconstruct, cut_state_names_are_completed, .init = setup, .fini = teardown
 	cr_expect_str_eq(s[0]->states[2].state, "R");
 	destroy_all(s, n);
 }
+
+/*
+ * More distinct SPIs than MODEL_MAX_OPEN_SESSIONS, none completing: the
+ * sessions idle longest are finished early, flagged and given a finding,
+ * and every one is still handed out.
+ */
+Test(reconstruct, endless_distinct_spis_evict_the_oldest, .init = setup, .fini = teardown)
+{
+	const unsigned total = MODEL_MAX_OPEN_SESSIONS * 2 + 500;
+	struct strbuf text;
+	struct recon *r = recon_create(g);
+	struct err err = { 0 };
+	struct lex_record rec;
+	struct gram_match m;
+	struct session *s;
+	struct lex *lx;
+	unsigned n = 0, evicted = 0, with_finding = 0, i;
+	bool first_evicted = false, last_evicted = true;
+	FILE *fp;
+
+	sb_init(&text);
+	for (i = 0; i < total; i++)
+		sb_addf(&text,
+			"IKEv2-PLAT-4: RECV PKT [IKE_SA_INIT] [192.0.2.1]:500->[198.51.100.1]:500 "
+			"InitSPI=0x%016x RespSPI=0x0000000000000000 MID=00000000\n",
+			0x10000000u + i);
+	fp = fmemopen(text.buf, text.len, "rb");
+	cr_assert_not_null(fp);
+	recon_begin_input(r, "t.log");
+	lx = lex_create(fp, "t.log", grammar_lex_ops(), g, NULL);
+	while (lex_next(lx, &rec, &err)) {
+		bool matched =
+			!(rec.flags & LEX_REC_NOISE) && grammar_match(g, rec.text, rec.len, &m);
+
+		recon_feed(r, &rec, matched ? &m : NULL);
+	}
+	recon_end_input(r);
+	while ((s = recon_next(r))) {
+		size_t k;
+
+		if (s->evicted)
+			evicted++;
+		for (k = 0; k < s->nfindings; k++)
+			if (!strcmp(s->findings[k].id, "log.evicted"))
+				with_finding++;
+		if (n == 0)
+			first_evicted = s->evicted;
+		if (n == total - 1)
+			last_evicted = s->evicted;
+		n++;
+		session_destroy(s);
+	}
+	lex_destroy(lx);
+	fclose(fp);
+	recon_destroy(r);
+	sb_finish(&text);
+	cr_assert_eq(n, total, "every session handed out: %u of %u", n, total);
+	cr_assert(first_evicted);
+	cr_assert_not(last_evicted);
+	cr_assert_geq(evicted, total - MODEL_MAX_OPEN_SESSIONS);
+	cr_assert_lt(evicted, total);
+	cr_assert_eq(with_finding, evicted);
+}
