@@ -166,7 +166,10 @@ struct lex_stats {
 	uint64_t crlf_lines; /* lines ending in CR LF */
 	uint64_t cr_lines;
 	uint64_t bom;
-	uint64_t unterminated; /* last line without final newline */
+	uint64_t unterminated;  /* last line without final newline */
+	uint64_t control_bytes; /* NUL and other C0 controls but tab, CR and LF */
+	/* the first line of each kind repaired (0: none) */
+	uint32_t first_truncated_line, first_nul_line, first_badutf8_line;
 };
 
 struct lex_options {

@@ -588,6 +588,34 @@ planned_line(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t of
 	return true;
 }
 
+/*
+ * A byte that is not UTF-8, as the Windows-1252 character it stands for
+ * (Latin-1 above 0x9f): logs pasted from Windows tools mix both. The five
+ * bytes that code page leaves undefined are written as \xNN text.
+ */
+static void
+cp1252(struct strbuf *out, unsigned char c)
+{
+	static const unsigned short c1[32] = {
+		0x20ac, 0,      0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+		0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017d, 0,
+		0,      0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+		0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0,      0x017e, 0x0178,
+	};
+	unsigned cp = c >= 0xa0 ? c : c >= 0x80 ? c1[c - 0x80] : 0;
+
+	if (!cp) {
+		sb_addf(out, "\\x%02x", c);
+	} else if (cp < 0x800) {
+		sb_addc(out, (char)(0xc0 | (cp >> 6)));
+		sb_addc(out, (char)(0x80 | (cp & 0x3f)));
+	} else {
+		sb_addc(out, (char)(0xe0 | (cp >> 12)));
+		sb_addc(out, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		sb_addc(out, (char)(0x80 | (cp & 0x3f)));
+	}
+}
+
 /* Makes the bytes of one physical line valid UTF-8 without NUL, then feeds it. */
 static void
 physical_line(struct lex *lx, char *s, size_t n, uint32_t line, uint64_t off, unsigned flags)
@@ -622,15 +650,18 @@ physical_line(struct lex *lx, char *s, size_t n, uint32_t line, uint64_t off, un
 
 			if (p[i] == 0) {
 				nul = true;
+				lx->stats.control_bytes++;
 				sb_adds(&fixed, "\xef\xbf\xbd");
 				i++;
 			} else if (!len) {
+				/* not UTF-8: a byte of a legacy 8-bit encoding, read as Windows-1252 */
 				bad = true;
-				sb_adds(&fixed, "\xef\xbf\xbd");
+				cp1252(&fixed, p[i]);
 				i++;
 			} else if (len == 1 && p[i] < 0x20 && p[i] != '\t' && p[i] != '\r') {
 				/* other C0 controls: keep visible, never raw */
 				sb_addf(&fixed, "\\x%02x", p[i]);
+				lx->stats.control_bytes++;
 				i++;
 			} else {
 				sb_add(&fixed, s + i, len);
@@ -639,11 +670,13 @@ physical_line(struct lex *lx, char *s, size_t n, uint32_t line, uint64_t off, un
 		}
 		if (nul) {
 			flags |= LEX_REC_NUL;
-			lx->stats.nul_lines++;
+			if (!lx->stats.nul_lines++)
+				lx->stats.first_nul_line = line;
 		}
 		if (bad) {
 			flags |= LEX_REC_BADUTF8;
-			lx->stats.badutf8_lines++;
+			if (!lx->stats.badutf8_lines++)
+				lx->stats.first_badutf8_line = line;
 		}
 		sb_reset(w);
 		sb_add(w, fixed.buf ? fixed.buf : "", fixed.len);
@@ -807,8 +840,10 @@ lex_next(struct lex *lx, struct lex_record *rec, struct err *err)
 			continue;
 		}
 		lx->stats.lines++;
-		if (flags & LEX_REC_TRUNCATED)
-			lx->stats.truncated_lines++;
+		if ((flags & LEX_REC_TRUNCATED) && !lx->stats.truncated_lines++)
+			lx->stats.first_truncated_line =
+				(uint32_t)lx->stats.lines +
+				(lx->opt.first_line ? lx->opt.first_line - 1 : 0);
 		physical_line(lx, line, len,
 			      (uint32_t)lx->stats.lines +
 				      (lx->opt.first_line ? lx->opt.first_line - 1 : 0),

@@ -95,7 +95,16 @@ static const struct lex_case cases[] = {
 	CASE("nul bytes", "IKEv2-PLAT-5: a\0b\n",
 	     "1 IKEv2-PLAT-5: a\xef\xbf\xbd"
 	     "b {n}\n"),
-	CASE("invalid utf-8", "IKEv2-PLAT-5: caf\xe9\n", "1 IKEv2-PLAT-5: caf\xef\xbf\xbd {u}\n"),
+	/* bytes that are not UTF-8 are read as Windows-1252: nothing is lost */
+	CASE("invalid utf-8", "IKEv2-PLAT-5: caf\xe9\n", "1 IKEv2-PLAT-5: caf\xc3\xa9 {u}\n"),
+	CASE("utf-8 and windows-1252 in one line",
+	     "IKEv2-PLAT-5: Jos\xc3\xa9 \x80 Jos\xe9 \x93q\x94\n",
+	     /* typographic quotes are made plain, as for pasted logs */
+	     "1 IKEv2-PLAT-5: Jos\xc3\xa9 \xe2\x82\xac Jos\xc3\xa9 \"q\" {u}\n"),
+	CASE("bytes windows-1252 leaves undefined",
+	     "IKEv2-PLAT-5: a\x81"
+	     "b\x9d\n",
+	     "1 IKEv2-PLAT-5: a\\x81b\\x9d {u}\n"),
 	CASE("no final newline", "IKEv2-PLAT-5: a\nIKEv2-PLAT-5: b",
 	     "1 IKEv2-PLAT-5: a\n2 IKEv2-PLAT-5: b\n"),
 	CASE("records glued after a word",
