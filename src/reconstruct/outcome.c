@@ -515,6 +515,29 @@ explain_notify(struct session *s, const struct message *m, const struct payload 
 	fail_at(s, x, m->mid, m->mid_known, n->notify, n->line, why);
 }
 
+/*
+ * The first error the device printed that the negotiation did not get
+ * past: one followed by a message of a later MID (the exchange it was
+ * printed in went on to the next) was not what stopped it.
+ */
+static const struct evidence *
+live_evidence(const struct session *s)
+{
+	size_t i, k;
+
+	for (i = 0; i < s->nevidence; i++) {
+		const struct evidence *e = &s->evidence[i];
+		bool overtaken = false;
+
+		for (k = 0; e->mid_known && k < s->nmsgs && !overtaken; k++)
+			overtaken = s->msgs[k]->mid_known && s->msgs[k]->mid > e->mid &&
+				    s->msgs[k]->first_line > e->line;
+		if (!overtaken)
+			return e;
+	}
+	return NULL;
+}
+
 static void
 decide_failure(struct session *s)
 {
@@ -626,8 +649,7 @@ decide_failure(struct session *s)
 			       "say why"));
 		return;
 	}
-	if (s->nevidence) {
-		e = &s->evidence[0];
+	if ((e = live_evidence(s))) {
 		fail_at(s, exchange_at(s, e->mid, e->mid_known), e->mid, e->mid_known,
 			MODEL_CAUSE_UNKNOWN, e->line, fmt(s, "the device reported: %s", e->text));
 		return;
@@ -924,7 +946,7 @@ recon_finish_session(struct recon *r, struct session *s)
 		const struct message *m = NULL;
 
 		s->outcome = s->terminal || error_notify(s, &m) || s->retransmit_exhausted ||
-					     s->nevidence || (s->ike_up && was_deleted(s))
+					     live_evidence(s) || (s->ike_up && was_deleted(s))
 				     ? MODEL_OUTCOME_FAILED
 				     : MODEL_OUTCOME_INCOMPLETE;
 	}
