@@ -141,6 +141,7 @@ struct xml_doc {
 	const char *client, *version, *who, *device, *group_select, *tunnel_group, *username;
 	const char *session_id, *auth_id;
 	bool well_formed, incomplete;
+	bool has_dtd; /* declares a DOCTYPE or entities (never expanded or fetched) */
 	uint32_t first_line, last_line;
 };
 

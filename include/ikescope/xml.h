@@ -16,6 +16,7 @@
 /* Fields of a config-auth document; each value is an offset into text (or -1). */
 struct xdoc_info {
 	bool well_formed;
+	bool has_dtd;       /* a DOCTYPE or ENTITY declaration: neither expanded nor fetched */
 	struct strbuf text; /* the values, NUL-separated */
 	long type, client, version, who, device, group_select, tunnel_group, username, session_id,
 		auth_id;

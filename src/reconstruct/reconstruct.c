@@ -1296,6 +1296,7 @@ xml_document(struct recon *r, const struct lex_record *rec)
 	xdoc_parse(rec->text, rec->len, &x);
 	d = arena_alloc(s->arena, sizeof(*d));
 	d->well_formed = x.well_formed;
+	d->has_dtd = x.has_dtd;
 	d->incomplete = rec->flags & LEX_REC_INCOMPLETE;
 	d->first_line = rec->first_line;
 	d->last_line = rec->last_line;

@@ -883,7 +883,14 @@ check_xml(struct session *s)
 			const struct xml_doc *x = &m->xml[j];
 			int rank = xml_rank(x->type);
 
-			if (!x->well_formed && !x->incomplete)
+			if (x->has_dtd)
+				add(s, VERIFY_EAP_XML, m, x->first_line,
+				    "the config-auth document of lines %u-%u declares a DOCTYPE or "
+				    "entities, which AnyConnect never sends: they were neither "
+				    "expanded nor fetched%s",
+				    x->first_line, x->last_line,
+				    x->well_formed ? "" : ", and it is not well-formed XML");
+			else if (!x->well_formed && !x->incomplete)
 				add(s, VERIFY_EAP_XML, m, x->first_line,
 				    "the config-auth document of lines %u-%u is not well-formed "
 				    "XML",

@@ -130,6 +130,7 @@ static void
 info_copy(struct xdoc_info *to, const struct xdoc_info *from)
 {
 	to->well_formed = from->well_formed;
+	to->has_dtd = from->has_dtd;
 	to->type = from->type;
 	to->client = from->client;
 	to->version = from->version;
@@ -202,6 +203,7 @@ parse(const char *doc, size_t len, struct xdoc_info *x)
 
 	if (len > 1u << 20 || len > (size_t)INT32_MAX)
 		return;
+	x->has_dtd = memmem(doc, len, "<!DOCTYPE", 9) || memmem(doc, len, "<!ENTITY", 8);
 	d = xmlReadMemory(doc, (int)len, NULL, "UTF-8", opts);
 	if (!d)
 		return;
