@@ -32,8 +32,21 @@ struct strbuf;
 
 /* Loads the grammar named by the options; prints diagnostics to stderr. */
 struct grammar *cli_load_grammar(const struct cli *cli, struct err *err);
-/* Opens an input: "-" is standard input; a directory or unreadable file sets err. */
+/*
+ * Opens an input: "-" is standard input; a directory or unreadable file
+ * sets err. UTF-16 text (a byte order mark, or ASCII with every other byte
+ * zero) is handed out as a temporary UTF-8 copy.
+ */
 FILE *cli_open_input(const char *path, struct err *err);
+struct lex_stats;
+/* Says on stderr what reading an input found: UTF-16, binary data, lines cut. */
+void cli_report_input(const char *name, FILE *fp, const struct lex_stats *ls);
+/*
+ * Replaces each directory among (*argv)[first..] by the regular files under
+ * it (hidden ones left out, subdirectories followed), in name order. The new
+ * array lives until exit.
+ */
+void cli_expand_inputs(int *argc, char ***argv, int first);
 /* Prints grammar diagnostics, one "ikescope: " line each, to stderr. */
 void cli_print_diags(const struct strbuf *diags);
 

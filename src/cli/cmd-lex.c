@@ -178,8 +178,9 @@ lex_one(const struct cli *cli, const struct grammar *g, const char *path, bool j
 	}
 	if (err_is_set(err))
 		ok = false;
+	fflush(stdout); /* keep the records before what is said of them on a shared terminal */
+	cli_report_input(name, fp, lex_stats(lx));
 	if (cli->stats) {
-		fflush(stdout); /* keep the records before their counts on a shared terminal */
 		print_stats(g, &ro, name, lex_stats(lx), &st);
 	}
 	tot->lines += lex_stats(lx)->lines;
@@ -227,6 +228,7 @@ cmd_lex(const struct cli *cli, int argc, char **argv, struct err *err)
 		err_set(err, ERR_USAGE, NULL, "lex: no input files (use - for standard input)");
 		return CLI_EXIT_TROUBLE;
 	}
+	cli_expand_inputs(&argc, &argv, optind);
 	g = cli_load_grammar(cli, err);
 	if (!g)
 		return CLI_EXIT_TROUBLE;

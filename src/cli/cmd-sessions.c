@@ -297,6 +297,8 @@ one_input(struct run *run, const struct grammar *g, struct recon *r, const char 
 	if (err_is_set(err))
 		ok = false;
 	recon_end_input(r);
+	fflush(stdout);
+	cli_report_input(name, in, lex_stats(lx));
 	if (ok && !recon_ike_records(r))
 		fprintf(stderr, "ikescope: %s: no IKEv2 content\n", name);
 	drain(run, r);
@@ -509,6 +511,7 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 		err_set(err, ERR_USAGE, NULL, "%s: no input files (use - for standard input)", cmd);
 		return CLI_EXIT_TROUBLE;
 	}
+	cli_expand_inputs(&argc, &argv, optind);
 	if (explain && !cli->config) {
 		err_set(err, ERR_USAGE, NULL, "timeline: --explain needs --config FILE");
 		return CLI_EXIT_TROUBLE;

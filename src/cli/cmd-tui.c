@@ -519,6 +519,7 @@ cmd_tui(const struct cli *cli, int argc, char **argv, struct err *err)
 		err_set(err, ERR_USAGE, NULL, "tui: no input files");
 		return CLI_EXIT_TROUBLE;
 	}
+	cli_expand_inputs(&argc, &argv, optind);
 	if (!keys && (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO))) {
 		err_set(err, ERR_USAGE, NULL,
 			"tui: standard input and output must be a terminal (--keys SCRIPT runs "

@@ -70,30 +70,9 @@ usage(FILE *fp)
 		"  -v, --verbose       timeline: every payload field\n"
 		"  -V, --version       show the version and exit\n"
 		"\nWithout a command, the FILEs are shown as a timeline. FILE may be - for\n"
-		"standard input. See ikescope(1).\n"
+		"standard input, or a directory (the files under it). See ikescope(1).\n"
 		"exit status: 0 done (every session up), 1 findings or a session that failed,\n"
 		"2 trouble\n");
-}
-
-FILE *
-cli_open_input(const char *path, struct err *err)
-{
-	struct stat st;
-	FILE *fp;
-
-	if (!strcmp(path, "-"))
-		return stdin;
-	fp = fopen(path, "rb");
-	if (!fp) {
-		err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "%s", strerror(errno));
-		return NULL;
-	}
-	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
-		err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "is a directory");
-		fclose(fp);
-		return NULL;
-	}
-	return fp;
 }
 
 void

@@ -1,0 +1,394 @@
+/*
+ * Inputs: opening a log (standard input, UTF-16 text made UTF-8), a
+ * directory given as an input (its files), and what an input's reading
+ * repaired, said on stderr.
+ */
+
+#include "cli-private.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "ikescope/lexer.h"
+#include "ikescope/util/xalloc.h"
+
+/* ---- encodings ---- */
+
+enum utf16 { UTF16_NONE, UTF16_LE, UTF16_BE };
+
+/* Inputs that were read as UTF-16: the stream handed out, and which. */
+struct transcoded {
+	FILE *fp;
+	enum utf16 kind;
+	struct transcoded *next;
+};
+static struct transcoded *transcoded;
+
+/* UTF-16 from the first bytes: a byte order mark, or ASCII text with every other byte zero. */
+static enum utf16
+sniff_utf16(const unsigned char *b, size_t n)
+{
+	if (n >= 2 && b[0] == 0xff && b[1] == 0xfe && !(n >= 4 && !b[2] && !b[3]))
+		return UTF16_LE;
+	if (n >= 2 && b[0] == 0xfe && b[1] == 0xff)
+		return UTF16_BE;
+	if (n < 4)
+		return UTF16_NONE;
+	if (b[0] >= 0x09 && b[0] < 0x80 && !b[1] && b[2] >= 0x09 && b[2] < 0x80 && !b[3])
+		return UTF16_LE;
+	if (!b[0] && b[1] >= 0x09 && b[1] < 0x80 && !b[2] && b[3] >= 0x09 && b[3] < 0x80)
+		return UTF16_BE;
+	return UTF16_NONE;
+}
+
+static void
+put_utf8(FILE *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		putc((int)cp, out);
+	} else if (cp < 0x800) {
+		putc((int)(0xc0 | (cp >> 6)), out);
+		putc((int)(0x80 | (cp & 0x3f)), out);
+	} else if (cp < 0x10000) {
+		putc((int)(0xe0 | (cp >> 12)), out);
+		putc((int)(0x80 | ((cp >> 6) & 0x3f)), out);
+		putc((int)(0x80 | (cp & 0x3f)), out);
+	} else {
+		putc((int)(0xf0 | (cp >> 18)), out);
+		putc((int)(0x80 | ((cp >> 12) & 0x3f)), out);
+		putc((int)(0x80 | ((cp >> 6) & 0x3f)), out);
+		putc((int)(0x80 | (cp & 0x3f)), out);
+	}
+}
+
+/*
+ * Writes the UTF-16 text of head (n bytes) then of in to a temporary file
+ * as UTF-8, and returns it at its start. An unpaired surrogate or an odd
+ * last byte becomes U+FFFD; the byte order mark is left out.
+ */
+static FILE *
+utf16_to_file(enum utf16 kind, const unsigned char *head, size_t n, FILE *in, const char *path,
+	      struct err *err)
+{
+	FILE *out = tmpfile();
+	unsigned char buf[65536];
+	uint32_t high = 0; /* a high surrogate waiting for its low one */
+	bool first = true, odd = false;
+	unsigned char carry = 0;
+
+	if (!out) {
+		err_set(err, ERR_IO, &(struct loc){ path, 0, 0 },
+			"UTF-16 text: cannot create a temporary UTF-8 copy: %s", strerror(errno));
+		return NULL;
+	}
+	memcpy(buf, head, n);
+	for (;;) {
+		size_t i = 0;
+
+		n += fread(buf + n, 1, sizeof(buf) - n, in);
+		if (!n)
+			break;
+		if (odd) {
+			/* the byte left from the last block pairs with this block's first */
+			memmove(buf + 1, buf, n);
+			buf[0] = carry;
+			n++;
+			odd = false;
+		}
+		for (; i + 1 < n; i += 2) {
+			uint32_t u = kind == UTF16_LE ? (uint32_t)(buf[i] | buf[i + 1] << 8)
+						      : (uint32_t)(buf[i] << 8 | buf[i + 1]);
+
+			if (first && u == 0xfeff) {
+				first = false;
+				continue;
+			}
+			first = false;
+			if (u >= 0xd800 && u <= 0xdbff) {
+				if (high)
+					put_utf8(out, 0xfffd);
+				high = u;
+				continue;
+			}
+			if (u >= 0xdc00 && u <= 0xdfff) {
+				put_utf8(out,
+					 high ? 0x10000 + ((high - 0xd800) << 10) + (u - 0xdc00)
+					      : 0xfffd);
+				high = 0;
+				continue;
+			}
+			if (high)
+				put_utf8(out, 0xfffd);
+			high = 0;
+			put_utf8(out, u);
+		}
+		if (i < n) {
+			carry = buf[i];
+			odd = true;
+		}
+		n = 0;
+		if (feof(in) || ferror(in))
+			break;
+	}
+	if (high || odd)
+		put_utf8(out, 0xfffd);
+	if (ferror(in) || fflush(out) != 0 || ferror(out) || fseek(out, 0, SEEK_SET) != 0) {
+		err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "UTF-16 text: %s",
+			strerror(errno ? errno : EIO));
+		fclose(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* Standard input with its first bytes, already read to look at them, given back first. */
+struct prefixed {
+	unsigned char head[4];
+	size_t n, at;
+	FILE *in;
+	bool own; /* in is closed with the stream */
+};
+
+static ssize_t
+prefixed_read(void *cookie, char *buf, size_t size)
+{
+	struct prefixed *p = cookie;
+	size_t k = 0;
+
+	while (k < size && p->at < p->n)
+		buf[k++] = (char)p->head[p->at++];
+	if (k < size)
+		k += fread(buf + k, 1, size - k, p->in);
+	if (!k && ferror(p->in))
+		return -1;
+	return (ssize_t)k;
+}
+
+static int
+prefixed_close(void *cookie)
+{
+	struct prefixed *p = cookie;
+	int rc = p->own ? fclose(p->in) : 0;
+
+	free(p);
+	return rc;
+}
+
+static void
+forget_transcoded(void)
+{
+	while (transcoded) {
+		struct transcoded *t = transcoded;
+
+		transcoded = t->next;
+		free(t);
+	}
+}
+
+FILE *
+cli_open_input(const char *path, struct err *err)
+{
+	unsigned char head[4];
+	struct stat st;
+	enum utf16 kind;
+	bool is_stdin = !strcmp(path, "-");
+	size_t n;
+	FILE *fp;
+
+	if (is_stdin) {
+		fp = stdin;
+	} else {
+		fp = fopen(path, "rb");
+		if (!fp) {
+			err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "%s", strerror(errno));
+			return NULL;
+		}
+		if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+			err_set(err, ERR_IO, &(struct loc){ path, 0, 0 },
+				"is a directory with no files to read");
+			fclose(fp);
+			return NULL;
+		}
+	}
+	n = fread(head, 1, sizeof(head), fp);
+	if (ferror(fp)) {
+		err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "%s", strerror(errno));
+		if (!is_stdin)
+			fclose(fp);
+		return NULL;
+	}
+	kind = sniff_utf16(head, n);
+	if (kind != UTF16_NONE) {
+		FILE *out = utf16_to_file(kind, head, n, fp, path, err);
+		struct transcoded *t;
+
+		if (!is_stdin)
+			fclose(fp);
+		if (!out)
+			return NULL;
+		if (!transcoded)
+			atexit(forget_transcoded);
+		t = xcalloc(1, sizeof(*t));
+		t->fp = out;
+		t->kind = kind;
+		t->next = transcoded;
+		transcoded = t;
+		return out;
+	}
+	if (fseek(fp, 0, SEEK_SET) == 0)
+		return fp;
+	{
+		/* a pipe: what was read to look at is given back first */
+		struct prefixed *p = xcalloc(1, sizeof(*p));
+		cookie_io_functions_t io = { .read = prefixed_read, .close = prefixed_close };
+		FILE *in = fp;
+
+		memcpy(p->head, head, n);
+		p->n = n;
+		p->in = in;
+		p->own = !is_stdin;
+		fp = fopencookie(p, "rb", io);
+		if (!fp) {
+			err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "%s", strerror(errno));
+			if (!is_stdin)
+				fclose(in);
+			free(p);
+		}
+		return fp;
+	}
+}
+
+/* ---- what reading an input repaired ---- */
+
+void
+cli_report_input(const char *name, FILE *fp, const struct lex_stats *ls)
+{
+	const struct transcoded *t;
+
+	for (t = transcoded; t; t = t->next)
+		if (t->fp == fp)
+			fprintf(stderr, "ikescope: %s: UTF-16%s text, read as UTF-8\n", name,
+				t->kind == UTF16_LE ? "LE" : "BE");
+	/* more than 1 byte in 20 NUL or control codes: no text log looks like that */
+	if (ls->bytes && ls->control_bytes * 20 > ls->bytes)
+		fprintf(stderr,
+			"ikescope: %s: looks like binary data, not a log (%llu of its %llu bytes "
+			"are NUL or control codes); read as text anyway\n",
+			name, (unsigned long long)ls->control_bytes, (unsigned long long)ls->bytes);
+	if (ls->truncated_lines)
+		fprintf(stderr,
+			"ikescope: %s:%u: a line longer than %u MiB was cut there (%llu line%s cut "
+			"in all)\n",
+			name, (unsigned)ls->first_truncated_line,
+			(unsigned)(LEX_DEFAULT_MAX_LINE >> 20),
+			(unsigned long long)ls->truncated_lines,
+			ls->truncated_lines == 1 ? "" : "s");
+}
+
+/* ---- directories given as inputs ---- */
+
+#define MAX_DIR_DEPTH 8
+
+static char **expanded;
+static size_t nexpanded;
+
+static void
+forget_expanded(void)
+{
+	while (nexpanded)
+		free(expanded[--nexpanded]);
+	free(expanded);
+	expanded = NULL;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Appends the regular files under dir (hidden ones left out), in name order. */
+static void
+add_dir(const char *dir, int depth, char ***list, size_t *n)
+{
+	DIR *d = depth <= MAX_DIR_DEPTH ? opendir(dir) : NULL;
+	char **names = NULL;
+	size_t count = 0, i;
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		names = xreallocarray(names, count + 1, sizeof(*names));
+		names[count] = xmalloc(strlen(dir) + strlen(e->d_name) + 2);
+		sprintf(names[count], "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
+			e->d_name);
+		count++;
+	}
+	closedir(d);
+	if (count)
+		qsort(names, count, sizeof(*names), by_name);
+	for (i = 0; i < count; i++) {
+		struct stat st;
+
+		if (stat(names[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			add_dir(names[i], depth + 1, list, n);
+			free(names[i]);
+		} else if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode)) {
+			*list = xreallocarray(*list, *n + 1, sizeof(**list));
+			(*list)[(*n)++] = names[i];
+			expanded = xreallocarray(expanded, nexpanded + 1, sizeof(*expanded));
+			expanded[nexpanded++] = names[i];
+		} else {
+			free(names[i]);
+		}
+	}
+	free(names);
+}
+
+void
+cli_expand_inputs(int *argc, char ***argv, int first)
+{
+	char **out = NULL;
+	size_t n = 0;
+	int i;
+	bool any = false;
+
+	for (i = first; i < *argc; i++) {
+		struct stat st;
+
+		if (strcmp((*argv)[i], "-") && stat((*argv)[i], &st) == 0 && S_ISDIR(st.st_mode))
+			any = true;
+	}
+	if (!any)
+		return;
+	if (!expanded)
+		atexit(forget_expanded);
+	for (i = 0; i < *argc; i++) {
+		struct stat st;
+		size_t before = n;
+
+		if (i >= first && strcmp((*argv)[i], "-") && stat((*argv)[i], &st) == 0 &&
+		    S_ISDIR(st.st_mode))
+			add_dir((*argv)[i], 0, &out, &n);
+		/* an empty directory stays, and is said to be one when opened */
+		if (n == before) {
+			out = xreallocarray(out, n + 1, sizeof(*out));
+			out[n++] = (*argv)[i];
+		}
+	}
+	out = xreallocarray(out, n + 1, sizeof(*out));
+	out[n] = NULL;
+	/* the array itself is freed with the names, at exit */
+	expanded = xreallocarray(expanded, nexpanded + 1, sizeof(*expanded));
+	expanded[nexpanded++] = (char *)out;
+	*argc = (int)n;
+	*argv = out;
+}
