@@ -38,6 +38,8 @@ struct grammar *cli_load_grammar(const struct cli *cli, struct err *err);
  * zero) is handed out as a temporary UTF-8 copy.
  */
 FILE *cli_open_input(const char *path, struct err *err);
+/* fp if it is a regular file, else a temporary copy of it (fp is not closed). */
+FILE *cli_seekable(FILE *fp, const char *name, struct err *err);
 struct lex_stats;
 /* Says on stderr what reading an input found: UTF-16, binary data, lines cut. */
 void cli_report_input(const char *name, FILE *fp, const struct lex_stats *ls);
@@ -55,6 +57,7 @@ int cmd_tui(const struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_timeline(const struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_sessions(const struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_verify(const struct cli *cli, int argc, char **argv, struct err *err);
+int cmd_redact(const struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_lex(const struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_grammar(const struct cli *cli, int argc, char **argv, struct err *err);
 

@@ -70,48 +70,6 @@ raw_lines(void *ctx, const char *input, uint32_t first, uint32_t last, uint32_t 
 	return 0;
 }
 
-/*
- * --raw needs to read lines again: a pipe or standard input is copied to a
- * temporary file first. Returns the stream to read, or NULL with err set.
- */
-static FILE *
-seekable(FILE *fp, const char *name, struct err *err)
-{
-	struct stat st;
-	FILE *tmp;
-	char buf[65536];
-	size_t n;
-
-	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
-		return fp;
-	tmp = tmpfile();
-	if (!tmp) {
-		err_set(err, ERR_IO, &(struct loc){ name, 0, 0 },
-			"--raw: cannot create a temporary copy: %s", strerror(errno));
-		return NULL;
-	}
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
-		if (fwrite(buf, 1, n, tmp) != n) {
-			err_set(err, ERR_IO, &(struct loc){ name, 0, 0 },
-				"--raw: cannot write the temporary copy: %s", strerror(errno));
-			fclose(tmp);
-			return NULL;
-		}
-	}
-	if (ferror(fp)) {
-		err_set(err, ERR_IO, &(struct loc){ name, 0, 0 }, "%s", strerror(errno));
-		fclose(tmp);
-		return NULL;
-	}
-	if (fflush(tmp) != 0 || fseek(tmp, 0, SEEK_SET) != 0) {
-		err_set(err, ERR_IO, &(struct loc){ name, 0, 0 },
-			"--raw: cannot read the temporary copy: %s", strerror(errno));
-		fclose(tmp);
-		return NULL;
-	}
-	return tmp;
-}
-
 static void
 emit(struct run *run, struct session *s)
 {
@@ -270,7 +228,7 @@ one_input(struct run *run, const struct grammar *g, struct recon *r, const char 
 		return false;
 	in = fp;
 	if (run->ro.raw) {
-		in = seekable(fp, name, err);
+		in = cli_seekable(fp, name, err);
 		if (!in) {
 			if (fp != stdin)
 				fclose(fp);

@@ -263,6 +263,48 @@ cli_open_input(const char *path, struct err *err)
 	}
 }
 
+/*
+ * Reading lines again (--raw, redact): a pipe or standard input is copied to a
+ * temporary file first. Returns the stream to read, or NULL with err set.
+ */
+FILE *
+cli_seekable(FILE *fp, const char *name, struct err *err)
+{
+	struct stat st;
+	FILE *tmp;
+	char buf[65536];
+	size_t n;
+
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
+		return fp;
+	tmp = tmpfile();
+	if (!tmp) {
+		err_set(err, ERR_IO, &(struct loc){ name, 0, 0 },
+			"cannot create a temporary copy: %s", strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		if (fwrite(buf, 1, n, tmp) != n) {
+			err_set(err, ERR_IO, &(struct loc){ name, 0, 0 },
+				"cannot write the temporary copy: %s", strerror(errno));
+			fclose(tmp);
+			return NULL;
+		}
+	}
+	if (ferror(fp)) {
+		err_set(err, ERR_IO, &(struct loc){ name, 0, 0 }, "%s", strerror(errno));
+		fclose(tmp);
+		return NULL;
+	}
+	if (fflush(tmp) != 0 || fseek(tmp, 0, SEEK_SET) != 0) {
+		err_set(err, ERR_IO, &(struct loc){ name, 0, 0 },
+			"cannot read the temporary copy: %s", strerror(errno));
+		fclose(tmp);
+		return NULL;
+	}
+	return tmp;
+}
+
 /* ---- what reading an input repaired ---- */
 
 void

@@ -30,6 +30,8 @@ static const struct cmd cmds[] = {
 	  "validate grammar files, list record families and fields" },
 	{ "lex", cmd_lex, "[--all] [--json] FILE...",
 	  "print the records of logs and their families" },
+	{ "redact", cmd_redact, "[--ips] [--names] [-o PATH] [--map FILE] FILE...",
+	  "a copy of logs fit to share: secrets, keys, users (names, addresses)" },
 	{ "sessions", cmd_sessions, "[--color=WHEN] [--json] FILE...",
 	  "one row per reconstructed IKEv2 session" },
 	{ "timeline", cmd_timeline, "[-v] [--raw] [--explain] [--color=WHEN] [--json] FILE...",
