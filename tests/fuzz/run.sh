@@ -7,7 +7,7 @@ name=$1 fuzzer=$2 seconds=$3 src=$4 out=$5
 corpus=$out/corpus-$name
 mkdir -p "$corpus" "$out/crashes"
 case $name in
-pipeline) seeds="$src/samples/asa/*.log $src/samples/ios/*.log $src/samples/dart/*.txt $src/samples/asa/*.txt $src/tests/golden/hostile/*.log" ;;
+pipeline|redact) seeds="$src/samples/asa/*.log $src/samples/ios/*.log $src/samples/dart/*.txt $src/samples/asa/*.txt $src/tests/golden/hostile/*.log" ;;
 xml) seeds="$src/samples/profile/*.xml $src/tests/fuzz/seeds/*.xml" ;;
 config) seeds="$src/samples/config/*.cfg $src/tests/golden/verify/*.cfg" ;;
 *) echo "run.sh: no harness $name" >&2; exit 2 ;;
@@ -17,7 +17,7 @@ for f in $seeds; do
 done
 # short inputs mutate fast; the seeds are cut to this length
 case $name in
-pipeline) maxlen=8192 ;;
+pipeline|redact) maxlen=8192 ;;
 *) maxlen=4096 ;;
 esac
 exec "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$maxlen" \
