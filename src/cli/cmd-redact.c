@@ -46,42 +46,16 @@ next_piece(FILE *fp, struct strbuf *buf, bool *nl)
 }
 
 static bool
-learn(struct redactor *rd, const struct grammar *g, struct input *in, unsigned index,
-      struct err *err)
+learn(struct redactor *rd, struct input *in, unsigned index, struct err *err)
 {
-	struct recon *r = recon_create(g);
-	struct lex_record rec;
-	struct gram_match m;
-	struct session *s;
 	struct strbuf piece;
 	struct lex *lx;
-	bool nl, ok = true;
+	bool nl;
 
-	redact_begin_input(rd, index);
-	recon_begin_input(r, in->name);
-	lx = lex_create(in->fp, in->name, grammar_lex_ops(), (void *)g, NULL);
-	while (lex_next(lx, &rec, err)) {
-		bool matched = !(rec.flags & LEX_REC_NOISE) &&
-			       grammar_match_hinted(g, rec.text, rec.len, &rec.hint, &m);
-
-		redact_learn_record(rd, &rec, matched ? &m : NULL);
-		recon_feed(r, &rec, matched ? &m : NULL);
-		while ((s = recon_next(r))) {
-			redact_learn_session(rd, s);
-			session_destroy(s);
-		}
-	}
-	if (err_is_set(err))
-		ok = false;
-	recon_end_input(r);
-	while ((s = recon_next(r))) {
-		redact_learn_session(rd, s);
-		session_destroy(s);
-	}
-	cli_report_input(in->name, in->fp, lex_stats(lx));
+	cli_report_input(in->name, in->fp,
+			 redact_learn_stream(rd, in->fp, in->name, index, &lx, err));
 	lex_destroy(lx);
-	recon_destroy(r);
-	if (!ok)
+	if (err_is_set(err))
 		return false;
 	if (fseek(in->fp, 0, SEEK_SET) != 0) {
 		err_set(err, ERR_IO, &(struct loc){ in->name, 0, 0 }, "%s", strerror(errno));
@@ -239,7 +213,7 @@ cmd_redact(const struct cli *cli, int argc, char **argv, struct err *err)
 		if (sk != fp && fp != stdin)
 			fclose(fp);
 		in[nin++].fp = sk;
-		if (!learn(rd, g, &in[nin - 1], (unsigned)(nin - 1), err))
+		if (!learn(rd, &in[nin - 1], (unsigned)(nin - 1), err))
 			goto out;
 	}
 	if (!redact_plan(rd, err))

@@ -15,6 +15,7 @@
 #include "ikescope/grammar.h"
 #include "ikescope/lexer.h"
 #include "ikescope/model.h"
+#include "ikescope/reconstruct.h"
 #include "ikescope/util/xalloc.h"
 
 /* Bounds on what is learnt, so that a hostile log cannot exhaust memory. */
@@ -548,6 +549,43 @@ learn_addr_bytes(struct redactor *r, const uint8_t *v, unsigned n)
 		learn_v4(r, a);
 }
 
+const struct lex_stats *
+redact_learn_stream(struct redactor *r, FILE *fp, const char *name, unsigned index,
+		    struct lex **lxp, struct err *err)
+{
+	struct recon *rc = recon_create(r->g);
+	struct lex_record rec;
+	struct gram_match m;
+	struct session *s;
+	struct lex *lx;
+
+	redact_begin_input(r, index);
+	recon_begin_input(rc, name);
+	lx = lex_create(fp, name, grammar_lex_ops(), (void *)r->g, NULL);
+	for (;;) {
+		bool more = lex_next(lx, &rec, err);
+
+		if (more) {
+			bool matched = !(rec.flags & LEX_REC_NOISE) &&
+				       grammar_match_hinted(r->g, rec.text, rec.len, &rec.hint, &m);
+
+			redact_learn_record(r, &rec, matched ? &m : NULL);
+			recon_feed(rc, &rec, matched ? &m : NULL);
+		} else {
+			recon_end_input(rc);
+		}
+		while ((s = recon_next(rc))) {
+			redact_learn_session(r, s);
+			session_destroy(s);
+		}
+		if (!more)
+			break;
+	}
+	recon_destroy(rc);
+	*lxp = lx;
+	return lex_stats(lx);
+}
+
 static void
 learn_str(struct redactor *r, enum name_kind kind, const char *s)
 {
@@ -642,24 +680,35 @@ redact_learn_line(struct redactor *r, const char *line, size_t len)
 {
 	size_t i;
 
-	/* user names the grammar has no field for */
-	learn_after(r, NAME_USER, line, len, "<username>", false);
-	learn_after(r, NAME_USER, line, len, "username: ", false);
-	learn_after(r, NAME_USER, line, len, "username = ", false);
-	learn_after(r, NAME_USER, line, len, "user = ", false);
-	learn_after(r, NAME_USER, line, len, "username set to: ", false);
-	learn_after(r, NAME_USER, line, len, "\\Users\\", false);
-	learn_after(r, NAME_USER, line, len, "/home/", false);
-	learn_after(r, NAME_USER, line, len, "username ", true);
+	/* names the grammar has no field for: the word after these words */
+	static const struct {
+		enum name_kind kind;
+		const char *prefix;
+		bool start; /* only at the start of the line: a config line */
+	} after[] = {
+		{ NAME_USER, "<username>", false },
+		{ NAME_USER, "username: ", false },
+		{ NAME_USER, "username = ", false },
+		{ NAME_USER, "user = ", false },
+		{ NAME_USER, "username set to: ", false },
+		{ NAME_USER, "\\Users\\", false },
+		{ NAME_USER, "/home/", false },
+		{ NAME_USER, "username ", true },
+		{ NAME_HOST, "hostname ", true },
+		{ NAME_HOST, "hostname for DDNS is set to: ", false },
+		{ NAME_DOMAIN, "domain-name ", true },
+		{ NAME_GROUP, "tunnel-group ", true },
+		{ NAME_GROUP, "group-policy ", true },
+		{ NAME_GROUP, "<group-select>", false },
+		{ NAME_HOST, "<HostName>", false },
+		{ NAME_HOST, "<HostAddress>", false },
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(after) / sizeof(after[0]); k++)
+		if (after[k].kind == NAME_USER || (r->flags & REDACT_NAMES))
+			learn_after(r, after[k].kind, line, len, after[k].prefix, after[k].start);
 	if (r->flags & REDACT_NAMES) {
-		learn_after(r, NAME_HOST, line, len, "hostname ", true);
-		learn_after(r, NAME_HOST, line, len, "hostname for DDNS is set to: ", false);
-		learn_after(r, NAME_DOMAIN, line, len, "domain-name ", true);
-		learn_after(r, NAME_GROUP, line, len, "tunnel-group ", true);
-		learn_after(r, NAME_GROUP, line, len, "group-policy ", true);
-		learn_after(r, NAME_GROUP, line, len, "<group-select>", false);
-		learn_after(r, NAME_HOST, line, len, "<HostName>", false);
-		learn_after(r, NAME_HOST, line, len, "<HostAddress>", false);
 		/* a device prompt: NAME# or NAME> then a blank, or NAME(config...)# */
 		for (i = 0; i < len && (name_char((unsigned char)line[i]) || line[i] == '-'); i++)
 			;

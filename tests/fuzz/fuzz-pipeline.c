@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "fuzz-common.h"
 #include "ikescope/grammar.h"
 #include "ikescope/lexer.h"
 #include "ikescope/reconstruct.h"
@@ -17,11 +18,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct grammar *g;
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct grammar *g;
 	struct render_opts ro = { 0 };
 	struct lex_record rec;
 	struct gram_match m;
@@ -32,15 +32,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct lex *lx;
 	FILE *fp;
 
-	if (!g) {
-		struct strbuf diags;
-
-		sb_init(&diags);
-		g = grammar_create_builtin(&diags, &err);
-		sb_finish(&diags);
-		if (!g)
-			abort();
-	}
+	g = fuzz_grammar();
 	fp = fmemopen((void *)data, size ? size : 1, "rb");
 	if (!fp)
 		return 0;

@@ -3,39 +3,23 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "builtin-grammar.h"
 #include "ikescope/grammar.h"
 #include "ikescope/lexer.h"
 #include "ikescope/model.h"
 #include "ikescope/reconstruct.h"
 #include "ikescope/util/strbuf.h"
 
-static struct grammar *g;
-
-static void
-setup(void)
-{
-	struct err err = { 0 };
-	struct strbuf diags;
-
-	sb_init(&diags);
-	g = grammar_create_builtin(&diags, &err);
-	cr_assert_not_null(g, "built-in grammar: %s", diags.buf ? diags.buf : err.msg);
-	sb_finish(&diags);
-}
-
-static void
-teardown(void)
-{
-	grammar_destroy(g);
-}
-
 #define MAX_SESSIONS 8
 
-/* Reconstructs text as one input; fills out[] with the sessions, returns their number. */
+/*
+ * Reconstructs len bytes of text as one input and hands each session, in
+ * order, to fn (which owns it). Returns the number of sessions.
+ */
 static size_t
-rebuild(const char *text, struct session **out)
+rebuild_each(const char *text, size_t len, void (*fn)(struct session *, size_t, void *), void *ctx)
 {
-	FILE *fp = fmemopen((void *)text, strlen(text), "rb");
+	FILE *fp = fmemopen((void *)text, len, "rb");
 	struct recon *r = recon_create(g);
 	struct err err = { 0 };
 	struct lex_record rec;
@@ -55,14 +39,29 @@ rebuild(const char *text, struct session **out)
 	}
 	recon_end_input(r);
 	while ((s = recon_next(r)))
-		if (n < MAX_SESSIONS)
-			out[n++] = s;
-		else
-			session_destroy(s);
+		fn(s, n++, ctx);
 	lex_destroy(lx);
 	fclose(fp);
 	recon_destroy(r);
 	return n;
+}
+
+static void
+keep_first(struct session *s, size_t i, void *out)
+{
+	if (i < MAX_SESSIONS)
+		((struct session **)out)[i] = s;
+	else
+		session_destroy(s);
+}
+
+/* Reconstructs text as one input; fills out[] with the sessions, returns their number. */
+static size_t
+rebuild(const char *text, struct session **out)
+{
+	size_t n = rebuild_each(text, strlen(text), keep_first, out);
+
+	return n < MAX_SESSIONS ? n : MAX_SESSIONS;
 }
 
 static void
@@ -488,6 +487,30 @@ Test(reconstruct, cut_state_names_are_completed, .init = setup, .fini = teardown
 	destroy_all(s, n);
 }
 
+struct eviction_count {
+	unsigned n, evicted, with_finding;
+	bool first_evicted, last_evicted;
+	unsigned total;
+};
+
+static void
+count_evicted(struct session *s, size_t i, void *ctx)
+{
+	struct eviction_count *c = ctx;
+	size_t k;
+
+	c->evicted += s->evicted;
+	for (k = 0; k < s->nfindings; k++)
+		if (!strcmp(s->findings[k].id, "log.evicted"))
+			c->with_finding++;
+	if (i == 0)
+		c->first_evicted = s->evicted;
+	if (i + 1 == c->total)
+		c->last_evicted = s->evicted;
+	c->n++;
+	session_destroy(s);
+}
+
 /*
  * More distinct SPIs than MODEL_MAX_OPEN_SESSIONS, none completing: the
  * sessions idle longest are finished early, flagged and given a finding,
@@ -495,58 +518,23 @@ Test(reconstruct, cut_state_names_are_completed, .init = setup, .fini = teardown
  */
 Test(reconstruct, endless_distinct_spis_evict_the_oldest, .init = setup, .fini = teardown)
 {
-	const unsigned total = MODEL_MAX_OPEN_SESSIONS * 2 + 500;
+	struct eviction_count c = { .total = MODEL_MAX_OPEN_SESSIONS * 2 + 500,
+				    .last_evicted = true };
 	struct strbuf text;
-	struct recon *r = recon_create(g);
-	struct err err = { 0 };
-	struct lex_record rec;
-	struct gram_match m;
-	struct session *s;
-	struct lex *lx;
-	unsigned n = 0, evicted = 0, with_finding = 0, i;
-	bool first_evicted = false, last_evicted = true;
-	FILE *fp;
+	unsigned i;
 
 	sb_init(&text);
-	for (i = 0; i < total; i++)
+	for (i = 0; i < c.total; i++)
 		sb_addf(&text,
 			"IKEv2-PLAT-4: RECV PKT [IKE_SA_INIT] [192.0.2.1]:500->[198.51.100.1]:500 "
 			"InitSPI=0x%016x RespSPI=0x0000000000000000 MID=00000000\n",
 			0x10000000u + i);
-	fp = fmemopen(text.buf, text.len, "rb");
-	cr_assert_not_null(fp);
-	recon_begin_input(r, "t.log");
-	lx = lex_create(fp, "t.log", grammar_lex_ops(), g, NULL);
-	while (lex_next(lx, &rec, &err)) {
-		bool matched =
-			!(rec.flags & LEX_REC_NOISE) && grammar_match(g, rec.text, rec.len, &m);
-
-		recon_feed(r, &rec, matched ? &m : NULL);
-	}
-	recon_end_input(r);
-	while ((s = recon_next(r))) {
-		size_t k;
-
-		if (s->evicted)
-			evicted++;
-		for (k = 0; k < s->nfindings; k++)
-			if (!strcmp(s->findings[k].id, "log.evicted"))
-				with_finding++;
-		if (n == 0)
-			first_evicted = s->evicted;
-		if (n == total - 1)
-			last_evicted = s->evicted;
-		n++;
-		session_destroy(s);
-	}
-	lex_destroy(lx);
-	fclose(fp);
-	recon_destroy(r);
+	rebuild_each(text.buf, text.len, count_evicted, &c);
 	sb_finish(&text);
-	cr_assert_eq(n, total, "every session handed out: %u of %u", n, total);
-	cr_assert(first_evicted);
-	cr_assert_not(last_evicted);
-	cr_assert_geq(evicted, total - MODEL_MAX_OPEN_SESSIONS);
-	cr_assert_lt(evicted, total);
-	cr_assert_eq(with_finding, evicted);
+	cr_assert_eq(c.n, c.total, "every session handed out: %u of %u", c.n, c.total);
+	cr_assert(c.first_evicted);
+	cr_assert_not(c.last_evicted);
+	cr_assert_geq(c.evicted, c.total - MODEL_MAX_OPEN_SESSIONS);
+	cr_assert_lt(c.evicted, c.total);
+	cr_assert_eq(c.with_finding, c.evicted);
 }

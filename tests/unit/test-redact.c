@@ -3,30 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "builtin-grammar.h"
 #include "ikescope/grammar.h"
 #include "ikescope/lexer.h"
 #include "ikescope/redact.h"
 #include "ikescope/util/strbuf.h"
-
-static struct grammar *g;
-
-static void
-setup(void)
-{
-	struct err err = { 0 };
-	struct strbuf diags;
-
-	sb_init(&diags);
-	g = grammar_create_builtin(&diags, &err);
-	cr_assert_not_null(g, "built-in grammar: %s", diags.buf ? diags.buf : err.msg);
-	sb_finish(&diags);
-}
-
-static void
-teardown(void)
-{
-	grammar_destroy(g);
-}
 
 /* Learns text (records and lines) as input 0, plans, and returns its lines redacted. */
 static char *
