@@ -36,7 +36,7 @@ $(SANBUILD)/build.ninja: | deps
 
 $(FUZZBUILD)/build.ninja: | deps
 	CC=clang meson setup $(FUZZBUILD) $(MESON_OPTS) -Dfuzz=true -Dtests=false -Dman=false \
-		-Db_sanitize=address,undefined -Db_lundef=false
+		-Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fno-sanitize-recover=all
 
 check: build $(SANBUILD)/build.ninja $(FUZZBUILD)/build.ninja
 	meson configure $(SANBUILD) $(MESON_OPTS) >/dev/null

@@ -190,6 +190,20 @@ forget_transcoded(void)
 	}
 }
 
+static void add_dir(const char *dir, int depth, char ***list, size_t *n);
+
+/* True if the directory holds a file that cli_expand_inputs() would read. */
+static bool
+dir_has_files(const char *path)
+{
+	char **list = NULL;
+	size_t n = 0;
+
+	add_dir(path, 0, &list, &n);
+	free(list); /* the names themselves are freed at exit, with the others */
+	return n > 0;
+}
+
 FILE *
 cli_open_input(const char *path, struct err *err)
 {
@@ -209,8 +223,10 @@ cli_open_input(const char *path, struct err *err)
 			return NULL;
 		}
 		if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
-			err_set(err, ERR_IO, &(struct loc){ path, 0, 0 },
-				"is a directory with no files to read");
+			/* the commands that read logs have replaced a directory by its files */
+			err_set(err, ERR_IO, &(struct loc){ path, 0, 0 }, "%s",
+				dir_has_files(path) ? "is a directory, not a file"
+						    : "is a directory with no files to read");
 			fclose(fp);
 			return NULL;
 		}

@@ -789,7 +789,7 @@ pool_v4(uint32_t *out, size_t max)
 static bool
 in_list(const uint32_t *v, size_t n, uint32_t x)
 {
-	return bsearch(&x, v, n, sizeof(*v), by_u32) != NULL;
+	return n && bsearch(&x, v, n, sizeof(*v), by_u32) != NULL;
 }
 
 static bool
@@ -903,7 +903,8 @@ redact_plan(struct redactor *r, struct err *err)
 	if (!plan_v4(r, err))
 		return false;
 	/* IPv6: each /64 prefix, in order, to 2001:db8:0:N::/64; the interface part kept */
-	qsort(r->v6, r->nv6, sizeof(*r->v6), by_v6);
+	if (r->nv6)
+		qsort(r->v6, r->nv6, sizeof(*r->v6), by_v6);
 	r->v6_nets = xcalloc(r->nv6 + 1, sizeof(*r->v6_nets));
 	for (i = 0; i < r->nv6; i++) {
 		struct v6 p = r->v6[i];
@@ -928,7 +929,8 @@ static bool
 v4_pseudo(const struct redactor *r, uint32_t a, uint32_t *out)
 {
 	uint32_t net = a & 0xffffff00;
-	const uint32_t *p = bsearch(&net, r->v4_nets, r->nv4_nets, sizeof(net), by_u32);
+	const uint32_t *p =
+		r->nv4_nets ? bsearch(&net, r->v4_nets, r->nv4_nets, sizeof(net), by_u32) : NULL;
 
 	if (!p)
 		return false;
@@ -944,7 +946,7 @@ v6_pseudo(const struct redactor *r, const struct v6 *a, struct v6 *out)
 	size_t idx;
 
 	memset(net.b + 8, 0, 8);
-	p = bsearch(&net, r->v6_nets, r->nv6_nets, sizeof(net), by_v6);
+	p = r->nv6_nets ? bsearch(&net, r->v6_nets, r->nv6_nets, sizeof(net), by_v6) : NULL;
 	if (!p)
 		return false;
 	idx = (size_t)(p - r->v6_nets) + 1;
@@ -1153,7 +1155,7 @@ addr_dump(const struct redactor *r, char *s, size_t n)
 		for (j = 0; j < 4; j++)
 			a = a << 8 |
 			    (uint32_t)(hexval(s[pos[k + j]]) << 4 | hexval(s[pos[k + j] + 1]));
-		if (keep_v4(a) || !bsearch(&a, r->v4, r->nv4, sizeof(a), by_u32) ||
+		if (keep_v4(a) || !r->nv4 || !bsearch(&a, r->v4, r->nv4, sizeof(a), by_u32) ||
 		    !v4_pseudo(r, a, &p))
 			continue;
 		for (j = 0; j < 4; j++) {
