@@ -64,6 +64,7 @@ struct redactor {
 	struct v6 *v6;
 	size_t nv6, cap_v6;
 	struct v6 *v6_nets; /* sorted distinct /64 prefixes */
+	unsigned *v6_index; /* each one's pseudonym: 2001:db8:0:INDEX::/64 */
 	size_t nv6_nets;
 	bool planned;
 
@@ -427,6 +428,7 @@ redact_destroy(struct redactor *r)
 	free(r->v4_pseudo);
 	free(r->v6);
 	free(r->v6_nets);
+	free(r->v6_index);
 	free(r->hex);
 	free(r);
 }
@@ -914,9 +916,28 @@ redact_plan(struct redactor *r, struct err *err)
 			r->v6_nets[k++] = p;
 	}
 	r->nv6_nets = k;
-	if (k > 0xffff) {
-		err_set(err, ERR_INPUT, NULL, "redact --ips: more than 65535 IPv6 /64 prefixes");
-		return false;
+	r->v6_index = xcalloc(k + 1, sizeof(*r->v6_index));
+	{
+		unsigned next = 1;
+
+		for (i = 0; i < k; i++) {
+			struct v6 p = { { 0x20, 0x01, 0x0d, 0xb8 } };
+
+			/* never a prefix of the inputs */
+			for (;; next++) {
+				p.b[6] = (unsigned char)(next >> 8);
+				p.b[7] = (unsigned char)next;
+				if (next > 0xffff) {
+					err_set(err, ERR_INPUT, NULL,
+						"redact --ips: more IPv6 /64 prefixes than "
+						"2001:db8::/32 holds as 2001:db8:0:N::/64");
+					return false;
+				}
+				if (!bsearch(&p, r->v6_nets, k, sizeof(p), by_v6))
+					break;
+			}
+			r->v6_index[i] = next++;
+		}
 	}
 	plan_names(r);
 	r->planned = true;
@@ -949,7 +970,7 @@ v6_pseudo(const struct redactor *r, const struct v6 *a, struct v6 *out)
 	p = r->nv6_nets ? bsearch(&net, r->v6_nets, r->nv6_nets, sizeof(net), by_v6) : NULL;
 	if (!p)
 		return false;
-	idx = (size_t)(p - r->v6_nets) + 1;
+	idx = r->v6_index[p - r->v6_nets];
 	memset(out->b, 0, 8);
 	out->b[0] = 0x20;
 	out->b[1] = 0x01;
@@ -1118,14 +1139,32 @@ hexval(char c)
 	return isdigit((unsigned char)c) ? c - '0' : tolower((unsigned char)c) - 'a' + 10;
 }
 
+/* Writes n bytes over the hex digit pairs at pos[], in the case they were in. */
+static void
+put_bytes(char *s, const size_t *pos, const uint8_t *b, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t j;
+
+	for (j = 0; j < n; j++) {
+		bool upper =
+			isupper((unsigned char)s[pos[j]]) || isupper((unsigned char)s[pos[j] + 1]);
+
+		s[pos[j]] = upper ? (char)toupper(digits[b[j] >> 4]) : digits[b[j] >> 4];
+		s[pos[j] + 1] = upper ? (char)toupper(digits[b[j] & 15]) : digits[b[j] & 15];
+	}
+}
+
 /*
- * Writes the pseudonym over every learnt IPv4 address in the hex bytes at
- * the end of a dump line (four bytes in a row, within the line).
+ * Writes the pseudonym over every learnt address in the hex bytes at the
+ * end of a dump line (sixteen bytes in a row for IPv6, four for IPv4,
+ * within the line).
  */
 static void
 addr_dump(const struct redactor *r, char *s, size_t n)
 {
 	size_t pos[512], nb = 0, end = n, k;
+	uint8_t bytes[512];
 
 	for (;;) {
 		size_t a, b = end;
@@ -1148,28 +1187,34 @@ addr_dump(const struct redactor *r, char *s, size_t n)
 		nb += (b - a) / 2;
 		end = a;
 	}
-	for (k = 0; k + 4 <= nb; k++) {
+	for (k = 0; k < nb; k++)
+		bytes[k] = (uint8_t)(hexval(s[pos[k]]) << 4 | hexval(s[pos[k] + 1]));
+	for (k = 0; k < nb; k++) {
+		struct v6 a6, p6;
 		uint32_t a = 0, p;
 		size_t j;
 
-		for (j = 0; j < 4; j++)
-			a = a << 8 |
-			    (uint32_t)(hexval(s[pos[k + j]]) << 4 | hexval(s[pos[k + j] + 1]));
-		if (keep_v4(a) || !r->nv4 || !bsearch(&a, r->v4, r->nv4, sizeof(a), by_u32) ||
-		    !v4_pseudo(r, a, &p))
-			continue;
-		for (j = 0; j < 4; j++) {
-			static const char digits[] = "0123456789abcdef";
-			unsigned byte = (p >> (24 - 8 * j)) & 0xff;
-			bool upper = isupper((unsigned char)s[pos[k + j]]) ||
-				     isupper((unsigned char)s[pos[k + j] + 1]);
-
-			s[pos[k + j]] =
-				upper ? (char)toupper(digits[byte >> 4]) : digits[byte >> 4];
-			s[pos[k + j] + 1] =
-				upper ? (char)toupper(digits[byte & 15]) : digits[byte & 15];
+		if (k + 16 <= nb && r->nv6) {
+			memcpy(a6.b, bytes + k, 16);
+			if (!keep_v6(&a6) && bsearch(&a6, r->v6, r->nv6, sizeof(a6), by_v6) &&
+			    v6_pseudo(r, &a6, &p6)) {
+				put_bytes(s, pos + k, p6.b, 16);
+				k += 15;
+				continue;
+			}
 		}
-		k += 3;
+		if (k + 4 > nb || !r->nv4)
+			continue;
+		for (j = 0; j < 4; j++)
+			a = a << 8 | bytes[k + j];
+		if (!keep_v4(a) && bsearch(&a, r->v4, r->nv4, sizeof(a), by_u32) &&
+		    v4_pseudo(r, a, &p)) {
+			uint8_t pb[4] = { (uint8_t)(p >> 24), (uint8_t)(p >> 16), (uint8_t)(p >> 8),
+					  (uint8_t)p };
+
+			put_bytes(s, pos + k, pb, 4);
+			k += 3;
+		}
 	}
 }
 

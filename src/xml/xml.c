@@ -193,6 +193,29 @@ xdoc_parse(const char *doc, size_t len, struct xdoc_info *x)
 }
 
 static void
+silent(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+}
+
+/*
+ * libxml2 prints some errors (encoding conversions) on stderr whatever the
+ * parse options say: they are silenced once, before the first parse. What
+ * went wrong is still known from the parse result and xmlGetLastError().
+ */
+static void
+quiet_libxml(void)
+{
+	static bool done;
+
+	if (!done) {
+		xmlSetGenericErrorFunc(NULL, silent);
+		done = true;
+	}
+}
+
+static void
 parse(const char *doc, size_t len, struct xdoc_info *x)
 {
 	/* no network, no entity expansion, no DTD, no messages on stderr */
@@ -203,6 +226,7 @@ parse(const char *doc, size_t len, struct xdoc_info *x)
 
 	if (len > 1u << 20 || len > (size_t)INT32_MAX)
 		return;
+	quiet_libxml();
 	x->has_dtd = memmem(doc, len, "<!DOCTYPE", 9) || memmem(doc, len, "<!ENTITY", 8);
 	d = xmlReadMemory(doc, (int)len, NULL, "UTF-8", opts);
 	if (!d)
@@ -296,6 +320,7 @@ xprofile_parse(const char *doc, size_t len, struct xprofile_host *hosts, size_t 
 	*error_line = 0;
 	if (len > (size_t)INT32_MAX)
 		return 0;
+	quiet_libxml();
 	xmlResetLastError();
 	d = xmlReadMemory(doc, (int)len, NULL, NULL, opts);
 	if (!d) {

@@ -247,6 +247,17 @@ def main():
            b'<!ENTITY x SYSTEM "file://' + t("secret.txt").encode() + b'">', b"]>"]
     case("external entity in an EAP message", lambda: xml_attack("xxe.log", xxe, b"&x;"))
 
+    def declared_encoding():
+        prof = open("samples/profile/anyconnect-ikev2.xml", "rb").read()
+        open(t("utf32.xml"), "wb").write(prof.replace(b'encoding="UTF-8"', b'encoding="UTF-32"', 1))
+        status, out, err, _ = run(["--profile", t("utf32.xml"), "verify", SAMPLE])
+        if err:
+            return "the XML library spoke on stderr: %r" % err
+        if status != 1 or "profile.xml L1" not in out:
+            return "exit status %d, no profile.xml finding: %r" % (status, out)
+        return None
+    case("an XML profile declaring an encoding it is not in", declared_encoding)
+
     # -- one million distinct SPIs that never complete --
     def million():
         with open(t("million.log"), "w") as f:

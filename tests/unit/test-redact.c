@@ -149,3 +149,23 @@ Test(redact, without_names_groups_stay, .init = setup, .fini = teardown)
 	cr_assert_str_eq(out, "tunnel-group Sales type remote-access\n");
 	free(out);
 }
+
+Test(redact, ipv6_in_text_and_in_dumps, .init = setup, .fini = teardown)
+{
+	char *out = redact_text("IKEv2-PLAT-4: RECV PKT [IKE_SA_INIT] [2001:db8:0:1::9]:500->"
+				"[fe80::1]:500 InitSPI=0x58aff71141ba436b "
+				"RespSPI=0x0000000000000000 MID=00000000\n"
+				"IDi  Next payload: AUTH, reserved: 0x0, length: 24\n"
+				"     20 01 0d b8 00 00 00 01 00 00 00 00 00 00 00 09\n"
+				"time 16:24:55 ::1 Action::Null\n",
+				REDACT_IPS);
+
+	/* 2001:db8:0:1::/64 is in the log: prefixes from :2 on, in the order of the originals */
+	cr_assert_str_eq(out, "IKEv2-PLAT-4: RECV PKT [IKE_SA_INIT] [2001:db8:0:2::9]:500->"
+			      "[2001:db8:0:3::1]:500 InitSPI=0x58aff71141ba436b "
+			      "RespSPI=0x0000000000000000 MID=00000000\n"
+			      "IDi  Next payload: AUTH, reserved: 0x0, length: 24\n"
+			      "     20 01 0d b8 00 00 00 02 00 00 00 00 00 00 00 09\n"
+			      "time 16:24:55 ::1 Action::Null\n");
+	free(out);
+}
