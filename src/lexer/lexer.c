@@ -605,7 +605,7 @@ cp1252(struct strbuf *out, unsigned char c)
 	unsigned cp = c >= 0xa0 ? c : c >= 0x80 ? c1[c - 0x80] : 0;
 
 	if (!cp) {
-		sb_addf(out, "\\x%02x", c);
+		escape_byte(out, c);
 	} else if (cp < 0x800) {
 		sb_addc(out, (char)(0xc0 | (cp >> 6)));
 		sb_addc(out, (char)(0x80 | (cp & 0x3f)));
@@ -660,7 +660,7 @@ physical_line(struct lex *lx, char *s, size_t n, uint32_t line, uint64_t off, un
 				i++;
 			} else if (len == 1 && p[i] < 0x20 && p[i] != '\t' && p[i] != '\r') {
 				/* other C0 controls: keep visible, never raw */
-				sb_addf(&fixed, "\\x%02x", p[i]);
+				escape_byte(&fixed, p[i]);
 				lx->stats.control_bytes++;
 				i++;
 			} else {

@@ -7,6 +7,15 @@
 #include <emmintrin.h>
 #endif
 
+void
+escape_byte(struct strbuf *out, unsigned char c)
+{
+	static const char digits[] = "0123456789abcdef";
+	char b[4] = { '\\', 'x', digits[c >> 4], digits[c & 15] };
+
+	sb_add(out, b, sizeof(b));
+}
+
 size_t
 escape_utf8_len(const unsigned char *p, size_t n)
 {
@@ -70,10 +79,10 @@ escape_append(struct strbuf *out, const char *s, size_t n)
 		len = escape_utf8_len(p + i, n - i);
 
 		if (len == 1 && p[i] != '\t' && (p[i] < 0x20 || p[i] == 0x7f)) {
-			sb_addf(out, "\\x%02x", p[i]);
+			escape_byte(out, p[i]);
 			i++;
 		} else if (len == 0) {
-			sb_addf(out, "\\x%02x", p[i]);
+			escape_byte(out, p[i]);
 			i++;
 		} else if (is_c1(p + i, len)) {
 			sb_addf(out, "\\u%04x", (unsigned)(p[i + 1]));

@@ -15,6 +15,8 @@
 void escape_append(struct strbuf *out, const char *p, size_t n);
 /* Length of the valid UTF-8 sequence at p (1-4), or 0 if invalid. */
 size_t escape_utf8_len(const unsigned char *p, size_t n);
+/* Appends the four characters \xNN that stand for byte c. */
+void escape_byte(struct strbuf *out, unsigned char c);
 bool escape_is_clean(const char *p, size_t n);
 
 #endif
