@@ -798,7 +798,7 @@ static bool
 plan_v4(struct redactor *r, struct err *err)
 {
 	uint32_t pool[515], *orig_nets;
-	size_t npool = pool_v4(pool, 515), i, k = 0, usable = 0, nnets = 0;
+	size_t npool = pool_v4(pool, 515), i, k = 0, usable = 0, nnets = 0, free_testnets = 0;
 	bool small;
 
 	r->nv4 = r->nv4 ? uniq_u32(r->v4, r->nv4) : 0;
@@ -810,8 +810,13 @@ plan_v4(struct redactor *r, struct err *err)
 	for (i = 0; i < npool; i++)
 		if (!in_list(orig_nets, nnets, pool[i]))
 			pool[usable++] = pool[i];
-	/* three networks or fewer: the three TEST-NETs only, spread as widely */
-	small = nnets <= 3;
+	/*
+	 * As many networks as free TEST-NETs or fewer: those only. Else the
+	 * whole pool, from its start. Either way in increasing order.
+	 */
+	for (i = 0; i < usable; i++)
+		free_testnets += (pool[i] & 0xfffe0000) != 0xc6120000;
+	small = nnets <= free_testnets;
 	if (nnets > usable) {
 		err_set(err, ERR_INPUT, NULL,
 			"redact --ips: %zu distinct /24 networks, more than the %zu the "
@@ -824,16 +829,8 @@ plan_v4(struct redactor *r, struct err *err)
 	r->nv4_nets = nnets;
 	r->v4_pseudo = xcalloc(nnets + 1, sizeof(*r->v4_pseudo));
 	for (i = 0; i < nnets; i++) {
-		if (small) {
-			/* the TEST-NETs that are free, in order */
-			while (k < usable && (pool[k] & 0xfffe0000) == 0xc6120000)
-				k++;
-		}
-		if (k >= usable) {
-			/* fewer free TEST-NETs than networks: take the pool in order */
-			small = false;
-			k = i;
-		}
+		while (small && (pool[k] & 0xfffe0000) == 0xc6120000)
+			k++;
 		r->v4_pseudo[i] = pool[k++];
 	}
 	return true;

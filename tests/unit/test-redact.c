@@ -169,3 +169,12 @@ Test(redact, ipv6_in_text_and_in_dumps, .init = setup, .fini = teardown)
 			      "time 16:24:55 ::1 Action::Null\n");
 	free(out);
 }
+
+Test(redact, order_is_kept_when_the_test_nets_are_taken, .init = setup, .fini = teardown)
+{
+	char *out = redact_text("to 203.0.113.5 from 192.0.2.10\n", REDACT_IPS);
+
+	/* one TEST-NET is free for two networks: the pool from its start, in order */
+	cr_assert_str_eq(out, "to 198.18.1.5 from 198.18.0.10\n");
+	free(out);
+}
