@@ -33,7 +33,7 @@ next_piece(FILE *fp, struct strbuf *buf, bool *nl)
 
 	sb_reset(buf);
 	*nl = false;
-	while ((c = getc(fp)) != EOF) {
+	while ((c = getc_unlocked(fp)) != EOF) {
 		if (c == '\n') {
 			*nl = true;
 			return true;

@@ -649,67 +649,71 @@ redact_learn_session(struct redactor *r, const struct session *s)
 		}
 }
 
-/*
- * The word after a prefix, up to a space, a quote or a tag; with start,
- * only where the prefix begins the line (after blanks): a config line.
- */
+/* The word at line[at], up to a space, a quote or a tag, as a name of that kind. */
 static void
-learn_after(struct redactor *r, enum name_kind kind, const char *line, size_t len,
-	    const char *prefix, bool start)
+learn_word(struct redactor *r, enum name_kind kind, const char *line, size_t len, size_t at)
 {
-	size_t pl = strlen(prefix), i, k;
+	size_t k;
 
-	for (i = 0; i + pl <= len; i++) {
-		if (start && i > 0 && !isspace((unsigned char)line[i - 1]))
-			return;
-		if (strncasecmp(line + i, prefix, pl))
-			continue;
-		if (i > 0 && name_char((unsigned char)line[i - 1]))
-			continue;
-		for (k = i + pl; k < len && !isspace((unsigned char)line[k]) && line[k] != '<' &&
-				 line[k] != '"' && line[k] != '\'' && line[k] != ',' &&
-				 line[k] != ';' && line[k] != '\\';
-		     k++)
-			;
-		learn_name(r, kind, line + i + pl, k - i - pl);
-		if (start)
-			return;
-	}
+	for (k = at;
+	     k < len && !isspace((unsigned char)line[k]) && line[k] != '<' && line[k] != '"' &&
+	     line[k] != '\'' && line[k] != ',' && line[k] != ';' && line[k] != '\\';
+	     k++)
+		;
+	learn_name(r, kind, line + at, k - at);
 }
+
+/* Names the grammar has no field for: the word after these words. */
+static const struct {
+	enum name_kind kind;
+	const char *prefix;
+	bool start; /* only at the start of the line (after blanks): a config line */
+} after[] = {
+	{ NAME_USER, "<username>", false },
+	{ NAME_USER, "username: ", false },
+	{ NAME_USER, "username = ", false },
+	{ NAME_USER, "user = ", false },
+	{ NAME_USER, "username set to: ", false },
+	{ NAME_USER, "\\Users\\", false },
+	{ NAME_USER, "/home/", false },
+	{ NAME_USER, "username ", true },
+	{ NAME_HOST, "hostname ", true },
+	{ NAME_HOST, "hostname for DDNS is set to: ", false },
+	{ NAME_DOMAIN, "domain-name ", true },
+	{ NAME_GROUP, "tunnel-group ", true },
+	{ NAME_GROUP, "group-policy ", true },
+	{ NAME_GROUP, "<group-select>", false },
+	{ NAME_HOST, "<HostName>", false },
+	{ NAME_HOST, "<HostAddress>", false },
+};
 
 void
 redact_learn_line(struct redactor *r, const char *line, size_t len)
 {
-	size_t i;
+	static uint32_t by_first[256]; /* bit k: after[k] begins with this (lower case) byte */
+	size_t i, k, lead;
 
-	/* names the grammar has no field for: the word after these words */
-	static const struct {
-		enum name_kind kind;
-		const char *prefix;
-		bool start; /* only at the start of the line: a config line */
-	} after[] = {
-		{ NAME_USER, "<username>", false },
-		{ NAME_USER, "username: ", false },
-		{ NAME_USER, "username = ", false },
-		{ NAME_USER, "user = ", false },
-		{ NAME_USER, "username set to: ", false },
-		{ NAME_USER, "\\Users\\", false },
-		{ NAME_USER, "/home/", false },
-		{ NAME_USER, "username ", true },
-		{ NAME_HOST, "hostname ", true },
-		{ NAME_HOST, "hostname for DDNS is set to: ", false },
-		{ NAME_DOMAIN, "domain-name ", true },
-		{ NAME_GROUP, "tunnel-group ", true },
-		{ NAME_GROUP, "group-policy ", true },
-		{ NAME_GROUP, "<group-select>", false },
-		{ NAME_HOST, "<HostName>", false },
-		{ NAME_HOST, "<HostAddress>", false },
-	};
-	size_t k;
+	if (!by_first['u'])
+		for (k = 0; k < sizeof(after) / sizeof(after[0]); k++)
+			by_first[tolower((unsigned char)after[k].prefix[0])] |= 1u << k;
+	for (lead = 0; lead < len && isspace((unsigned char)line[lead]); lead++)
+		;
+	for (i = lead; i < len; i++) {
+		uint32_t maybe = by_first[tolower((unsigned char)line[i])];
 
-	for (k = 0; k < sizeof(after) / sizeof(after[0]); k++)
-		if (after[k].kind == NAME_USER || (r->flags & REDACT_NAMES))
-			learn_after(r, after[k].kind, line, len, after[k].prefix, after[k].start);
+		if (!maybe || (i > 0 && name_char((unsigned char)line[i - 1])))
+			continue;
+		for (k = 0; maybe; k++, maybe >>= 1) {
+			size_t pl;
+
+			if (!(maybe & 1) || (after[k].start && i != lead) ||
+			    (after[k].kind != NAME_USER && !(r->flags & REDACT_NAMES)))
+				continue;
+			pl = strlen(after[k].prefix);
+			if (i + pl <= len && !strncasecmp(line + i, after[k].prefix, pl))
+				learn_word(r, after[k].kind, line, len, i + pl);
+		}
+	}
 	if (r->flags & REDACT_NAMES) {
 		/* a device prompt: NAME# or NAME> then a blank, or NAME(config...)# */
 		for (i = 0; i < len && (name_char((unsigned char)line[i]) || line[i] == '-'); i++)

@@ -1,15 +1,15 @@
 #!/bin/sh
 # Time per MB and peak memory of "ikescope sessions" from about 10 MB to 1 GB
-# (gen.py logs of 800, 8,000 and 80,000 interleaved sessions, 96% of them
+# (gen.py logs of 800, 8,000, 20,000 and 80,000 interleaved sessions, 96% of them
 # rejected at IKE_SA_INIT), then on adversarial inputs: one million distinct
 # SPIs that never complete, a 100 MB line, 100 MB of random bytes, and an
 # EAP message holding an entity bomb.
-# usage: tests/bench/scale.sh [IKESCOPE] [SESSIONS...]   (default: 800 8000 80000)
+# usage: tests/bench/scale.sh [IKESCOPE] [SESSIONS...]   (default: 800 8000 20000 80000)
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${1:-$top/build/src/cli/ikescope}
 [ $# -gt 0 ] && shift
-counts=${*:-800 8000 80000}
+counts=${*:-800 8000 20000 80000}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
