@@ -66,7 +66,6 @@ struct redactor {
 	struct v6 *v6_nets; /* sorted distinct /64 prefixes */
 	unsigned *v6_index; /* each one's pseudonym: 2001:db8:0:INDEX::/64 */
 	size_t nv6_nets;
-	bool planned;
 
 	struct hex_span *hex;
 	size_t nhex, cap_hex, hex_at;
@@ -279,15 +278,18 @@ uniq_u32(uint32_t *v, size_t n)
 static void
 learn_v4(struct redactor *r, uint32_t a)
 {
-	if (r->nv4 == r->cap_v4 && r->nv4 >= 4096)
-		r->nv4 = uniq_u32(r->v4, r->nv4); /* repeats dropped before the list grows */
-	if (r->nv4 >= MAX_ADDRS) {
-		r->truncated = true;
-		return;
-	}
 	if (r->nv4 == r->cap_v4) {
-		r->cap_v4 = r->cap_v4 ? r->cap_v4 * 2 : 256;
-		r->v4 = xreallocarray(r->v4, r->cap_v4, sizeof(*r->v4));
+		/* repeats are dropped before the list grows; it grows while half full */
+		if (r->nv4 >= 4096)
+			r->nv4 = uniq_u32(r->v4, r->nv4);
+		if (r->nv4 >= MAX_ADDRS) {
+			r->truncated = true;
+			return;
+		}
+		if (r->nv4 * 2 > r->cap_v4 || !r->cap_v4) {
+			r->cap_v4 = r->cap_v4 ? r->cap_v4 * 2 : 256;
+			r->v4 = xreallocarray(r->v4, r->cap_v4, sizeof(*r->v4));
+		}
 	}
 	r->v4[r->nv4++] = a;
 }
@@ -383,16 +385,32 @@ keep_v6(const struct v6 *a)
 	return a->b[0] == 0xff && a->b[1] == 0xff && a->b[15] == 0xff;
 }
 
+static size_t
+uniq_v6(struct v6 *v, size_t n)
+{
+	size_t i, k = 0;
+
+	qsort(v, n, sizeof(*v), by_v6);
+	for (i = 0; i < n; i++)
+		if (!k || memcmp(&v[k - 1], &v[i], sizeof(*v)))
+			v[k++] = v[i];
+	return k;
+}
+
 static void
 learn_v6(struct redactor *r, const struct v6 *a)
 {
-	if (r->nv6 >= MAX_ADDRS / 4) {
-		r->truncated = true;
-		return;
-	}
 	if (r->nv6 == r->cap_v6) {
-		r->cap_v6 = r->cap_v6 ? r->cap_v6 * 2 : 64;
-		r->v6 = xreallocarray(r->v6, r->cap_v6, sizeof(*r->v6));
+		if (r->nv6 >= 1024)
+			r->nv6 = uniq_v6(r->v6, r->nv6);
+		if (r->nv6 >= MAX_ADDRS / 4) {
+			r->truncated = true;
+			return;
+		}
+		if (r->nv6 * 2 > r->cap_v6 || !r->cap_v6) {
+			r->cap_v6 = r->cap_v6 ? r->cap_v6 * 2 : 64;
+			r->v6 = xreallocarray(r->v6, r->cap_v6, sizeof(*r->v6));
+		}
 	}
 	r->v6[r->nv6++] = *a;
 }
@@ -907,7 +925,7 @@ redact_plan(struct redactor *r, struct err *err)
 		return false;
 	/* IPv6: each /64 prefix, in order, to 2001:db8:0:N::/64; the interface part kept */
 	if (r->nv6)
-		qsort(r->v6, r->nv6, sizeof(*r->v6), by_v6);
+		r->nv6 = uniq_v6(r->v6, r->nv6);
 	r->v6_nets = xcalloc(r->nv6 + 1, sizeof(*r->v6_nets));
 	for (i = 0; i < r->nv6; i++) {
 		struct v6 p = r->v6[i];
@@ -941,7 +959,6 @@ redact_plan(struct redactor *r, struct err *err)
 		}
 	}
 	plan_names(r);
-	r->planned = true;
 	return true;
 }
 

@@ -178,3 +178,39 @@ Test(redact, order_is_kept_when_the_test_nets_are_taken, .init = setup, .fini = 
 	cr_assert_str_eq(out, "to 198.18.1.5 from 198.18.0.10\n");
 	free(out);
 }
+
+Test(redact, repeated_addresses_are_learnt_once, .init = setup, .fini = teardown)
+{
+	struct redactor *r = redact_create(g, REDACT_IPS);
+	struct err err = { 0 };
+	static const char line[] = "from 2001:db8:aa::1 and 10.1.2.3 to 10.1.2.4";
+	unsigned i;
+
+	redact_begin_input(r, 0);
+	/* more repeats than the bounds on distinct addresses */
+	for (i = 0; i < 1200000; i++)
+		redact_learn_line(r, line, sizeof(line) - 1);
+	cr_assert(redact_plan(r, &err), "plan: %s", err.msg);
+	cr_assert_eq(redact_count(r, "net"), 1);
+	cr_assert_eq(redact_count(r, "net6"), 1);
+	redact_destroy(r);
+}
+
+Test(redact, more_networks_than_the_ranges_hold_is_said, .init = setup, .fini = teardown)
+{
+	struct redactor *r = redact_create(g, REDACT_IPS);
+	struct err err = { 0 };
+	unsigned i;
+
+	redact_begin_input(r, 0);
+	for (i = 0; i < 1100000; i++) {
+		char line[32];
+		int n = snprintf(line, sizeof(line), "peer 10.%u.%u.%u", i >> 16, (i >> 8) & 255,
+				 (i & 255) | 1);
+
+		redact_learn_line(r, line, (size_t)n);
+	}
+	cr_assert_not(redact_plan(r, &err));
+	cr_assert(strstr(err.msg, "distinct"), "%s", err.msg);
+	redact_destroy(r);
+}
