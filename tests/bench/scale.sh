@@ -16,6 +16,9 @@ trap 'rm -rf "$tmp"' EXIT
 row() { # LABEL FILE ARGS...: one line of the table
 	label=$1 file=$2
 	shift 2
+	# the log just written: on disk and in the page cache before the clock starts
+	sync
+	cat "$file" >/dev/null
 	set -- $(python3 "$top/tools/measure.py" "$tmp/err" "$bin" "$@" "$file")
 	if [ "$3" != 0 ] && [ "$3" != 1 ]; then
 		echo "ikescope failed with status $3 on $label" >&2
