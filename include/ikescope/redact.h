@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ikescope/util/compiler.h"
 #include "ikescope/util/err.h"
 #include "ikescope/util/strbuf.h"
 
@@ -52,7 +53,7 @@ const struct lex_stats *redact_learn_stream(struct redactor *r, FILE *fp, const 
 void redact_learn_line(struct redactor *r, const char *line, size_t len);
 
 /* Chooses the pseudonyms. False (err set) when they cannot be chosen. */
-bool redact_plan(struct redactor *r, struct err *err);
+IKESCOPE_MUST_CHECK bool redact_plan(struct redactor *r, struct err *err);
 
 /* Appends physical line number line (1-based) of input i, redacted, to out. */
 void redact_line(struct redactor *r, unsigned i, uint32_t line, const char *text, size_t len,

@@ -201,23 +201,23 @@ cmd_redact(const struct cli *cli, int argc, char **argv, struct err *err)
 		FILE *fp = cli_open_input(path, err), *sk;
 
 		if (!fp)
-			goto out;
+			goto close_inputs;
 		in[nin].path = path;
 		in[nin].name = strcmp(path, "-") ? path : "(stdin)";
 		sk = cli_seekable(fp, in[nin].name, err);
 		if (!sk) {
 			if (fp != stdin)
 				fclose(fp);
-			goto out;
+			goto close_inputs;
 		}
 		if (sk != fp && fp != stdin)
 			fclose(fp);
 		in[nin++].fp = sk;
 		if (!learn(rd, &in[nin - 1], (unsigned)(nin - 1), err))
-			goto out;
+			goto close_inputs;
 	}
 	if (!redact_plan(rd, err))
-		goto out;
+		goto close_inputs;
 	outnames = xcalloc(nin + 1, sizeof(*outnames));
 	for (i = 0; i < nin; i++) {
 		FILE *out = stdout;
@@ -233,7 +233,7 @@ cmd_redact(const struct cli *cli, int argc, char **argv, struct err *err)
 				err_set(err, ERR_IO, &(struct loc){ oname, 0, 0 }, "%s",
 					strerror(errno));
 				free(oname);
-				goto out;
+				goto close_inputs;
 			}
 		}
 		ok = write_one(rd, &in[i], (unsigned)i, out, oname, err);
@@ -243,19 +243,19 @@ cmd_redact(const struct cli *cli, int argc, char **argv, struct err *err)
 		}
 		outnames[i] = oname;
 		if (!ok)
-			goto out;
+			goto close_inputs;
 	}
 	if (map) {
 		FILE *fp = fopen(map, "w");
 
 		if (!fp) {
 			err_set(err, ERR_IO, &(struct loc){ map, 0, 0 }, "%s", strerror(errno));
-			goto out;
+			goto close_inputs;
 		}
 		redact_write_map(rd, fp);
 		if (fclose(fp) != 0) {
 			err_set(err, ERR_IO, &(struct loc){ map, 0, 0 }, "%s", strerror(errno));
-			goto out;
+			goto close_inputs;
 		}
 	}
 	fflush(stdout);
@@ -281,7 +281,7 @@ cmd_redact(const struct cli *cli, int argc, char **argv, struct err *err)
 		fprintf(stderr, " replaced\n");
 	}
 	rc = CLI_EXIT_OK;
-out:
+close_inputs:
 	for (i = 0; i < nin; i++)
 		if (in[i].fp != stdin)
 			fclose(in[i].fp);
