@@ -41,6 +41,17 @@ struct session *recon_next(struct recon *r);
 bool recon_client_matches(const struct session *s, const struct session *c);
 /* Seconds between the times of s and c (0: they overlap), or -1 if either has none. */
 int64_t recon_client_distance(const struct session *s, const struct session *c);
+/*
+ * How well a matching client session c agrees with s, for choosing among
+ * several: the same assigned address, the same end (up, or not).
+ */
+int recon_client_affinity(const struct session *s, const struct session *c);
+/*
+ * Of the n client sessions c[] (NULL entries skipped), the one s matches
+ * best: the nearest in time, then the most in agreement, then the first.
+ * Returns n when none matches.
+ */
+size_t recon_client_best(const struct session *s, struct session *const *c, size_t n);
 
 /* How far apart a client log and a device log may be: the widest time-zone gap. */
 #define RECON_CLIENT_MAX_SKEW (14 * 3600)

@@ -81,21 +81,8 @@ emit(struct run *run, struct session *s)
 		return;
 	}
 	{
-		/* of the client sessions that match, the nearest in time (else the first) */
-		size_t best = run->nheld;
-		int64_t best_d = -1;
+		size_t best = recon_client_best(s, run->held, run->nheld);
 
-		for (i = 0; i < run->nheld; i++) {
-			int64_t d;
-
-			if (!run->held[i] || !recon_client_matches(s, run->held[i]))
-				continue;
-			d = recon_client_distance(s, run->held[i]);
-			if (best == run->nheld || (d >= 0 && (best_d < 0 || d < best_d))) {
-				best = i;
-				best_d = d;
-			}
-		}
 		if (best < run->nheld) {
 			recon_join_client(s, run->held[best]);
 			session_destroy(run->held[best]);

@@ -302,6 +302,49 @@ recon_client_matches(const struct session *s, const struct session *c)
 	return port;
 }
 
+static bool
+came_up(const struct session *s)
+{
+	return s->outcome == MODEL_OUTCOME_UP || s->outcome == MODEL_OUTCOME_DELETED;
+}
+
+int
+recon_client_affinity(const struct session *s, const struct session *c)
+{
+	int a = 0;
+
+	if (s->assigned_ip && c->assigned_ip)
+		a += same(s->assigned_ip, c->assigned_ip) ? 2 : -2;
+	if (came_up(s) == came_up(c))
+		a++;
+	return a;
+}
+
+size_t
+recon_client_best(const struct session *s, struct session *const *c, size_t n)
+{
+	size_t best = n, i;
+	int64_t best_d = -1;
+	int best_a = 0;
+
+	for (i = 0; i < n; i++) {
+		int64_t d;
+		int a;
+
+		if (!c[i] || !recon_client_matches(s, c[i]))
+			continue;
+		d = recon_client_distance(s, c[i]);
+		a = recon_client_affinity(s, c[i]);
+		if (best == n || (d >= 0 && (best_d < 0 || d < best_d)) ||
+		    (d == best_d && a > best_a)) {
+			best = i;
+			best_d = d;
+			best_a = a;
+		}
+	}
+	return best;
+}
+
 int64_t
 recon_client_distance(const struct session *s, const struct session *c)
 {

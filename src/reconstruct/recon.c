@@ -235,25 +235,28 @@ by_first_line(const void *a, const void *b)
 static void
 join_same_input_client(struct recon *r, struct session *s)
 {
+	struct session **c = NULL;
 	struct open_session *o;
-	size_t i;
+	size_t i, n = 0, best;
 
 	if (s->client_log || s->client_input || !r->client_sessions)
 		return;
 	for (o = r->open; o; o = o->next)
-		if (o->s != s && o->s->client_log && !o->s->client_joined &&
-		    recon_client_matches(s, o->s)) {
-			recon_join_client(s, o->s);
-			o->s->client_joined = true;
-			return;
+		if (o->s != s && o->s->client_log && !o->s->client_joined) {
+			c = xreallocarray(c, n + 1, sizeof(*c));
+			c[n++] = o->s;
 		}
 	for (i = 0; i < r->nfinished; i++)
-		if (r->finished[i]->client_log && !r->finished[i]->client_joined &&
-		    recon_client_matches(s, r->finished[i])) {
-			recon_join_client(s, r->finished[i]);
-			r->finished[i]->client_joined = true;
-			return;
+		if (r->finished[i]->client_log && !r->finished[i]->client_joined) {
+			c = xreallocarray(c, n + 1, sizeof(*c));
+			c[n++] = r->finished[i];
 		}
+	best = recon_client_best(s, c, n);
+	if (best < n) {
+		recon_join_client(s, c[best]);
+		c[best]->client_joined = true;
+	}
+	free(c);
 }
 
 static int
