@@ -94,10 +94,10 @@ model_dir_arrow(enum model_dir d)
 	return d == MODEL_DIR_IN ? "<-" : d == MODEL_DIR_OUT ? "->" : "--";
 }
 
-struct session *
-session_create(const char *input, unsigned input_index)
+/* A new session in arena a, which it owns. */
+static struct session *
+session_in(struct arena *a, const char *input, unsigned input_index)
 {
-	struct arena *a = arena_create();
 	struct session *s = arena_alloc(a, sizeof(*s));
 
 	s->arena = a;
@@ -105,6 +105,12 @@ session_create(const char *input, unsigned input_index)
 	s->input_index = input_index;
 	s->outcome = MODEL_OUTCOME_INCOMPLETE;
 	return s;
+}
+
+struct session *
+session_create(const char *input, unsigned input_index)
+{
+	return session_in(arena_create(), input, input_index);
 }
 
 void
@@ -351,10 +357,10 @@ dup_or_null(struct session *s, const char *p)
 	return p ? session_strndup(s, p, strlen(p)) : NULL;
 }
 
-struct session *
-session_summary(const struct session *s)
+/* Copies into o what a summary of s keeps. */
+static void
+summarize(struct session *o, const struct session *s)
 {
-	struct session *o = session_create(s->input, s->input_index);
 	size_t i;
 
 	o->number = s->number;
@@ -407,5 +413,22 @@ session_summary(const struct session *s)
 	o->first_time = s->first_time;
 	o->last_time = s->last_time;
 	o->has_time = s->has_time;
+}
+
+struct session *
+session_summary(const struct session *s)
+{
+	struct session *o = session_create(s->input, s->input_index);
+	size_t used;
+
+	/*
+	 * Made twice: the second time in an arena of exactly the size the
+	 * first took, as a list may hold a million summaries.
+	 */
+	summarize(o, s);
+	used = arena_used(o->arena);
+	session_destroy(o);
+	o = session_in(arena_create_sized(used), s->input, s->input_index);
+	summarize(o, s);
 	return o;
 }

@@ -97,6 +97,17 @@ arena_create(void)
 	return xcalloc(1, sizeof(struct arena));
 }
 
+struct arena *
+arena_create_sized(size_t size)
+{
+	const size_t align = sizeof(max_align_t);
+	struct arena *a = arena_create();
+
+	a->head = chunk_new(size ? (size + align - 1) / align * align : align);
+	a->head->next = NULL;
+	return a;
+}
+
 void
 arena_destroy(struct arena *a)
 {

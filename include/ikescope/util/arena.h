@@ -12,6 +12,8 @@ struct arena;
 
 /* Caller frees with arena_destroy(). */
 struct arena *arena_create(void);
+/* The same, its first chunk holding size bytes exactly: for data whose size is known. */
+struct arena *arena_create_sized(size_t size);
 void arena_destroy(struct arena *a);
 /* Zeroed memory, aligned for any object; never NULL (aborts on OOM). */
 void *arena_alloc(struct arena *a, size_t size);
