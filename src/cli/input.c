@@ -197,10 +197,12 @@ static bool
 dir_has_files(const char *path)
 {
 	char **list = NULL;
-	size_t n = 0;
+	size_t n = 0, k;
 
 	add_dir(path, 0, &list, &n);
-	free(list); /* the names themselves are freed at exit, with the others */
+	for (k = 0; k < n; k++)
+		free(list[k]);
+	free(list);
 	return n > 0;
 }
 
@@ -402,8 +404,6 @@ add_dir(const char *dir, int depth, char ***list, size_t *n)
 		} else if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode)) {
 			*list = xreallocarray(*list, *n + 1, sizeof(**list));
 			(*list)[(*n)++] = names[i];
-			expanded = xreallocarray(expanded, nexpanded + 1, sizeof(*expanded));
-			expanded[nexpanded++] = names[i];
 		} else {
 			free(names[i]);
 		}
@@ -434,8 +434,17 @@ cli_expand_inputs(int *argc, char ***argv, int first)
 		size_t before = n;
 
 		if (i >= first && strcmp((*argv)[i], "-") && stat((*argv)[i], &st) == 0 &&
-		    S_ISDIR(st.st_mode))
+		    S_ISDIR(st.st_mode)) {
+			size_t k;
+
 			add_dir((*argv)[i], 0, &out, &n);
+			/* the names are freed at exit */
+			for (k = before; k < n; k++) {
+				expanded =
+					xreallocarray(expanded, nexpanded + 1, sizeof(*expanded));
+				expanded[nexpanded++] = out[k];
+			}
+		}
 		/* an empty directory stays, and is said to be one when opened */
 		if (n == before) {
 			out = xreallocarray(out, n + 1, sizeof(*out));

@@ -315,6 +315,8 @@ def main():
             return "the directory does not read as its files: %r vs %r" % (out1, out2)
         return None if s1 == 0 and out1 else "exit status %d: %r" % (s1, out1)
     case("a directory given as input reads its files in name order", directory)
+    case("diff given a directory that has files", lambda: failing(
+        ["diff", "samples", SAMPLE], "ikescope: samples: is a directory, not a file\n"))
 
     # -- encodings --
     def utf16():
