@@ -56,6 +56,7 @@ struct redactor {
 
 	struct name *names; /* open addressing, key NULL: free */
 	size_t nnames, cap_names;
+	bool name_len[129]; /* some learnt name has this length */
 
 	uint32_t *v4; /* learnt IPv4 addresses, then sorted */
 	size_t nv4, cap_v4;
@@ -218,6 +219,7 @@ learn_name(struct redactor *r, enum name_kind kind, const char *s, size_t n)
 	e->key = key;
 	e->orig = xstrndup(s, n);
 	e->kind = kind;
+	r->name_len[n] = true;
 	r->nnames++;
 }
 
@@ -1010,20 +1012,28 @@ names_in_run(const struct redactor *r, const char *s, size_t n, struct strbuf *o
 		size_t best = 0, j;
 		const struct name *hit = NULL;
 
-		/* the longest learnt name that starts here and ends at a boundary */
+		/*
+		 * The longest learnt name that starts here and ends at a boundary.
+		 * Names are 128 bytes at most, and only lengths some name has
+		 * are looked up: a long run costs little.
+		 */
 		if (i == 0 || !name_char((unsigned char)s[i - 1])) {
-			for (j = n; j > i; j--) {
-				char key[130];
-				size_t k;
+			size_t top = n - i > 128 ? 128 : n - i, k;
+			char key[130];
 
-				if (j < n && name_char((unsigned char)s[j]))
+			for (k = 0; k < top; k++)
+				key[k] = (char)tolower((unsigned char)s[i + k]);
+			key[top] = '\0';
+			for (j = i + top; j > i; j--) {
+				char saved = key[j - i];
+
+				if (!r->name_len[j - i] ||
+				    (j < n && name_char((unsigned char)s[j])))
 					continue;
-				if (j - i > 128)
-					continue;
-				for (k = 0; k < j - i; k++)
-					key[k] = (char)tolower((unsigned char)s[i + k]);
 				key[j - i] = '\0';
-				if ((hit = name_find(r, key))) {
+				hit = name_find(r, key);
+				key[j - i] = saved;
+				if (hit) {
 					best = j - i;
 					break;
 				}

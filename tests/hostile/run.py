@@ -258,6 +258,19 @@ def main():
         return None
     case("an XML profile declaring an encoding it is not in", declared_encoding)
 
+    def redact_long_run():
+        # a user name, then a 1 MB run of name characters and dashes: every dash is a
+        # place a name could start
+        open(t("run.log"), "w").write("<username>ab</username>\n" + "a-" * 500000 + "ab\n")
+        status, _, err, _ = run(["redact", "-o", t("run.red"), t("run.log")])
+        if status != 0:
+            return "exit status %d: %r" % (status, err)
+        out = open(t("run.red")).read()
+        if not out.endswith("a-user1\n") or "<username>user1</username>" not in out:
+            return "not redacted: %r" % out[-40:]
+        return None
+    case("redact on a 1 MB run of name characters", redact_long_run)
+
     # -- one million distinct SPIs that never complete --
     def million():
         with open(t("million.log"), "w") as f:
