@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Counts test results from Meson testlog.json files: every TAP test point
-(Criterion unit tests) counts once, every other test counts once.
-Prints 'N passed, N failed' and exits 1 if anything failed or nothing ran."""
+(Criterion unit tests, the hostile and redact suites) counts once, every
+other test counts once. Prints 'N passed, N failed' and exits 1 if anything failed or nothing ran."""
 import json
 import re
 import sys
 
 TAP = re.compile(r'^(not ok|ok)\b(.*)$')
+PLAN = re.compile(r'^1\.\.\d+\n')
 
 
 def count(path, names):
@@ -21,7 +22,9 @@ def count(path, names):
             if result in ('SKIP',):
                 continue
             points = []
-            if t.get('protocol') == 'tap' or 'TAP' in (t.get('stdout') or '')[:200]:
+            out = t.get('stdout') or ''
+            # TAP output: Criterion's says so; the Python suites start with their plan
+            if t.get('protocol') == 'tap' or 'TAP' in out[:200] or PLAN.match(out):
                 for l in (t.get('stdout') or '').splitlines():
                     m = TAP.match(l.strip())
                     if m and '# SKIP' not in m.group(2):
