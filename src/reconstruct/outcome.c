@@ -517,8 +517,9 @@ explain_notify(struct session *s, const struct message *m, const struct payload 
 
 /*
  * The first error the device printed that the negotiation did not get
- * past: one followed by a message of a later MID (the exchange it was
- * printed in went on to the next) was not what stopped it.
+ * past: one followed by a message of a later MID, other than an
+ * INFORMATIONAL one (the exchange it was printed in went on to the next),
+ * was not what stopped it.
  */
 static const struct evidence *
 live_evidence(const struct session *s)
@@ -529,9 +530,11 @@ live_evidence(const struct session *s)
 		const struct evidence *e = &s->evidence[i];
 		bool overtaken = false;
 
+		/* a delete or notice after the error is no sign the negotiation went on */
 		for (k = 0; e->mid_known && k < s->nmsgs && !overtaken; k++)
 			overtaken = s->msgs[k]->mid_known && s->msgs[k]->mid > e->mid &&
-				    s->msgs[k]->first_line > e->line;
+				    s->msgs[k]->first_line > e->line &&
+				    !same(s->msgs[k]->exchange, "INFORMATIONAL");
 		if (!overtaken)
 			return e;
 	}
