@@ -12,8 +12,11 @@
  */
 
 #include <stdbool.h>
+#include <stdio.h>
 
+#include "ikescope/lexer.h"
 #include "ikescope/model.h"
+#include "ikescope/util/err.h"
 
 struct grammar;
 struct gram_match;
@@ -31,6 +34,24 @@ void recon_feed(struct recon *r, const struct lex_record *rec, const struct gram
 void recon_end_input(struct recon *r);
 /* The next finished session, or NULL. Caller frees with session_destroy(). */
 struct session *recon_next(struct recon *r);
+
+/* What recon_read() hands out as it reads; either function may be NULL. */
+struct recon_reader {
+	/* every record that is not noise, with its match (NULL: unrecognized) */
+	void (*record)(void *ctx, const struct lex_record *rec, const struct gram_match *m);
+	/* every finished session, in order; the function owns it */
+	void (*session)(void *ctx, struct session *s);
+	void *ctx;
+};
+
+/*
+ * Reads fp to its end as one input named name: lexer, grammar g and
+ * reconstructor r, handing records and sessions to rd. Fills *stats (if not
+ * NULL) with the lexer's counts. False with err set on a read error (the
+ * sessions read until then are still handed out).
+ */
+bool recon_read(struct recon *r, const struct grammar *g, FILE *fp, const char *name,
+		const struct recon_reader *rd, struct lex_stats *stats, struct err *err);
 /*
  * Client sessions (rebuilt from a DART log) and device sessions meet here:
  * c is the client session of s if c's client address and one of its IKE

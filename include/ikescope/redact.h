@@ -40,15 +40,14 @@ void redact_learn_record(struct redactor *r, const struct lex_record *rec,
 			 const struct gram_match *m);
 /* A session rebuilt from the inputs: its user, groups and names. */
 void redact_learn_session(struct redactor *r, const struct session *s);
-struct lex;
 struct lex_stats;
 /*
  * Reads input number index from fp (lexer, grammar, reconstructor) and
- * learns from its records and sessions. *lx is left to the caller (its
- * stats; lex_destroy() it); err is set on a read error.
+ * learns from its records and sessions; fills *stats (if not NULL) with the
+ * lexer's counts. False with err set on a read error.
  */
-const struct lex_stats *redact_learn_stream(struct redactor *r, FILE *fp, const char *name,
-					    unsigned index, struct lex **lx, struct err *err);
+bool redact_learn_stream(struct redactor *r, FILE *fp, const char *name, unsigned index,
+			 struct lex_stats *stats, struct err *err);
 /* A physical line of the current input: addresses, e-mail names, prompts. */
 void redact_learn_line(struct redactor *r, const char *line, size_t len);
 

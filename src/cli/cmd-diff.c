@@ -100,6 +100,59 @@ picks(const struct session *s, enum sel_kind kind, unsigned long num, const char
 	}
 }
 
+/* Reads the side's file, numbering its sessions and handing each to rd. */
+static bool
+side_read(const struct grammar *g, struct side *sd, const struct recon_reader *rd, struct err *err)
+{
+	const char *name = strcmp(sd->path, "-") ? sd->path : "(stdin)";
+	struct recon *r;
+	FILE *fp;
+	bool ok;
+
+	fp = cli_open_input(sd->path, err);
+	if (!fp)
+		return false;
+	r = recon_create(g);
+	ok = recon_read(r, g, fp, name, rd, NULL, err);
+	recon_destroy(r);
+	if (fp != stdin)
+		fclose(fp);
+	return ok;
+}
+
+/* What side_load keeps while the file is read. */
+struct pick {
+	struct side *sd;
+	enum sel_kind kind;
+	unsigned long num;
+	struct session *first, *failed;
+};
+
+static void
+pick_one(void *ctx, struct session *s)
+{
+	struct pick *p = ctx;
+	bool failing = s->outcome == MODEL_OUTCOME_FAILED || s->outcome == MODEL_OUTCOME_INCOMPLETE;
+
+	s->number = ++p->sd->nsessions;
+	if (p->kind == SEL_DEFAULT) {
+		if (!p->first) {
+			p->first = s;
+			if (failing)
+				p->failed = s;
+			return;
+		}
+		if (!p->failed && failing) {
+			p->failed = s;
+			return;
+		}
+	} else if (!p->first && picks(s, p->kind, p->num, p->sd->sel)) {
+		p->first = s;
+		return;
+	}
+	session_destroy(s);
+}
+
 /*
  * Reads the side's file and keeps the session it names: by selector, else
  * the only one, or the first that failed, or the first.
@@ -107,18 +160,12 @@ picks(const struct session *s, enum sel_kind kind, unsigned long num, const char
 static bool
 side_load(const struct cli *cli, const struct grammar *g, struct side *sd, struct err *err)
 {
-	struct session *first = NULL, *failed = NULL, *s;
-	struct lex_record rec;
-	struct gram_match m;
-	enum sel_kind kind;
-	unsigned long num = 0;
-	struct recon *r;
-	struct lex *lx;
-	FILE *fp;
-	bool ok = true;
+	struct pick p = { .sd = sd };
+	struct recon_reader rd = { .session = pick_one, .ctx = &p };
+	bool ok;
 
 	(void)cli;
-	if (!sel_parse(sd->sel, &kind, &num)) {
+	if (!sel_parse(sd->sel, &p.kind, &p.num)) {
 		err_set(err, ERR_USAGE, NULL,
 			"diff: '%s': a selector is a session number (as 'sessions' numbers them), "
 			"sa=N (the device's SA number) or an initiator SPI prefix of 4 to 16 hex "
@@ -126,56 +173,10 @@ side_load(const struct cli *cli, const struct grammar *g, struct side *sd, struc
 			sd->sel);
 		return false;
 	}
-	fp = cli_open_input(sd->path, err);
-	if (!fp)
-		return false;
-	r = recon_create(g);
-	recon_begin_input(r, strcmp(sd->path, "-") ? sd->path : "(stdin)");
-	lx = lex_create(fp, strcmp(sd->path, "-") ? sd->path : "(stdin)", grammar_lex_ops(),
-			(void *)g, NULL);
-	for (;;) {
-		bool more = lex_next(lx, &rec, err), matched = false;
-
-		if (more && !(rec.flags & LEX_REC_NOISE))
-			matched = grammar_match_hinted(g, rec.text, rec.len, &rec.hint, &m);
-		if (more)
-			recon_feed(r, &rec, matched ? &m : NULL);
-		else
-			recon_end_input(r);
-		while ((s = recon_next(r))) {
-			bool failing = s->outcome == MODEL_OUTCOME_FAILED ||
-				       s->outcome == MODEL_OUTCOME_INCOMPLETE;
-
-			s->number = ++sd->nsessions;
-			if (kind == SEL_DEFAULT) {
-				if (!first) {
-					first = s;
-					if (failing)
-						failed = s;
-					continue;
-				}
-				if (!failed && failing) {
-					failed = s;
-					continue;
-				}
-			} else if (!first && picks(s, kind, num, sd->sel)) {
-				first = s;
-				continue;
-			}
-			session_destroy(s);
-		}
-		if (!more)
-			break;
-	}
-	if (err_is_set(err))
-		ok = false;
-	lex_destroy(lx);
-	recon_destroy(r);
-	if (fp != stdin)
-		fclose(fp);
-	sd->s = failed ? failed : first;
-	if (failed && first && failed != first)
-		session_destroy(first);
+	ok = side_read(g, sd, &rd, err);
+	sd->s = p.failed ? p.failed : p.first;
+	if (p.failed && p.first && p.failed != p.first)
+		session_destroy(p.first);
 	if (ok && !sd->s) {
 		/* the path is named in the message: it is freed before the error is shown */
 		if (sd->sel)
@@ -417,60 +418,41 @@ struct all {
 	size_t n;
 };
 
+/* What load_all keeps while the file is read. */
+struct collect {
+	struct side *sd;
+	enum sel_kind kind;
+	unsigned long num;
+	struct all *out;
+};
+
+static void
+collect_one(void *ctx, struct session *s)
+{
+	struct collect *c = ctx;
+
+	s->number = ++c->sd->nsessions;
+	if (c->kind != SEL_DEFAULT && !picks(s, c->kind, c->num, c->sd->sel)) {
+		session_destroy(s);
+		return;
+	}
+	c->out->s = xreallocarray(c->out->s, c->out->n + 1, sizeof(*c->out->s));
+	c->out->s[c->out->n++] = s;
+}
+
 /* Every session of a file (the selector, if any, keeps only the one it names). */
 static bool
 load_all(const struct grammar *g, struct side *sd, struct all *out, struct err *err)
 {
-	struct lex_record rec;
-	struct gram_match m;
-	enum sel_kind kind;
-	unsigned long num = 0;
-	struct session *s;
-	struct recon *r;
-	struct lex *lx;
-	FILE *fp;
-	bool ok = true;
+	struct collect c = { .sd = sd, .out = out };
+	struct recon_reader rd = { .session = collect_one, .ctx = &c };
 
 	memset(out, 0, sizeof(*out));
-	if (!sel_parse(sd->sel, &kind, &num)) {
+	if (!sel_parse(sd->sel, &c.kind, &c.num)) {
 		err_set(err, ERR_USAGE, NULL, "diff: '%s': not a session selector", sd->sel);
 		return false;
 	}
-	fp = cli_open_input(sd->path, err);
-	if (!fp)
-		return false;
-	r = recon_create(g);
-	recon_begin_input(r, strcmp(sd->path, "-") ? sd->path : "(stdin)");
-	lx = lex_create(fp, strcmp(sd->path, "-") ? sd->path : "(stdin)", grammar_lex_ops(),
-			(void *)g, NULL);
-	for (;;) {
-		bool more = lex_next(lx, &rec, err), matched = false;
-
-		if (more && !(rec.flags & LEX_REC_NOISE))
-			matched = grammar_match_hinted(g, rec.text, rec.len, &rec.hint, &m);
-		if (more)
-			recon_feed(r, &rec, matched ? &m : NULL);
-		else
-			recon_end_input(r);
-		while ((s = recon_next(r))) {
-			s->number = ++sd->nsessions;
-			if (kind != SEL_DEFAULT && !picks(s, kind, num, sd->sel)) {
-				session_destroy(s);
-				continue;
-			}
-			out->s = xreallocarray(out->s, out->n + 1, sizeof(*out->s));
-			out->s[out->n++] = s;
-		}
-		if (!more)
-			break;
-	}
-	if (err_is_set(err))
-		ok = false;
-	lex_destroy(lx);
-	recon_destroy(r);
-	if (fp != stdin)
-		fclose(fp);
-	return ok;
+	return side_read(g, sd, &rd, err);
 }
 
 static void
@@ -980,6 +962,20 @@ client_report(struct strbuf *out, const char *cw, const struct session *c, const
 	return d->failure.cause || errors ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
 }
 
+/* Makes err's message its own: it names a file whose name is about to be freed. */
+static void
+detach_err(struct err *err)
+{
+	char msg[1024];
+	enum err_code code = err->code;
+
+	if (!err_is_set(err))
+		return;
+	err_format(err, msg, sizeof(msg));
+	memset(err, 0, sizeof(*err));
+	err_set(err, code, NULL, "%s", msg);
+}
+
 int
 cmd_diff(const struct cli *cli, int argc, char **argv, struct err *err)
 {
@@ -1031,27 +1027,15 @@ cmd_diff(const struct cli *cli, int argc, char **argv, struct err *err)
 		if (out.len && rc != CLI_EXIT_TROUBLE)
 			fwrite(out.buf, 1, out.len, stdout);
 		sb_finish(&out);
-		if (rc == CLI_EXIT_TROUBLE && err_is_set(err)) {
-			char msg[1024];
-			enum err_code code = err->code;
-
-			err_format(err, msg, sizeof(msg));
-			memset(err, 0, sizeof(*err));
-			err_set(err, code, NULL, "%s", msg);
-		}
+		if (rc == CLI_EXIT_TROUBLE)
+			detach_err(err);
 		side_free(&a);
 		side_free(&b);
 		grammar_destroy(g);
 		return rc;
 	}
 	if (!side_load(cli, g, &a, err) || !side_load(cli, g, &b, err)) {
-		/* the message names the file, whose name is freed below */
-		char msg[1024];
-		enum err_code code = err->code;
-
-		err_format(err, msg, sizeof(msg));
-		memset(err, 0, sizeof(*err));
-		err_set(err, code, NULL, "%s", msg);
+		detach_err(err);
 		side_free(&a);
 		side_free(&b);
 		grammar_destroy(g);

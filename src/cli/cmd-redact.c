@@ -48,15 +48,13 @@ next_piece(FILE *fp, struct strbuf *buf, bool *nl)
 static bool
 learn(struct redactor *rd, struct input *in, unsigned index, struct err *err)
 {
+	struct lex_stats stats;
 	struct strbuf piece;
-	struct lex *lx;
 	bool nl;
 
-	cli_report_input(in->name, in->fp,
-			 redact_learn_stream(rd, in->fp, in->name, index, &lx, err));
-	lex_destroy(lx);
-	if (err_is_set(err))
+	if (!redact_learn_stream(rd, in->fp, in->name, index, &stats, err))
 		return false;
+	cli_report_input(in->name, in->fp, &stats);
 	if (fseek(in->fp, 0, SEEK_SET) != 0) {
 		err_set(err, ERR_IO, &(struct loc){ in->name, 0, 0 }, "%s", strerror(errno));
 		return false;

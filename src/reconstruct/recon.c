@@ -387,6 +387,46 @@ recon_end_input(struct recon *r)
 	drop_orphans(r);
 }
 
+bool
+recon_read(struct recon *r, const struct grammar *g, FILE *fp, const char *name,
+	   const struct recon_reader *rd, struct lex_stats *stats, struct err *err)
+{
+	struct lex *lx = lex_create(fp, name, grammar_lex_ops(), (void *)g, NULL);
+	struct lex_record rec;
+	struct gram_match m;
+	struct session *s;
+	bool ok;
+
+	recon_begin_input(r, name);
+	for (;;) {
+		bool more = lex_next(lx, &rec, err);
+
+		if (more) {
+			bool matched = !(rec.flags & LEX_REC_NOISE) &&
+				       grammar_match_hinted(g, rec.text, rec.len, &rec.hint, &m);
+
+			if (rd->record && !(rec.flags & LEX_REC_NOISE))
+				rd->record(rd->ctx, &rec, matched ? &m : NULL);
+			recon_feed(r, &rec, matched ? &m : NULL);
+		} else {
+			recon_end_input(r);
+		}
+		while ((s = recon_next(r))) {
+			if (rd->session)
+				rd->session(rd->ctx, s);
+			else
+				session_destroy(s);
+		}
+		if (!more)
+			break;
+	}
+	ok = !err_is_set(err);
+	if (stats)
+		*stats = *lex_stats(lx);
+	lex_destroy(lx);
+	return ok;
+}
+
 struct session *
 recon_next(struct recon *r)
 {

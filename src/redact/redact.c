@@ -571,41 +571,31 @@ learn_addr_bytes(struct redactor *r, const uint8_t *v, unsigned n)
 		learn_v4(r, a);
 }
 
-const struct lex_stats *
+static void
+learn_record_cb(void *ctx, const struct lex_record *rec, const struct gram_match *m)
+{
+	redact_learn_record(ctx, rec, m);
+}
+
+static void
+learn_session_cb(void *ctx, struct session *s)
+{
+	redact_learn_session(ctx, s);
+	session_destroy(s);
+}
+
+bool
 redact_learn_stream(struct redactor *r, FILE *fp, const char *name, unsigned index,
-		    struct lex **lxp, struct err *err)
+		    struct lex_stats *stats, struct err *err)
 {
 	struct recon *rc = recon_create(r->g);
-	struct lex_record rec;
-	struct gram_match m;
-	struct session *s;
-	struct lex *lx;
+	struct recon_reader rd = { learn_record_cb, learn_session_cb, r };
+	bool ok;
 
 	redact_begin_input(r, index);
-	recon_begin_input(rc, name);
-	lx = lex_create(fp, name, grammar_lex_ops(), (void *)r->g, NULL);
-	for (;;) {
-		bool more = lex_next(lx, &rec, err);
-
-		if (more) {
-			bool matched = !(rec.flags & LEX_REC_NOISE) &&
-				       grammar_match_hinted(r->g, rec.text, rec.len, &rec.hint, &m);
-
-			redact_learn_record(r, &rec, matched ? &m : NULL);
-			recon_feed(rc, &rec, matched ? &m : NULL);
-		} else {
-			recon_end_input(rc);
-		}
-		while ((s = recon_next(rc))) {
-			redact_learn_session(r, s);
-			session_destroy(s);
-		}
-		if (!more)
-			break;
-	}
+	ok = recon_read(rc, r->g, fp, name, &rd, stats, err);
 	recon_destroy(rc);
-	*lxp = lx;
-	return lex_stats(lx);
+	return ok;
 }
 
 static void

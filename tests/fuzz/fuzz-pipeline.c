@@ -18,53 +18,41 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+struct render_ctx {
+	struct render_opts ro;
+	struct strbuf out;
+};
+
+static void
+render_one(void *ctx, struct session *s)
+{
+	struct render_ctx *c = ctx;
+
+	sb_reset(&c->out);
+	render_timeline(&c->out, s, &c->ro);
+	render_json_session(&c->out, s, true);
+	session_destroy(s);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct grammar *g;
-	struct render_opts ro = { 0 };
-	struct lex_record rec;
-	struct gram_match m;
+	struct grammar *g = fuzz_grammar();
+	struct render_ctx c = { .ro = { .grammar = g } };
+	struct recon_reader rd = { .session = render_one, .ctx = &c };
 	struct err err = { 0 };
-	struct session *s;
-	struct strbuf out;
 	struct recon *r;
-	struct lex *lx;
 	FILE *fp;
 
-	g = fuzz_grammar();
-	fp = fmemopen((void *)data, size ? size : 1, "rb");
+	/* fmemopen() takes no empty buffer */
+	fp = size ? fmemopen((void *)data, size, "rb") : fopen("/dev/null", "rb");
 	if (!fp)
 		return 0;
-	if (!size)
-		setvbuf(fp, NULL, _IONBF, 0);
-	ro.grammar = g;
-	sb_init(&out);
+	sb_init(&c.out);
 	r = recon_create(g);
-	recon_begin_input(r, "fuzz.log");
-	lx = lex_create(fp, "fuzz.log", grammar_lex_ops(), g, NULL);
-	for (;;) {
-		bool more = size && lex_next(lx, &rec, &err), matched;
-
-		if (more) {
-			matched = !(rec.flags & LEX_REC_NOISE) &&
-				  grammar_match_hinted(g, rec.text, rec.len, &rec.hint, &m);
-			recon_feed(r, &rec, matched ? &m : NULL);
-		} else {
-			recon_end_input(r);
-		}
-		while ((s = recon_next(r))) {
-			sb_reset(&out);
-			render_timeline(&out, s, &ro);
-			render_json_session(&out, s, true);
-			session_destroy(s);
-		}
-		if (!more)
-			break;
-	}
-	lex_destroy(lx);
+	recon_read(r, g, fp, "fuzz.log", &rd, NULL, &err);
 	recon_destroy(r);
 	fclose(fp);
-	sb_finish(&out);
+	sb_finish(&c.out);
 	return 0;
 }

@@ -16,34 +16,34 @@
  * Reconstructs len bytes of text as one input and hands each session, in
  * order, to fn (which owns it). Returns the number of sessions.
  */
+struct each {
+	void (*fn)(struct session *, size_t, void *);
+	void *ctx;
+	size_t n;
+};
+
+static void
+each_session(void *ctx, struct session *s)
+{
+	struct each *e = ctx;
+
+	e->fn(s, e->n++, e->ctx);
+}
+
 static size_t
 rebuild_each(const char *text, size_t len, void (*fn)(struct session *, size_t, void *), void *ctx)
 {
 	FILE *fp = fmemopen((void *)text, len, "rb");
 	struct recon *r = recon_create(g);
+	struct each e = { fn, ctx, 0 };
+	struct recon_reader rd = { .session = each_session, .ctx = &e };
 	struct err err = { 0 };
-	struct lex_record rec;
-	struct gram_match m;
-	struct session *s;
-	struct lex *lx;
-	size_t n = 0;
 
 	cr_assert_not_null(fp);
-	recon_begin_input(r, "t.log");
-	lx = lex_create(fp, "t.log", grammar_lex_ops(), g, NULL);
-	while (lex_next(lx, &rec, &err)) {
-		bool matched =
-			!(rec.flags & LEX_REC_NOISE) && grammar_match(g, rec.text, rec.len, &m);
-
-		recon_feed(r, &rec, matched ? &m : NULL);
-	}
-	recon_end_input(r);
-	while ((s = recon_next(r)))
-		fn(s, n++, ctx);
-	lex_destroy(lx);
+	cr_assert(recon_read(r, g, fp, "t.log", &rd, NULL, &err));
 	fclose(fp);
 	recon_destroy(r);
-	return n;
+	return e.n;
 }
 
 static void
