@@ -44,7 +44,7 @@ check: build $(SANBUILD)/build.ninja $(FUZZBUILD)/build.ninja
 	meson configure $(FUZZBUILD) $(MESON_OPTS) -Dfuzz_seconds=20 >/dev/null
 	ninja -C $(FUZZBUILD)
 	@rc=0; UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
-	meson test -C $(SANBUILD) --print-errorlogs --num-processes 2 >$(SANBUILD)/test-output.txt 2>&1 || rc=$$?; \
+	meson test -C $(SANBUILD) --print-errorlogs --num-processes 2 >$(SANBUILD)/test-output.txt 2>&1 </dev/null || rc=$$?; \
 	tail -n 25 $(SANBUILD)/test-output.txt; \
 	meson test -C $(FUZZBUILD) --suite fuzz --print-errorlogs --num-processes 2 \
 		>$(FUZZBUILD)/test-output.txt 2>&1 || rc=$$?; \
@@ -60,7 +60,7 @@ fuzz: $(FUZZBUILD)/build.ninja
 		--timeout-multiplier 0 || { echo "crashers: $(FUZZBUILD)/fuzz/crashes"; exit 1; }
 
 test: build
-	meson test -C $(BUILD) --print-errorlogs
+	meson test -C $(BUILD) --print-errorlogs </dev/null
 
 clean:
 	rm -rf $(BUILD) $(SANBUILD) $(FUZZBUILD)

@@ -49,6 +49,14 @@ void cli_report_input(const char *name, FILE *fp, const struct lex_stats *ls);
  * array lives until exit.
  */
 void cli_expand_inputs(int *argc, char ***argv, int first);
+/* True if standard input is a pipe, a socket or a regular file (not a terminal or a device). */
+bool cli_stdin_piped(void);
+/*
+ * With no input named ((*argv)[first..] empty) and standard input piped,
+ * makes "-" the one input. The new array lives until exit. True if there is
+ * an input to read.
+ */
+bool cli_default_stdin(int *argc, char ***argv, int first);
 /* Prints grammar diagnostics, one "ikescope: " line each, to stderr. */
 void cli_print_diags(const struct strbuf *diags);
 

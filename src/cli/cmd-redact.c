@@ -177,7 +177,7 @@ cmd_redact(const struct cli *cli, int argc, char **argv, struct err *err)
 			return CLI_EXIT_TROUBLE;
 		}
 	}
-	if (optind >= argc) {
+	if (!cli_default_stdin(&argc, &argv, optind)) {
 		err_set(err, ERR_USAGE, NULL, "redact: no input files (use - for standard input)");
 		return CLI_EXIT_TROUBLE;
 	}

@@ -452,7 +452,7 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 			run.json ? "--json" : cmd);
 		return CLI_EXIT_TROUBLE;
 	}
-	if (optind >= argc) {
+	if (!cli_default_stdin(&argc, &argv, optind)) {
 		err_set(err, ERR_USAGE, NULL, "%s: no input files (use - for standard input)", cmd);
 		return CLI_EXIT_TROUBLE;
 	}

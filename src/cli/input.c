@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "ikescope/lexer.h"
 #include "ikescope/util/xalloc.h"
@@ -409,6 +410,36 @@ add_dir(const char *dir, int depth, char ***list, size_t *n)
 		}
 	}
 	free(names);
+}
+
+bool
+cli_stdin_piped(void)
+{
+	struct stat st;
+
+	if (isatty(STDIN_FILENO) || fstat(STDIN_FILENO, &st) != 0)
+		return false;
+	/* a terminal types, /dev/null and other devices hold no log */
+	return S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode);
+}
+
+bool
+cli_default_stdin(int *argc, char ***argv, int first)
+{
+	static char **with_stdin; /* reachable until exit */
+	int i;
+
+	if (first < *argc || !cli_stdin_piped())
+		return first < *argc;
+	free(with_stdin);
+	with_stdin = xcalloc((size_t)*argc + 2, sizeof(*with_stdin));
+	for (i = 0; i < *argc; i++)
+		with_stdin[i] = (*argv)[i];
+	with_stdin[i++] = (char *)"-";
+	with_stdin[i] = NULL;
+	*argc = i;
+	*argv = with_stdin;
+	return true;
 }
 
 void

@@ -72,7 +72,8 @@ usage(FILE *fp)
 		"  -v, --verbose       timeline: every payload field\n"
 		"  -V, --version       show the version and exit\n"
 		"\nWithout a command, the FILEs are shown as a timeline. FILE may be - for\n"
-		"standard input, or a directory (the files under it). See ikescope(1).\n"
+		"standard input, or a directory (the files under it); with no FILE, a pipe\n"
+		"or a file on standard input is read. See ikescope(1).\n"
 		"exit status: 0 done (every session up), 1 findings or a session that failed,\n"
 		"2 trouble\n");
 }
@@ -210,6 +211,13 @@ main(int argc, char **argv)
 			bad_option(argv[optind - 1]);
 			return CLI_EXIT_TROUBLE;
 		}
+	}
+	if (optind >= argc && cli_stdin_piped()) {
+		/* cat LOG | ikescope: the timeline of standard input */
+		char *args[] = { (char *)"timeline", (char *)"-", NULL };
+
+		rc = cmd_timeline(&cli, 2, args, &err);
+		return finish(rc, &err);
 	}
 	if (optind >= argc) {
 		usage(stderr);

@@ -5,6 +5,7 @@ stands for lines left out; the shown parts must appear in that order.
 
 usage: readme.py IKESCOPE README   (run from the source root)
 """
+import os
 import re
 import subprocess
 import sys
@@ -20,11 +21,16 @@ def main():
     text = open(readme, encoding="utf-8").read()
     blocks = re.findall(r"```\n\$ (ikescope[^\n]*)\n(.*?)```", text, re.S)
     failed = 0
-    for cmd, shown in blocks:
+    print("1..%d" % len(blocks))
+    for n, (cmd, shown) in enumerate(blocks, 1):
         run = ikescope + cmd[len("ikescope"):]
         for short, path in CORPUS.items():
             run = run.replace(" " + short, " " + path)
         run = re.sub(r" (asa9-s2s-\S+\.log)", r" ../shared/corpus/\1", run)
+        if "../shared/" in run and not os.path.isdir("../shared/corpus"):
+            # a clone of the project alone has no corpus beside it
+            print("ok %d - %s # SKIP ../shared/corpus is not there" % (n, cmd))
+            continue
         res = subprocess.run(run, shell=True, capture_output=True, text=True,
                              env={"LC_ALL": "C", "TZ": "UTC", "PATH": "/usr/bin:/bin"})
         out = res.stdout + (res.stderr if ">/dev/null" in cmd else "")
@@ -44,7 +50,8 @@ def main():
             ok = False
             print(f"README example '$ {cmd}' starts otherwise", file=sys.stderr)
         failed += not ok
-    print(f"{len(blocks)} README examples, {failed} out of date")
+        print("%s %d - %s" % ("ok" if ok else "not ok", n, cmd))
+    print(f"# {len(blocks)} README examples, {failed} out of date")
     return 1 if failed or not blocks else 0
 
 

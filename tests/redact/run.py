@@ -172,7 +172,9 @@ def main():
             except Exception as e:
                 problem = "%s: %s" % (type(e).__name__, e)
             results.append((path, problem))
-    print("1..%d" % len(results))
+    # the corpus is not in a clone of the project alone: say so, counted as skipped
+    skip = not os.path.isdir(CORPUS)
+    print("1..%d" % (len(results) + skip))
     failed = 0
     for i, (path, problem) in enumerate(results, 1):
         if problem:
@@ -182,6 +184,8 @@ def main():
                 print("# " + l)
         else:
             print("ok %d - %s" % (i, path))
+    if skip:
+        print("ok %d - %s # SKIP not there" % (len(results) + 1, CORPUS))
     return 1 if failed else 0
 
 
