@@ -64,6 +64,157 @@ struct lex_rules_ops;
 enum gram_family { GRAM_FAMILIES(GRAM_FAMILY_ENUM) GRAM_FAMILY_COUNT };
 #undef GRAM_FAMILY_ENUM
 
+/*
+ * The values of the kind field, per family: X(family enum suffix, name). The
+ * code branches on them, so a grammar that sets (set.kind) or captures (a
+ * (?<kind>A|B) group of plain words) another one fails to load.
+ */
+#define GRAM_KINDS(X)                                                                              \
+	X(CONSTRUCT, "construct")                                                                  \
+	X(CONSTRUCT, "delete-reason")                                                              \
+	X(CONSTRUCT, "encrypt")                                                                    \
+	X(CONSTRUCT, "fragment")                                                                   \
+	X(CONSTRUCT, "parse")                                                                      \
+	X(DART, "assigned-address")                                                                \
+	X(DART, "certificate-error")                                                               \
+	X(DART, "certificate-warning")                                                             \
+	X(DART, "connect-requested")                                                               \
+	X(DART, "disconnected")                                                                    \
+	X(DART, "error")                                                                           \
+	X(DART, "gateway")                                                                         \
+	X(DART, "ike-socket")                                                                      \
+	X(DART, "partial")                                                                         \
+	X(DART, "session-settings")                                                                \
+	X(DART, "tunnel-up")                                                                       \
+	X(DART, "warning")                                                                         \
+	X(DATA, "Auth")                                                                            \
+	X(DATA, "Cert")                                                                            \
+	X(DATA, "CertReq")                                                                         \
+	X(DATA, "Encrypted")                                                                       \
+	X(DATA, "EAP")                                                                             \
+	X(DATA, "Notify")                                                                          \
+	X(DATA, "Vendor")                                                                          \
+	X(DATA, "Nonce")                                                                           \
+	X(DATA, "KE")                                                                              \
+	X(DATA, "Hash")                                                                            \
+	X(DATA, "Delete")                                                                          \
+	X(DECRYPTED, "REAL")                                                                       \
+	X(EAP, "aaa")                                                                              \
+	X(EAP, "step")                                                                             \
+	X(ERROR, "aborted")                                                                        \
+	X(ERROR, "auth-verify-failed")                                                             \
+	X(ERROR, "authentication-failed")                                                          \
+	X(ERROR, "cert-issuer-unknown")                                                            \
+	X(ERROR, "exchange-failed")                                                                \
+	X(ERROR, "failover-version")                                                               \
+	X(ERROR, "missing-acl")                                                                    \
+	X(ERROR, "no-matching-policy")                                                             \
+	X(ERROR, "no-proxy-match")                                                                 \
+	X(ERROR, "no-trustpoint")                                                                  \
+	X(ERROR, "not-in-database")                                                                \
+	X(ERROR, "other")                                                                          \
+	X(ERROR, "peer-correlation")                                                               \
+	X(ERROR, "peer-id-check-failed")                                                           \
+	X(ERROR, "peer-not-in-map")                                                                \
+	X(ERROR, "platform-errors")                                                                \
+	X(ERROR, "policy-verify-failed")                                                           \
+	X(ERROR, "sa-init-failed")                                                                 \
+	X(ERROR, "trustpoint-hashes")                                                              \
+	X(ERROR, "verify-failed")                                                                  \
+	X(FACT, "anyconnect")                                                                      \
+	X(FACT, "auth-method")                                                                     \
+	X(FACT, "cert-digest")                                                                     \
+	X(FACT, "cert-path")                                                                       \
+	X(FACT, "config-mode")                                                                     \
+	X(FACT, "crypto-engine")                                                                   \
+	X(FACT, "crypto-map")                                                                      \
+	X(FACT, "ddns")                                                                            \
+	X(FACT, "dpd")                                                                             \
+	X(FACT, "group-policy")                                                                    \
+	X(FACT, "handle")                                                                          \
+	X(FACT, "ike-policy")                                                                      \
+	X(FACT, "ike-profile")                                                                     \
+	X(FACT, "nat")                                                                             \
+	X(FACT, "p1-id")                                                                           \
+	X(FACT, "peer-cert")                                                                       \
+	X(FACT, "peer-id-check")                                                                   \
+	X(FACT, "peer-identity")                                                                   \
+	X(FACT, "pfkey")                                                                           \
+	X(FACT, "proxy-match")                                                                     \
+	X(FACT, "psh")                                                                             \
+	X(FACT, "psk")                                                                             \
+	X(FACT, "redirect")                                                                        \
+	X(FACT, "selector")                                                                        \
+	X(FACT, "site-to-site")                                                                    \
+	X(FACT, "spis-ready")                                                                      \
+	X(FACT, "timeout")                                                                         \
+	X(FACT, "trustpoint")                                                                      \
+	X(FACT, "tunnel-group")                                                                    \
+	X(FACT, "tunnel-group-lookup")                                                             \
+	X(FACT, "tunnel-type")                                                                     \
+	X(FACT, "username")                                                                        \
+	X(FACT, "vid")                                                                             \
+	X(HEADER, "contents")                                                                      \
+	X(HEADER, "flags")                                                                         \
+	X(HEADER, "length")                                                                        \
+	X(HEADER, "spis")                                                                          \
+	X(HEADER, "version")                                                                       \
+	X(HEADER, "window")                                                                        \
+	X(PACKET, "partial")                                                                       \
+	X(PAYLOAD, "partial")                                                                      \
+	X(RETRANSMIT, "exhausted")                                                                 \
+	X(RETRANSMIT, "retransmit")                                                                \
+	X(SHOW, "bitmap")                                                                          \
+	X(SHOW, "child-spis")                                                                      \
+	X(SHOW, "counters")                                                                        \
+	X(SHOW, "crypto-map")                                                                      \
+	X(SHOW, "current-spi")                                                                     \
+	X(SHOW, "detail")                                                                          \
+	X(SHOW, "endpoints")                                                                       \
+	X(SHOW, "header")                                                                          \
+	X(SHOW, "ident")                                                                           \
+	X(SHOW, "ike-spi")                                                                         \
+	X(SHOW, "lifetime")                                                                        \
+	X(SHOW, "peer")                                                                            \
+	X(SHOW, "sas")                                                                             \
+	X(SHOW, "selector")                                                                        \
+	X(SHOW, "session")                                                                         \
+	X(SHOW, "session-field")                                                                   \
+	X(SHOW, "sessiondb-section")                                                               \
+	X(SHOW, "spi")                                                                             \
+	X(SHOW, "table-header")                                                                    \
+	X(SHOW, "transform")                                                                       \
+	X(SHOW, "transforms")                                                                      \
+	X(SHOW, "tunnel")                                                                          \
+	X(SM, "partial")                                                                           \
+	X(STATUS, "auth-verified")                                                                 \
+	X(STATUS, "completed")                                                                     \
+	X(STATUS, "connection")                                                                    \
+	X(STATUS, "delete")                                                                        \
+	X(STATUS, "delete-queued")                                                                 \
+	X(STATUS, "deleting")                                                                      \
+	X(STATUS, "deregistered")                                                                  \
+	X(STATUS, "enabled")                                                                       \
+	X(STATUS, "killed")                                                                        \
+	X(STATUS, "sa-created")                                                                    \
+	X(STATUS, "session")                                                                       \
+	X(STATUS, "syslog")                                                                        \
+	X(TIMER, "expired")                                                                        \
+	X(TIMER, "lifetime")                                                                       \
+	X(TIMER, "restart")                                                                        \
+	X(TIMER, "start")                                                                          \
+	X(TIMER, "stop")                                                                           \
+	X(XML, "config-auth")                                                                      \
+	X(XML, "other")                                                                            \
+	X(XML_TRACE, "attribute")                                                                  \
+	X(XML_TRACE, "document")                                                                   \
+	X(XML_TRACE, "element")
+
+/* True if name (len bytes) is a kind of family f. */
+bool gram_kind_is_known(enum gram_family f, const char *name, size_t len);
+/* The kinds of family f, space-separated, into out (appended). */
+void gram_kind_list(enum gram_family f, struct strbuf *out);
+
 /* Field types. */
 enum gram_type {
 	GRAM_TYPE_STR,  /* text */
@@ -237,6 +388,13 @@ bool grammar_is_ike(const struct grammar *g, const char *text, size_t len);
 bool grammar_may_hold_secret(const struct grammar *g, const char *text, size_t len);
 /* Appends text to out with secrets masked. */
 void grammar_mask(const struct grammar *g, const char *text, size_t len, struct strbuf *out);
+
+/*
+ * Whether rules read shapes (numbers as zeros, the default) or every text as
+ * it is: the answers must be the same, only slower. Call before loading a
+ * grammar; it holds for the whole process.
+ */
+void grammar_use_shapes(bool on);
 
 /* Counts for --stats and tests. */
 size_t grammar_rule_count(const struct grammar *g);

@@ -1,4 +1,4 @@
-/* ikescope grammar: validate grammar files; list families and fields. */
+/* ikescope grammar: validate grammar files; list families, fields and kinds. */
 #include "cli-private.h"
 
 #include <stdio.h>
@@ -19,13 +19,27 @@ cmd_grammar(const struct cli *cli, int argc, char **argv, struct err *err)
 	size_t i;
 
 	if (argc < 2) {
-		err_set(err, ERR_USAGE, NULL, "grammar: expected check, families or fields");
+		err_set(err, ERR_USAGE, NULL, "grammar: expected check, families, fields or kinds");
 		return CLI_EXIT_TROUBLE;
 	}
 	if (!strcmp(argv[1], "families") && argc == 2) {
 		for (i = 0; i < GRAM_FAMILY_COUNT; i++)
 			printf("%-17s %s\n", gram_family_name((enum gram_family)i),
 			       gram_family_summary((enum gram_family)i));
+		return CLI_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "kinds") && argc == 2) {
+		struct strbuf list;
+
+		sb_init(&list);
+		for (i = 0; i < GRAM_FAMILY_COUNT; i++) {
+			sb_reset(&list);
+			gram_kind_list((enum gram_family)i, &list);
+			if (list.len)
+				printf("%-17s %s\n", gram_family_name((enum gram_family)i),
+				       list.buf);
+		}
+		sb_finish(&list);
 		return CLI_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "fields") && argc == 2) {
@@ -36,7 +50,7 @@ cmd_grammar(const struct cli *cli, int argc, char **argv, struct err *err)
 	}
 	if (strcmp(argv[1], "check")) {
 		err_set(err, ERR_USAGE, NULL,
-			"grammar: expected check [PATH...], families or fields");
+			"grammar: expected check [PATH...], families, fields or kinds");
 		return CLI_EXIT_TROUBLE;
 	}
 	if (argc > 2) {

@@ -204,6 +204,43 @@ by_group(const void *a, const void *b)
 }
 
 /* Resolves the named groups of a family pattern to fields. */
+/*
+ * A (?<kind>A|B|C) group of plain words names kinds: each must be one of
+ * the family's. A group with any other pattern cannot be checked here.
+ */
+static bool
+check_kind_captures(struct loader *ld, const struct rule *r)
+{
+	const char *p = r->pat[PAT_MAIN].src, *at;
+	bool ok = true;
+
+	while (p && (at = strstr(p, "(?<kind>"))) {
+		const char *q = at + 8, *w = q;
+		bool plain = true;
+
+		for (; *q && *q != ')'; q++)
+			if (!(*q == '|' || *q == '-' || *q == '_' || (*q >= 'a' && *q <= 'z') ||
+			      (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9')))
+				plain = false;
+		for (; plain && w < q;) {
+			const char *e = w;
+
+			while (e < q && *e != '|')
+				e++;
+			if (!gram_kind_is_known(r->family, w, (size_t)(e - w))) {
+				diag(ld, r->file, r->line, 1,
+				     "%s captures unknown kind '%.*s' for family %s (ikescope "
+				     "grammar kinds lists them)",
+				     r->name, (int)(e - w), w, gram_family_name(r->family));
+				ok = false;
+			}
+			w = e + 1;
+		}
+		p = *q ? q + 1 : q;
+	}
+	return ok;
+}
+
 static bool
 resolve_groups(struct loader *ld, struct rule *r, struct pending_pat *pp)
 {
@@ -307,6 +344,8 @@ finish_stanza(struct loader *ld)
 	}
 	if (ok && (r->kind == RULE_FAMILY || r->kind == RULE_MASK))
 		ok = resolve_groups(ld, r, &ld->pp[PAT_MAIN]);
+	if (ok && r->kind == RULE_FAMILY)
+		ok = check_kind_captures(ld, r);
 	if (ok && r->kind == RULE_BLOCK && !r->max_lines)
 		r->max_lines = 400;
 	pending_reset(ld);
@@ -601,10 +640,26 @@ key_value(struct loader *ld, const char *line, size_t n, uint32_t lineno)
 			diag(ld, ld->file, lineno, 5, "unknown field '%.*s'", (int)kn - 4, k + 4);
 			return;
 		}
+		if (f == GRAM_FIELD_KIND && !gram_kind_is_known(r->family, v, vn)) {
+			diag(ld, ld->file, lineno, vcol,
+			     "unknown kind '%.*s' for family %s (ikescope grammar kinds lists "
+			     "them)",
+			     (int)vn, v, gram_family_name(r->family));
+			return;
+		}
 		r->sets = xreallocarray(r->sets, r->nsets + 1, sizeof(*r->sets));
 		r->sets[r->nsets].field = f;
 		r->sets[r->nsets].value = xstrndup(v, vn);
 		r->nsets++;
+		return;
+	}
+	if (kn == 5 && !strncmp(k, "reads", 5) && r->kind != RULE_DEFINE) {
+		if (vn == 4 && !strncmp(v, "text", 4))
+			r->reads_text = true;
+		else if (vn == 5 && !strncmp(v, "shape", 5))
+			r->reads_text = false;
+		else
+			diag(ld, ld->file, lineno, vcol, "'reads' must be text or shape");
 		return;
 	}
 	if (r->kind == RULE_STRIP && kn == 4 && !strncmp(k, "what", 4)) {
@@ -719,6 +774,8 @@ rule_exact(const struct rule *r)
 
 	if (r->kind == RULE_MASK)
 		return false;
+	if (r->reads_text)
+		return true;
 	for (i = 0; i < r->nliterals; i++)
 		if (shape_literal_exact(r->literals[i], r->literal_lens[i]))
 			return true;

@@ -209,6 +209,8 @@ struct rule {
 	uint32_t secret_group;
 	/* reads the real text, not its shape (shape.c) */
 	bool exact;
+	/* "reads = text": the grammar says so (it tells letters from digits in a word) */
+	bool reads_text;
 };
 
 struct grammar {

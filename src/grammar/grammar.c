@@ -53,6 +53,42 @@ gram_family_lookup(const char *name)
 	return GRAM_FAMILY_COUNT;
 }
 
+#define KIND_INFO(fam, name) { GRAM_FAMILY_##fam, name, sizeof(name) - 1 },
+static const struct {
+	enum gram_family family;
+	const char *name;
+	size_t len;
+} kinds[] = { GRAM_KINDS(KIND_INFO) };
+#undef KIND_INFO
+
+bool
+gram_kind_is_known(enum gram_family f, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (kinds[i].family == f && kinds[i].len == len &&
+		    !memcmp(kinds[i].name, name, len))
+			return true;
+	return false;
+}
+
+void
+gram_kind_list(enum gram_family f, struct strbuf *out)
+{
+	size_t i;
+	bool first = true;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		if (kinds[i].family != f)
+			continue;
+		if (!first)
+			sb_addc(out, ' ');
+		sb_adds(out, kinds[i].name);
+		first = false;
+	}
+}
+
 const char *
 gram_field_name(enum gram_field f)
 {

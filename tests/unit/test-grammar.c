@@ -105,6 +105,44 @@ Test(grammar, loader_reports_file_line_col)
 	}
 }
 
+/* A kind the code does not know is a load error, set or captured; a known one loads. */
+Test(grammar, kinds_are_declared)
+{
+	static const struct {
+		const char *text;
+		const char *diag; /* NULL: loads */
+	} cases[] = {
+		{ "[family error a]\nregex = x\nset.kind = no-matching-policy\n", NULL },
+		{ "[family error a]\nregex = x\nset.kind = no-matchng-policy\n",
+		  "t.gram:3:12: unknown kind 'no-matchng-policy' for family error" },
+		{ "[family timer a]\nregex = (?<kind>start|stop) x\n", NULL },
+		{ "[family timer a]\nregex = (?<kind>start|stopp) x\n",
+		  "t.gram:1:1: timer/a captures unknown kind 'stopp' for family timer" },
+		/* a captured kind that is not a list of words cannot be checked */
+		{ "[family timer a]\nregex = (?<kind>\\w+) x\n", NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct gram_source src = { "t.gram", cases[i].text, strlen(cases[i].text) };
+		struct strbuf diags;
+		struct err err = { 0 };
+		struct grammar *g;
+
+		sb_init(&diags);
+		g = grammar_create(&src, 1, &diags, &err);
+		if (cases[i].diag) {
+			cr_expect_null(g, "case %zu loaded", i);
+			cr_expect(diags.buf && strstr(diags.buf, cases[i].diag), "case %zu: %s", i,
+				  diags.buf ? diags.buf : "(no diagnostic)");
+		} else {
+			cr_expect_not_null(g, "case %zu: %s", i, diags.buf ? diags.buf : err.msg);
+		}
+		grammar_destroy(g);
+		sb_finish(&diags);
+	}
+}
+
 Test(grammar, later_stanza_overrides_earlier)
 {
 	static const char a[] = "[family packet x]\nregex = ^first$\nset.dir = a\n";
@@ -595,9 +633,10 @@ Test(grammar, lexer_rules_answer_alike_when_asked_again, .init = setup, .fini = 
  */
 Test(grammar, literals_are_found_anywhere_in_the_text)
 {
-	static const char text[] = "[family packet a]\nliteral = zq9\nliteral = zqx-long\nregex = "
-				   ".\n"
-				   "[family packet b]\nliteral = ~\nregex = .\nset.kind = tilde\n";
+	static const char text[] =
+		"[family packet a]\nliteral = zq9\nliteral = zqx-long\nregex = "
+		".\n"
+		"[family packet b]\nliteral = ~\nregex = .\nset.kind = partial\n";
 	static const struct {
 		const char *in;
 		const char *rule; /* NULL: no match */
