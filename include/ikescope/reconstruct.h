@@ -12,6 +12,7 @@
  */
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "ikescope/lexer.h"
@@ -80,5 +81,9 @@ size_t recon_client_best(const struct session *s, struct session *const *c, size
 void recon_join_client(struct session *s, const struct session *c);
 /* Records of the current input that carried IKE content (0: "no IKEv2 content"). */
 unsigned long recon_ike_records(const struct recon *r);
+/* Sessions the current input has begun so far (device and client sessions). */
+unsigned recon_input_sessions(const struct recon *r);
+/* The line of the current input's first IKE record, 0 if none. */
+uint32_t recon_first_ike_line(const struct recon *r);
 
 #endif

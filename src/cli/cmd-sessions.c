@@ -246,6 +246,12 @@ one_input(struct run *run, const struct grammar *g, struct recon *r, const char 
 	cli_report_input(name, in, lex_stats(lx));
 	if (ok && !recon_ike_records(r))
 		fprintf(stderr, "ikescope: %s: no IKEv2 content\n", name);
+	else if (ok && !recon_input_sessions(r))
+		fprintf(stderr,
+			"ikescope: %s:%u: IKEv2 content (%lu record%s) but no session: no line "
+			"names an SA number or the SPIs of one\n",
+			name, recon_first_ike_line(r), recon_ike_records(r),
+			recon_ike_records(r) == 1 ? "" : "s");
 	drain(run, r);
 	if (run->cli->stats) {
 		fflush(stdout);

@@ -332,58 +332,77 @@ dh_number(const char *t)
 	return g ? g + 6 : t;
 }
 
-/* "offered DH group 14, this device expects group 2" and the like. */
-static const char *
-compare_policies(struct session *s, const char *who_expects)
+/* Appends how the received policy rcv differs from the expected one exp. */
+static void
+compare_one(struct strbuf *sb, const struct policy_entry *rcv, const struct policy_entry *exp,
+	    const char *who_expects)
 {
-	const struct policy_entry *rcv = NULL, *exp = NULL;
 	struct token a[16], b[16];
-	size_t na, nb, i, j;
-	struct strbuf sb;
-	const char *out;
+	size_t na, nb, i, j, at = sb->len, same = 0;
 
-	for (i = 0; i < s->npolicies; i++) {
-		if (s->policies[i].expected && !exp)
-			exp = &s->policies[i];
-		if (!s->policies[i].expected && !rcv)
-			rcv = &s->policies[i];
-	}
-	if (!rcv || !exp)
-		return NULL;
 	na = tokenize(rcv->protocol, rcv->transforms, a, 16);
 	nb = tokenize(exp->protocol, exp->transforms, b, 16);
-	sb_init(&sb);
 	for (i = 0; i < na; i++)
 		for (j = 0; j < nb; j++) {
 			if (strcmp(a[i].cat, b[j].cat) || !strcmp(a[i].text, b[j].text))
 				continue;
-			if (sb.len)
-				sb_adds(&sb, "; ");
+			if (sb->len > at)
+				sb_adds(sb, "; ");
 			if (!strcmp(a[i].cat, "DH"))
-				sb_addf(&sb, "offered DH group %s, %s group %s",
+				sb_addf(sb, "offered DH group %s, %s group %s",
 					dh_number(a[i].text), who_expects, dh_number(b[j].text));
 			else
-				sb_addf(&sb, "%s: offered %s, %s %s", a[i].cat, a[i].text,
+				sb_addf(sb, "%s: offered %s, %s %s", a[i].cat, a[i].text,
 					who_expects, b[j].text);
 			break;
 		}
-	if (!sb.len) {
-		sb_addf(&sb, "offered %s, %s %s", rcv->transforms, who_expects, exp->transforms);
-	} else {
-		/* and what both name alike, so the reader sees the whole comparison */
-		size_t same = 0;
-
-		for (i = 0; i < na; i++)
-			for (j = 0; j < nb; j++)
-				if (!strcmp(a[i].cat, b[j].cat) && !strcmp(a[i].text, b[j].text)) {
-					sb_adds(&sb, same++ ? ", " : "; both: ");
-					if (strcmp(a[i].cat, "ESN")) {
-						sb_adds(&sb, a[i].cat);
-						sb_addc(&sb, ' ');
-					}
-					sb_adds(&sb, a[i].text);
-					break;
+	if (sb->len == at) {
+		sb_addf(sb, "offered %s, %s %s", rcv->transforms, who_expects, exp->transforms);
+		return;
+	}
+	/* and what both name alike, so the reader sees the whole comparison */
+	for (i = 0; i < na; i++)
+		for (j = 0; j < nb; j++)
+			if (!strcmp(a[i].cat, b[j].cat) && !strcmp(a[i].text, b[j].text)) {
+				sb_adds(sb, same++ ? ", " : "; both: ");
+				if (strcmp(a[i].cat, "ESN")) {
+					sb_adds(sb, a[i].cat);
+					sb_addc(sb, ' ');
 				}
+				sb_adds(sb, a[i].text);
+				break;
+			}
+}
+
+/*
+ * "offered DH group 14, this device expects group 2" and the like: the
+ * first received policy against every expected one.
+ */
+static const char *
+compare_policies(struct session *s, const char *who_expects)
+{
+	const struct policy_entry *rcv = NULL;
+	size_t i, nexp = 0, k = 0;
+	struct strbuf sb;
+	const char *out;
+
+	for (i = 0; i < s->npolicies; i++) {
+		if (s->policies[i].expected)
+			nexp++;
+		else if (!rcv)
+			rcv = &s->policies[i];
+	}
+	if (!rcv || !nexp)
+		return NULL;
+	sb_init(&sb);
+	for (i = 0; i < s->npolicies; i++) {
+		if (!s->policies[i].expected)
+			continue;
+		if (nexp > 1)
+			sb_addf(&sb, "%sagainst expected policy %zu (line %u): ", k ? "; " : "",
+				k + 1, s->policies[i].line);
+		compare_one(&sb, rcv, &s->policies[i], who_expects);
+		k++;
 	}
 	out = session_strndup(s, sb.buf, sb.len);
 	sb_finish(&sb);
@@ -426,6 +445,30 @@ offered_sa(const struct session *s, const struct message *about)
 		if (s->exch[i].response == about || s->exch[i].request == about)
 			return find_payload(s->exch[i].request, "SA");
 	return NULL;
+}
+
+/*
+ * The exchange a policy refusal was printed in: the MID says when the log
+ * shows it; else an IKE proposal (one that names a DH group) is refused in
+ * IKE_SA_INIT, a child SA's in IKE_AUTH.
+ */
+static const char *
+policy_exchange(const struct session *s, const struct evidence *e)
+{
+	size_t i;
+
+	if (e->mid_known)
+		return exchange_at(s, e->mid, true);
+	for (i = 0; i < s->npolicies; i++) {
+		const struct policy_entry *p = &s->policies[i];
+
+		if (p->protocol && strcmp(p->protocol, "IKE"))
+			return "IKE_AUTH";
+		if (p->transforms &&
+		    (strstr(p->transforms, "DH_GROUP") || strstr(p->transforms, "Group ")))
+			return "IKE_SA_INIT";
+	}
+	return s->nexch ? s->exch[s->nexch - 1].type : "?";
 }
 
 static void
@@ -572,6 +615,27 @@ decide_failure(struct session *s)
 			return;
 		}
 	}
+	if ((e = find_evidence(s, "no-matching-policy"))) {
+		/*
+		 * No notify in the log (an excerpt, or protocol debug cut short):
+		 * the device's own verdict, with the policies it printed.
+		 */
+		const char *cmp = compare_policies(s, "this device expects");
+		const char *x = policy_exchange(s, e);
+
+		/* the device that lists what it received and expected answers the offer */
+		if (s->role == MODEL_ROLE_UNKNOWN && !strcmp(x, "IKE_SA_INIT") && s->npolicies)
+			s->role = MODEL_ROLE_RESPONDER;
+
+		fail_at(s, x, e->mid_known ? e->mid : 0, e->mid_known || !strcmp(x, "IKE_SA_INIT"),
+			"NO_PROPOSAL_CHOSEN", e->line,
+			cmp ? fmt(s, "this device rejected the %s offer: %s",
+				  strcmp(x, "IKE_SA_INIT") ? "child SA" : "IKE_SA_INIT", cmp)
+			    : fmt(s,
+				  "this device found no acceptable proposal in the peer's %s offer",
+				  x));
+		return;
+	}
 	if ((e = find_evidence(s, "peer-id-check-failed"))) {
 		fail_at(s, exchange_at(s, e->mid, e->mid_known), e->mid, e->mid_known,
 			MODEL_CAUSE_PEER_ID_MISMATCH, e->line,
@@ -637,6 +701,20 @@ decide_failure(struct session *s)
 		fail_at(s, exchange_at(s, e->mid, e->mid_known), e->mid, e->mid_known,
 			"AUTHENTICATION_FAILED", e->line,
 			fmt(s, "the peer's authentication did not verify: %s", e->text));
+		return;
+	}
+	/* the state machine's own verdict, when no line says more */
+	for (i = 0; i < s->nstates; i++) {
+		const struct state_step *st = &s->states[i];
+		bool cert = same(st->event, "EV_CERT_FAIL");
+
+		if (!cert && !same(st->event, "EV_AUTH_FAIL"))
+			continue;
+		fail_at(s, exchange_at(s, st->mid, true), st->mid, true,
+			cert ? MODEL_CAUSE_CERTIFICATE_INVALID : "AUTHENTICATION_FAILED", st->line,
+			fmt(s, "this device could not verify the peer's %s (%s in state %s)",
+			    cert ? "certificate" : "authentication data", st->event,
+			    st->state ? st->state : "?"));
 		return;
 	}
 	if (s->ike_up && !s->nchildren) {

@@ -81,6 +81,8 @@ struct recon {
 	unsigned created;
 	unsigned numbered; /* sessions numbered so far, over all inputs */
 	unsigned long ike_records;
+	unsigned created_before_input; /* created when the input began */
+	uint32_t first_ike_line;       /* of the input's first IKE record */
 
 	struct open_session *open; /* newest first */
 	size_t nopen;              /* sessions in open */

@@ -151,6 +151,8 @@ recon_begin_input(struct recon *r, const char *name)
 	r->input = xstrdup(name);
 	r->input_index++;
 	r->ike_records = 0;
+	r->created_before_input = r->created;
+	r->first_ike_line = 0;
 	r->focus = NULL;
 	reset_dump(r);
 	drop_orphans(r);
@@ -160,6 +162,18 @@ unsigned long
 recon_ike_records(const struct recon *r)
 {
 	return r->ike_records;
+}
+
+unsigned
+recon_input_sessions(const struct recon *r)
+{
+	return r->created - r->created_before_input;
+}
+
+uint32_t
+recon_first_ike_line(const struct recon *r)
+{
+	return r->first_ike_line;
 }
 
 /* A record that names no session, seen before any session: kept for the first one. */

@@ -211,7 +211,8 @@ answered_init(const struct session *s)
  * nobody has yet starts a session.
  */
 static struct session *
-find_session(struct recon *r, const struct gram_match *m, uint32_t line, bool create)
+find_session_as(struct recon *r, const struct gram_match *m, uint32_t line, bool create,
+		const uint32_t *sa_given)
 {
 	uint32_t sa = 0;
 	unsigned long long si = 0, sr = 0;
@@ -226,6 +227,11 @@ find_session(struct recon *r, const struct gram_match *m, uint32_t line, bool cr
 
 	if (has_r && sr == 0)
 		has_r = false;
+	/* the SA number of the packet line whose dump this record is part of */
+	if (!has_sa && sa_given) {
+		sa = *sa_given;
+		has_sa = true;
+	}
 	/* no open session has this initiator SPI, and only an SPI could match: no scan */
 	o = has_i && !has_sa && !r->spi_count[recon_spi_bucket(si)] ? NULL : r->open;
 	for (; o; o = o->next) {
@@ -267,7 +273,11 @@ find_session(struct recon *r, const struct gram_match *m, uint32_t line, bool cr
 	/* an SA number first seen on a line that does not open anything: the session in focus */
 	if (!best && !create && has_sa && !has_i && r->focus && !r->focus->nsa_ids)
 		best = r->focus;
-	if (!best && create && (has_i || has_sa))
+	/*
+	 * A record that names an SA number nobody has starts a session even if
+	 * it opens nothing: a pasted excerpt may hold only such lines.
+	 */
+	if (!best && (has_sa || (create && has_i)))
 		best = recon_new_session(r, line);
 	if (!best)
 		return NULL;
@@ -286,6 +296,12 @@ find_session(struct recon *r, const struct gram_match *m, uint32_t line, bool cr
 		best->last_line = line;
 	recon_stamp(r, best);
 	return best;
+}
+
+static struct session *
+find_session(struct recon *r, const struct gram_match *m, uint32_t line, bool create)
+{
+	return find_session_as(r, m, line, create, NULL);
 }
 
 void
@@ -550,7 +566,8 @@ header(struct recon *r, const struct lex_record *rec, const struct gram_match *m
 	uint32_t v;
 
 	if (is(m, GRAM_FIELD_KIND, "spis")) {
-		s = find_session(r, m, rec->first_line, true);
+		s = find_session_as(r, m, rec->first_line, true,
+				    r->pkt.active && r->pkt.has_sa ? &r->pkt.sa : NULL);
 		if (!s)
 			return;
 		if (r->pkt.active && r->pkt.has_sa)
@@ -1382,8 +1399,8 @@ recon_feed(struct recon *r, const struct lex_record *rec, const struct gram_matc
 		}
 		return;
 	}
-	if (m->family != GRAM_FAMILY_DART && m->family != GRAM_FAMILY_SHOW)
-		r->ike_records++;
+	if (m->family != GRAM_FAMILY_DART && m->family != GRAM_FAMILY_SHOW && !r->ike_records++)
+		r->first_ike_line = rec->first_line;
 	/* show output ends where other recognized output begins */
 	if (r->show && m->family != GRAM_FAMILY_SHOW)
 		recon_show_end(r);
