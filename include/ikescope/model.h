@@ -271,13 +271,42 @@ struct finding {
 	bool mid_known;
 };
 
+/* A line that shows why a session failed: of the log (source NULL) or of a config file. */
+struct failure_evidence {
+	const char *source; /* NULL: the session's input; else the file it is from */
+	uint32_t line;
+	const char *text; /* what the line shows, masked */
+};
+
+/* One transform type on which an offer and what the deciding end expects differ. */
+struct failure_mismatch {
+	const char *type;     /* "encryption", "PRF", "integrity", "D-H group", "ESN" */
+	const char *offered;  /* text */
+	const char *expected; /* text */
+	unsigned policy;      /* the expected policy it was compared with, 1-based */
+	uint32_t policy_line; /* its line */
+};
+
+/*
+ * The failure point as data: the renderer writes the sentence ("reason. To
+ * fix: remedy"); diff, the client join and --config add evidence and
+ * never parse prose.
+ */
 struct failure {
 	const char *exchange;
 	uint32_t mid;
 	bool mid_known;
-	const char *cause;
+	const char *cause; /* NULL: no failure */
 	uint32_t line;
-	const char *explanation;
+	const char *explanation; /* the reason, without the remedy */
+	const char *remedy;      /* what to change, or NULL when the log cannot tell */
+	const char *decided_by;  /* "this device", "the peer", or NULL (nobody: no answer) */
+	/* what decided it: the device's error kind, a notify name or a state event */
+	const char *verdict;
+	struct failure_evidence *evidence;
+	size_t nevidence, cap_evidence;
+	struct failure_mismatch *mismatch;
+	size_t nmismatch, cap_mismatch;
 };
 
 struct session {
@@ -400,6 +429,17 @@ void session_spi_text(uint64_t spi, char *buf);
  * client events. input stays borrowed. Free with session_destroy().
  */
 struct session *session_summary(const struct session *s);
+/* Adds an evidence line to s's failure; source and text are copied. */
+void failure_add_evidence(struct session *s, const char *source, uint32_t line, const char *text);
+/* Adds a compared transform to s's failure; the texts are copied. */
+void failure_add_mismatch(struct session *s, const char *type, const char *offered,
+			  const char *expected, unsigned policy, uint32_t policy_line);
+/* Clears s's failure (its arrays stay in the arena). */
+void failure_clear(struct session *s);
+struct strbuf;
+/* Appends the failure's sentence: the reason, then ". To fix: " and the remedy. */
+void failure_sentence(const struct failure *f, struct strbuf *out);
+
 /* Adds a finding; message is copied. */
 void session_add_finding(struct session *s, const char *id, enum model_severity severity,
 			 const char *reference, uint32_t line, bool mid_known, uint32_t mid,

@@ -688,7 +688,6 @@ ends_report(struct strbuf *out, json_t *jn, const struct ends *e, const char *ia
 			who = e->i;
 		if (who) {
 			const char *x = who->failure.explanation;
-			const char *fix = x ? strstr(x, ". To fix:") : NULL;
 
 			problems++;
 			sb_addf(out, "  decided by the %s: %s",
@@ -700,7 +699,7 @@ ends_report(struct strbuf *out, json_t *jn, const struct ends *e, const char *ia
 			sb_addf(out, " (L%u of its log)", who->failure.line);
 			if (x) {
 				sb_adds(out, ": ");
-				escape_append(out, x, fix ? (size_t)(fix - x) : strlen(x));
+				escape_append(out, x, strlen(x));
 			}
 			sb_addc(out, '\n');
 			if (jn) {
@@ -711,10 +710,8 @@ ends_report(struct strbuf *out, json_t *jn, const struct ends *e, const char *ia
 					json_string(who == e->i ? "initiator" : "responder"));
 				json_object_set_new(d, "cause", json_string(who->failure.cause));
 				json_object_set_new(d, "line", json_integer(who->failure.line));
-				json_object_set_new(
-					d, "explanation",
-					x ? json_stringn(x, fix ? (size_t)(fix - x) : strlen(x))
-					  : json_null());
+				json_object_set_new(d, "explanation",
+						    x ? json_string(x) : json_null());
 				json_object_set_new(jn, "decided", d);
 			}
 		} else if (e->i->failure.cause || e->r->failure.cause) {
@@ -934,13 +931,12 @@ client_report(struct strbuf *out, const char *cw, const struct session *c, const
 	sb_addc(out, '\n');
 	if (d->failure.cause) {
 		const char *x = d->failure.explanation;
-		const char *fix = x ? strstr(x, ". To fix:") : NULL;
 
 		sb_adds(out, "decided by the head end: ");
 		esc(out, d->failure.cause);
 		if (x) {
 			sb_adds(out, ": ");
-			escape_append(out, x, fix ? (size_t)(fix - x) : strlen(x));
+			escape_append(out, x, strlen(x));
 		}
 		sb_addc(out, '\n');
 	} else if (errors) {

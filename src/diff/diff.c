@@ -353,6 +353,17 @@ diff_facts_of(const struct session *s, bool strict, struct diff_facts *o)
 		sb_addf(&v, " %s", s->failure.cause);
 	}
 	fact(o, s->failure.line, v.len ? v.buf : "none", "failure");
+	/* what decided it, and each transform the refusing end expected otherwise */
+	if (s->failure.verdict)
+		fact(o, s->failure.line, s->failure.verdict, "failure verdict");
+	for (i = 0; i < s->failure.nmismatch; i++) {
+		const struct failure_mismatch *x = &s->failure.mismatch[i];
+
+		sb_reset(&v);
+		sb_addf(&v, "offered %s, expected %s", x->offered, x->expected);
+		fact(o, x->policy_line, v.buf, "refused %s (expected policy %u)", x->type,
+		     x->policy);
+	}
 	sb_reset(&v);
 	for (i = 0; i < s->nfindings; i++) {
 		bool seen = false;
@@ -578,12 +589,8 @@ ending(struct strbuf *out, const char *who, const struct session *s, bool why)
 		sb_addf(out, " (%s)", s->failure.cause);
 		if (why && s->failure.explanation) {
 			/* why, as the analysis of that log says it (what to change left out) */
-			const char *fix = strstr(s->failure.explanation, ". To fix:");
-			size_t n = fix ? (size_t)(fix - s->failure.explanation)
-				       : strlen(s->failure.explanation);
-
 			sb_adds(out, ": ");
-			sb_add(out, s->failure.explanation, n);
+			sb_adds(out, s->failure.explanation);
 		}
 	}
 }
@@ -664,34 +671,19 @@ decisive(const struct session *a, const struct session *b, const struct diff *d)
 }
 
 /*
- * The transform type a proposal refusal's explanation names ("offered DH
- * group 14, this device expects group 2": "D-H"), as the facts' keys name it;
- * NULL if the failure is no such refusal.
+ * The transform type a proposal refusal names first (what the refusing end
+ * expects otherwise: "D-H group"), as the facts' keys name it; NULL if the
+ * failure is no such refusal.
  */
 static const char *
 refused_type(const struct session *s)
 {
-	static const struct {
-		const char *said, *key;
-	} types[] = { { "DH group", "D-H" },
-		      { "encryption:", "encryption" },
-		      { "integrity:", "integrity" },
-		      { "PRF:", "PRF" } };
-	const char *x = s->failure.explanation;
-	const char *end;
-	size_t i;
+	const char *t;
 
-	if (!is(s->failure.cause, "NO_PROPOSAL_CHOSEN") || !x)
+	if (!is(s->failure.cause, "NO_PROPOSAL_CHOSEN") || !s->failure.nmismatch)
 		return NULL;
-	/* what differs, before "; both:" (what both name alike) */
-	end = strstr(x, "; both:");
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		const char *at = strstr(x, types[i].said);
-
-		if (at && (!end || at < end))
-			return types[i].key;
-	}
-	return NULL;
+	t = s->failure.mismatch[0].type;
+	return is(t, "D-H group") ? "D-H" : t;
 }
 
 void
@@ -712,12 +704,11 @@ diff_first(const struct session *a, const struct session *b, const struct diff *
 		 * expects, while the offers do not differ there: its own
 		 * comparison is the decisive difference.
 		 */
-		const char *x = f->failure.explanation;
-		const char *fix = strstr(x, ". To fix:");
+		const char *x = f->failure.explanation ? f->failure.explanation : "";
 
 		sb_addf(out, "%s's %s refused what %s's accepted: ", f == a ? "A" : "B",
 			f->role == MODEL_ROLE_INITIATOR ? "peer" : "end", f == a ? "B" : "A");
-		sb_add(out, x, fix ? (size_t)(fix - x) : strlen(x));
+		sb_adds(out, x);
 		sb_adds(out, "; ");
 		ending(out, "A", a, false);
 		sb_adds(out, ", ");

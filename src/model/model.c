@@ -7,6 +7,7 @@
 
 #include "ikescope/util/arena.h"
 #include "ikescope/util/compiler.h"
+#include "ikescope/util/strbuf.h"
 #include "ikescope/util/xalloc.h"
 
 #define OUTCOME_NAME(e, name, summary) [MODEL_OUTCOME_##e] = name,
@@ -65,6 +66,71 @@ session_add_finding(struct session *s, const char *id, enum model_severity sever
 	f->line = line;
 	f->mid_known = mid_known;
 	f->mid = mid;
+}
+
+static const char *
+dup_text(struct session *s, const char *t)
+{
+	return t ? session_strndup(s, t, strlen(t)) : NULL;
+}
+
+void
+failure_add_evidence(struct session *s, const char *source, uint32_t line, const char *text)
+{
+	struct failure *f = &s->failure;
+	struct failure_evidence *e;
+	size_t i;
+
+	for (i = 0; i < f->nevidence; i++)
+		if (f->evidence[i].line == line && !f->evidence[i].source == !source &&
+		    (!source || !strcmp(f->evidence[i].source, source)))
+			return; /* each line once */
+	f->evidence = arena_grow(s->arena, f->evidence, sizeof(*f->evidence), &f->cap_evidence,
+				 f->nevidence + 1);
+	e = &f->evidence[f->nevidence++];
+	e->source = dup_text(s, source);
+	e->line = line;
+	e->text = dup_text(s, text ? text : "");
+}
+
+void
+failure_add_mismatch(struct session *s, const char *type, const char *offered, const char *expected,
+		     unsigned policy, uint32_t policy_line)
+{
+	struct failure *f = &s->failure;
+	struct failure_mismatch *x;
+
+	f->mismatch = arena_grow(s->arena, f->mismatch, sizeof(*f->mismatch), &f->cap_mismatch,
+				 f->nmismatch + 1);
+	x = &f->mismatch[f->nmismatch++];
+	x->type = dup_text(s, type);
+	x->offered = dup_text(s, offered);
+	x->expected = dup_text(s, expected);
+	x->policy = policy;
+	x->policy_line = policy_line;
+}
+
+void
+failure_clear(struct session *s)
+{
+	struct failure *f = &s->failure;
+
+	f->exchange = f->cause = f->explanation = f->remedy = f->decided_by = f->verdict = NULL;
+	f->mid = 0;
+	f->mid_known = false;
+	f->line = 0;
+	f->nevidence = f->nmismatch = 0;
+}
+
+void
+failure_sentence(const struct failure *f, struct strbuf *out)
+{
+	if (f->explanation)
+		sb_adds(out, f->explanation);
+	if (f->remedy) {
+		sb_adds(out, f->explanation ? ". To fix: " : "To fix: ");
+		sb_adds(out, f->remedy);
+	}
 }
 
 const char *
@@ -402,6 +468,22 @@ summarize(struct session *o, const struct session *s)
 	o->failure.exchange = dup_or_null(o, s->failure.exchange);
 	o->failure.cause = dup_or_null(o, s->failure.cause);
 	o->failure.explanation = dup_or_null(o, s->failure.explanation);
+	o->failure.remedy = dup_or_null(o, s->failure.remedy);
+	o->failure.decided_by = dup_or_null(o, s->failure.decided_by);
+	o->failure.verdict = dup_or_null(o, s->failure.verdict);
+	o->failure.evidence = NULL;
+	o->failure.nevidence = o->failure.cap_evidence = 0;
+	o->failure.mismatch = NULL;
+	o->failure.nmismatch = o->failure.cap_mismatch = 0;
+	for (i = 0; i < s->failure.nevidence; i++)
+		failure_add_evidence(o, s->failure.evidence[i].source, s->failure.evidence[i].line,
+				     s->failure.evidence[i].text);
+	for (i = 0; i < s->failure.nmismatch; i++) {
+		const struct failure_mismatch *x = &s->failure.mismatch[i];
+
+		failure_add_mismatch(o, x->type, x->offered, x->expected, x->policy,
+				     x->policy_line);
+	}
 	for (i = 0; i < s->nfindings; i++) {
 		const struct finding *f = &s->findings[i];
 

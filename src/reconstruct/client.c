@@ -400,15 +400,13 @@ recon_join_client(struct session *s, const struct session *c)
 		s->assigned_ip = dup_in(s, c->assigned_ip);
 	/* what the client saw explains a failure the device alone cannot */
 	if (s->failure.cause && error && s->failure.explanation) {
-		/* the evidence goes before what to change, if that was said */
-		const char *fix = strstr(s->failure.explanation, ". To fix: ");
-		int head = fix ? (int)(fix - s->failure.explanation)
-			       : (int)strlen(s->failure.explanation);
-		char buf[1536];
+		struct strbuf why;
 
-		snprintf(buf, sizeof(buf), "%.*s; the client (%s L%u) reported: %s%s", head,
-			 s->failure.explanation, c->input, error->first_line, error->text,
-			 fix ? fix : "");
-		s->failure.explanation = session_strndup(s, buf, strlen(buf));
+		sb_init(&why);
+		sb_addf(&why, "%s; the client (%s L%u) reported: %s", s->failure.explanation,
+			c->input, error->first_line, error->text);
+		s->failure.explanation = session_strndup(s, why.buf, why.len);
+		sb_finish(&why);
+		failure_add_evidence(s, c->input, error->first_line, error->text);
 	}
 }

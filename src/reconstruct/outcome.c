@@ -333,9 +333,16 @@ dh_number(const char *t)
 }
 
 /* Appends how the received policy rcv differs from the expected one exp. */
+/* The names the failure's compared values give each category of a policy line. */
+static const char *
+mismatch_type(const char *cat)
+{
+	return !strcmp(cat, "DH") ? "D-H group" : cat;
+}
+
 static void
-compare_one(struct strbuf *sb, const struct policy_entry *rcv, const struct policy_entry *exp,
-	    const char *who_expects)
+compare_one(struct session *s, struct strbuf *sb, const struct policy_entry *rcv,
+	    const struct policy_entry *exp, unsigned k, const char *who_expects)
 {
 	struct token a[16], b[16];
 	size_t na, nb, i, j, at = sb->len, same = 0;
@@ -348,6 +355,11 @@ compare_one(struct strbuf *sb, const struct policy_entry *rcv, const struct poli
 				continue;
 			if (sb->len > at)
 				sb_adds(sb, "; ");
+			failure_add_mismatch(
+				s, mismatch_type(a[i].cat),
+				!strcmp(a[i].cat, "DH") ? dh_number(a[i].text) : a[i].text,
+				!strcmp(b[j].cat, "DH") ? dh_number(b[j].text) : b[j].text, k,
+				exp->line);
 			if (!strcmp(a[i].cat, "DH"))
 				sb_addf(sb, "offered DH group %s, %s group %s",
 					dh_number(a[i].text), who_expects, dh_number(b[j].text));
@@ -357,6 +369,7 @@ compare_one(struct strbuf *sb, const struct policy_entry *rcv, const struct poli
 			break;
 		}
 	if (sb->len == at) {
+		failure_add_mismatch(s, "proposal", rcv->transforms, exp->transforms, k, exp->line);
 		sb_addf(sb, "offered %s, %s %s", rcv->transforms, who_expects, exp->transforms);
 		return;
 	}
@@ -395,13 +408,17 @@ compare_policies(struct session *s, const char *who_expects)
 	if (!rcv || !nexp)
 		return NULL;
 	sb_init(&sb);
+	s->failure.nmismatch = 0;
+	failure_add_evidence(s, NULL, rcv->line, fmt(s, "received: %s", rcv->transforms));
 	for (i = 0; i < s->npolicies; i++) {
 		if (!s->policies[i].expected)
 			continue;
+		failure_add_evidence(s, NULL, s->policies[i].line,
+				     fmt(s, "expected: %s", s->policies[i].transforms));
 		if (nexp > 1)
 			sb_addf(&sb, "%sagainst expected policy %zu (line %u): ", k ? "; " : "",
 				k + 1, s->policies[i].line);
-		compare_one(&sb, rcv, &s->policies[i], who_expects);
+		compare_one(s, &sb, rcv, &s->policies[i], (unsigned)k + 1, who_expects);
 		k++;
 	}
 	out = session_strndup(s, sb.buf, sb.len);
@@ -475,6 +492,7 @@ static void
 fail_at(struct session *s, const char *exchange, uint32_t mid, bool mid_known, const char *cause,
 	uint32_t line, const char *explanation)
 {
+	/* evidence gathered while the reason was written stays */
 	s->failure.exchange = exchange;
 	s->failure.mid = mid;
 	s->failure.mid_known = mid_known;
@@ -757,10 +775,19 @@ remedy(const struct session *s)
 	const struct failure *f = &s->failure;
 	const char *c = f->cause;
 
+	/* a crypto map failure: each kind its own fix */
+	if (same(c, "NO_PROPOSAL_CHOSEN") || same(c, MODEL_CAUSE_CONFIG_MISSING)) {
+		if (find_evidence(s, "missing-acl"))
+			return "give the crypto map entry a match address: without an access "
+			       "list it is incomplete and matches nothing";
+		if (find_evidence(s, "peer-not-in-map"))
+			return "name this peer in the crypto map entry (set peer), or give it a "
+			       "dynamic map entry";
+		if (find_evidence(s, "no-proxy-match"))
+			return "make this device's crypto map access list mirror the peer's "
+			       "traffic selectors, or add a map entry for this peer's networks";
+	}
 	if (same(c, "NO_PROPOSAL_CHOSEN")) {
-		if (f->explanation && strstr(f->explanation, "crypto map"))
-			return "make this device's crypto map access list mirror the peer's, or "
-			       "add a map entry for this peer";
 		if (same(f->exchange, "IKE_SA_INIT"))
 			return "give both ends a common IKEv2 policy (encryption, integrity, PRF "
 			       "and D-H group)";
@@ -801,6 +828,58 @@ remedy(const struct session *s)
 	if (same(c, MODEL_CAUSE_CHILD_SA_REJECTED))
 		return "compare the child SA proposals and traffic selectors of both ends";
 	return NULL;
+}
+
+/*
+ * The failure point's line as evidence, and who decided it: this device
+ * (its own error line, state or a notify it sent) or the peer (a notify it
+ * sent); nobody when no answer came. Then what to change.
+ */
+static void
+settle_failure(struct session *s)
+{
+	struct failure *f = &s->failure;
+	size_t i, j;
+
+	if (!f->cause)
+		return;
+	for (i = 0; i < s->nmsgs && !f->decided_by; i++)
+		for (j = 0; j < s->msgs[i]->np; j++) {
+			const struct message *m = s->msgs[i];
+			const struct payload *p = &m->p[j];
+
+			if (p->line != f->line || (!p->notify && !p->has_eap))
+				continue;
+			f->decided_by = m->dir == MODEL_DIR_OUT ? "this device" : "the peer";
+			f->verdict = p->notify ? p->notify : "EAP_FAILURE";
+			failure_add_evidence(s, NULL, p->line,
+					     fmt(s, "%s %s in the %s %s",
+						 m->dir == MODEL_DIR_OUT ? "sent" : "received",
+						 p->notify ? p->notify : "EAP Failure",
+						 m->exchange ? m->exchange : "?",
+						 m->response ? "response" : "request"));
+			break;
+		}
+	for (i = 0; i < s->nevidence && !f->decided_by; i++)
+		if (s->evidence[i].line == f->line) {
+			f->decided_by = "this device";
+			f->verdict = s->evidence[i].kind;
+			failure_add_evidence(s, NULL, f->line, s->evidence[i].text);
+		}
+	for (i = 0; i < s->nstates && !f->decided_by; i++)
+		if (s->states[i].line == f->line && s->states[i].event) {
+			f->decided_by = "this device";
+			f->verdict = s->states[i].event;
+			failure_add_evidence(s, NULL, f->line,
+					     fmt(s, "state %s, event %s",
+						 s->states[i].state ? s->states[i].state : "?",
+						 s->states[i].event));
+		}
+	if (!f->decided_by && same(f->cause, "NO_PROPOSAL_CHOSEN"))
+		f->decided_by = "this device"; /* its own policy lists */
+	if (same(f->cause, MODEL_CAUSE_NO_RESPONSE) && s->retransmit_line)
+		failure_add_evidence(s, NULL, s->retransmit_line, "retransmissions exhausted");
+	f->remedy = remedy(s);
 }
 
 static bool
@@ -1032,12 +1111,5 @@ recon_finish_session(struct recon *r, struct session *s)
 				     : MODEL_OUTCOME_INCOMPLETE;
 	}
 	decide_failure(s);
-	/* what failed and the evidence, then what to change */
-	if (s->failure.cause && s->failure.explanation) {
-		const char *fix = remedy(s);
-
-		if (fix)
-			s->failure.explanation =
-				fmt(s, "%s. To fix: %s", s->failure.explanation, fix);
-	}
+	settle_failure(s);
 }

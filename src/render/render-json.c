@@ -462,7 +462,43 @@ render_json_session(struct strbuf *out, const struct session *s, bool first)
 							 : json_null());
 		json_object_set_new(f, "cause", jstr(s->failure.cause));
 		json_object_set_new(f, "line", json_integer(s->failure.line));
-		json_object_set_new(f, "explanation", jstr(s->failure.explanation));
+		{
+			struct strbuf why;
+			json_t *ev = json_array(), *mm = json_array();
+
+			sb_init(&why);
+			failure_sentence(&s->failure, &why);
+			json_object_set_new(f, "explanation",
+					    why.len ? json_stringn(why.buf, why.len) : json_null());
+			sb_finish(&why);
+			json_object_set_new(f, "reason", jstr(s->failure.explanation));
+			json_object_set_new(f, "remedy", jstr(s->failure.remedy));
+			json_object_set_new(f, "decided_by", jstr(s->failure.decided_by));
+			json_object_set_new(f, "verdict", jstr(s->failure.verdict));
+			for (i = 0; i < s->failure.nevidence; i++) {
+				const struct failure_evidence *e = &s->failure.evidence[i];
+				json_t *x = json_object();
+
+				if (e->source)
+					json_object_set_new(x, "source", jstr(e->source));
+				json_object_set_new(x, "line", json_integer(e->line));
+				json_object_set_new(x, "text", jstr(e->text));
+				json_array_append_new(ev, x);
+			}
+			for (i = 0; i < s->failure.nmismatch; i++) {
+				const struct failure_mismatch *m = &s->failure.mismatch[i];
+				json_t *x = json_object();
+
+				json_object_set_new(x, "type", jstr(m->type));
+				json_object_set_new(x, "offered", jstr(m->offered));
+				json_object_set_new(x, "expected", jstr(m->expected));
+				json_object_set_new(x, "policy", json_integer(m->policy));
+				json_object_set_new(x, "policy_line", json_integer(m->policy_line));
+				json_array_append_new(mm, x);
+			}
+			json_object_set_new(f, "evidence", ev);
+			json_object_set_new(f, "mismatch", mm);
+		}
 		json_object_set_new(o, "failure", f);
 	} else {
 		json_object_set_new(o, "failure", json_null());

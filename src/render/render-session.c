@@ -698,7 +698,14 @@ render_timeline(struct strbuf *out, const struct session *s, const struct render
 		text(out, s->failure.cause);
 		color(out, o, RESET);
 		sb_adds(out, "\n            ");
-		text(out, s->failure.explanation);
+		{
+			struct strbuf why;
+
+			sb_init(&why);
+			failure_sentence(&s->failure, &why);
+			text(out, why.len ? why.buf : NULL);
+			sb_finish(&why);
+		}
 		sb_addc(out, '\n');
 	}
 	/* the findings about no message shown above */

@@ -623,8 +623,14 @@ build_ends(struct tui *t, const struct session *a)
 			continue;
 		sb_reset(&l);
 		sb_addf(&l, "%s: %s ", i ? "responder" : "initiator", x->failure.cause);
-		if (x->failure.explanation)
-			escape_append(&l, x->failure.explanation, strlen(x->failure.explanation));
+		if (x->failure.explanation || x->failure.remedy) {
+			struct strbuf why;
+
+			sb_init(&why);
+			failure_sentence(&x->failure, &why);
+			escape_append(&l, why.buf, why.len);
+			sb_finish(&why);
+		}
 		text_add(&t->body, l.buf, l.len, TUI_BAD);
 	}
 	sb_finish(&l);
@@ -1291,10 +1297,15 @@ session_frame(struct tui *t, struct tui_line *out, int body, int cols)
 		sb_addf(&l, "  FAILURE %s ", s->failure.exchange ? s->failure.exchange : "");
 		escape_append(&l, s->failure.cause, strlen(s->failure.cause));
 		put(out, r++, l.buf, l.len, cols, TUI_BAD);
-		if (r <= body && s->failure.explanation) {
+		if (r <= body && (s->failure.explanation || s->failure.remedy)) {
+			struct strbuf why;
+
+			sb_init(&why);
+			failure_sentence(&s->failure, &why);
 			sb_reset(&l);
 			sb_adds(&l, "          ");
-			escape_append(&l, s->failure.explanation, strlen(s->failure.explanation));
+			escape_append(&l, why.buf, why.len);
+			sb_finish(&why);
 			put(out, r++, l.buf, l.len, cols, TUI_BAD);
 		}
 	}

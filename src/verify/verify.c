@@ -1653,10 +1653,14 @@ explain_map_failure(struct session *s, const struct config *c)
 	if (!m && c->nmaps == 1)
 		m = &c->maps[0];
 	if (m) {
+		size_t at;
+
 		sb_adds(&out, ". In ");
 		sb_adds(&out, c->name);
 		sb_adds(&out, ", ");
+		at = out.len;
 		map_text(m, &out);
+		failure_add_evidence(s, c->name, m->line, out.buf + at);
 		if (m->acl[0]) {
 			size_t before = out.len;
 
@@ -1697,6 +1701,8 @@ explain_auth_with_config(struct session *s, const struct config *c)
 	if (g->local_auth[0])
 		sb_addf(&out, "%s ikev2 local-authentication %s", g->remote_auth[0] ? "," : "",
 			g->local_auth);
+	failure_add_evidence(s, c->name, g->auth_line,
+			     out.buf + strlen(s->failure.explanation) + 2);
 	s->failure.explanation = session_strndup(s, out.buf, out.len);
 	sb_finish(&out);
 }
@@ -1715,12 +1721,17 @@ explain_with_config(struct session *s, const struct config *c)
 	sb_adds(&out, s->failure.explanation);
 	sb_addf(&out, ". %s has ", c->name);
 	for (i = 0; i < n && i < 4; i++) {
+		size_t at;
+
 		if (i)
 			sb_adds(&out, i + 1 == n || i == 3 ? " and " : ", ");
+		at = out.len;
 		if (ike)
 			policy_text(&c->policies[i], &out);
 		else
 			proposal_text(&c->proposals[i], &out);
+		failure_add_evidence(s, c->name, ike ? c->policies[i].line : c->proposals[i].line,
+				     out.buf + at);
 	}
 	if (n > 4)
 		sb_addf(&out, " (%zu more)", n - 4);

@@ -56,7 +56,9 @@ init_session(const char *group, bool answered, uint64_t spi)
 		s->failure.exchange = "IKE_SA_INIT";
 		s->failure.mid_known = true;
 		s->failure.cause = "NO_PROPOSAL_CHOSEN";
-		s->failure.explanation = "offered DH group 2. To fix: agree";
+		s->failure.explanation = "offered DH group 2";
+		s->failure.remedy = "agree";
+		failure_add_mismatch(s, "D-H group", "2", "14", 1, 30);
 	}
 	return s;
 }
@@ -175,6 +177,34 @@ Test(diff, both_ends_of_one_negotiation_are_joined)
 	session_destroy(r);
 }
 
+/* Two sessions refused on different grounds differ, though their offers and causes agree. */
+Test(diff, two_different_refusals_are_a_difference)
+{
+	struct session *a = init_session("Group 2", false, 1),
+		       *b = init_session("Group 2", false, 1);
+	struct diff d;
+	size_t i;
+	bool refusal = false;
+
+	diff_sessions(a, b, false, &d);
+	cr_expect_eq(d.n, 0, "the same refusal: no difference");
+	diff_free(&d);
+	b->failure.nmismatch = 0;
+	failure_add_mismatch(b, "encryption", "AES-CBC-128", "AES-CBC-256", 1, 31);
+	diff_sessions(a, b, false, &d);
+	for (i = 0; i < d.n; i++)
+		refusal = refusal || strstr(d.e[i].key, "refused") != NULL;
+	cr_expect(refusal, "the refusals differ");
+	diff_free(&d);
+	b->failure.verdict = "auth-method-mismatch";
+	a->failure.verdict = "auth-verify-failed";
+	diff_sessions(a, b, false, &d);
+	cr_expect_gt(d.n, 0);
+	diff_free(&d);
+	session_destroy(a);
+	session_destroy(b);
+}
+
 Test(diff, a_refusal_on_what_the_offers_share_leads_with_its_own_reason)
 {
 	struct session *a = init_session("Group 14", true, 1),
@@ -184,7 +214,9 @@ Test(diff, a_refusal_on_what_the_offers_share_leads_with_its_own_reason)
 
 	b->failure.explanation =
 		"encryption: offered AES-CBC-256, this device expects AES-CBC-128; "
-		"both: D-H Group 2. To fix: agree";
+		"both: D-H Group 2";
+	b->failure.nmismatch = 0;
+	failure_add_mismatch(b, "encryption", "AES-CBC-256", "AES-CBC-128", 1, 30);
 	diff_sessions(a, b, false, &d);
 	sb_init(&first);
 	diff_first(a, b, &d, &first);
