@@ -157,6 +157,7 @@ enum gram_family { GRAM_FAMILIES(GRAM_FAMILY_ENUM) GRAM_FAMILY_COUNT };
 	X(HEADER, "contents")                                                                      \
 	X(HEADER, "flags")                                                                         \
 	X(HEADER, "length")                                                                        \
+	X(HEADER, "payload-list")                                                                  \
 	X(HEADER, "spis")                                                                          \
 	X(HEADER, "version")                                                                       \
 	X(HEADER, "window")                                                                        \
@@ -254,6 +255,8 @@ enum gram_type {
 	X(FLAGS, "flags", STR, "header flags")                                                     \
 	X(LENGTH, "length", UINT, "declared length")                                               \
 	X(PAYLOAD, "payload", STR, "payload type")                                                 \
+	X(PAYLOADS, "payloads", STR,                                                               \
+	  "payload names of a one-line list, NOTIFY(NAME) for a notify")                           \
 	X(LAST, "last", HEX, "last proposal or last transform byte")                               \
 	X(PROPOSAL, "proposal", UINT, "proposal number")                                           \
 	X(PROTOCOL, "protocol", STR, "protocol id (IKE, ESP, AH)")                                 \

@@ -104,7 +104,8 @@ struct payload {
 	const char *next;
 	unsigned length;
 	uint32_t line;
-	bool inner; /* carried inside ENCR/SK */
+	bool inner;  /* carried inside ENCR/SK */
+	bool listed; /* named in a one-line payload list: the log shows no body */
 	/* SA */
 	struct proposal *props;
 	size_t nprops, cap_props;
@@ -112,7 +113,8 @@ struct payload {
 	unsigned group;
 	/* IDi/IDr, AUTH, CERT/CERTREQ */
 	const char *id_type, *auth_method, *encoding;
-	unsigned data_bytes; /* "Auth data: N bytes" and the like */
+	const char *identity; /* IDi/IDr as the device printed it ("192.0.2.33"), or NULL */
+	unsigned data_bytes;  /* "Auth data: N bytes" and the like */
 	/* NOTIFY, DELETE */
 	const char *protocol;
 	unsigned spi_size, count;

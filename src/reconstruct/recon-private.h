@@ -112,6 +112,15 @@ struct recon {
 	struct session *building_session;
 	struct strbuf vendor;     /* name of the next VID payload */
 	struct strbuf built_vids; /* names of the VIDs constructed for the next message */
+	/* the proposal the device summed up before sending ("ESP Proposal: 1 ... AES-CBC SHA256") */
+	struct strbuf summary;
+	/* the ID payload the device said it constructs next: type, then identity */
+	struct strbuf built_id_type, built_identity;
+	char built_id_payload[4]; /* "IDi" or "IDr" */
+	struct strbuf summary_protocol;
+	unsigned summary_num;
+	uint32_t summary_line;
+	struct session *summary_session;
 	bool policy_expected;
 	bool xml_received;
 	struct xml_doc *pending_xml;

@@ -17,6 +17,10 @@ recon_create(const struct grammar *g)
 
 	r->g = g;
 	sb_init(&r->vendor);
+	sb_init(&r->summary);
+	sb_init(&r->built_id_type);
+	sb_init(&r->built_identity);
+	sb_init(&r->summary_protocol);
 	sb_init(&r->built_vids);
 	sb_init(&r->pkt.src);
 	sb_init(&r->pkt.dst);
@@ -59,6 +63,10 @@ recon_destroy(struct recon *r)
 	free(r->finished);
 	drop_orphans(r);
 	sb_finish(&r->vendor);
+	sb_finish(&r->summary);
+	sb_finish(&r->built_id_type);
+	sb_finish(&r->built_identity);
+	sb_finish(&r->summary_protocol);
 	sb_finish(&r->built_vids);
 	sb_finish(&r->pkt.src);
 	sb_finish(&r->pkt.dst);

@@ -558,6 +558,141 @@ platform_packet(struct recon *r, const struct lex_record *rec, const struct gram
 	}
 }
 
+/* The proposal a device sums up before it sends it: kept for the SA payload it lists next. */
+static void
+proposal_summary(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct session *s = find_session(r, m, rec->first_line, false);
+	uint32_t v;
+
+	r->summary_session = s ? s : r->focus;
+	sb_reset(&r->summary);
+	sb_reset(&r->summary_protocol);
+	recon_copy_field(&r->summary, m, GRAM_FIELD_TRANSFORMS);
+	recon_copy_field(&r->summary_protocol, m, GRAM_FIELD_PROTOCOL);
+	r->summary_num = recon_u32(m, GRAM_FIELD_PROPOSAL, &v) ? v : 1;
+	r->summary_line = rec->first_line;
+}
+
+/*
+ * The summed-up proposal as the SA payload p's proposal: its transform
+ * names in the order printed (encryption, then PRF and integrity for IKE,
+ * integrity for ESP and AH, the D-H group, ESN).
+ */
+static void
+summary_to_sa(struct recon *r, struct session *s, struct payload *p)
+{
+	const char *t = r->summary.buf, *end = t + r->summary.len;
+	bool ike = !r->summary_protocol.len || !strcmp(r->summary_protocol.buf, "IKE");
+	struct proposal *pr;
+	size_t seen = 0;
+	const char *q;
+
+	if (!r->summary.len || r->summary_session != s || p->nprops)
+		return;
+	p->props = arena_grow(s->arena, p->props, sizeof(*p->props), &p->cap_props, 1);
+	pr = &p->props[p->nprops++];
+	memset(pr, 0, sizeof(*pr));
+	pr->line = r->summary_line;
+	pr->num = r->summary_num;
+	pr->protocol = session_strndup(s, r->summary_protocol.len ? r->summary_protocol.buf : "IKE",
+				       r->summary_protocol.len ? r->summary_protocol.len : 3);
+	for (q = t; q < end;) {
+		const char *w = q;
+		struct transform *x;
+		unsigned type;
+
+		while (w < end && *w == ' ')
+			w++;
+		if (w >= end)
+			break;
+		q = w;
+		if (!strncmp(q, "Don't use ESN", 13) || !strncmp(q, "Use ESN", 7)) {
+			q += q[0] == 'D' ? 13 : 7;
+			type = 5;
+		} else {
+			while (q < end && *q != ' ')
+				q++;
+			if (q + 1 < end && q[0] == ' ' && q[1] >= '0' && q[1] <= '9' &&
+			    memmem(w, (size_t)(q - w), "Group", 5))
+				for (q++; q < end && *q != ' '; q++)
+					;
+			/* IKE: ENCR, PRF, INTEG (none with AEAD), as RFC 7296 numbers them */
+			if (!strncmp(w, "DH_GROUP", 8) || !strncmp(w, "Group", 5))
+				type = 4;
+			else if (!seen)
+				type = 1;
+			else if (ike && seen == 1)
+				type = 2;
+			else
+				type = 3;
+			seen += type != 4;
+		}
+		pr->t = arena_grow(s->arena, pr->t, sizeof(*pr->t), &pr->cap_t, pr->nt + 1);
+		x = &pr->t[pr->nt++];
+		memset(x, 0, sizeof(*x));
+		x->type = type;
+		x->id = session_strndup(s, w, (size_t)(q - w));
+		x->line = r->summary_line;
+	}
+	pr->ntrans = (unsigned)pr->nt;
+	sb_reset(&r->summary);
+}
+
+/*
+ * A message's payloads as a one-line list ("SA KE N VID NOTIFY(X)"): each a
+ * payload of its own, with no body. After "Building packet for encryption"
+ * they are the inner payloads of the next outgoing message.
+ */
+static void
+payload_list(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct message *msg = r->building ? r->building : r->msg;
+	struct session *s = r->building ? r->building_session : r->msg_session;
+	const struct gram_value *v = val(m, GRAM_FIELD_PAYLOADS);
+	const char *p, *end;
+
+	if (!msg || !s || !v)
+		return;
+	for (p = v->p, end = v->p + v->len; p < end;) {
+		const char *w = p, *open;
+		struct payload *pl;
+
+		while (w < end && *w != ' ' && *w != '\t')
+			w++;
+		pl = message_add_payload(s, msg, rec->first_line);
+		pl->inner = r->building || r->inner;
+		open = memchr(p, '(', (size_t)(w - p));
+		if (open && w[-1] == ')') {
+			pl->type = session_strndup(s, p, (size_t)(open - p));
+			pl->notify = session_strndup(s, open + 1, (size_t)(w - open - 2));
+		} else {
+			pl->type = session_strndup(s, p, (size_t)(w - p));
+		}
+		pl->listed = true;
+		if (!strcmp(pl->type, "SA") && msg->dir == MODEL_DIR_OUT)
+			summary_to_sa(r, s, pl);
+		if (msg->dir == MODEL_DIR_OUT && r->built_identity.len &&
+		    !strcmp(pl->type, r->built_id_payload)) {
+			pl->identity =
+				session_strndup(s, r->built_identity.buf, r->built_identity.len);
+			if (r->built_id_type.len)
+				pl->id_type = session_strndup(s, r->built_id_type.buf,
+							      r->built_id_type.len);
+			sb_reset(&r->built_identity);
+		}
+		/* the inner payloads follow the encrypted one that carries them */
+		if (!strcmp(pl->type, "ENCR") || !strcmp(pl->type, "SK"))
+			r->inner = true;
+		for (p = w; p < end && (*p == ' ' || *p == '\t'); p++)
+			;
+	}
+	if (rec->last_line > msg->last_line)
+		msg->last_line = rec->last_line;
+	touch(r, s, rec->last_line);
+	r->payload = NULL;
+}
+
 static void
 header(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
 {
@@ -565,6 +700,10 @@ header(struct recon *r, const struct lex_record *rec, const struct gram_match *m
 	struct message *msg;
 	uint32_t v;
 
+	if (is(m, GRAM_FIELD_KIND, "payload-list")) {
+		payload_list(r, rec, m);
+		return;
+	}
 	if (is(m, GRAM_FIELD_KIND, "spis")) {
 		s = find_session_as(r, m, rec->first_line, true,
 				    r->pkt.active && r->pkt.has_sa ? &r->pkt.sa : NULL);
@@ -1189,6 +1328,14 @@ construct_line(struct recon *r, const struct lex_record *rec, const struct gram_
 			sb_add(&r->vendor, v->p, v->len);
 		return;
 	}
+	if (is(m, GRAM_FIELD_KIND, "construct") && val(m, GRAM_FIELD_IDENTITY) &&
+	    (is(m, GRAM_FIELD_PAYLOAD, "IDi") || is(m, GRAM_FIELD_PAYLOAD, "IDr"))) {
+		/* "Constructing IDi payload: '192.0.2.33' of type 'IPv4 address'" */
+		recon_copy_field(&r->built_id_type, m, GRAM_FIELD_ID_TYPE);
+		recon_copy_field(&r->built_identity, m, GRAM_FIELD_IDENTITY);
+		memcpy(r->built_id_payload, val(m, GRAM_FIELD_PAYLOAD)->p, 3);
+		r->built_id_payload[3] = '\0';
+	}
 	if (is(m, GRAM_FIELD_KIND, "construct") && is(m, GRAM_FIELD_PAYLOAD, "Vendor Specific")) {
 		const struct gram_value *v = val(m, GRAM_FIELD_VALUE);
 
@@ -1424,6 +1571,9 @@ recon_feed(struct recon *r, const struct lex_record *rec, const struct gram_matc
 		break;
 	case GRAM_FAMILY_PAYLOAD:
 		new_payload(r, rec, m);
+		break;
+	case GRAM_FAMILY_PROPOSAL_SUMMARY:
+		proposal_summary(r, rec, m);
 		break;
 	case GRAM_FAMILY_PROPOSAL:
 		proposal_line(r, rec, m);

@@ -167,6 +167,8 @@ jpayload(const struct payload *p)
 	json_object_set_new(o, "length", json_integer(p->length));
 	json_object_set_new(o, "line", json_integer(p->line));
 	json_object_set_new(o, "encrypted", json_boolean(p->inner));
+	if (p->listed)
+		json_object_set_new(o, "listed", json_true());
 	if (p->notify)
 		json_object_set_new(o, "notify", jstr(p->notify));
 	if (p->nprops) {
@@ -198,6 +200,8 @@ jpayload(const struct payload *p)
 		json_object_set_new(o, "dh_group", json_integer(p->group));
 	if (p->id_type)
 		json_object_set_new(o, "id_type", jstr(p->id_type));
+	if (p->identity)
+		json_object_set_new(o, "identity", jstr(p->identity));
 	if (p->auth_method)
 		json_object_set_new(o, "auth_method", jstr(p->auth_method));
 	if (p->encoding)

@@ -132,6 +132,16 @@ payload_line(struct strbuf *out, const struct message *m, size_t i, const struct
 	color(out, o, BOLD);
 	sb_addf(out, "%-8s", p->type);
 	color(out, o, RESET);
+	if (p->listed && !(same(p->type, "SA") && p->nprops) && !same(p->type, "NOTIFY") &&
+	    !((same(p->type, "IDi") || same(p->type, "IDr")) && p->id_type)) {
+		/* named in a payload list only: nothing of its body is in the log */
+		for (j = i; j < m->np && m->p[j].listed && same(m->p[j].type, p->type); j++)
+			;
+		if (j - i > 1)
+			sb_addf(out, "x%zu ", j - i);
+		sb_adds(out, "(listed, no body shown)\n");
+		return j - i;
+	}
 	if (same(p->type, "SA")) {
 		sb_adds(out, response ? "chosen " : p->nprops > 1 ? "offered " : "offered ");
 		for (j = 0; j < p->nprops; j++) {
@@ -145,6 +155,10 @@ payload_line(struct strbuf *out, const struct message *m, size_t i, const struct
 		sb_addf(out, "nonce %u bytes", p->length > 4 ? p->length - 4 : p->hex_bytes);
 	} else if (same(p->type, "IDi") || same(p->type, "IDr")) {
 		text(out, p->id_type ? p->id_type : "?");
+		if (p->identity) {
+			sb_adds(out, " ");
+			text(out, p->identity);
+		}
 	} else if (same(p->type, "AUTH")) {
 		text(out, p->auth_method ? p->auth_method : "?");
 		if (p->data_bytes)
