@@ -125,6 +125,20 @@ pair_exchanges(struct session *s)
 
 		if (!m->exchange && m->mid_known && m->mid == 0)
 			m->exchange = "IKE_SA_INIT";
+		/*
+		 * A message whose header the log lost (a cut or snipped packet
+		 * line): the exchange of the other end's message of its MID.
+		 */
+		for (j = 0; !m->exchange && m->mid_known && j < s->nmsgs; j++)
+			if (s->msgs[j] != m && s->msgs[j]->dir != m->dir && s->msgs[j]->mid_known &&
+			    s->msgs[j]->mid == m->mid && s->msgs[j]->exchange) {
+				m->exchange = s->msgs[j]->exchange;
+				if (!m->response_known && s->msgs[j]->response_known) {
+					m->response = !s->msgs[j]->response;
+					m->response_known = true;
+				}
+				resp = is_response(s, m);
+			}
 		for (j = 0; j < s->nexch; j++) {
 			struct exchange *e = &s->exch[j];
 

@@ -109,6 +109,8 @@ struct recon {
 	struct payload *payload;
 	struct session *payload_session;
 	struct message *building; /* outgoing message whose inner payloads are being dumped */
+	/* the session whose received message's dump the state machine ended (sm_trace) */
+	struct session *dump_ended_session;
 	struct session *building_session;
 	struct strbuf vendor;     /* name of the next VID payload */
 	struct strbuf built_vids; /* names of the VIDs constructed for the next message */

@@ -114,6 +114,7 @@ reset_dump(struct recon *r)
 	r->payload_session = NULL;
 	r->building = NULL;
 	r->building_session = NULL;
+	r->dump_ended_session = NULL;
 	r->pending_xml = NULL;
 	r->pending_xml_session = NULL;
 	r->policy_expected = false;
@@ -146,6 +147,10 @@ forget_session(struct recon *r, const struct session *s)
 		r->building = NULL;
 		r->building_session = NULL;
 	}
+	if (r->dump_ended_session == s)
+		r->dump_ended_session = NULL;
+	if (r->summary_session == s)
+		r->summary_session = NULL;
 	if (r->pending_xml_session == s) {
 		r->pending_xml = NULL;
 		r->pending_xml_session = NULL;

@@ -407,6 +407,7 @@ packet_start(struct recon *r, const struct lex_record *rec, const struct gram_ma
 
 	recon_packet_reset(p);
 	p->active = true;
+	r->dump_ended_session = NULL;
 	p->dir = dir_of(m);
 	p->line = rec->first_line;
 	p->has_sa = recon_u32(m, GRAM_FIELD_SA, &p->sa);
@@ -499,8 +500,22 @@ platform_packet(struct recon *r, const struct lex_record *rec, const struct gram
 
 	if (!s)
 		return;
-	if (is(m, GRAM_FIELD_KIND, "partial"))
+	if (is(m, GRAM_FIELD_KIND, "partial")) {
+		/*
+		 * What is left of a packet line cut in publication (its SPIs and
+		 * MID): the message built before it, if any, is the one sent.
+		 */
+		if (r->building && r->building_session == s && has_mid && !r->building->mid_known) {
+			r->building->mid = mid;
+			r->building->mid_known = true;
+			r->building->sends++;
+			if (rec->last_line > r->building->last_line)
+				r->building->last_line = rec->last_line;
+			r->building = NULL;
+			r->building_session = NULL;
+		}
 		return;
+	}
 	if (dir == MODEL_DIR_OUT) {
 		sb_reset(&r->built_vids);
 		/* after the dump: the message just dumped, or one sent again */
@@ -764,17 +779,32 @@ static void orphan(struct recon *r, const struct lex_record *rec, const struct g
 static struct payload *
 new_payload(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
 {
-	struct message *msg = r->building ? r->building : r->msg;
-	struct session *s = r->building ? r->building_session : r->msg_session;
+	struct message *msg, *built;
+	struct session *s;
 	struct payload *p;
 	uint32_t v;
 
+	/*
+	 * A payload after a received message's dump ended, before any header:
+	 * the start of the device's next outgoing message, printed before it.
+	 */
+	if (!r->building && !r->msg && r->dump_ended_session && !r->pkt.active &&
+	    r->dump_ended_session == r->focus) {
+		built = session_add_message(r->focus, MODEL_DIR_OUT, rec->first_line);
+		r->building = built;
+		r->building_session = r->focus;
+	}
+	msg = r->building ? r->building : r->msg;
+	s = r->building ? r->building_session : r->msg_session;
 	r->building_vid = false;
 	if (!msg || !s)
 		return NULL;
 	p = message_add_payload(s, msg, rec->first_line);
 	p->inner = r->building || r->inner;
 	p->type = val(m, GRAM_FIELD_PAYLOAD) ? recon_str(s, m, GRAM_FIELD_PAYLOAD) : "?";
+	/* a payload line cut before its name, right after "Parse Vendor Specific Payload" */
+	if (!strcmp(p->type, "?") && r->vendor.len)
+		p->type = "VID";
 	p->notify = recon_str(s, m, GRAM_FIELD_NOTIFY);
 	p->next = recon_str(s, m, GRAM_FIELD_NEXT);
 	if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
@@ -1086,6 +1116,18 @@ sm_trace(struct recon *r, const struct lex_record *rec, const struct gram_match 
 
 	if (!s)
 		return;
+	/*
+	 * The state machine runs once a received message has been dumped: a
+	 * payload dumped after this is not that message's. (ASA 8.4 and 9.0
+	 * print an outgoing message's payloads before its header.)
+	 */
+	if (r->msg && r->msg_session == s && r->msg->dir == MODEL_DIR_IN && r->msg->has_header &&
+	    r->msg->np) {
+		r->msg = NULL;
+		r->inner = false;
+		r->payload = NULL;
+		r->dump_ended_session = s;
+	}
 	touch(r, s, rec->last_line);
 	/* the first trace tells the role; a delete can print the other letter */
 	if (s->role == MODEL_ROLE_UNKNOWN && is(m, GRAM_FIELD_ROLE, "I"))

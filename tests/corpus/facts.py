@@ -48,6 +48,10 @@ def session_value(s, key):
     if key == 'auth_mids':
         return ','.join(str(x['message_id']) for x in s.get('exchanges', [])
                         if x['type'] == 'IKE_AUTH')
+    if key == 'answered_mids':
+        # the MIDs of the exchanges whose request and response both are in the log
+        return ','.join(str(x['message_id']) for x in s.get('exchanges', [])
+                        if x.get('request') and x.get('response'))
     if key == 'eap':
         return ','.join('%s:%s:%s' % (e['code'], e['id'], e['config_auth'] or '-')
                         for e in s.get('eap', []))
