@@ -195,7 +195,8 @@ struct child_sa {
 	const char *local_sel, *remote_sel; /* selectors as text */
 	const char *transforms;             /* as text */
 	bool installed;                     /* the platform installed it */
-	bool removed;                       /* and later deleted it */
+	bool inferred; /* known only from the state machine's OK: no SPIs, selectors in the log */
+	bool removed;  /* and later deleted it */
 	uint32_t removed_line;
 	uint32_t line;
 };

@@ -242,6 +242,37 @@ error_notify(const struct session *s, const struct message **in)
 	return NULL;
 }
 
+/*
+ * The strongest evidence when the log shows neither PFKEY lines nor the
+ * payloads of IKE_AUTH (protocol debug only, or a lower level): the state
+ * machine reached READY with its OK event (EV_I_OK, EV_R_OK) after the SA
+ * was up, and no message carried an error notify. The child SA was agreed,
+ * though the log shows neither its SPIs nor its selectors.
+ */
+static void
+child_from_state(struct session *s)
+{
+	const struct message *m = NULL;
+	const struct state_step *ok = NULL;
+	size_t i;
+
+	if (!s->ike_up || error_notify(s, &m) || s->terminal)
+		return;
+	for (i = 0; i < s->nstates; i++)
+		if (same(s->states[i].state, "READY") &&
+		    (same(s->states[i].event, "EV_I_OK") || same(s->states[i].event, "EV_R_OK")))
+			ok = &s->states[i];
+	if (!ok)
+		return;
+	s->children = arena_grow(s->arena, s->children, sizeof(*s->children), &s->cap_children,
+				 s->nchildren + 1);
+	memset(&s->children[s->nchildren], 0, sizeof(s->children[0]));
+	s->children[s->nchildren].line = ok->line;
+	s->children[s->nchildren].installed = true;
+	s->children[s->nchildren].inferred = true;
+	s->nchildren++;
+}
+
 /* The child SA: what the platform installed, or what IKE_AUTH / CREATE_CHILD_SA agreed. */
 /*
  * The child SAs: those the platform installed (PFKEY), matched in order with
@@ -288,6 +319,8 @@ settle_children(struct session *s)
 		c->remote_sel = ts_text(s, local_is_i ? tsr : tsi);
 		c->transforms = transforms_text(s, find_payload(x->response, "SA"));
 	}
+	if (!s->nchildren)
+		child_from_state(s);
 }
 
 /* ---- explanations ---- */

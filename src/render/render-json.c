@@ -530,6 +530,8 @@ render_json_session(struct strbuf *out, const struct session *s, bool first)
 		json_object_set_new(x, "remote_selectors", jstr(c->remote_sel));
 		json_object_set_new(x, "transforms", jstr(c->transforms));
 		json_object_set_new(x, "installed", json_boolean(c->installed));
+		if (c->inferred)
+			json_object_set_new(x, "inferred", json_true());
 		json_array_append_new(a, x);
 	}
 	json_object_set_new(o, "child_sas", a);

@@ -663,6 +663,11 @@ render_timeline(struct strbuf *out, const struct session *s, const struct render
 			sb_adds(out, "  ");
 			text(out, c->transforms);
 		}
+		if (c->inferred)
+			sb_addf(out,
+				"agreed (READY and the OK event at L%u; the log shows no SPIs or "
+				"selectors)",
+				c->line);
 		if (!c->installed)
 			sb_adds(out, "  (SPI allocated, never installed)");
 		else if (c->removed)
