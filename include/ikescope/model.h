@@ -363,6 +363,15 @@ struct session {
 	uint32_t retransmit_line;
 	bool eap_success;
 
+	/*
+	 * Opened for a copy of an IKE_SA_INIT request that an earlier session
+	 * of the same initiator SPI had answered (a responder that takes a
+	 * retransmission for a new SA): that session's responder SPI and lines.
+	 */
+	bool copy;
+	uint64_t copy_of_spi_r;
+	uint32_t copy_of_first_line, copy_of_answer_line;
+
 	/* reconstruction state */
 	bool retransmit_pending;
 	uint32_t cur_mid;

@@ -459,6 +459,10 @@ summarize(struct session *o, const struct session *s)
 	o->nat_detected = s->nat_detected;
 	o->nat_known = s->nat_known;
 	o->ike_up = s->ike_up;
+	o->copy = s->copy;
+	o->copy_of_spi_r = s->copy_of_spi_r;
+	o->copy_of_first_line = s->copy_of_first_line;
+	o->copy_of_answer_line = s->copy_of_answer_line;
 	o->deleted = s->deleted;
 	o->retransmits = s->retransmits;
 	o->client_log = s->client_log;

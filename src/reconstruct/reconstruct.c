@@ -193,6 +193,19 @@ full_spi(const struct gram_match *m, enum gram_field f)
 	return n == 16;
 }
 
+/* The line of the IKE_SA_INIT response a responder sent, 0 if none. */
+static uint32_t
+answered_init_line(const struct session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nmsgs; i++)
+		if (s->msgs[i]->dir == MODEL_DIR_OUT && s->msgs[i]->exchange &&
+		    !strcmp(s->msgs[i]->exchange, "IKE_SA_INIT"))
+			return s->msgs[i]->first_line;
+	return 0;
+}
+
 static bool
 answered_init(const struct session *s)
 {
@@ -266,8 +279,15 @@ find_session_as(struct recon *r, const struct gram_match *m, uint32_t line, bool
 	 */
 	if (best && create && has_i && !has_r && best->has_spi_r && !has_sa &&
 	    is(m, GRAM_FIELD_EXCHANGE, "IKE_SA_INIT") && is(m, GRAM_FIELD_DIR, "in") &&
-	    answered_init(best))
-		best = NULL;
+	    answered_init(best)) {
+		struct session *first = best;
+
+		best = recon_new_session(r, line);
+		best->copy = true;
+		best->copy_of_spi_r = first->spi_r;
+		best->copy_of_first_line = first->first_line;
+		best->copy_of_answer_line = answered_init_line(first);
+	}
 	if (!best && !has_i && !has_sa)
 		best = r->focus;
 	/* an SA number first seen on a line that does not open anything: the session in focus */

@@ -456,6 +456,16 @@ render_json_session(struct strbuf *out, const struct session *s, bool first)
 	json_object_set_new(o, "last_line", json_integer(s->last_line));
 	json_object_set_new(o, "first_time", jtime(s->has_time, s->first_time));
 	json_object_set_new(o, "last_time", jtime(s->has_time, s->last_time));
+	if (s->copy) {
+		json_t *c = json_object();
+		char spi[17];
+
+		session_spi_text(s->copy_of_spi_r, spi);
+		json_object_set_new(c, "responder_spi", json_string(spi));
+		json_object_set_new(c, "first_line", json_integer(s->copy_of_first_line));
+		json_object_set_new(c, "answer_line", json_integer(s->copy_of_answer_line));
+		json_object_set_new(o, "copy_of", c);
+	}
 	json_object_set_new(o, "outcome", json_string(model_outcome_name(s->outcome)));
 	if (s->failure.cause) {
 		json_t *f = json_object();

@@ -641,6 +641,16 @@ render_timeline(struct strbuf *out, const struct session *s, const struct render
 		}
 		sb_addc(out, '\n');
 	}
+	if (s->copy) {
+		char spi[17];
+
+		session_spi_text(s->copy_of_spi_r, spi);
+		sb_addf(out,
+			"  copy of   the IKE_SA_INIT request answered at L%u (responder SPI %s, "
+			"the "
+			"session from L%u)\n",
+			s->copy_of_answer_line, spi, s->copy_of_first_line);
+	}
 	for (i = 0; i < s->nchildren; i++) {
 		const struct child_sa *c = &s->children[i];
 

@@ -996,6 +996,23 @@ check_retransmits(struct session *s)
 			    "NAT)",
 			    x->type ? x->type : "the", q->retransmits + 1);
 	}
+	/* an IKE_SA_INIT received again after another SA answered it, taken for a new SA */
+	if (s->copy) {
+		const struct message *q = NULL;
+		char spi[17];
+
+		for (i = 0; i < s->nmsgs && !q; i++)
+			if (s->msgs[i]->dir == MODEL_DIR_IN &&
+			    is(s->msgs[i]->exchange, "IKE_SA_INIT"))
+				q = s->msgs[i];
+		session_spi_text(s->copy_of_spi_r, spi);
+		add(s, VERIFY_RETRANSMIT, q, q ? q->first_line : s->first_line,
+		    "the peer sent this IKE_SA_INIT request again, with the same initiator SPI, "
+		    "after this device had answered it (line %u, responder SPI %s, the session "
+		    "from line %u), and this device took the copy for a new SA: the first reply "
+		    "did not reach the peer, or the peer tried again",
+		    s->copy_of_answer_line, spi, s->copy_of_first_line);
+	}
 	/* a request received again after this device answered it */
 	for (i = 0; i < s->nmsgs; i++) {
 		const struct message *a = s->msgs[i];

@@ -48,6 +48,9 @@ def session_value(s, key):
     if key == 'auth_mids':
         return ','.join(str(x['message_id']) for x in s.get('exchanges', [])
                         if x['type'] == 'IKE_AUTH')
+    if key == 'copy_of':
+        # the responder SPI of the session whose answered IKE_SA_INIT this one copies
+        return (s.get('copy_of') or {}).get('responder_spi') or 'null'
     if key == 'answered_mids':
         # the MIDs of the exchanges whose request and response both are in the log
         return ','.join(str(x['message_id']) for x in s.get('exchanges', [])
