@@ -8,44 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ikescope/proto.h"
 #include "ikescope/util/arena.h"
 #include "ikescope/util/strbuf.h"
 #include "ikescope/util/compiler.h"
 #include "recon-private.h"
 
-/* Notify types below 16384 are errors (RFC 7296 §3.10.1). */
-static const char *const error_notifies[] = {
-	"UNSUPPORTED_CRITICAL_PAYLOAD",
-	"INVALID_IKE_SPI",
-	"INVALID_MAJOR_VERSION",
-	"INVALID_SYNTAX",
-	"INVALID_MESSAGE_ID",
-	"INVALID_SPI",
-	"NO_PROPOSAL_CHOSEN",
-	"INVALID_KE_PAYLOAD",
-	"AUTHENTICATION_FAILED",
-	"SINGLE_PAIR_REQUIRED",
-	"NO_ADDITIONAL_SAS",
-	"INTERNAL_ADDRESS_FAILURE",
-	"FAILED_CP_REQUIRED",
-	"TS_UNACCEPTABLE",
-	"INVALID_SELECTORS",
-	"TEMPORARY_FAILURE",
-	"CHILD_SA_NOT_FOUND",
-	"INVALID_GROUP_ID",
-	"AUTHORIZATION_FAILED",
-	"STATE_NOT_FOUND",
-};
-
+/* Notify types below 16384 are errors (RFC 7296 3.10.1). */
 static bool
 is_error_notify(const char *n)
 {
-	size_t i;
-
-	for (i = 0; n && i < sizeof(error_notifies) / sizeof(error_notifies[0]); i++)
-		if (!strcmp(n, error_notifies[i]))
-			return true;
-	return false;
+	return proto_notify_is_error(n);
 }
 
 static const char *IKESCOPE_PRINTF_LIKE(2, 3) fmt(struct session *s, const char *f, ...)

@@ -8,6 +8,7 @@
 #include "ikescope/config.h"
 #include "ikescope/grammar.h"
 #include "ikescope/model.h"
+#include "ikescope/proto.h"
 #include "ikescope/util/escape.h"
 
 #define RED     "\033[31m"
@@ -198,15 +199,10 @@ payload_line(struct strbuf *out, const struct message *m, size_t i, const struct
 		     j++) {
 			const struct payload *q = &m->p[j];
 			const char *name = same(p->type, "NOTIFY") ? q->notify : q->vendor;
-			bool error = same(p->type, "NOTIFY") && name &&
-				     strstr(name, "FAIL") == NULL &&
-				     (!strcmp(name, "NO_PROPOSAL_CHOSEN") ||
-				      !strcmp(name, "INVALID_KE_PAYLOAD") ||
-				      !strcmp(name, "TS_UNACCEPTABLE"));
+			bool error = same(p->type, "NOTIFY") && proto_notify_is_error(name);
 
 			if (j > i)
 				sb_adds(out, ", ");
-			error = error || (name && strstr(name, "FAILED"));
 			if (error)
 				color(out, o, RED);
 			text(out, name ? name : "?");

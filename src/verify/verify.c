@@ -8,6 +8,7 @@
 #include "ikescope/verify.h"
 
 #include "ikescope/config.h"
+#include "ikescope/proto.h"
 #include "ikescope/util/compiler.h"
 #include "ikescope/util/strbuf.h"
 #include "ikescope/xml.h"
@@ -70,14 +71,7 @@ static void IKESCOPE_PRINTF_LIKE(5, 6) add_mid(struct session *s, enum verify_fi
 static unsigned
 ke_size(unsigned group)
 {
-	static const unsigned short sizes[] = {
-		[1] = 96,   [2] = 128,   [5] = 192, [14] = 256, [15] = 384, [16] = 512,
-		[17] = 768, [18] = 1024, [19] = 64, [20] = 96,  [21] = 132, [22] = 128,
-		[23] = 256, [24] = 256,  [25] = 48, [26] = 56,  [27] = 56,  [28] = 64,
-		[29] = 96,  [30] = 128,  [31] = 32, [32] = 56,  [33] = 64,  [34] = 128,
-	};
-
-	return group < sizeof(sizes) / sizeof(sizes[0]) ? sizes[group] : 0;
+	return proto_dh_ke_bytes(group);
 }
 
 static bool
