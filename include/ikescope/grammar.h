@@ -102,6 +102,8 @@ enum gram_family { GRAM_FAMILIES(GRAM_FAMILY_ENUM) GRAM_FAMILY_COUNT };
 	X(EAP, "aaa")                                                                              \
 	X(EAP, "step")                                                                             \
 	X(ERROR, "aborted")                                                                        \
+	X(ERROR, "auth-method-mismatch")                                                           \
+	X(ERROR, "profile-not-found")                                                              \
 	X(ERROR, "auth-verify-failed")                                                             \
 	X(ERROR, "authentication-failed")                                                          \
 	X(ERROR, "cert-issuer-unknown")                                                            \

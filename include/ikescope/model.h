@@ -351,6 +351,11 @@ struct session {
 	uint32_t trustpoint_line; /* where it names the trustpoint */
 	bool nat_detected, nat_known;
 	const char *local_auth, *peer_auth;
+	/* the method this device accepts from the peer, as its platform printed it, or NULL */
+	const char *expected_peer_auth;
+	/* the identity the peer presented, as the device printed it ("203.0.113.40"), or NULL */
+	const char *peer_identity, *peer_id_type;
+	uint32_t peer_identity_line;
 
 	bool ike_up;            /* the IKE SA was established */
 	bool deleted;           /* a delete was seen after it was up */

@@ -457,6 +457,19 @@ find_evidence(const struct session *s, const char *kind)
 	return NULL;
 }
 
+/* The method the peer's AUTH payload names, or what the device said of it; NULL if neither. */
+static const char *
+peer_auth_used(const struct session *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nmsgs; i++)
+		for (j = 0; s->msgs[i]->dir == MODEL_DIR_IN && j < s->msgs[i]->np; j++)
+			if (same(s->msgs[i]->p[j].type, "AUTH") && s->msgs[i]->p[j].auth_method)
+				return s->msgs[i]->p[j].auth_method;
+	return s->peer_auth;
+}
+
 static const char *
 exchange_at(const struct session *s, uint32_t mid, bool known)
 {
@@ -674,6 +687,40 @@ decide_failure(struct session *s)
 				  x));
 		return;
 	}
+	if ((e = find_evidence(s, "auth-method-mismatch"))) {
+		const char *used = peer_auth_used(s);
+
+		fail_at(s, exchange_at(s, e->mid, e->mid_known), e->mid, e->mid_known,
+			"AUTHENTICATION_FAILED", e->line,
+			fmt(s,
+			    "the peer authenticates with %s%s, and this device's %s%s%s expects "
+			    "%s: "
+			    "%s",
+			    used ? used : "a method", used ? "" : " this device does not accept",
+			    s->tunnel_group ? "tunnel group " : "IKEv2 profile",
+			    s->tunnel_group ? s->tunnel_group : "",
+			    s->tunnel_group ? "" : " for it",
+			    s->expected_peer_auth ? s->expected_peer_auth : "another one",
+			    e->text));
+		return;
+	}
+	if ((e = find_evidence(s, "profile-not-found"))) {
+		fail_at(s, exchange_at(s, e->mid, e->mid_known), e->mid, e->mid_known,
+			MODEL_CAUSE_CONFIG_MISSING, e->line,
+			s->peer_identity
+				? fmt(s,
+				      "no IKEv2 profile of this device matches the peer's identity "
+				      "'%s'%s%s%s (line %u): %s",
+				      s->peer_identity, s->peer_id_type ? " (" : "",
+				      s->peer_id_type ? s->peer_id_type : "",
+				      s->peer_id_type ? ")" : "", s->peer_identity_line, e->text)
+				: fmt(s, "no IKEv2 profile of this device matches the peer: %s",
+				      e->text));
+		if (s->peer_identity)
+			failure_add_evidence(s, NULL, s->peer_identity_line,
+					     fmt(s, "the peer's identity: %s", s->peer_identity));
+		return;
+	}
 	if ((e = find_evidence(s, "peer-id-check-failed"))) {
 		fail_at(s, exchange_at(s, e->mid, e->mid_known), e->mid, e->mid_known,
 			MODEL_CAUSE_PEER_ID_MISMATCH, e->line,
@@ -814,6 +861,18 @@ remedy(const struct session *s)
 		return "give both ends a common IPsec proposal for the child SA (encryption, "
 		       "integrity and PFS group)";
 	}
+	if (same(c, "AUTHENTICATION_FAILED") && find_evidence(s, "auth-method-mismatch"))
+		return "make the method the peer authenticates with the one this device expects "
+		       "from it (ikev2 remote-authentication of the tunnel group, authentication "
+		       "remote of the IKEv2 profile), or change the peer's local authentication";
+	if (same(c, MODEL_CAUSE_CONFIG_MISSING) && find_evidence(s, "profile-not-found"))
+		return s->peer_identity
+			       ? "add an IKEv2 profile whose match identity remote covers the "
+				 "peer's "
+				 "identity, or have the peer send an identity a profile matches"
+			       : "add an IKEv2 profile that matches the peer (match identity "
+				 "remote, "
+				 "match certificate)";
 	if (same(c, "AUTHENTICATION_FAILED"))
 		return same(s->peer_auth, "PSK") || same(s->local_auth, "PSK")
 			       ? "set the same pre-shared key on both ends (the local and remote "
@@ -897,6 +956,12 @@ settle_failure(struct session *s)
 		}
 	if (!f->decided_by && same(f->cause, "NO_PROPOSAL_CHOSEN"))
 		f->decided_by = "this device"; /* its own policy lists */
+	/* an excerpt that shows no exchange: authentication happens in IKE_AUTH */
+	if (same(f->exchange, "?") &&
+	    (same(f->cause, "AUTHENTICATION_FAILED") || same(f->cause, MODEL_CAUSE_EAP_FAILURE) ||
+	     same(f->cause, MODEL_CAUSE_CERTIFICATE_INVALID) ||
+	     same(f->cause, MODEL_CAUSE_PEER_ID_MISMATCH) || find_evidence(s, "profile-not-found")))
+		f->exchange = "IKE_AUTH";
 	if (same(f->cause, MODEL_CAUSE_NO_RESPONSE) && s->retransmit_line)
 		failure_add_evidence(s, NULL, s->retransmit_line, "retransmissions exhausted");
 	f->remedy = remedy(s);

@@ -11,6 +11,7 @@
 
 #include "ikescope/grammar.h"
 #include "ikescope/lexer.h"
+#include "ikescope/proto.h"
 #include "ikescope/util/arena.h"
 #include "ikescope/util/strbuf.h"
 #include "ikescope/util/xalloc.h"
@@ -1308,6 +1309,19 @@ fact(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
 		   val(m, GRAM_FIELD_TRUSTPOINT)->len) {
 		s->trustpoint = recon_str(s, m, GRAM_FIELD_TRUSTPOINT);
 		s->trustpoint_line = rec->first_line;
+	} else if (is(m, GRAM_FIELD_KIND, "peer-identity") && val(m, GRAM_FIELD_IDENTITY)) {
+		s->peer_identity = recon_str(s, m, GRAM_FIELD_IDENTITY);
+		s->peer_id_type = recon_str(s, m, GRAM_FIELD_ID_TYPE);
+		s->peer_identity_line = rec->first_line;
+	} else if (is(m, GRAM_FIELD_KIND, "auth-method") &&
+		   is(m, GRAM_FIELD_VALUE, "supported_peers_auth_method")) {
+		/* the RFC 7296 number of the method the tunnel group accepts from the peer */
+		uint32_t n;
+		const char *name =
+			recon_u32(m, GRAM_FIELD_AUTH_METHOD, &n) ? proto_auth_method_name(n) : NULL;
+
+		if (name)
+			s->expected_peer_auth = name;
 	} else if (is(m, GRAM_FIELD_KIND, "auth-method") && val(m, GRAM_FIELD_VALUE)) {
 		const char *w = recon_str(s, m, GRAM_FIELD_VALUE);
 
