@@ -476,7 +476,33 @@ logical_line(struct lex *lx, const char *s, size_t n, uint32_t line, uint64_t of
 		flags |= LEX_REC_CLEANED;
 	stamped = cleaned & LEX_CLEAN_STAMP;
 	if (is_blank(w->buf, w->len)) {
-		noise(lx, line, off, (cleaned & LEX_CLEAN_PROMPT) ? "prompt" : EMPTY, s, n, flags);
+		/* a list number or bullet alone: the blank line of a published copy */
+		if ((cleaned & LEX_CLEAN_MARKUP) && !(cleaned & LEX_CLEAN_PROMPT) &&
+		    lx->consecutive &&
+		    lx->ops->block_member(lx->ctx, lx->consecutive->block, "", 0)) {
+			block_append(lx, lx->consecutive, "", 0, line, flags);
+			return;
+		}
+		noise(lx, line, off,
+		      (cleaned & LEX_CLEAN_PROMPT)   ? "prompt"
+		      : (cleaned & LEX_CLEAN_MARKUP) ? BLANK
+						     : EMPTY,
+		      s, n, flags);
+		return;
+	}
+	/* a published copy's markup gone (a list number, a bullet), the line is judged again */
+	if ((cleaned & LEX_CLEAN_MARKUP) && (kind = lx->ops->noise(lx->ctx, w->buf, w->len))) {
+		struct entry *e = lx->consecutive;
+
+		/* as above: a block may end on it, or pass over it */
+		if (e && lx->ops->block_end(lx->ctx, e->block, w->buf, w->len)) {
+			block_append(lx, e, w->buf, w->len, line, flags);
+			close_block(lx, e, true);
+			return;
+		}
+		if (e && lx->ops->block_member(lx->ctx, e->block, w->buf, w->len))
+			close_block(lx, e, true);
+		noise(lx, line, off, kind, s, n, flags);
 		return;
 	}
 	if (blocks(lx, w->buf, w->len, line, off, flags))
