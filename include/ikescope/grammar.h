@@ -164,6 +164,7 @@ enum gram_family { GRAM_FAMILIES(GRAM_FAMILY_ENUM) GRAM_FAMILY_COUNT };
 	X(HEADER, "version")                                                                       \
 	X(HEADER, "window")                                                                        \
 	X(PACKET, "partial")                                                                       \
+	X(PACKET, "event")                                                                         \
 	X(PAYLOAD, "partial")                                                                      \
 	X(RETRANSMIT, "exhausted")                                                                 \
 	X(RETRANSMIT, "retransmit")                                                                \
@@ -191,6 +192,7 @@ enum gram_family { GRAM_FAMILIES(GRAM_FAMILY_ENUM) GRAM_FAMILY_COUNT };
 	X(SHOW, "tunnel")                                                                          \
 	X(SM, "partial")                                                                           \
 	X(STATUS, "auth-verified")                                                                 \
+	X(STATUS, "child-delete")                                                                  \
 	X(STATUS, "completed")                                                                     \
 	X(STATUS, "connection")                                                                    \
 	X(STATUS, "delete")                                                                        \

@@ -173,6 +173,7 @@ struct message {
 struct exchange {
 	const char *type;
 	uint32_t mid;
+	bool mid_known; /* false: the log names the messages but not their MID (an event trace) */
 	struct message *request, *response;
 };
 

@@ -450,6 +450,7 @@ summarize(struct session *o, const struct session *s)
 		for (i = 0; i < s->nexch; i++) {
 			o->exch[i].type = dup_or_null(o, s->exch[i].type);
 			o->exch[i].mid = s->exch[i].mid;
+			o->exch[i].mid_known = s->exch[i].mid_known;
 		}
 		o->nexch = o->cap_exch = s->nexch;
 	}

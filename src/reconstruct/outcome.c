@@ -98,6 +98,11 @@ pair_exchanges(struct session *s)
 
 		if (!m->exchange && m->mid_known && m->mid == 0)
 			m->exchange = "IKE_SA_INIT";
+		/* IKE_SA_INIT is always MID 0 (RFC 7296 2.2), named with it or not */
+		if (!m->mid_known && same(m->exchange, "IKE_SA_INIT")) {
+			m->mid = 0;
+			m->mid_known = true;
+		}
 		/*
 		 * A message whose header the log lost (a cut or snipped packet
 		 * line): the exchange of the other end's message of its MID.
@@ -122,6 +127,14 @@ pair_exchanges(struct session *s)
 				break;
 			}
 		}
+		/* no MID in the log: a response answers the last request of its exchange type */
+		for (j = s->nexch; !x && !m->mid_known && resp && m->exchange && j-- > 0;) {
+			struct exchange *e = &s->exch[j];
+
+			if (!e->mid_known && same(e->type, m->exchange) && e->request &&
+			    !e->response)
+				x = e;
+		}
 		if (!x) {
 			s->exch = arena_grow(s->arena, s->exch, sizeof(*s->exch), &s->cap_exch,
 					     s->nexch + 1);
@@ -129,6 +142,7 @@ pair_exchanges(struct session *s)
 			memset(x, 0, sizeof(*x));
 			x->type = m->exchange ? m->exchange : "?";
 			x->mid = m->mid;
+			x->mid_known = m->mid_known || same(m->exchange, "IKE_SA_INIT");
 		}
 		if (resp)
 			x->response = m;
@@ -229,18 +243,30 @@ child_from_state(struct session *s)
 	const struct state_step *ok = NULL;
 	size_t i;
 
+	uint32_t line = 0;
+
 	if (!s->ike_up || error_notify(s, &m) || s->terminal)
 		return;
 	for (i = 0; i < s->nstates; i++)
 		if (same(s->states[i].state, "READY") &&
 		    (same(s->states[i].event, "EV_I_OK") || same(s->states[i].event, "EV_R_OK")))
 			ok = &s->states[i];
-	if (!ok)
+	if (ok)
+		line = ok->line;
+	/*
+	 * A log that names the messages but shows none of their payloads (an
+	 * event trace): an IKE_AUTH answered, on an SA that came up.
+	 */
+	for (i = 0; !line && i < s->nexch; i++)
+		if (same(s->exch[i].type, "IKE_AUTH") && s->exch[i].request &&
+		    s->exch[i].response && !s->exch[i].response->np && !s->exch[i].request->np)
+			line = s->exch[i].response->first_line;
+	if (!line)
 		return;
 	s->children = arena_grow(s->arena, s->children, sizeof(*s->children), &s->cap_children,
 				 s->nchildren + 1);
 	memset(&s->children[s->nchildren], 0, sizeof(s->children[0]));
-	s->children[s->nchildren].line = ok->line;
+	s->children[s->nchildren].line = line;
 	s->children[s->nchildren].installed = true;
 	s->children[s->nchildren].inferred = true;
 	s->nchildren++;

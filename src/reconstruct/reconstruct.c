@@ -266,8 +266,10 @@ find_session_as(struct recon *r, const struct gram_match *m, uint32_t line, bool
 			break;
 		}
 		if (has_sa && session_has_sa_id(s, sa)) {
-			/* IOS-XE reuses SA numbers: the SPIs decide */
+			/* IOS-XE reuses SA numbers: the SPIs decide, or its session number */
 			if (has_i && s->has_spi_i && s->spi_i != si)
+				continue;
+			if (has_ios && s->ios_session && s->ios_session != ios)
 				continue;
 			best = s;
 			break;
@@ -535,6 +537,25 @@ platform_packet(struct recon *r, const struct lex_record *rec, const struct gram
 			r->building = NULL;
 			r->building_session = NULL;
 		}
+		return;
+	}
+	if (is(m, GRAM_FIELD_KIND, "event")) {
+		/* an event trace names each message once: one message each, no dump follows */
+		msg = session_add_message(s, dir, rec->first_line);
+		msg->sends = 1;
+		set_exchange(s, msg, m);
+		msg->response = is(m, GRAM_FIELD_MSGTYPE, "RESPONSE");
+		msg->response_known = true;
+		addresses_from(s, msg, m);
+		r->msg = msg;
+		r->msg_session = s;
+		r->inner = false;
+		r->payload = NULL;
+		/* (I)/(R) is the role in the exchange: the initiator of IKE_SA_INIT is the SA's */
+		if (s->role == MODEL_ROLE_UNKNOWN && msg->exchange &&
+		    !strcmp(msg->exchange, "IKE_SA_INIT"))
+			s->role = (dir == MODEL_DIR_OUT) != msg->response ? MODEL_ROLE_INITIATOR
+									  : MODEL_ROLE_RESPONDER;
 		return;
 	}
 	if (dir == MODEL_DIR_OUT) {
@@ -1356,6 +1377,47 @@ fact(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
 	}
 }
 
+/*
+ * A child SA deleted: the SPI a delete carries is the one its sender
+ * receives on (RFC 7296 3.11), so ours when this device sends it.
+ */
+static void
+child_deleted(struct session *s, const struct gram_match *m, uint32_t line)
+{
+	unsigned long long spi;
+	bool ours = is(m, GRAM_FIELD_VALUE, "Sending");
+	struct child_sa *c = NULL;
+	size_t i;
+
+	if (!recon_num(m, GRAM_FIELD_SPI, 16, &spi) || spi > UINT32_MAX)
+		return;
+	for (i = 0; i < s->nchildren && !c; i++)
+		if ((ours && s->children[i].has_in && s->children[i].spi_in == spi) ||
+		    (!ours && s->children[i].has_out && s->children[i].spi_out == spi))
+			c = &s->children[i];
+	if (!c) {
+		s->children = arena_grow(s->arena, s->children, sizeof(*s->children),
+					 &s->cap_children, s->nchildren + 1);
+		c = &s->children[s->nchildren++];
+		memset(c, 0, sizeof(*c));
+		c->line = line;
+		c->installed = true;
+		if (ours) {
+			c->spi_in = (uint32_t)spi;
+			c->has_in = true;
+		} else {
+			c->spi_out = (uint32_t)spi;
+			c->has_out = true;
+		}
+	}
+	c->removed = true;
+	c->removed_line = line;
+	if (!s->delete_line) {
+		s->deleted_by = ours ? "local" : "peer";
+		s->delete_line = line;
+	}
+}
+
 static void
 status_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
 {
@@ -1380,6 +1442,10 @@ status_line(struct recon *r, const struct lex_record *rec, const struct gram_mat
 			s->deleted_by = is(m, GRAM_FIELD_VALUE, "Sending") ? "local" : "peer";
 			s->delete_line = rec->first_line;
 		}
+		/* a delete names an IKE SA that was established, if before the log began */
+		s->ike_up = true;
+	} else if (is(m, GRAM_FIELD_KIND, "child-delete")) {
+		child_deleted(s, m, rec->first_line);
 	} else if (is(m, GRAM_FIELD_KIND, "killed") || is(m, GRAM_FIELD_KIND, "delete-queued")) {
 		if (!s->delete_reason)
 			s->delete_reason = recon_str(s, m, GRAM_FIELD_REASON);
@@ -1634,7 +1700,8 @@ recon_feed(struct recon *r, const struct lex_record *rec, const struct gram_matc
 	}
 	switch (m->family) {
 	case GRAM_FAMILY_PACKET:
-		if (val(m, GRAM_FIELD_SPI_I) || is(m, GRAM_FIELD_KIND, "partial"))
+		if (val(m, GRAM_FIELD_SPI_I) || is(m, GRAM_FIELD_KIND, "partial") ||
+		    is(m, GRAM_FIELD_KIND, "event"))
 			platform_packet(r, rec, m);
 		else
 			packet_start(r, rec, m);

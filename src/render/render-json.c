@@ -522,7 +522,9 @@ render_json_session(struct strbuf *out, const struct session *s, bool first)
 		json_t *x = json_object();
 
 		json_object_set_new(x, "type", jstr(s->exch[i].type));
-		json_object_set_new(x, "message_id", json_integer(s->exch[i].mid));
+		json_object_set_new(x, "message_id",
+				    s->exch[i].mid_known ? json_integer(s->exch[i].mid)
+							 : json_null());
 		json_object_set_new(x, "request", jmessage(s->exch[i].request));
 		json_object_set_new(x, "response", jmessage(s->exch[i].response));
 		json_array_append_new(a, x);

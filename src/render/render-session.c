@@ -670,10 +670,7 @@ render_timeline(struct strbuf *out, const struct session *s, const struct render
 			text(out, c->transforms);
 		}
 		if (c->inferred)
-			sb_addf(out,
-				"agreed (READY and the OK event at L%u; the log shows no SPIs or "
-				"selectors)",
-				c->line);
+			sb_addf(out, "agreed (L%u; the log shows no SPIs or selectors)", c->line);
 		if (!c->installed)
 			sb_adds(out, "  (SPI allocated, never installed)");
 		else if (c->removed)
@@ -687,7 +684,10 @@ render_timeline(struct strbuf *out, const struct session *s, const struct render
 		sb_adds(out, "  ");
 		text(out, x->type);
 		color(out, o, RESET);
-		sb_addf(out, "  MID %u\n", x->mid);
+		if (x->mid_known)
+			sb_addf(out, "  MID %u\n", x->mid);
+		else
+			sb_adds(out, "  MID ?\n");
 		if (x->request) {
 			message_block(out, s, x->request, o, false);
 			message_findings(out, s, x->request, o);
