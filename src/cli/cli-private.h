@@ -38,6 +38,12 @@ struct grammar *cli_load_grammar(const struct cli *cli, struct err *err);
  * zero) is handed out as a temporary UTF-8 copy.
  */
 FILE *cli_open_input(const char *path, struct err *err);
+/*
+ * cli_open_input() puts a log pasted newest line first (its timestamps run
+ * backwards) in time order, through a temporary copy; this one keeps the
+ * lines as they are (redact writes its copy line for line).
+ */
+FILE *cli_open_input_as_is(const char *path, struct err *err);
 /* fp if it is a regular file, else a temporary copy of it (fp is not closed). */
 FILE *cli_seekable(FILE *fp, const char *name, struct err *err);
 struct lex_stats;

@@ -196,7 +196,7 @@ cmd_redact(const struct cli *cli, int argc, char **argv, struct err *err)
 	in = xcalloc((size_t)(argc - optind), sizeof(*in));
 	for (i = 0; i < (size_t)(argc - optind); i++) {
 		const char *path = argv[optind + (int)i];
-		FILE *fp = cli_open_input(path, err), *sk;
+		FILE *fp = cli_open_input_as_is(path, err), *sk;
 
 		if (!fp)
 			goto close_inputs;

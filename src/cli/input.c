@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ikescope/lexer.h"
+#include "ikescope/model.h"
 #include "ikescope/util/xalloc.h"
 
 /* ---- encodings ---- */
@@ -26,6 +27,7 @@ enum utf16 { UTF16_NONE, UTF16_LE, UTF16_BE };
 struct transcoded {
 	FILE *fp;
 	enum utf16 kind;
+	bool reversed; /* a log pasted newest line first, given in time order */
 	struct transcoded *next;
 };
 static struct transcoded *transcoded;
@@ -193,6 +195,108 @@ forget_transcoded(void)
 
 static void add_dir(const char *dir, int depth, char ***list, size_t *n);
 
+/* ---- logs pasted newest line first ---- */
+
+/* Bigger files are read as they are: the reordering holds a file in memory. */
+#define REVERSE_MAX_BYTES (64u << 20)
+
+static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+				      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+/*
+ * The time a line starts with (a syslog or debug timestamp, after a '*', a
+ * '<PRI>' or a sequence number), false if it starts with none.
+ */
+static bool
+line_stamp(const char *p, size_t n, struct model_time *t)
+{
+	char head[48];
+	size_t i = 0, k;
+
+	while (i < n && (p[i] == ' ' || p[i] == '*' || p[i] == '\t'))
+		i++;
+	if (i < n && p[i] == '<')
+		while (i < n && p[i] != '>')
+			i++;
+	if (i < n && p[i] == '>')
+		i++;
+	/* "2328304: Jun  8 ..." */
+	for (k = i; k < n && p[k] >= '0' && p[k] <= '9'; k++)
+		;
+	if (k > i && k + 1 < n && p[k] == ':' && p[k + 1] == ' ')
+		i = k + 2;
+	if (i + 8 > n)
+		return false;
+	for (k = 0; k < 12 && memcmp(p + i, months[k], 3); k++)
+		;
+	if (k == 12 && !(p[i] >= '0' && p[i] <= '9' && (p[i + 4] == '-' || p[i + 2] == '/')))
+		return false;
+	k = n - i < sizeof(head) - 1 ? n - i : sizeof(head) - 1;
+	memcpy(head, p + i, k);
+	head[k] = '\0';
+	return model_time_parse(NULL, head, t);
+}
+
+/*
+ * A log whose timestamps run backwards (pasted newest line first) is given
+ * in time order: each stamped line with the lines without a stamp after it
+ * (a dump, a wrapped line) is one group, and the groups go in reverse.
+ * Returns a temporary copy, or NULL to read fp as it is.
+ */
+static FILE *
+time_order(FILE *fp)
+{
+	struct stat st;
+	char *buf;
+	size_t n, i, *starts = NULL, nstarts = 0, cap = 0, back = 0, forth = 0;
+	struct model_time prev = { 0, false }, t;
+	bool have = false;
+	FILE *out = NULL;
+
+	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > REVERSE_MAX_BYTES)
+		return NULL;
+	buf = xmalloc((size_t)st.st_size);
+	n = fread(buf, 1, (size_t)st.st_size, fp);
+	rewind(fp);
+	for (i = 0; i < n;) {
+		const char *nl = memchr(buf + i, '\n', n - i);
+		size_t len = nl ? (size_t)(nl - (buf + i)) : n - i;
+
+		if (line_stamp(buf + i, len, &t)) {
+			if (have && t.ms != prev.ms)
+				*(t.ms < prev.ms ? &back : &forth) += 1;
+			prev = t;
+			have = true;
+			starts = xreallocarray(starts,
+					       nstarts + 1 > cap ? (cap = cap * 2 + 64) : cap,
+					       sizeof(*starts));
+			starts[nstarts++] = i;
+		}
+		i += len + (nl ? 1 : 0);
+	}
+	/* clearly backwards: every step back, or nearly every step of many */
+	if (((back >= 2 && !forth) || (back >= 3 && back > 4 * forth)) && (out = tmpfile())) {
+		size_t g, end = n;
+
+		/* what comes before the first stamp stays first */
+		fwrite(buf, 1, starts[0], out);
+		for (g = nstarts; g-- > 0;) {
+			fwrite(buf + starts[g], 1, end - starts[g], out);
+			if (end == n && n && buf[n - 1] != '\n')
+				fputc('\n', out);
+			end = starts[g];
+		}
+		if (fflush(out) != 0 || fseek(out, 0, SEEK_SET) != 0) {
+			fclose(out);
+			out = NULL;
+		}
+	}
+	free(starts);
+	free(buf);
+	return out;
+}
+
 /* True if the directory holds a file that cli_expand_inputs() would read. */
 static bool
 dir_has_files(const char *path)
@@ -207,8 +311,22 @@ dir_has_files(const char *path)
 	return n > 0;
 }
 
+static FILE *open_input(const char *path, bool reorder, struct err *err);
+
 FILE *
 cli_open_input(const char *path, struct err *err)
+{
+	return open_input(path, true, err);
+}
+
+FILE *
+cli_open_input_as_is(const char *path, struct err *err)
+{
+	return open_input(path, false, err);
+}
+
+static FILE *
+open_input(const char *path, bool reorder, struct err *err)
 {
 	unsigned char head[4];
 	struct stat st;
@@ -259,8 +377,23 @@ cli_open_input(const char *path, struct err *err)
 		transcoded = t;
 		return out;
 	}
-	if (fseek(fp, 0, SEEK_SET) == 0)
-		return fp;
+	if (fseek(fp, 0, SEEK_SET) == 0) {
+		FILE *ordered = reorder ? time_order(fp) : NULL;
+		struct transcoded *t;
+
+		if (!ordered)
+			return fp;
+		if (!is_stdin)
+			fclose(fp);
+		if (!transcoded)
+			atexit(forget_transcoded);
+		t = xcalloc(1, sizeof(*t));
+		t->fp = ordered;
+		t->reversed = true;
+		t->next = transcoded;
+		transcoded = t;
+		return ordered;
+	}
 	{
 		/* a pipe: what was read to look at is given back first */
 		struct prefixed *p = xcalloc(1, sizeof(*p));
@@ -332,7 +465,13 @@ cli_report_input(const char *name, FILE *fp, const struct lex_stats *ls)
 	const struct transcoded *t;
 
 	for (t = transcoded; t; t = t->next)
-		if (t->fp == fp)
+		if (t->fp == fp && t->reversed)
+			fprintf(stderr,
+				"ikescope: %s: its timestamps run backwards (pasted newest line "
+				"first): read in time order, and line numbers count in that "
+				"order\n",
+				name);
+		else if (t->fp == fp)
 			fprintf(stderr, "ikescope: %s: UTF-16%s text, read as UTF-8\n", name,
 				t->kind == UTF16_LE ? "LE" : "BE");
 	/* more than 1 byte in 20 NUL or control codes: no text log looks like that */
