@@ -313,6 +313,23 @@ dir_has_files(const char *path)
 
 static FILE *open_input(const char *path, bool reorder, struct err *err);
 
+/* A temporary copy handed out for an input, kept to say so when it is read. */
+static FILE *
+remember_copy(FILE *fp, enum utf16 kind, bool reversed)
+{
+	struct transcoded *t;
+
+	if (!transcoded)
+		atexit(forget_transcoded);
+	t = xcalloc(1, sizeof(*t));
+	t->fp = fp;
+	t->kind = kind;
+	t->reversed = reversed;
+	t->next = transcoded;
+	transcoded = t;
+	return fp;
+}
+
 FILE *
 cli_open_input(const char *path, struct err *err)
 {
@@ -362,37 +379,21 @@ open_input(const char *path, bool reorder, struct err *err)
 	kind = sniff_utf16(head, n);
 	if (kind != UTF16_NONE) {
 		FILE *out = utf16_to_file(kind, head, n, fp, path, err);
-		struct transcoded *t;
 
 		if (!is_stdin)
 			fclose(fp);
 		if (!out)
 			return NULL;
-		if (!transcoded)
-			atexit(forget_transcoded);
-		t = xcalloc(1, sizeof(*t));
-		t->fp = out;
-		t->kind = kind;
-		t->next = transcoded;
-		transcoded = t;
-		return out;
+		return remember_copy(out, kind, false);
 	}
 	if (fseek(fp, 0, SEEK_SET) == 0) {
 		FILE *ordered = reorder ? time_order(fp) : NULL;
-		struct transcoded *t;
 
 		if (!ordered)
 			return fp;
 		if (!is_stdin)
 			fclose(fp);
-		if (!transcoded)
-			atexit(forget_transcoded);
-		t = xcalloc(1, sizeof(*t));
-		t->fp = ordered;
-		t->reversed = true;
-		t->next = transcoded;
-		transcoded = t;
-		return ordered;
+		return remember_copy(ordered, UTF16_NONE, true);
 	}
 	{
 		/* a pipe: what was read to look at is given back first */

@@ -473,6 +473,7 @@ config_parse(const char *name, const char *text, size_t len, struct config *c)
 	struct parser p = { c, name, 0, CTX_NONE, 0 };
 	const char *end = text + len;
 	char buf[1024];
+	size_t cap_line_at = 0;
 
 	memset(c, 0, sizeof(*c));
 	c->name = xstrdup(name);
@@ -489,15 +490,20 @@ config_parse(const char *name, const char *text, size_t len, struct config *c)
 
 		p.line++;
 		c->lines++;
-		c->line_at = xreallocarray(c->line_at, c->nline_at + 1, sizeof(*c->line_at));
+		/* grown by doubling: a config of many short lines costs no quadratic copying */
+		if (c->nline_at == cap_line_at) {
+			cap_line_at = cap_line_at ? cap_line_at * 2 : 256;
+			c->line_at = xreallocarray(c->line_at, cap_line_at, sizeof(*c->line_at));
+		}
 		c->line_at[c->nline_at++] = (size_t)(text - (end - len));
+		/* past the whole line, long or not (a long last line has no newline after it) */
+		text = nl ? nl + 1 : end;
 		if (n >= sizeof(buf)) {
 			problem(&p, "line longer than %zu bytes, not read", sizeof(buf) - 1);
 			n = 0;
 		}
-		memcpy(buf, text, n);
+		memcpy(buf, text - n - (nl ? 1 : 0), n);
 		buf[n] = '\0';
-		text += n + (nl ? 1 : 0);
 		while (n && (buf[n - 1] == '\r' || buf[n - 1] == ' '))
 			buf[--n] = '\0';
 		indented = buf[0] == ' ' || buf[0] == '\t';

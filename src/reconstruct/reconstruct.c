@@ -639,14 +639,15 @@ proposal_summary(struct recon *r, const struct lex_record *rec, const struct gra
 static void
 summary_to_sa(struct recon *r, struct session *s, struct payload *p)
 {
-	const char *t = r->summary.buf, *end = t + r->summary.len;
+	const char *t, *end, *q;
 	bool ike = !r->summary_protocol.len || !strcmp(r->summary_protocol.buf, "IKE");
 	struct proposal *pr;
 	size_t seen = 0;
-	const char *q;
 
 	if (!r->summary.len || r->summary_session != s || p->nprops)
 		return;
+	t = r->summary.buf;
+	end = t + r->summary.len;
 	p->props = arena_grow(s->arena, p->props, sizeof(*p->props), &p->cap_props, 1);
 	pr = &p->props[p->nprops++];
 	memset(pr, 0, sizeof(*pr));

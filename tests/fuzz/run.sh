@@ -7,9 +7,9 @@ name=$1 fuzzer=$2 seconds=$3 src=$4 out=$5
 corpus=$out/corpus-$name
 mkdir -p "$corpus" "$out/crashes"
 case $name in
-pipeline|redact) seeds="$src/samples/asa/*.log $src/samples/ios/*.log $src/samples/dart/*.txt $src/samples/asa/*.txt $src/tests/golden/hostile/*.log" ;;
+pipeline|redact) seeds="$src/samples/asa/*.log $src/samples/ios/*.log $src/samples/dart/*.txt $src/samples/asa/*.txt $src/samples/excerpt/*.txt $src/tests/golden/hostile/*.log $src/tests/fuzz/seeds/*.log" ;;
 xml) seeds="$src/samples/profile/*.xml $src/tests/fuzz/seeds/*.xml" ;;
-config) seeds="$src/samples/config/*.cfg $src/tests/golden/verify/*.cfg" ;;
+config) seeds="$src/samples/config/*.cfg $src/tests/golden/verify/*.cfg $src/tests/fuzz/seeds/*.cfg" ;;
 *) echo "run.sh: no harness $name" >&2; exit 2 ;;
 esac
 for f in $seeds; do

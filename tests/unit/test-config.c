@@ -1,5 +1,6 @@
 /* Unit tests of config/: what an ASA config says about IKEv2, and what it allows. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ikescope/config.h"
@@ -74,6 +75,31 @@ Test(config, lines_that_cannot_be_read_are_reported_not_fatal)
 	cr_expect(strstr(c.problems.buf, "asa.cfg:16: 'ip local pool'") != NULL);
 	cr_expect(!strstr(c.problems.buf, "s3cr3tkey"), "keys are never kept or shown");
 	config_free(&c);
+}
+
+/* a line too long to read, last or not, is skipped whole and said, and reading ends */
+Test(config, a_long_line_is_skipped_whole)
+{
+	static const char head[] = "hostname asa\n";
+	size_t n = sizeof(head) - 1 + 3000, i;
+	char *cfg = malloc(n + 40);
+	struct config c;
+
+	cr_assert_not_null(cfg);
+	memcpy(cfg, head, sizeof(head) - 1);
+	for (i = sizeof(head) - 1; i < n; i++)
+		cfg[i] = 'x';
+	/* first as the last line, without a newline; then followed by another line */
+	config_parse("long.cfg", cfg, n, &c);
+	cr_expect_eq(c.lines, 2);
+	cr_expect(c.problems.buf && strstr(c.problems.buf, "long.cfg:2: line longer than"), "%s",
+		  c.problems.buf ? c.problems.buf : "(none)");
+	config_free(&c);
+	memcpy(cfg + n, "\nhostname b\n", 12);
+	config_parse("long.cfg", cfg, n + 12, &c);
+	cr_expect_eq(c.lines, 3, "the line after the long one is its own line");
+	config_free(&c);
+	free(cfg);
 }
 
 Test(config, the_log_names_against_the_config_names)
