@@ -199,6 +199,8 @@ static void add_dir(const char *dir, int depth, char ***list, size_t *n);
 
 /* Bigger files are read as they are: the reordering holds a file in memory. */
 #define REVERSE_MAX_BYTES (64u << 20)
+/* Whether the timestamps run backwards is judged on the start of a file. */
+#define REVERSE_PROBE_BYTES (256u << 10)
 
 static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 				      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
@@ -237,6 +239,29 @@ line_stamp(const char *p, size_t n, struct model_time *t)
 	return model_time_parse(NULL, head, t);
 }
 
+/* True if the stamped lines of buf[0, n) run backwards: every step back, or nearly every one. */
+static bool
+runs_backwards(const char *buf, size_t n)
+{
+	struct model_time prev = { 0, false }, t;
+	size_t i, back = 0, forth = 0;
+	bool have = false;
+
+	for (i = 0; i < n;) {
+		const char *nl = memchr(buf + i, '\n', n - i);
+		size_t len = nl ? (size_t)(nl - (buf + i)) : n - i;
+
+		if (line_stamp(buf + i, len, &t)) {
+			if (have && t.ms != prev.ms)
+				*(t.ms < prev.ms ? &back : &forth) += 1;
+			prev = t;
+			have = true;
+		}
+		i += len + (nl ? 1 : 0);
+	}
+	return (back >= 2 && !forth) || (back >= 3 && back > 4 * forth);
+}
+
 /*
  * A log whose timestamps run backwards (pasted newest line first) is given
  * in time order: each stamped line with the lines without a stamp after it
@@ -256,6 +281,16 @@ time_order(FILE *fp)
 	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
 	    (uint64_t)st.st_size > REVERSE_MAX_BYTES)
 		return NULL;
+	/* first the start of the file; all of it only when that runs backwards */
+	n = (size_t)st.st_size < REVERSE_PROBE_BYTES ? (size_t)st.st_size : REVERSE_PROBE_BYTES;
+	buf = xmalloc(n);
+	n = fread(buf, 1, n, fp);
+	rewind(fp);
+	if (!runs_backwards(buf, n)) {
+		free(buf);
+		return NULL;
+	}
+	free(buf);
 	buf = xmalloc((size_t)st.st_size);
 	n = fread(buf, 1, (size_t)st.st_size, fp);
 	rewind(fp);
