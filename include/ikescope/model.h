@@ -65,6 +65,8 @@ struct transform {
 	unsigned length; /* declared transform length */
 	unsigned keylen; /* 0 if not shown */
 	unsigned last;   /* "last transform": 0 the last, 3 more follow */
+	unsigned iana;   /* the transform ID (proto.h), when has_iana */
+	bool has_iana;   /* the device's name for it is known */
 	bool has_last;   /* last was shown */
 	uint32_t line;
 };

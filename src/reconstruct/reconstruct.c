@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ikescope/dialect.h"
 #include "ikescope/grammar.h"
 #include "ikescope/lexer.h"
 #include "ikescope/proto.h"
@@ -692,6 +693,7 @@ summary_to_sa(struct recon *r, struct session *s, struct payload *p)
 		x->type = type;
 		x->id = session_strndup(s, w, (size_t)(q - w));
 		x->line = r->summary_line;
+		x->has_iana = dialect_cisco_transform(type, x->id, &x->iana);
 	}
 	pr->ntrans = (unsigned)pr->nt;
 	sb_reset(&r->summary);
@@ -970,6 +972,7 @@ transform_line(struct recon *r, const struct lex_record *rec, const struct gram_
 		t->id = recon_str(s, m, GRAM_FIELD_TID);
 	if (recon_u32(m, GRAM_FIELD_KEYLEN, &v))
 		t->keylen = v;
+	t->has_iana = t->id && dialect_cisco_transform(t->type, t->id, &t->iana);
 }
 
 static int

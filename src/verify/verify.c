@@ -8,6 +8,7 @@
 #include "ikescope/verify.h"
 
 #include "ikescope/config.h"
+#include "ikescope/dialect.h"
 #include "ikescope/proto.h"
 #include "ikescope/util/compiler.h"
 #include "ikescope/util/strbuf.h"
@@ -162,7 +163,7 @@ check_sa(struct session *s, const struct message *m, const struct payload *p)
 
 /* What the IKE SA uses (from the IKE_SA_INIT response), for AUTH and SK sizes. */
 struct ike_algs {
-	const char *encr, *prf, *integ;
+	const struct transform *encr, *prf, *integ;
 };
 
 static const struct payload *first_of(const struct message *m, const char *type);
@@ -185,73 +186,67 @@ ike_algs(const struct session *s)
 			const struct transform *t = &sa->props[0].t[j];
 
 			if (t->type == 1)
-				a.encr = t->id;
+				a.encr = t;
 			else if (t->type == 2)
-				a.prf = t->id;
+				a.prf = t;
 			else if (t->type == 3)
-				a.integ = t->id;
+				a.integ = t;
 		}
 	}
 	return a;
 }
 
-struct size_name {
-	const char *name;
-	unsigned size;
-};
-
-static unsigned
-size_of(const struct size_name *t, size_t n, const char *name)
+/*
+ * The transform ID of t: what the reconstructor found, else what its name
+ * means (a session built by hand); false if not known.
+ */
+static bool
+iana_of(const struct transform *t, unsigned *out)
 {
-	size_t i;
-
-	for (i = 0; name && i < n; i++)
-		if (!strcasecmp(name, t[i].name))
-			return t[i].size;
-	return 0;
+	if (!t)
+		return false;
+	if (t->has_iana) {
+		*out = t->iana;
+		return true;
+	}
+	return dialect_cisco_transform(t->type, t->id, out);
 }
 
-/* Bytes of a PRF's output (the AUTH data of a shared-key AUTH), 0 if unknown. */
+/* Bytes of the PRF's output (the AUTH data of a shared-key AUTH), 0 if unknown. */
 static unsigned
-prf_size(const char *id)
+prf_size(const struct transform *t)
 {
-	static const struct size_name t[] = {
-		{ "MD5", 16 },    { "SHA1", 20 },   { "SHA", 20 },      { "SHA256", 32 },
-		{ "SHA384", 48 }, { "SHA512", 64 }, { "AES-XCBC", 16 }, { "AES-CMAC", 16 },
-	};
+	unsigned v;
 
-	return size_of(t, sizeof(t) / sizeof(t[0]), id);
+	return iana_of(t, &v) ? proto_prf_bytes(v) : 0;
 }
 
-/* Bytes of an integrity algorithm's ICV, 0 if unknown. */
+/* Bytes of the integrity algorithm's ICV, 0 if unknown. */
 static unsigned
-icv_size(const char *id)
+icv_size(const struct transform *t)
 {
-	static const struct size_name t[] = {
-		{ "MD596", 12 },  { "SHA96", 12 },  { "SHA256", 16 },
-		{ "SHA384", 24 }, { "SHA512", 32 }, { "AES-XCBC-96", 12 },
-	};
+	unsigned v;
 
-	return size_of(t, sizeof(t) / sizeof(t[0]), id);
+	return iana_of(t, &v) ? proto_integ_icv_bytes(v) : 0;
 }
 
-/* A CBC cipher's block (= IV) size, 0 if not a CBC cipher known here. */
+/* A CBC cipher's block (= IV) size, 0 if the cipher is no CBC cipher known here. */
 static unsigned
-cbc_block(const char *id)
+cbc_block(const struct transform *t)
 {
-	if (!id)
+	unsigned v, iv, block, icv;
+
+	if (!iana_of(t, &v) || !proto_encr_sizes(v, &iv, &block, &icv))
 		return 0;
-	if (!strncasecmp(id, "AES-CBC", 7))
-		return 16;
-	if (!strcasecmp(id, "3DES") || !strcasecmp(id, "DES"))
-		return 8;
-	return 0;
+	return iv == block && block > 1 && !icv ? block : 0;
 }
 
 static bool
-is_aead(const char *id)
+is_aead(const struct transform *t)
 {
-	return id && (strstr(id, "GCM") || strstr(id, "CCM") || strstr(id, "CHACHA"));
+	unsigned v, iv, block, icv;
+
+	return iana_of(t, &v) && proto_encr_sizes(v, &iv, &block, &icv) && icv;
 }
 
 /* The payload types the checks tell apart, read once per payload. */
@@ -365,7 +360,7 @@ check_payload(struct session *s, const struct message *m, const struct payload *
 			 p->data_bytes != want)
 			add(s, VERIFY_LENGTH_AUTH, m, p->line,
 			    "shared-key AUTH data is %u bytes; the IKE SA's PRF %s gives %u",
-			    p->data_bytes, algs->prf, want);
+			    p->data_bytes, algs->prf->id, want);
 	} else if (pt == PT_CFG) {
 		unsigned sum = 8;
 
@@ -388,7 +383,8 @@ check_payload(struct session *s, const struct message *m, const struct payload *
 			add(s, VERIFY_LENGTH_SK, m, p->line,
 			    "encrypted data is %u bytes; with %s (IV and block %u) and %s (ICV %u) "
 			    "it must be %u + a multiple of %u",
-			    p->data_bytes, algs->encr, block, algs->integ, icv, block + icv, block);
+			    p->data_bytes, algs->encr->id, block, algs->integ->id, icv, block + icv,
+			    block);
 	}
 	if (pt == PT_SA) {
 		check_sa(s, m, p);
@@ -520,8 +516,7 @@ check_types(struct session *s, const struct exchange *x, const struct proposal *
 {
 	static const char *const names[] = { "", "encryption", "PRF", "integrity", "D-H", "ESN" };
 	unsigned count[6] = { 0 };
-	const char *encr = NULL;
-	const struct transform *integ = NULL;
+	const struct transform *encr = NULL, *integ = NULL;
 	bool esp = is(chosen->protocol, "ESP"), aead;
 	/* what is missing can be told only when #trans says all are listed */
 	bool whole = chosen->ntrans && chosen->nt == chosen->ntrans;
@@ -535,7 +530,7 @@ check_types(struct session *s, const struct exchange *x, const struct proposal *
 		if (t >= 1 && t <= 5)
 			count[t]++;
 		if (t == 1)
-			encr = chosen->t[i].id;
+			encr = &chosen->t[i];
 		if (t == 3 && chosen->t[i].id && strcasecmp(chosen->t[i].id, "NONE") &&
 		    strcasecmp(chosen->t[i].id, "NULL"))
 			integ = &chosen->t[i];
@@ -551,7 +546,7 @@ check_types(struct session *s, const struct exchange *x, const struct proposal *
 		add(s, VERIFY_PROPOSAL_AEAD, x->response, integ->line,
 		    "%s response chose %s with integrity %s; a combined-mode cipher takes no "
 		    "integrity transform",
-		    x->type, encr, integ->id);
+		    x->type, encr->id, integ->id);
 	if (!whole)
 		return;
 	if (is(x->type, "IKE_SA_INIT")) {
@@ -565,7 +560,7 @@ check_types(struct session *s, const struct exchange *x, const struct proposal *
 		if (!aead && encr && !count[3])
 			add(s, VERIFY_PROPOSAL_TYPES, x->response, chosen->line,
 			    "%s response chose no integrity transform for %s, which needs one",
-			    x->type, encr);
+			    x->type, encr->id);
 	} else if (esp) {
 		if (!count[1])
 			add(s, VERIFY_PROPOSAL_TYPES, x->response, chosen->line,

@@ -1,0 +1,36 @@
+/* The Cisco spelling of transforms, to their IANA values. */
+#include "ikescope/dialect.h"
+
+#include <criterion/criterion.h>
+
+static unsigned
+id_of(unsigned type, const char *name)
+{
+	unsigned v = 9999;
+
+	cr_assert(dialect_cisco_transform(type, name, &v), "%s (type %u) not known", name, type);
+	return v;
+}
+
+Test(dialect, cisco_transform_names)
+{
+	unsigned v;
+
+	cr_expect_eq(id_of(1, "AES-CBC"), 12);
+	cr_expect_eq(id_of(1, "AES-CBC-256"), 12, "a key size is no other algorithm");
+	cr_expect_eq(id_of(1, "AES-GCM-16"), 20);
+	cr_expect_eq(id_of(1, "AES-GCM-256"), 20);
+	cr_expect_eq(id_of(1, "3DES"), 3);
+	cr_expect_eq(id_of(2, "SHA256"), 5);
+	cr_expect_eq(id_of(2, "SHA1"), 2);
+	cr_expect_eq(id_of(3, "SHA96"), 2, "the ASA's HMAC-SHA1-96");
+	cr_expect_eq(id_of(3, "SHA256"), 12);
+	cr_expect_eq(id_of(3, "MD596"), 1);
+	cr_expect_eq(id_of(4, "DH_GROUP_2048_MODP/Group 14"), 14);
+	cr_expect_eq(id_of(4, "Group 19"), 19);
+	cr_expect_eq(id_of(5, "Don't use ESN"), 0);
+	cr_expect(!dialect_cisco_transform(1, "SHA256", &v), "a PRF name is no cipher");
+	cr_expect(!dialect_cisco_transform(1, "AES-CBC-x", &v));
+	cr_expect(!dialect_cisco_transform(4, "Group 99", &v), "no such group");
+	cr_expect(!dialect_cisco_transform(2, NULL, &v));
+}
