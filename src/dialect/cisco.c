@@ -58,9 +58,13 @@ static const struct spelling spellings[] = {
 static bool
 names(const char *name, const char *s)
 {
-	size_t n = strlen(s);
+	size_t n;
 	const char *k;
 
+	/* most names differ at once: no call for them */
+	if ((name[0] | 0x20) != (s[0] | 0x20))
+		return false;
+	n = strlen(s);
 	if (strncasecmp(name, s, n))
 		return false;
 	if (!name[n])

@@ -101,9 +101,14 @@ proto_notify_value(const char *name, unsigned *out)
 bool
 proto_notify_is_error(const char *name)
 {
-	unsigned v;
+	size_t i;
 
-	return proto_notify_value(name, &v) && v < PROTO_NOTIFY_FIRST_STATUS;
+	/* the table is in value order: the errors come first */
+	for (i = 0;
+	     name && i < ARRAY_SIZE(notifies) && notifies[i].value < PROTO_NOTIFY_FIRST_STATUS; i++)
+		if (notifies[i].name[0] == name[0] && !strcmp(notifies[i].name, name))
+			return true;
+	return false;
 }
 
 /* ---- sizes ---- */
