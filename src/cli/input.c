@@ -273,9 +273,8 @@ time_order(FILE *fp)
 {
 	struct stat st;
 	char *buf;
-	size_t n, i, *starts = NULL, nstarts = 0, cap = 0, back = 0, forth = 0;
-	struct model_time prev = { 0, false }, t;
-	bool have = false;
+	size_t n, i, *starts = NULL, nstarts = 0, cap = 0;
+	struct model_time t;
 	FILE *out = NULL;
 
 	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
@@ -299,10 +298,6 @@ time_order(FILE *fp)
 		size_t len = nl ? (size_t)(nl - (buf + i)) : n - i;
 
 		if (line_stamp(buf + i, len, &t)) {
-			if (have && t.ms != prev.ms)
-				*(t.ms < prev.ms ? &back : &forth) += 1;
-			prev = t;
-			have = true;
 			starts = xreallocarray(starts,
 					       nstarts + 1 > cap ? (cap = cap * 2 + 64) : cap,
 					       sizeof(*starts));
@@ -310,8 +305,8 @@ time_order(FILE *fp)
 		}
 		i += len + (nl ? 1 : 0);
 	}
-	/* clearly backwards: every step back, or nearly every step of many */
-	if (((back >= 2 && !forth) || (back >= 3 && back > 4 * forth)) && (out = tmpfile())) {
+	/* the whole file judged again: its start may not tell for all of it */
+	if (nstarts && runs_backwards(buf, n) && (out = tmpfile())) {
 		size_t g, end = n;
 
 		/* what comes before the first stamp stays first */

@@ -847,7 +847,7 @@ new_payload(struct recon *r, const struct lex_record *rec, const struct gram_mat
 	p = message_add_payload(s, msg, rec->first_line);
 	p->inner = r->building || r->inner;
 	p->type = val(m, GRAM_FIELD_PAYLOAD) ? recon_str(s, m, GRAM_FIELD_PAYLOAD) : "?";
-	/* a payload line cut before its name, right after "Parse Vendor Specific Payload" */
+	/* a payload line cut before its name, right after the vendor ID it parses was named */
 	if (!strcmp(p->type, "?") && r->vendor.len)
 		p->type = "VID";
 	p->notify = recon_str(s, m, GRAM_FIELD_NOTIFY);
