@@ -39,13 +39,24 @@ bool recon_u32(const struct gram_match *m, enum gram_field f, uint32_t *out);
 /* A field's text in the session's arena, or NULL. */
 const char *recon_str(struct session *s, const struct gram_match *m, enum gram_field f);
 
-#define RECON_SPI_BUCKETS 65536
+/* Open sessions by a key (index.c): a chained hash table that grows. */
+struct recon_index_node {
+	uint64_t key;
+	struct session *s;
+	struct recon_index_node *next;
+};
 
-static inline unsigned
-recon_spi_bucket(uint64_t spi)
-{
-	return (unsigned)((spi * 0x9E3779B97F4A7C15ull) >> 48);
-}
+struct recon_index {
+	struct recon_index_node **buckets;
+	size_t nbuckets, count;
+};
+
+void recon_index_add(struct recon_index *ix, uint64_t key, struct session *s);
+void recon_index_remove(struct recon_index *ix, uint64_t key, const struct session *s);
+/* The first session under key, then the next one (NULL: no more), in no order. */
+const struct recon_index_node *recon_index_first(const struct recon_index *ix, uint64_t key);
+const struct recon_index_node *recon_index_next(const struct recon_index_node *e);
+void recon_index_free(struct recon_index *ix);
 
 struct open_session {
 	struct session *s;
@@ -87,11 +98,8 @@ struct recon {
 	struct open_session *open; /* newest first */
 	size_t nopen;              /* sessions in open */
 	size_t client_sessions;    /* client sessions begun (none: nothing to join) */
-	/*
-	 * Open sessions per bucket of their initiator SPI: a record whose SPI
-	 * falls in an empty bucket belongs to no open session, without a scan.
-	 */
-	uint32_t spi_count[RECON_SPI_BUCKETS];
+	/* the open sessions by initiator SPI and by the device's SA handle */
+	struct recon_index by_spi, by_sa;
 	struct session *focus;   /* the session records without an owner go to */
 	bool building_vid;       /* after "Construct Vendor Specific Payload" */
 	struct model_time stamp; /* the timestamp of the record being fed */
@@ -196,7 +204,10 @@ void recon_open(struct recon *r, struct session *s, uint32_t line);
 /* A new open session, in focus, given the orphan records (reconstruct.c). */
 struct session *recon_new_session(struct recon *r, uint32_t line);
 
-/* Gives s its initiator SPI, counted in r->spi_count. */
+/* Gives s its initiator SPI, or one more SA handle, and indexes s by it (index.c). */
 void recon_set_spi_i(struct recon *r, struct session *s, uint64_t spi);
+void recon_add_sa_id(struct recon *r, struct session *s, uint32_t sa);
+/* Takes s out of the indexes (it is finished). */
+void recon_unindex(struct recon *r, const struct session *s);
 
 #endif

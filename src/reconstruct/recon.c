@@ -62,6 +62,8 @@ recon_destroy(struct recon *r)
 		session_destroy(r->finished[i]);
 	free(r->finished);
 	drop_orphans(r);
+	recon_index_free(&r->by_spi);
+	recon_index_free(&r->by_sa);
 	sb_finish(&r->vendor);
 	sb_finish(&r->summary);
 	sb_finish(&r->built_id_type);
@@ -352,8 +354,7 @@ release(struct recon *r, bool force)
 			*link = o->next;
 			free(o);
 			r->nopen--;
-			if (s->has_spi_i && r->spi_count[recon_spi_bucket(s->spi_i)])
-				r->spi_count[recon_spi_bucket(s->spi_i)]--;
+			recon_unindex(r, s);
 			continue;
 		}
 		if (s->first_line < min_open)

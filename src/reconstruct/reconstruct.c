@@ -146,20 +146,6 @@ recon_str(struct session *s, const struct gram_match *m, enum gram_field f)
 /* ---- sessions ---- */
 
 void
-recon_set_spi_i(struct recon *r, struct session *s, uint64_t spi)
-{
-	if (s->has_spi_i) {
-		if (s->spi_i == spi)
-			return;
-		if (r->spi_count[recon_spi_bucket(s->spi_i)])
-			r->spi_count[recon_spi_bucket(s->spi_i)]--;
-	}
-	s->spi_i = spi;
-	s->has_spi_i = true;
-	r->spi_count[recon_spi_bucket(spi)]++;
-}
-
-void
 recon_open(struct recon *r, struct session *s, uint32_t line)
 {
 	struct open_session *o = xcalloc(1, sizeof(*o));
@@ -221,6 +207,32 @@ answered_init(const struct session *s)
 }
 
 /*
+ * True if open session s owns a record that names these SPIs, SA handle and
+ * IOS session number: the same initiator SPI (and responder SPI, when both
+ * know it), else the same SA handle. A newer SA with the same initiator SPI
+ * but another handle is another attempt; IOS-XE reuses handles, so there
+ * the SPIs decide, or its session number.
+ */
+static bool
+owns(const struct session *s, bool has_i, uint64_t si, bool has_r, uint64_t sr, bool has_sa,
+     uint32_t sa, bool has_ios, uint32_t ios)
+{
+	if (s->closed)
+		return false;
+	if (has_i && s->has_spi_i) {
+		if (s->spi_i != si)
+			return false;
+		if (has_r && s->has_spi_r && s->spi_r != sr)
+			return false;
+		return !(has_sa && s->nsa_ids && !session_has_sa_id(s, sa) &&
+			 !(has_r && s->spi_r == sr));
+	}
+	if (!has_sa || !session_has_sa_id(s, sa))
+		return false;
+	return !(has_ios && s->ios_session && s->ios_session != ios);
+}
+
+/*
  * The session a record belongs to. sa: the device's SA number; spi_i/spi_r:
  * the SPIs the record names. With create, a record that names an SA or SPIs
  * nobody has yet starts a session.
@@ -237,7 +249,7 @@ find_session_as(struct recon *r, const struct gram_match *m, uint32_t line, bool
 	bool has_r = full_spi(m, GRAM_FIELD_SPI_R) && recon_num(m, GRAM_FIELD_SPI_R, 16, &sr);
 	uint32_t ios = 0;
 	bool has_ios = recon_u32(m, GRAM_FIELD_SESSION, &ios);
-	struct open_session *o;
+	const struct recon_index_node *e;
 	struct session *best = NULL;
 
 	if (has_r && sr == 0)
@@ -247,35 +259,17 @@ find_session_as(struct recon *r, const struct gram_match *m, uint32_t line, bool
 		sa = *sa_given;
 		has_sa = true;
 	}
-	/* no open session has this initiator SPI, and only an SPI could match: no scan */
-	o = has_i && !has_sa && !r->spi_count[recon_spi_bucket(si)] ? NULL : r->open;
-	for (; o; o = o->next) {
-		struct session *s = o->s;
-
-		if (s->closed)
-			continue;
-		if (has_i && s->has_spi_i) {
-			if (s->spi_i != si)
-				continue;
-			if (has_r && s->has_spi_r && s->spi_r != sr)
-				continue;
-			/* same initiator SPI but another SA number: another attempt */
-			if (has_sa && s->nsa_ids && !session_has_sa_id(s, sa) &&
-			    !(has_r && s->spi_r == sr))
-				continue;
-			best = s;
-			break;
-		}
-		if (has_sa && session_has_sa_id(s, sa)) {
-			/* IOS-XE reuses SA numbers: the SPIs decide, or its session number */
-			if (has_i && s->has_spi_i && s->spi_i != si)
-				continue;
-			if (has_ios && s->ios_session && s->ios_session != ios)
-				continue;
-			best = s;
-			break;
-		}
-	}
+	/* the sessions that could own the record: those with its SPI or its SA handle */
+	if (has_i)
+		for (e = recon_index_first(&r->by_spi, si); e; e = recon_index_next(e))
+			if (owns(e->s, has_i, si, has_r, sr, has_sa, sa, has_ios, ios) &&
+			    (!best || e->s->number > best->number))
+				best = e->s;
+	if (has_sa)
+		for (e = recon_index_first(&r->by_sa, sa); e; e = recon_index_next(e))
+			if (owns(e->s, has_i, si, has_r, sr, has_sa, sa, has_ios, ios) &&
+			    (!best || e->s->number > best->number))
+				best = e->s;
 	/*
 	 * A new IKE_SA_INIT request (zero responder SPI) for an SA that has
 	 * already answered one: the responder handles it as a new SA (an ASA
@@ -306,7 +300,7 @@ find_session_as(struct recon *r, const struct gram_match *m, uint32_t line, bool
 	if (!best)
 		return NULL;
 	if (has_sa)
-		session_add_sa_id(best, sa);
+		recon_add_sa_id(r, best, sa);
 	if (has_i && !best->has_spi_i)
 		recon_set_spi_i(r, best, si);
 	if (has_r && !best->has_spi_r) {
@@ -770,7 +764,7 @@ header(struct recon *r, const struct lex_record *rec, const struct gram_match *m
 		if (!s)
 			return;
 		if (r->pkt.active && r->pkt.has_sa)
-			session_add_sa_id(s, r->pkt.sa);
+			recon_add_sa_id(r, s, r->pkt.sa);
 		msg = packet_message(r, s, rec->last_line);
 		if (msg && mid_of(m, &v) && !msg->mid_known) {
 			msg->mid = v;

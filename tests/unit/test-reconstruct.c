@@ -538,3 +538,46 @@ Test(reconstruct, endless_distinct_spis_evict_the_oldest, .init = setup, .fini =
 	cr_assert_lt(c.evicted, c.total);
 	cr_assert_eq(c.with_finding, c.evicted);
 }
+
+/* Checks, per session of the interleaved log, that its own records reached it. */
+static void
+check_interleaved(struct session *s, size_t i, void *ctx)
+{
+	size_t k;
+
+	(void)ctx;
+	cr_assert_eq(s->nsa_ids, 1, "session %zu: one SA handle", i);
+	cr_assert_eq(s->sa_ids[0], 1000 + i, "sessions in the order they began");
+	cr_assert_eq(s->nstates, 3, "SA %u: its three traces, no other's", s->sa_ids[0]);
+	for (k = 0; k < s->nstates; k++)
+		cr_assert_eq(s->states[k].line, 1 + i + k * 300, "SA %u: trace %zu", s->sa_ids[0],
+			     k);
+	session_destroy(s);
+}
+
+/*
+ * 300 SAs in flight at once, each line naming one by its SA handle and
+ * SPIs: every record finds its own session (by the index), however many
+ * are open, and a new initiator SPI under another handle is another SA.
+ */
+Test(reconstruct, many_sessions_in_flight, .init = setup, .fini = teardown)
+{
+	struct strbuf text;
+	size_t i, k, n;
+
+	sb_init(&text);
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < 300; i++)
+			sb_addf(&text,
+				"IKEv2-PROTO-5: (%zu): SM Trace-> SA: I_SPI=%016zX "
+				"R_SPI=%016zX (R) MsgID = 00000000 CurState: %s Event: "
+				"EV_STEP\n",
+				1000 + i, (size_t)0xA000000000000000u + i * 7919,
+				(size_t)0xB000000000000000u + i,
+				k == 0   ? "IDLE"
+				: k == 1 ? "R_BLD_INIT"
+					 : "INIT_DONE");
+	n = rebuild_each(text.buf, text.len, check_interleaved, NULL);
+	cr_assert_eq(n, 300);
+	sb_finish(&text);
+}
