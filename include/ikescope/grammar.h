@@ -215,6 +215,24 @@ enum gram_family { GRAM_FAMILIES(GRAM_FAMILY_ENUM) GRAM_FAMILY_COUNT };
 	X(XML_TRACE, "document")                                                                   \
 	X(XML_TRACE, "element")
 
+/*
+ * The neutral values a value map may give the class fields: X(field enum
+ * suffix, value). A map that gives another fails to load.
+ */
+#define GRAM_CLASSES(X)                                                                            \
+	X(STATE_CLASS, "negotiating")                                                              \
+	X(STATE_CLASS, "established")                                                              \
+	X(STATE_CLASS, "deleting")                                                                 \
+	X(STATE_CLASS, "ended")                                                                    \
+	X(EVENT_CLASS, "established")                                                              \
+	X(EVENT_CLASS, "failed")                                                                   \
+	X(EVENT_CLASS, "auth-failed")                                                              \
+	X(EVENT_CLASS, "cert-failed")                                                              \
+	X(EVENT_CLASS, "aborted")                                                                  \
+	X(EVENT_CLASS, "freed")                                                                    \
+	X(SIDE, "local")                                                                           \
+	X(SIDE, "peer")
+
 /* True if name (len bytes) is a kind of family f. */
 bool gram_kind_is_known(enum gram_family f, const char *name, size_t len);
 /* The kinds of family f, space-separated, into out (appended). */
@@ -322,11 +340,24 @@ enum gram_type {
 	X(DESCRIPTION, "description", STR, "DART description text")                                \
 	X(FRAGMENT, "fragment", UINT, "fragment number")                                           \
 	X(MTU, "mtu", UINT, "an MTU")                                                              \
-	X(COMMAND, "command", STR, "a show command")
+	X(COMMAND, "command", STR, "a show command")                                               \
+	X(STATE_CLASS, "state_class", STR, "what a state means, set by a value map")               \
+	X(EVENT_CLASS, "event_class", STR, "what a state machine event means, set by a value map") \
+	X(SIDE, "side", STR, "whose a value is: local or peer, set by a value map")
 
 #define GRAM_FIELD_ENUM(e, name, type, summary) GRAM_FIELD_##e,
 enum gram_field { GRAM_FIELDS(GRAM_FIELD_ENUM) GRAM_FIELD_COUNT };
 #undef GRAM_FIELD_ENUM
+
+/*
+ * True if field f takes declared values only: the class fields (GRAM_CLASSES)
+ * and the fields that name protocol values (exchange, payload, notify).
+ */
+bool gram_field_has_values(enum gram_field f);
+/* True if text (len bytes) is a value field f may take. */
+bool gram_value_is_known(enum gram_field f, const char *text, size_t len);
+/* The declared values of class field f, space-separated, into out (appended). */
+void gram_class_list(enum gram_field f, struct strbuf *out);
 
 const char *gram_family_name(enum gram_family f);
 const char *gram_family_summary(enum gram_family f);
@@ -405,6 +436,7 @@ void grammar_use_shapes(bool on);
 
 /* Counts for --stats and tests. */
 size_t grammar_rule_count(const struct grammar *g);
+size_t grammar_map_count(const struct grammar *g);
 size_t grammar_source_count(const struct grammar *g);
 /*
  * Rules read the shape of a text, its numbers read as zeros, except those

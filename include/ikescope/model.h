@@ -179,8 +179,29 @@ struct exchange {
 	struct message *request, *response;
 };
 
+/* What a state machine step means, as the grammar's value maps say (state_class, event_class). */
+enum model_state_class {
+	MODEL_STATE_OTHER,
+	MODEL_STATE_NEGOTIATING,
+	MODEL_STATE_ESTABLISHED,
+	MODEL_STATE_DELETING,
+	MODEL_STATE_ENDED,
+};
+
+enum model_event_class {
+	MODEL_EVENT_OTHER,
+	MODEL_EVENT_ESTABLISHED,
+	MODEL_EVENT_FAILED,
+	MODEL_EVENT_AUTH_FAILED,
+	MODEL_EVENT_CERT_FAILED,
+	MODEL_EVENT_ABORTED,
+	MODEL_EVENT_FREED,
+};
+
 struct state_step {
-	const char *state, *event;
+	const char *state, *event; /* the device's own names */
+	enum model_state_class state_class;
+	enum model_event_class event_class;
 	uint32_t mid;
 	uint32_t line;
 };
@@ -366,6 +387,7 @@ struct session {
 	const char *delete_reason;
 	uint32_t delete_line;
 	bool terminal;        /* the device freed or failed the SA */
+	bool ended;           /* the SA is gone (freed, or its state machine exited) */
 	unsigned retransmits; /* over all messages */
 	bool retransmit_exhausted;
 	uint32_t retransmit_line;

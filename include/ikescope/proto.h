@@ -321,6 +321,10 @@
 	X(AKA_PRIME, 50, "EAP-AKA'")                                                               \
 	X(EXPANDED, 254, "Expanded Type")
 
+#define PROTO_PAYLOAD_ENUM(e, v, name, shortname) PROTO_PAYLOAD_##e = v,
+enum proto_payload_type { PROTO_PAYLOADS(PROTO_PAYLOAD_ENUM) };
+#undef PROTO_PAYLOAD_ENUM
+
 /* A value's name in one of the tables, or NULL if the table has none. */
 const char *proto_exchange_name(unsigned v);
 const char *proto_payload_name(unsigned v);
@@ -343,6 +347,8 @@ const char *proto_eap_type_name(unsigned v);
 /* The value of a name in one of the tables (exact, case-sensitive); false if none. */
 bool proto_exchange_value(const char *name, unsigned *out);
 bool proto_notify_value(const char *name, unsigned *out);
+/* A payload type by its name or its short name (n bytes). */
+bool proto_payload_value(const char *name, size_t n, unsigned *out);
 
 /* True if the notify named reports an error (type below 16384). */
 bool proto_notify_is_error(const char *name);

@@ -1,4 +1,4 @@
-/* ikescope grammar: validate grammar files; list families, fields and kinds. */
+/* ikescope grammar: validate grammar files; list families, fields, kinds and classes. */
 #include "cli-private.h"
 
 #include <stdio.h>
@@ -19,7 +19,8 @@ cmd_grammar(const struct cli *cli, int argc, char **argv, struct err *err)
 	size_t i;
 
 	if (argc < 2) {
-		err_set(err, ERR_USAGE, NULL, "grammar: expected check, families, fields or kinds");
+		err_set(err, ERR_USAGE, NULL,
+			"grammar: expected check, families, fields, kinds or classes");
 		return CLI_EXIT_TROUBLE;
 	}
 	if (!strcmp(argv[1], "families") && argc == 2) {
@@ -42,6 +43,22 @@ cmd_grammar(const struct cli *cli, int argc, char **argv, struct err *err)
 		sb_finish(&list);
 		return CLI_EXIT_OK;
 	}
+	if (!strcmp(argv[1], "classes") && argc == 2) {
+		struct strbuf list;
+
+		sb_init(&list);
+		for (i = 0; i < GRAM_FIELD_COUNT; i++) {
+			sb_reset(&list);
+			gram_class_list((enum gram_field)i, &list);
+			if (list.len)
+				printf("%-13s %s\n", gram_field_name((enum gram_field)i), list.buf);
+		}
+		sb_finish(&list);
+		printf("%-13s %s\n", "exchange", "an IKEv2 exchange type name (IKE_SA_INIT, ...)");
+		printf("%-13s %s\n", "payload", "an IKEv2 payload type name or short name");
+		printf("%-13s %s\n", "notify", "an IKEv2 notify message type name");
+		return CLI_EXIT_OK;
+	}
 	if (!strcmp(argv[1], "fields") && argc == 2) {
 		for (i = 0; i < GRAM_FIELD_COUNT; i++)
 			printf("%-13s %s\n", gram_field_name((enum gram_field)i),
@@ -50,7 +67,7 @@ cmd_grammar(const struct cli *cli, int argc, char **argv, struct err *err)
 	}
 	if (strcmp(argv[1], "check")) {
 		err_set(err, ERR_USAGE, NULL,
-			"grammar: expected check [PATH...], families, fields or kinds");
+			"grammar: expected check [PATH...], families, fields, kinds or classes");
 		return CLI_EXIT_TROUBLE;
 	}
 	if (argc > 2) {
@@ -65,11 +82,11 @@ cmd_grammar(const struct cli *cli, int argc, char **argv, struct err *err)
 	}
 	if (!g)
 		return CLI_EXIT_TROUBLE;
-	printf("%s: %zu files, %zu rules: ok\n",
+	printf("%s: %zu files, %zu rules, %zu value maps: ok\n",
 	       argc > 2        ? "grammar"
 	       : cli->grammars ? cli->grammars
 			       : "built-in grammar",
-	       grammar_source_count(g), grammar_rule_count(g));
+	       grammar_source_count(g), grammar_rule_count(g), grammar_map_count(g));
 	{
 		struct strbuf exact;
 		size_t n;

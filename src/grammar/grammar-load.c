@@ -15,7 +15,7 @@ static const char *const kind_names[RULE_KIND_COUNT] = {
 	[RULE_NOISE] = "noise",   [RULE_STRIP] = "strip", [RULE_REPAIR] = "repair",
 	[RULE_SPLIT] = "split",   [RULE_JOIN] = "join",   [RULE_BLOCK] = "block",
 	[RULE_FAMILY] = "family", [RULE_MASK] = "mask",   [RULE_IKE] = "ike",
-	[RULE_DEFINE] = "define",
+	[RULE_DEFINE] = "define", [RULE_MAP] = "map",
 };
 
 /* Which pattern keys each kind takes, and which are required. */
@@ -35,6 +35,7 @@ static const struct kind_keys kind_keys[RULE_KIND_COUNT] = {
 	[RULE_MASK] = { { "regex" }, { true } },
 	[RULE_IKE] = { { "regex" }, { true } },
 	[RULE_DEFINE] = { { "regex" }, { true } },
+	[RULE_MAP] = { { NULL }, { false } },
 };
 
 /* A pattern being assembled from one or more "key = value" lines. */
@@ -105,6 +106,11 @@ rule_free(struct rule *r)
 		free(r->sets[i].value);
 	free(r->sets);
 	free(r->groups);
+	for (i = 0; i < r->nwords; i++) {
+		free(r->words[i].word);
+		free(r->words[i].to);
+	}
+	free(r->words);
 	free(r->name);
 	free(r->file);
 	free(r->replace);
@@ -125,6 +131,8 @@ grammar_destroy(struct grammar *g)
 		free(g->by_kind[i]);
 		free(g->exact_by_kind[i]);
 	}
+	for (i = 0; i < GRAM_FAMILY_COUNT; i++)
+		free((void *)g->maps_for[i]);
 	free(g->exact);
 	for (i = 0; i < g->nexact_shapes; i++)
 		sb_finish(&g->exact_shapes[i]);
@@ -294,6 +302,126 @@ find_rule(struct grammar *g, enum rule_kind kind, const char *name)
 	return SIZE_MAX;
 }
 
+static bool parse_bool(const char *v, size_t n, bool *out);
+
+/* A key of a map stanza: field, class, family, complete, word. */
+static void
+map_key(struct loader *ld, const char *k, size_t kn, const char *v, size_t vn, uint32_t lineno,
+	uint32_t vcol)
+{
+	struct rule *r = &ld->cur;
+
+	if ((kn == 5 && !strncmp(k, "field", 5)) || (kn == 5 && !strncmp(k, "class", 5))) {
+		enum gram_field f = gram_field_lookup(v, vn);
+		bool cls = k[0] == 'c';
+
+		if (f == GRAM_FIELD_COUNT) {
+			diag(ld, ld->file, lineno, vcol, "unknown field '%.*s'", (int)vn, v);
+			return;
+		}
+		if (cls && !gram_field_has_values(f)) {
+			diag(ld, ld->file, lineno, vcol,
+			     "field '%.*s' takes no declared values (ikescope grammar classes "
+			     "lists them)",
+			     (int)vn, v);
+			return;
+		}
+		if (cls) {
+			r->map_class = f;
+		} else {
+			r->map_field = f;
+			r->map_has_field = true;
+		}
+		return;
+	}
+	if (kn == 6 && !strncmp(k, "family", 6)) {
+		char *name = xstrndup(v, vn);
+
+		r->map_family = gram_family_lookup(name);
+		if (r->map_family == GRAM_FAMILY_COUNT)
+			diag(ld, ld->file, lineno, vcol, "unknown family '%s'", name);
+		free(name);
+		return;
+	}
+	if (kn == 8 && !strncmp(k, "complete", 8)) {
+		if (!parse_bool(v, vn, &r->map_complete))
+			diag(ld, ld->file, lineno, vcol, "'complete' must be yes or no");
+		return;
+	}
+	if (kn == 4 && !strncmp(k, "word", 4)) {
+		const char *arrow = NULL, *w = v, *to = NULL;
+		size_t i, wn = vn, ton = 0;
+		struct map_word *mw;
+
+		for (i = 0; i + 2 <= vn; i++)
+			if (v[i] == '=' && v[i + 1] == '>') {
+				arrow = v + i;
+				break;
+			}
+		if (arrow) {
+			wn = (size_t)(arrow - v);
+			to = arrow + 2;
+			ton = vn - wn - 2;
+			while (wn && (w[wn - 1] == ' ' || w[wn - 1] == '\t'))
+				wn--;
+			while (ton && (*to == ' ' || *to == '\t'))
+				to++, ton--;
+		}
+		if (!wn || (arrow && !ton)) {
+			diag(ld, ld->file, lineno, vcol,
+			     "expected 'word = WORD' or 'word = WORD => VALUE'");
+			return;
+		}
+		r->words = xreallocarray(r->words, r->nwords + 1, sizeof(*r->words));
+		mw = &r->words[r->nwords++];
+		mw->word = xstrndup(w, wn);
+		mw->len = wn;
+		mw->to = to ? xstrndup(to, ton) : NULL;
+		mw->tolen = ton;
+		/* what the value may be is checked when the stanza ends (class may come later) */
+		mw->line = lineno;
+		mw->col = vcol + (uint32_t)(to ? to - v : 0);
+		return;
+	}
+	diag(ld, ld->file, lineno, 1, "unknown key '%.*s' in map stanza", (int)kn, k);
+}
+
+/* Checks a map stanza whole: its field, and each word's value against the values it may take. */
+static bool
+check_map(struct loader *ld, struct rule *r)
+{
+	bool ok = true;
+	size_t i;
+
+	if (!r->map_has_field) {
+		diag(ld, r->file, r->line, 0, "map '%s' has no 'field'", r->name);
+		return false;
+	}
+	if (!r->nwords) {
+		diag(ld, r->file, r->line, 0, "map '%s' has no 'word'", r->name);
+		return false;
+	}
+	if (r->map_class == GRAM_FIELD_COUNT && !gram_field_has_values(r->map_field)) {
+		diag(ld, r->file, r->line, 0,
+		     "map '%s': field '%s' takes no declared values; give a 'class' field", r->name,
+		     gram_field_name(r->map_field));
+		return false;
+	}
+	for (i = 0; i < r->nwords; i++) {
+		struct map_word *w = &r->words[i];
+		enum gram_field f = r->map_class != GRAM_FIELD_COUNT ? r->map_class : r->map_field;
+
+		if (w->to && !gram_value_is_known(f, w->to, w->tolen)) {
+			diag(ld, r->file, w->line, w->col,
+			     "map '%s': '%s' is not a value of field %s (ikescope grammar classes "
+			     "lists them)",
+			     r->name, w->to, gram_field_name(f));
+			ok = false;
+		}
+	}
+	return ok;
+}
+
 /* Ends the current stanza: checks it, compiles it and adds it. */
 static void
 finish_stanza(struct loader *ld)
@@ -346,6 +474,8 @@ finish_stanza(struct loader *ld)
 		ok = resolve_groups(ld, r, &ld->pp[PAT_MAIN]);
 	if (ok && r->kind == RULE_FAMILY)
 		ok = check_kind_captures(ld, r);
+	if (ok && r->kind == RULE_MAP)
+		ok = check_map(ld, r);
 	if (ok && r->kind == RULE_BLOCK && !r->max_lines)
 		r->max_lines = 400;
 	pending_reset(ld);
@@ -413,6 +543,8 @@ start_stanza(struct loader *ld, const char *p, size_t n, uint32_t line)
 	r->file = xstrdup(ld->file);
 	r->line = line;
 	r->name = xstrdup("?");
+	r->map_class = GRAM_FIELD_COUNT;
+	r->map_family = GRAM_FAMILY_COUNT;
 	if (nw == 0) {
 		diag(ld, ld->file, line, 2, "empty stanza header");
 		ld->stanza_bad = true;
@@ -624,7 +756,7 @@ key_value(struct loader *ld, const char *line, size_t n, uint32_t lineno)
 			return;
 		}
 	}
-	if (kn == 7 && !strncmp(k, "literal", 7) && r->kind != RULE_DEFINE) {
+	if (kn == 7 && !strncmp(k, "literal", 7) && r->kind != RULE_DEFINE && r->kind != RULE_MAP) {
 		add_literal(ld, lineno, vcol, v, vn, &r->literals, &r->literal_lens, &r->nliterals);
 		return;
 	}
@@ -651,6 +783,10 @@ key_value(struct loader *ld, const char *line, size_t n, uint32_t lineno)
 		r->sets[r->nsets].field = f;
 		r->sets[r->nsets].value = xstrndup(v, vn);
 		r->nsets++;
+		return;
+	}
+	if (r->kind == RULE_MAP) {
+		map_key(ld, k, kn, v, vn, lineno, vcol);
 		return;
 	}
 	if (kn == 5 && !strncmp(k, "reads", 5) && r->kind != RULE_DEFINE) {
@@ -841,6 +977,21 @@ index_rules(struct grammar *g)
 		for (j = 0; j < r->ntail_literals; j++)
 			r->tail_lit_ids[j] =
 				prefilter_add(&g->pf, r->tail_literals[j], r->tail_literal_lens[j]);
+	}
+	/* the value maps, per family they hold for */
+	for (i = 0; i < g->nrules; i++) {
+		const struct rule *r = &g->rules[i];
+		size_t f;
+
+		if (r->kind != RULE_MAP)
+			continue;
+		for (f = 0; f < GRAM_FAMILY_COUNT; f++) {
+			if (r->map_family != GRAM_FAMILY_COUNT && r->map_family != f)
+				continue;
+			g->maps_for[f] = xreallocarray((void *)g->maps_for[f], g->nmaps_for[f] + 1,
+						       sizeof(*g->maps_for[f]));
+			g->maps_for[f][g->nmaps_for[f]++] = r;
+		}
 	}
 	prefilter_build(&g->pf);
 	g->present = xcalloc(g->pf.nwords, sizeof(*g->present));

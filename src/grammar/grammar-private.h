@@ -18,6 +18,7 @@ enum rule_kind {
 	RULE_MASK,
 	RULE_IKE,
 	RULE_DEFINE,
+	RULE_MAP,
 	RULE_KIND_COUNT
 };
 
@@ -41,6 +42,13 @@ enum { PAT_MAIN, PAT_SECOND, PAT_THIRD, PAT_FOURTH, PAT_COUNT };
 struct setval {
 	enum gram_field field;
 	char *value;
+};
+
+/* A word of a value map, and what it maps to (NULL: itself). */
+struct map_word {
+	char *word, *to;
+	size_t len, tolen;
+	uint32_t line, col; /* of its value, for messages */
 };
 
 struct group_field {
@@ -207,6 +215,14 @@ struct rule {
 	unsigned max_lines;
 	/* mask */
 	uint32_t secret_group;
+	/* map: the field looked up, the class field it fills (GRAM_FIELD_COUNT:
+	 * the value itself is replaced), the family it holds for
+	 * (GRAM_FAMILY_COUNT: all), whether a cut word is completed */
+	enum gram_field map_field, map_class;
+	enum gram_family map_family;
+	bool map_complete, map_has_field;
+	struct map_word *words;
+	size_t nwords;
 	/* reads the real text, not its shape (shape.c) */
 	bool exact;
 	/* "reads = text": the grammar says so (it tells letters from digits in a word) */
@@ -245,6 +261,9 @@ struct grammar {
 		bool valid;
 	} scache[SCAN_CACHE_SLOTS];
 	unsigned scache_next;
+	/* the value maps that hold for each family, in load order */
+	const struct rule **maps_for[GRAM_FAMILY_COUNT];
+	size_t nmaps_for[GRAM_FAMILY_COUNT];
 	struct memo memo;
 	struct lex_cut *cuts; /* split points of the last line split */
 	size_t ncuts, cuts_cap;
@@ -296,6 +315,9 @@ struct grammar {
 	} ring[SHAPE_RING];
 	unsigned ring_next, ring_last;
 };
+
+/* Applies the value maps of m's family to m (grammar-load.c). */
+void grammar_apply_maps(const struct grammar *g, struct gram_match *m);
 
 /* shape.c */
 /* Turns the n bytes at s into their shape in place. */

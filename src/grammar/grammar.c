@@ -1,6 +1,8 @@
 /* Grammar lookups, record matching and the lexer rules backed by a grammar. */
 #include "grammar-private.h"
 
+#include "ikescope/proto.h"
+
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -89,6 +91,123 @@ gram_kind_list(enum gram_family f, struct strbuf *out)
 	}
 }
 
+#define CLASS_INFO(field, name) { GRAM_FIELD_##field, name, sizeof(name) - 1 },
+static const struct {
+	enum gram_field field;
+	const char *name;
+	size_t len;
+} classes[] = { GRAM_CLASSES(CLASS_INFO) };
+#undef CLASS_INFO
+
+bool
+gram_field_has_values(enum gram_field f)
+{
+	size_t i;
+
+	if (f == GRAM_FIELD_EXCHANGE || f == GRAM_FIELD_PAYLOAD || f == GRAM_FIELD_NOTIFY)
+		return true;
+	for (i = 0; i < ARRAY_SIZE(classes); i++)
+		if (classes[i].field == f)
+			return true;
+	return false;
+}
+
+bool
+gram_value_is_known(enum gram_field f, const char *text, size_t len)
+{
+	char name[128];
+	unsigned v;
+	size_t i;
+
+	if (f == GRAM_FIELD_PAYLOAD)
+		return proto_payload_value(text, len, &v);
+	if (f == GRAM_FIELD_EXCHANGE || f == GRAM_FIELD_NOTIFY) {
+		if (len >= sizeof(name))
+			return false;
+		memcpy(name, text, len);
+		name[len] = '\0';
+		return f == GRAM_FIELD_EXCHANGE ? proto_exchange_value(name, &v)
+						: proto_notify_value(name, &v);
+	}
+	for (i = 0; i < ARRAY_SIZE(classes); i++)
+		if (classes[i].field == f && classes[i].len == len &&
+		    !memcmp(classes[i].name, text, len))
+			return true;
+	return false;
+}
+
+void
+gram_class_list(enum gram_field f, struct strbuf *out)
+{
+	size_t i;
+	bool first = true;
+
+	for (i = 0; i < ARRAY_SIZE(classes); i++) {
+		if (classes[i].field != f)
+			continue;
+		if (!first)
+			sb_addc(out, ' ');
+		sb_adds(out, classes[i].name);
+		first = false;
+	}
+}
+
+/* The word of map r that text is, or (a map that completes) the one word it is a cut form of. */
+static const struct map_word *
+map_lookup(const struct rule *r, const char *text, size_t len)
+{
+	const struct map_word *cut = NULL;
+	size_t i, cuts = 0;
+
+	for (i = 0; i < r->nwords; i++) {
+		const struct map_word *w = &r->words[i];
+
+		if (w->len == len && w->word[0] == text[0] && !memcmp(w->word, text, len))
+			return w;
+		if (r->map_complete && w->len > len && !memcmp(w->word, text, len)) {
+			cut = w;
+			cuts++;
+		}
+	}
+	return cuts == 1 ? cut : NULL;
+}
+
+void
+grammar_apply_maps(const struct grammar *g, struct gram_match *m)
+{
+	size_t i, k;
+
+	for (i = 0; i < g->nmaps_for[m->family]; i++) {
+		const struct rule *r = g->maps_for[m->family][i];
+		const struct map_word *w;
+		struct gram_value *v = NULL;
+
+		if (!(m->has[r->map_field / 64] >> (r->map_field % 64) & 1))
+			continue;
+		for (k = 0; k < m->nvalues && !v; k++)
+			if (m->values[k].field == r->map_field)
+				v = &m->values[k];
+		if (!v || !v->len || !(w = map_lookup(r, v->p, v->len)))
+			continue;
+		/* a cut word reads whole */
+		v->p = w->word;
+		v->len = w->len;
+		if (!w->to)
+			continue;
+		if (r->map_class == GRAM_FIELD_COUNT) {
+			v->p = w->to;
+			v->len = w->tolen;
+		} else if (m->nvalues < GRAM_MAX_VALUES &&
+			   !(m->has[r->map_class / 64] >> (r->map_class % 64) & 1)) {
+			m->values[m->nvalues].field = r->map_class;
+			m->values[m->nvalues].p = w->to;
+			m->values[m->nvalues].len = w->tolen;
+			m->nvalues++;
+			m->has[r->map_class / 64] |= 1ull << (r->map_class % 64);
+		}
+	}
+}
+
 const char *
 gram_field_name(enum gram_field f)
 {
@@ -115,7 +234,13 @@ gram_field_lookup(const char *name, size_t len)
 size_t
 grammar_rule_count(const struct grammar *g)
 {
-	return g->nrules;
+	return g->nrules - g->nby_kind[RULE_MAP];
+}
+
+size_t
+grammar_map_count(const struct grammar *g)
+{
+	return g->nby_kind[RULE_MAP];
 }
 
 size_t
@@ -582,13 +707,18 @@ grammar_match_hinted(const struct grammar *cg, const char *text, size_t len,
 		shaped = true;
 		e = entry_for(g, RULE_FAMILY, &v);
 	}
-	if (e && (e->known & MEMO_FAMILY))
-		return match_from_memo(g, e, text, m);
-	if (!shaped)
-		v = view_of(g, text, len);
-	found = match_families(g, &v, m, &family);
-	if (e)
-		match_to_memo(g, e, family, text, m);
+	if (e && (e->known & MEMO_FAMILY)) {
+		found = match_from_memo(g, e, text, m);
+	} else {
+		if (!shaped)
+			v = view_of(g, text, len);
+		found = match_families(g, &v, m, &family);
+		if (e)
+			match_to_memo(g, e, family, text, m);
+	}
+	/* the value maps read the real words: after the memo, which keeps offsets */
+	if (found && g->nmaps_for[m->family])
+		grammar_apply_maps(g, m);
 	return found;
 }
 

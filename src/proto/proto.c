@@ -99,6 +99,21 @@ proto_notify_value(const char *name, unsigned *out)
 }
 
 bool
+proto_payload_value(const char *name, size_t n, unsigned *out)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(payloads); i++)
+		if ((strlen(payloads[i].name) == n && !memcmp(payloads[i].name, name, n)) ||
+		    (strlen(payload_shorts[i].name) == n &&
+		     !memcmp(payload_shorts[i].name, name, n))) {
+			*out = payloads[i].value;
+			return true;
+		}
+	return false;
+}
+
+bool
 proto_notify_is_error(const char *name)
 {
 	size_t i;

@@ -232,7 +232,7 @@ error_notify(const struct session *s, const struct message **in)
 /*
  * The strongest evidence when the log shows neither PFKEY lines nor the
  * payloads of IKE_AUTH (protocol debug only, or a lower level): the state
- * machine reached READY with its OK event (EV_I_OK, EV_R_OK) after the SA
+ * machine reached its established state with its OK event after the SA
  * was up, and no message carried an error notify. The child SA was agreed,
  * though the log shows neither its SPIs nor its selectors.
  */
@@ -248,8 +248,8 @@ child_from_state(struct session *s)
 	if (!s->ike_up || error_notify(s, &m) || s->terminal)
 		return;
 	for (i = 0; i < s->nstates; i++)
-		if (same(s->states[i].state, "READY") &&
-		    (same(s->states[i].event, "EV_I_OK") || same(s->states[i].event, "EV_R_OK")))
+		if (s->states[i].state_class == MODEL_STATE_ESTABLISHED &&
+		    s->states[i].event_class == MODEL_EVENT_ESTABLISHED)
 			ok = &s->states[i];
 	if (ok)
 		line = ok->line;
@@ -817,9 +817,9 @@ decide_failure(struct session *s)
 	/* the state machine's own verdict, when no line says more */
 	for (i = 0; i < s->nstates; i++) {
 		const struct state_step *st = &s->states[i];
-		bool cert = same(st->event, "EV_CERT_FAIL");
+		bool cert = st->event_class == MODEL_EVENT_CERT_FAILED;
 
-		if (!cert && !same(st->event, "EV_AUTH_FAIL"))
+		if (!cert && st->event_class != MODEL_EVENT_AUTH_FAILED)
 			continue;
 		fail_at(s, exchange_at(s, st->mid, true), st->mid, true,
 			cert ? MODEL_CAUSE_CERTIFICATE_INVALID : "AUTHENTICATION_FAILED", st->line,
@@ -1008,106 +1008,6 @@ was_deleted(const struct session *s)
 	return false;
 }
 
-/* States of the Cisco IKEv2 state machine, to complete names cut in a published log. */
-static const char *const known_states[] = {
-	"IDLE",
-	"I_BLD_INIT",
-	"I_WAIT_INIT",
-	"I_PROC_INIT",
-	"R_INIT",
-	"R_BLD_INIT",
-	"INIT_DONE",
-	"I_BLD_AUTH",
-	"I_WAIT_AUTH",
-	"I_PROC_AUTH",
-	"R_WAIT_AUTH",
-	"R_VERIFY_AUTH",
-	"R_BLD_AUTH",
-	"R_BLD_EAP_REQ",
-	"R_WAIT_EAP_RESP",
-	"R_PROC_EAP_RESP",
-	"R_WAIT_EAP_AUTH_VERIFY",
-	"AUTH_DONE",
-	"READY",
-	"INFO_R",
-	"INFO_I_BLD_INFO",
-	"INFO_I_WAIT",
-	"DELETE",
-	"EXIT",
-};
-
-#define KNOWN_SLOTS 128 /* a power of two, over twice the known states */
-
-static unsigned
-name_hash(const char *s, size_t *len)
-{
-	unsigned h = 2166136261u;
-	size_t n;
-
-	for (n = 0; s[n]; n++)
-		h = (h ^ (unsigned char)s[n]) * 16777619u;
-	*len = n;
-	return h;
-}
-
-/*
- * True if st is a known state, found in a table by hash made once; *len
- * gets its length.
- */
-static bool
-known_state(const char *st, size_t *len)
-{
-	static const char *table[KNOWN_SLOTS];
-	static bool ready;
-	size_t i, n;
-
-	_Static_assert(sizeof(known_states) / sizeof(known_states[0]) * 2 < KNOWN_SLOTS,
-		       "KNOWN_SLOTS too small");
-	if (!ready) {
-		for (i = 0; i < sizeof(known_states) / sizeof(known_states[0]); i++) {
-			size_t k = name_hash(known_states[i], &n) & (KNOWN_SLOTS - 1);
-
-			while (table[k])
-				k = (k + 1) & (KNOWN_SLOTS - 1);
-			table[k] = known_states[i];
-		}
-		ready = true;
-	}
-	for (i = name_hash(st, len) & (KNOWN_SLOTS - 1); table[i]; i = (i + 1) & (KNOWN_SLOTS - 1))
-		if (!strcmp(table[i], st))
-			return true;
-	return false;
-}
-
-/* A state name that is a cut form of exactly one known state becomes that state. */
-static void
-complete_states(struct session *s)
-{
-	size_t i, j;
-
-	for (i = 0; i < s->nstates; i++) {
-		const char *st = s->states[i].state, *full = NULL;
-		size_t n;
-		unsigned matches = 0;
-
-		/* most states are known ones, whole */
-		if (!st || known_state(st, &n) || !n)
-			continue;
-		for (j = 0; j < sizeof(known_states) / sizeof(known_states[0]); j++) {
-			if (!strcmp(known_states[j], st)) {
-				matches = 0;
-				break;
-			}
-			if (!strncmp(known_states[j], st, n)) {
-				full = known_states[j];
-				matches++;
-			}
-		}
-		if (matches == 1)
-			s->states[i].state = full;
-	}
-}
-
 /* The address a CFG_REPLY assigned (internal IP4 address). */
 static void
 assigned_address(struct session *s)
@@ -1186,7 +1086,6 @@ recon_finish_session(struct recon *r, struct session *s)
 	}
 	date_evidence(s);
 	infer_role(s);
-	complete_states(s);
 	assigned_address(s);
 	fold_retransmissions(s);
 	pair_exchanges(s);

@@ -338,7 +338,8 @@ release(struct recon *r, bool force)
 
 		if (evict)
 			s->evicted = true;
-		if (force || evict || (s->terminal && idle > RECON_AFTER_FREE_LINES) ||
+		if (force || evict ||
+		    ((s->terminal || s->ended) && idle > RECON_AFTER_FREE_LINES) ||
 		    (s->ike_up && idle > RECON_IDLE_LINES) || idle > RECON_IDLE_NEGOTIATING_LINES) {
 			if (r->focus == s)
 				r->focus = NULL;

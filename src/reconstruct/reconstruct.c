@@ -1146,6 +1146,59 @@ payload_body(struct recon *r, const struct lex_record *rec, const struct gram_ma
 
 /* ---- the families ---- */
 
+/* True if the record names the Vendor ID payload (by its protocol name, as the grammar maps it). */
+static bool
+is_vendor_id(const struct gram_match *m)
+{
+	const struct gram_value *v = val(m, GRAM_FIELD_PAYLOAD);
+	unsigned t;
+
+	return v && proto_payload_value(v->p, v->len, &t) && t == PROTO_PAYLOAD_VENDOR;
+}
+
+/* The class a value map gave a state or an event (a grammar word, see GRAM_CLASSES). */
+static bool
+class_is(const struct gram_value *v, const char *name)
+{
+	return v && v->len == strlen(name) && !memcmp(v->p, name, v->len);
+}
+
+static enum model_state_class
+state_class_of(const struct gram_value *v)
+{
+	if (!v)
+		return MODEL_STATE_OTHER;
+	if (class_is(v, "established"))
+		return MODEL_STATE_ESTABLISHED;
+	if (class_is(v, "negotiating"))
+		return MODEL_STATE_NEGOTIATING;
+	if (class_is(v, "deleting"))
+		return MODEL_STATE_DELETING;
+	if (class_is(v, "ended"))
+		return MODEL_STATE_ENDED;
+	return MODEL_STATE_OTHER;
+}
+
+static enum model_event_class
+event_class_of(const struct gram_value *v)
+{
+	if (!v)
+		return MODEL_EVENT_OTHER;
+	if (class_is(v, "established"))
+		return MODEL_EVENT_ESTABLISHED;
+	if (class_is(v, "failed"))
+		return MODEL_EVENT_FAILED;
+	if (class_is(v, "auth-failed"))
+		return MODEL_EVENT_AUTH_FAILED;
+	if (class_is(v, "cert-failed"))
+		return MODEL_EVENT_CERT_FAILED;
+	if (class_is(v, "aborted"))
+		return MODEL_EVENT_ABORTED;
+	if (class_is(v, "freed"))
+		return MODEL_EVENT_FREED;
+	return MODEL_EVENT_OTHER;
+}
+
 static void
 sm_trace(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
 {
@@ -1187,17 +1240,16 @@ sm_trace(struct recon *r, const struct lex_record *rec, const struct gram_match 
 	st->event = recon_str(s, m, GRAM_FIELD_EVENT);
 	st->mid = has_mid ? mid : s->cur_mid;
 	st->line = rec->first_line;
-	/* (the first letters are looked at first: strcmp is a call) */
-	if (st->state && st->state[0] == 'R' && !strcmp(st->state, "READY"))
+	st->state_class = state_class_of(val(m, GRAM_FIELD_STATE_CLASS));
+	st->event_class = event_class_of(val(m, GRAM_FIELD_EVENT_CLASS));
+	if (st->state_class == MODEL_STATE_ESTABLISHED ||
+	    st->event_class == MODEL_EVENT_ESTABLISHED)
 		s->ike_up = true;
-	if (st->event && st->event[0] == 'E' && st->event[1] == 'V' && st->event[2] == '_') {
-		const char *ev = st->event + 3;
-
-		if ((ev[0] == 'I' || ev[0] == 'R') && !strcmp(ev + 1, "_OK"))
-			s->ike_up = true;
-		if (ev[0] == 'F' && !strcmp(ev, "FREE_SA"))
-			s->terminal = true;
-	}
+	if (st->event_class == MODEL_EVENT_FREED)
+		s->terminal = true;
+	/* the SA is gone: the session ends here, whatever the outcome */
+	if (st->state_class == MODEL_STATE_ENDED || st->event_class == MODEL_EVENT_FREED)
+		s->ended = true;
 }
 
 static void
@@ -1341,12 +1393,10 @@ fact(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
 
 		if (name)
 			s->expected_peer_auth = name;
-	} else if (is(m, GRAM_FIELD_KIND, "auth-method") && val(m, GRAM_FIELD_VALUE)) {
-		const char *w = recon_str(s, m, GRAM_FIELD_VALUE);
-
-		if (!strcmp(w, "Peer's"))
+	} else if (is(m, GRAM_FIELD_KIND, "auth-method") && val(m, GRAM_FIELD_SIDE)) {
+		if (is(m, GRAM_FIELD_SIDE, "peer"))
 			s->peer_auth = recon_str(s, m, GRAM_FIELD_AUTH_METHOD);
-		else if (!strcmp(w, "My"))
+		else
 			s->local_auth = recon_str(s, m, GRAM_FIELD_AUTH_METHOD);
 	} else if (is(m, GRAM_FIELD_KIND, "pfkey")) {
 		child_spi(s, m, rec->first_line);
@@ -1460,7 +1510,7 @@ construct_line(struct recon *r, const struct lex_record *rec, const struct gram_
 {
 	struct session *s;
 
-	if (is(m, GRAM_FIELD_KIND, "parse") && is(m, GRAM_FIELD_PAYLOAD, "Vendor Specific")) {
+	if (is(m, GRAM_FIELD_KIND, "parse") && is_vendor_id(m)) {
 		const struct gram_value *v = val(m, GRAM_FIELD_VALUE);
 
 		sb_reset(&r->vendor);
@@ -1476,7 +1526,7 @@ construct_line(struct recon *r, const struct lex_record *rec, const struct gram_
 		memcpy(r->built_id_payload, val(m, GRAM_FIELD_PAYLOAD)->p, 3);
 		r->built_id_payload[3] = '\0';
 	}
-	if (is(m, GRAM_FIELD_KIND, "construct") && is(m, GRAM_FIELD_PAYLOAD, "Vendor Specific")) {
+	if (is(m, GRAM_FIELD_KIND, "construct") && is_vendor_id(m)) {
 		const struct gram_value *v = val(m, GRAM_FIELD_VALUE);
 
 		if (v && r->built_vids.len < 4096) {

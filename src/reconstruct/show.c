@@ -352,7 +352,7 @@ recon_show_line(struct recon *r, const struct lex_record *rec, const struct gram
 		u->role = is(m, GRAM_FIELD_ROLE, "RESPONDER")   ? MODEL_ROLE_RESPONDER
 			  : is(m, GRAM_FIELD_ROLE, "INITIATOR") ? MODEL_ROLE_INITIATOR
 								: MODEL_ROLE_UNKNOWN;
-		u->ready = is(m, GRAM_FIELD_STATUS, "READY");
+		u->ready = is(m, GRAM_FIELD_STATE_CLASS, "established");
 	}
 	if (!u->active)
 		return;

@@ -899,17 +899,14 @@ check_xml(struct session *s)
 static void
 check_states(struct session *s)
 {
-	static const char *const failing[] = { "EV_AUTH_FAIL", "EV_CERT_FAIL", "EV_FAIL",
-					       "EV_ABORT" };
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < s->nstates; i++) {
 		const struct state_step *st = &s->states[i];
-		bool hit = false;
 
-		for (k = 0; k < sizeof(failing) / sizeof(failing[0]) && !hit; k++)
-			hit = is(st->event, failing[k]);
-		if (!hit)
+		if (st->event_class != MODEL_EVENT_AUTH_FAILED &&
+		    st->event_class != MODEL_EVENT_CERT_FAILED &&
+		    st->event_class != MODEL_EVENT_FAILED && st->event_class != MODEL_EVENT_ABORTED)
 			continue;
 		add_mid(s, VERIFY_STATE_FAILED, st->mid, st->line,
 			"the state machine took %s in state %s", st->event,

@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ikescope/grammar.h"
@@ -347,7 +348,7 @@ static const struct family_case family_cases[] = {
 	  "sm", "state=R_WAIT_EAP;event=EV_RECV_AUTH" },
 	{ "IKEv2-PROTO-5: (6): SM Trace-> SA: I_SPI=58AFF71141BA436B R_SPI=FC696330E6B94D7F (R) "
 	  "MsgID = 00000001 CurState: R_BLD_EAP_ Event: EV_AUTHEN_REQ",
-	  "sm", "state=R_BLD_EAP;event=EV_AUTHEN_REQ" },
+	  "sm", "state=R_BLD_EAP_REQ;state_class=negotiating;event=EV_AUTHEN_REQ" },
 	{ "IKEv2:(SESSION ID = 14607,SA ID = 68): SM Trace-> SA: I_SPI=E4368647479E50EF "
 	  "R_SPI=97B2C8AA5268271A (R) MsgID = 1 CurState: R_VERIFY_AUTH Event: EV_CERT_FAIL",
 	  "sm", "session=14607;sa=68;mid=1;event=EV_CERT_FAIL" },
@@ -910,5 +911,65 @@ Test(shape, literals_of_exact_rules_found_at_any_offset)
 		line[at + 3] = '2'; /* a middle byte differs */
 		cr_expect_null(ops->noise(g, line, 70), "near miss at %d", at);
 	}
+	grammar_destroy(g);
+}
+
+/* The value of field in m as a new string ("" if absent). */
+static char *
+text_of(const struct gram_match *m, const char *field)
+{
+	size_t len = 0;
+	const char *p = value(m, field, &len);
+
+	return strndup(p ? p : "", p ? len : 0);
+}
+
+Test(grammar, value_maps_give_classes_complete_cut_words_and_rename)
+{
+	static const char text[] =
+		"[map st]\nfamily = sm\nfield = state\nclass = state_class\n"
+		"complete = yes\nword = READY => established\n"
+		"word = R_WAIT_AUTH => negotiating\nword = R_WAIT_EAP_RESP\n"
+		"[map pl]\nfield = payload\nword = Vendor Specific => Vendor ID\n"
+		"[family sm x]\nregex = ^S (?<state>\\S+)$\n"
+		"[family construct x]\nregex = ^C (?<payload>.+)$\n";
+	struct gram_source src = { "m.gram", text, sizeof(text) - 1 };
+	struct gram_match m;
+	struct grammar *g = grammar_create(&src, 1, NULL, NULL);
+	char *a, *b;
+
+	cr_assert_not_null(g);
+	cr_assert_eq(grammar_map_count(g), 2);
+	cr_assert_eq(grammar_rule_count(g), 2);
+	cr_assert(grammar_match(g, "S READY", 7, &m));
+	a = text_of(&m, "state_class");
+	cr_expect_str_eq(a, "established");
+	free(a);
+	/* a cut word of one state reads whole; of two, it stays as it is, with no class */
+	cr_assert(grammar_match(g, "S R_WAIT_A", 10, &m));
+	a = text_of(&m, "state"), b = text_of(&m, "state_class");
+	cr_expect_str_eq(a, "R_WAIT_AUTH");
+	cr_expect_str_eq(b, "negotiating");
+	free(a), free(b);
+	cr_assert(grammar_match(g, "S R_WAIT_", 9, &m));
+	a = text_of(&m, "state"), b = text_of(&m, "state_class");
+	cr_expect_str_eq(a, "R_WAIT_");
+	cr_expect_str_eq(b, "");
+	free(a), free(b);
+	/* a word without a class is known (it completes) and gets none */
+	cr_assert(grammar_match(g, "S R_WAIT_EAP", 12, &m));
+	a = text_of(&m, "state"), b = text_of(&m, "state_class");
+	cr_expect_str_eq(a, "R_WAIT_EAP_RESP");
+	cr_expect_str_eq(b, "");
+	free(a), free(b);
+	/* a map without a family holds for all; an unknown word is left alone */
+	cr_assert(grammar_match(g, "C Vendor Specific", 17, &m));
+	a = text_of(&m, "payload");
+	cr_expect_str_eq(a, "Vendor ID");
+	free(a);
+	cr_assert(grammar_match(g, "C Nonce", 7, &m));
+	a = text_of(&m, "payload");
+	cr_expect_str_eq(a, "Nonce");
+	free(a);
 	grammar_destroy(g);
 }

@@ -343,9 +343,12 @@ Test(verify, config_auth_documents_come_in_order_and_parse, .init = setup, .fini
 Test(verify, where_the_state_machine_broke_is_located, .init = setup, .fini = teardown)
 {
 	static struct state_step steps[] = {
-		{ "R_INIT", "EV_CHK_AUTH_FAIL", 0, 10 }, /* a check, not a failure */
-		{ "R_VERIFY_AUTH", "EV_AUTH_FAIL", 1, 20 },
-		{ "AUTH_DONE", "EV_FAIL", 1, 30 },
+		/* a check, not a failure */
+		{ "R_INIT", "EV_CHK_AUTH_FAIL", .state_class = MODEL_STATE_NEGOTIATING,
+		  .line = 10 },
+		{ "R_VERIFY_AUTH", "EV_AUTH_FAIL", MODEL_STATE_NEGOTIATING, MODEL_EVENT_AUTH_FAILED,
+		  1, 20 },
+		{ "AUTH_DONE", "EV_FAIL", MODEL_STATE_NEGOTIATING, MODEL_EVENT_FAILED, 1, 30 },
 	};
 	static struct timer_event timers[] = { { "expired", "negotiation", 0, 40 } };
 
@@ -807,8 +810,8 @@ Test(verify, anyconnect_idi_and_auth_left_out_for_eap, .init = setup, .fini = te
 Test(verify, states_of_the_other_role_and_a_cut_log, .init = setup, .fini = teardown)
 {
 	static struct state_step steps[] = {
-		{ "R_INIT", "EV_RECV_INIT", 0, 10 },
-		{ "I_WAIT_AUTH", "EV_NO_EVENT", 1, 20 },
+		{ "R_INIT", "EV_RECV_INIT", .mid = 0, .line = 10 },
+		{ "I_WAIT_AUTH", "EV_NO_EVENT", .mid = 1, .line = 20 },
 	};
 
 	s->role = MODEL_ROLE_RESPONDER;
