@@ -231,7 +231,9 @@ enum gram_family { GRAM_FAMILIES(GRAM_FAMILY_ENUM) GRAM_FAMILY_COUNT };
 	X(EVENT_CLASS, "aborted")                                                                  \
 	X(EVENT_CLASS, "freed")                                                                    \
 	X(SIDE, "local")                                                                           \
-	X(SIDE, "peer")
+	X(SIDE, "peer")                                                                            \
+	X(NAT, "detected")                                                                         \
+	X(NAT, "none")
 
 /* True if name (len bytes) is a kind of family f. */
 bool gram_kind_is_known(enum gram_family f, const char *name, size_t len);
@@ -343,7 +345,8 @@ enum gram_type {
 	X(COMMAND, "command", STR, "a show command")                                               \
 	X(STATE_CLASS, "state_class", STR, "what a state means, set by a value map")               \
 	X(EVENT_CLASS, "event_class", STR, "what a state machine event means, set by a value map") \
-	X(SIDE, "side", STR, "whose a value is: local or peer, set by a value map")
+	X(SIDE, "side", STR, "whose a value is: local or peer, set by a value map")                \
+	X(NAT, "nat", STR, "what NAT detection found: detected or none, set by a value map")
 
 #define GRAM_FIELD_ENUM(e, name, type, summary) GRAM_FIELD_##e,
 enum gram_field { GRAM_FIELDS(GRAM_FIELD_ENUM) GRAM_FIELD_COUNT };

@@ -1060,7 +1060,7 @@ ops_clean(void *ctx, struct strbuf *line, struct strbuf *stamp)
 			scan(g, c.shape->buf, c.shape->len);
 		}
 	}
-	/* a repair can uncover a prefix ("**IKEv2-PROTO-4:") */
+	/* a repair can uncover a prefix (one that markup hid, "**PREFIX:") */
 	if (c.flags & LEX_CLEAN_REPAIR)
 		strip_all(g, &c);
 	/* a repair can add literals; stripping a prefix only removes them */

@@ -1410,13 +1410,11 @@ fact(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
 		if (recon_u32(m, GRAM_FIELD_SECONDS, &v))
 			s->dpd_seconds = v;
 	} else if (is(m, GRAM_FIELD_KIND, "nat")) {
-		const struct gram_value *w = val(m, GRAM_FIELD_VALUE);
-
-		if (w && w->len >= 7 && !memcmp(w->p, "Host is", 7)) {
+		/* what the grammar's map says the line found, or a NAT-T port */
+		if (is(m, GRAM_FIELD_NAT, "detected")) {
 			s->nat_detected = true;
 			s->nat_known = true;
-		} else if (w && ((w->len == 12 && !memcmp(w->p, "No NAT found", 12)) ||
-				 (w->len == 13 && !memcmp(w->p, "NAT not found", 13)))) {
+		} else if (is(m, GRAM_FIELD_NAT, "none")) {
 			s->nat_known = true;
 		} else if (val(m, GRAM_FIELD_PORT)) {
 			s->nat_detected = true;
