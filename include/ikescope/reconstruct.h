@@ -18,6 +18,7 @@
 #include "ikescope/lexer.h"
 #include "ikescope/model.h"
 #include "ikescope/util/err.h"
+#include "ikescope/util/strbuf.h"
 
 struct grammar;
 struct gram_match;
@@ -36,14 +37,45 @@ void recon_end_input(struct recon *r);
 /* The next finished session, or NULL. Caller frees with session_destroy(). */
 struct session *recon_next(struct recon *r);
 
-/* What recon_read() hands out as it reads; either function may be NULL. */
+/* What recon_read() hands out as it reads; any function may be NULL. */
 struct recon_reader {
 	/* every record that is not noise, with its match (NULL: unrecognized) */
 	void (*record)(void *ctx, const struct lex_record *rec, const struct gram_match *m);
 	/* every finished session, in order; the function owns it */
 	void (*session)(void *ctx, struct session *s);
 	void *ctx;
+	/* every record, noise too, before it is fed (to index where lines are) */
+	void (*line)(void *ctx, const struct lex_record *rec);
 };
+
+/*
+ * One input being read, in steps: lexer, grammar and reconstructor, the read
+ * loop of every command. opt may be NULL; name is copied.
+ */
+struct recon_input;
+struct recon_input *recon_input_open(struct recon *r, const struct grammar *g, FILE *fp,
+				     const char *name, const struct lex_options *opt);
+/*
+ * Reads up to max records (SIZE_MAX: all), handing records and finished
+ * sessions to rd. Returns false once the input is at its end: its open
+ * sessions are then finished and handed out too. A read error sets err and
+ * ends the input (what was read until then is still handed out).
+ */
+bool recon_input_step(struct recon_input *in, size_t max, const struct recon_reader *rd,
+		      struct err *err);
+/* Records recognized, and not recognized (noise is neither), so far. */
+uint64_t recon_input_records(const struct recon_input *in);
+uint64_t recon_input_unrecognized(const struct recon_input *in);
+const struct lex_stats *recon_input_lex_stats(const struct recon_input *in);
+/* The line last read (0 before the first). */
+uint32_t recon_input_line(const struct recon_input *in);
+void recon_input_close(struct recon_input *in);
+/*
+ * Why an input that has been read gave no session, for the user: "no IKEv2
+ * content", or IKE content from which no session could be built (with the
+ * line of its first IKE record). False (out untouched) if it gave sessions.
+ */
+bool recon_input_silence(const struct recon *r, const char *name, struct strbuf *out);
 
 /*
  * Reads fp to its end as one input named name: lexer, grammar g and

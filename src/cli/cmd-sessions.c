@@ -189,12 +189,17 @@ show_profile(struct run *run, const struct session *p)
 }
 
 static void
-drain(struct run *run, struct recon *r)
+session_cb(void *ctx, struct session *s)
 {
-	struct session *s;
+	emit(ctx, s);
+}
 
-	while ((s = recon_next(r)))
-		emit(run, s);
+static void
+line_cb(void *ctx, const struct lex_record *rec)
+{
+	struct run *run = ctx;
+
+	line_index_note(&run->index, rec->first_line, rec->offset);
 }
 
 /* Lexes, recognizes and reconstructs one input. */
@@ -203,11 +208,11 @@ one_input(struct run *run, const struct grammar *g, struct recon *r, const char 
 	  struct err *err)
 {
 	const char *name = strcmp(path, "-") ? path : "(stdin)";
-	struct lex_record rec;
-	struct gram_match m;
-	struct lex *lx;
+	struct recon_reader rd = { .session = session_cb, .ctx = run };
+	struct recon_input *ri;
+	const struct lex_stats *ls;
+	struct strbuf why;
 	FILE *fp, *in;
-	uint64_t records = 0, unrecognized = 0;
 	bool ok = true;
 
 	fp = cli_open_input(path, err);
@@ -223,51 +228,35 @@ one_input(struct run *run, const struct grammar *g, struct recon *r, const char 
 		}
 		line_index_init(&run->index, fileno(in));
 		run->input = name;
+		rd.line = line_cb;
 	}
-	recon_begin_input(r, name);
-	lx = lex_create(in, name, grammar_lex_ops(), (void *)g, NULL);
-	while (lex_next(lx, &rec, err)) {
-		bool matched = false;
-
-		if (!(rec.flags & LEX_REC_NOISE)) {
-			records++;
-			matched = grammar_match_hinted(g, rec.text, rec.len, &rec.hint, &m);
-			unrecognized += !matched;
-		}
-		if (run->ro.raw)
-			line_index_note(&run->index, rec.first_line, rec.offset);
-		recon_feed(r, &rec, matched ? &m : NULL);
-		drain(run, r);
-	}
+	ri = recon_input_open(r, g, in, name, NULL);
+	while (recon_input_step(ri, SIZE_MAX, &rd, err))
+		;
 	if (err_is_set(err))
 		ok = false;
-	recon_end_input(r);
 	fflush(stdout);
-	cli_report_input(name, in, lex_stats(lx));
-	if (ok && !recon_ike_records(r))
-		fprintf(stderr, "ikescope: %s: no IKEv2 content\n", name);
-	else if (ok && !recon_input_sessions(r))
-		fprintf(stderr,
-			"ikescope: %s:%u: IKEv2 content (%lu record%s) but no session: no line "
-			"names an SA number or the SPIs of one\n",
-			name, recon_first_ike_line(r), recon_ike_records(r),
-			recon_ike_records(r) == 1 ? "" : "s");
-	drain(run, r);
+	ls = recon_input_lex_stats(ri);
+	cli_report_input(name, in, ls);
+	sb_init(&why);
+	if (ok && recon_input_silence(r, name, &why))
+		fprintf(stderr, "ikescope: %s\n", why.buf);
+	sb_finish(&why);
 	if (run->cli->stats) {
 		fflush(stdout);
 		fprintf(stderr,
 			"input: %s\n  lines: %llu, records: %llu, noise: %llu, unrecognized: "
 			"%llu\n",
-			name, (unsigned long long)lex_stats(lx)->lines,
-			(unsigned long long)(records - unrecognized),
-			(unsigned long long)lex_stats(lx)->noise_lines,
-			(unsigned long long)unrecognized);
+			name, (unsigned long long)ls->lines,
+			(unsigned long long)recon_input_records(ri),
+			(unsigned long long)ls->noise_lines,
+			(unsigned long long)recon_input_unrecognized(ri));
 	}
-	run->tot.lines += lex_stats(lx)->lines;
-	run->tot.records += records - unrecognized;
-	run->tot.noise += lex_stats(lx)->noise_lines;
-	run->tot.unrecognized += unrecognized;
-	lex_destroy(lx);
+	run->tot.lines += ls->lines;
+	run->tot.records += recon_input_records(ri);
+	run->tot.noise += ls->noise_lines;
+	run->tot.unrecognized += recon_input_unrecognized(ri);
+	recon_input_close(ri);
 	run->input = NULL;
 	if (run->ro.raw && run->hold) {
 		/* its sessions wait to be joined: keep the lines reachable */

@@ -55,28 +55,15 @@ struct loader {
 	const struct grammar *g;
 	struct recon *r;
 	char **paths;
-	size_t npaths, next; /* the input to open next */
-	struct lex *lx;      /* the input being read, or NULL */
+	size_t npaths, next;    /* the input to open next */
+	struct recon_input *ri; /* the input being read, or NULL */
+	struct loaded *l;       /* where its sessions go */
 	struct input *in;
 	size_t before;  /* sessions before this input */
 	uint64_t lines; /* read so far, for the status line */
 	bool failed;
 	char progress[256];
 };
-
-static void
-take_sessions(struct loader *ld, struct loaded *l)
-{
-	struct session *s;
-
-	while ((s = recon_next(ld->r))) {
-		/* a summary is kept; the whole session is rebuilt when it is opened */
-		l->s = xreallocarray(l->s, l->n + 1, sizeof(*l->s));
-		s->number = (unsigned)l->n + 1;
-		l->s[l->n++] = session_summary(s);
-		session_destroy(s);
-	}
-}
 
 /* Opens the next input that can be read; false when there is none. */
 static bool
@@ -107,42 +94,51 @@ open_next(struct loader *ld, struct loaded *l)
 		ld->in->name = xstrdup(path);
 		ld->in->fp = fp;
 		line_index_init(&ld->in->index, fileno(fp));
-		recon_begin_input(ld->r, ld->in->name);
-		ld->lx = lex_create(fp, ld->in->name, grammar_lex_ops(), (void *)ld->g, NULL);
+		ld->ri = recon_input_open(ld->r, ld->g, fp, ld->in->name, NULL);
 		ld->before = l->n;
 		return true;
 	}
 	return false;
 }
 
+static void
+loader_session(void *ctx, struct session *s)
+{
+	struct loader *ld = ctx;
+	struct loaded *l = ld->l;
+
+	/* a summary is kept; the whole session is rebuilt when it is opened */
+	l->s = xreallocarray(l->s, l->n + 1, sizeof(*l->s));
+	s->number = (unsigned)l->n + 1;
+	l->s[l->n++] = session_summary(s);
+	session_destroy(s);
+}
+
+static void
+loader_line(void *ctx, const struct lex_record *rec)
+{
+	struct loader *ld = ctx;
+
+	line_index_note(&ld->in->index, rec->first_line, rec->offset);
+}
+
 /* Reads up to max records; true once every input is read. */
 static bool
 load_step(struct loader *ld, struct loaded *l, size_t max)
 {
-	struct lex_record rec;
-	struct gram_match m;
-	size_t done = 0;
+	struct recon_reader rd = { .session = loader_session, .line = loader_line, .ctx = ld };
+	struct err err = { 0 };
+	size_t k;
 
-	while (done < max) {
-		struct err err = { 0 };
-		size_t k;
-
-		if (!ld->lx && !open_next(ld, l)) {
-			ld->progress[0] = '\0';
-			return true;
-		}
-		if (lex_next(ld->lx, &rec, &err)) {
-			bool matched =
-				!(rec.flags & LEX_REC_NOISE) &&
-				grammar_match_hinted(ld->g, rec.text, rec.len, &rec.hint, &m);
-
-			line_index_note(&ld->in->index, rec.first_line, rec.offset);
-			recon_feed(ld->r, &rec, matched ? &m : NULL);
-			take_sessions(ld, l);
-			ld->lines = rec.last_line;
-			done++;
-			continue;
-		}
+	ld->l = l;
+	if (!ld->ri && !open_next(ld, l)) {
+		ld->progress[0] = '\0';
+		return true;
+	}
+	if (recon_input_step(ld->ri, max, &rd, &err)) {
+		ld->lines = recon_input_line(ld->ri);
+	} else {
+		ld->lines = recon_input_line(ld->ri);
 		if (err_is_set(&err)) {
 			char msg[512];
 
@@ -150,10 +146,8 @@ load_step(struct loader *ld, struct loaded *l, size_t max)
 			fprintf(stderr, "ikescope: %s\n", msg);
 			ld->failed = true;
 		}
-		recon_end_input(ld->r);
-		take_sessions(ld, l);
-		lex_destroy(ld->lx);
-		ld->lx = NULL;
+		recon_input_close(ld->ri);
+		ld->ri = NULL;
 		/* the reconstructor lends an input's name only until the next input */
 		for (k = ld->before; k < l->n; k++)
 			l->s[k]->input = ld->in->name;
@@ -197,6 +191,26 @@ collect_line(void *ctx, uint32_t line, const char *p, size_t n, bool cut)
 	sb_addc(out, '\n');
 }
 
+/* Of the sessions a rebuild hands out, the one that begins where the summary's did. */
+struct rebuilt {
+	const struct session *sum;
+	struct session *best;
+};
+
+static void
+rebuilt_session(void *ctx, struct session *s)
+{
+	struct rebuilt *rb = ctx;
+	const struct session *sum = rb->sum;
+	bool same = s->first_line == sum->first_line &&
+		    (!sum->has_spi_i || (s->has_spi_i && s->spi_i == sum->spi_i));
+
+	if (!rb->best && same)
+		rb->best = s;
+	else
+		session_destroy(s);
+}
+
 /*
  * The whole session behind a summary: its lines read again and
  * reconstructed alone (numbered as in the file); of what comes out, the
@@ -207,13 +221,12 @@ rebuild(void *ctx, const struct session *sum)
 {
 	struct rebuild_ctx *rc = ctx;
 	struct lex_options opt = { 0 };
-	struct session *best = NULL, *s;
-	struct lex_record rec;
-	struct gram_match m;
+	struct rebuilt rb = { sum, NULL };
+	struct recon_reader rd = { .session = rebuilt_session, .ctx = &rb };
 	struct input *in = NULL;
+	struct recon_input *ri;
 	struct strbuf text;
 	struct recon *r;
-	struct lex *lx;
 	struct err err = { 0 };
 	FILE *fp;
 	size_t i;
@@ -233,40 +246,18 @@ rebuild(void *ctx, const struct session *sum)
 	}
 	opt.first_line = sum->first_line;
 	r = recon_create(rc->g);
-	recon_begin_input(r, in->name);
-	lx = lex_create(fp, in->name, grammar_lex_ops(), (void *)rc->g, &opt);
-	for (;;) {
-		bool more = lex_next(lx, &rec, &err), matched;
-
-		if (more) {
-			matched = !(rec.flags & LEX_REC_NOISE) &&
-				  grammar_match_hinted(rc->g, rec.text, rec.len, &rec.hint, &m);
-			recon_feed(r, &rec, matched ? &m : NULL);
-		} else {
-			recon_end_input(r);
-		}
-		while ((s = recon_next(r))) {
-			bool same = s->first_line == sum->first_line &&
-				    (!sum->has_spi_i || (s->has_spi_i && s->spi_i == sum->spi_i));
-
-			if (!best && same) {
-				best = s;
-				continue;
-			}
-			session_destroy(s);
-		}
-		if (!more)
-			break;
-	}
-	lex_destroy(lx);
+	ri = recon_input_open(r, rc->g, fp, in->name, &opt);
+	while (recon_input_step(ri, SIZE_MAX, &rd, &err))
+		;
+	recon_input_close(ri);
 	fclose(fp);
 	sb_finish(&text);
-	if (best) {
-		best->number = sum->number;
-		best->input = sum->input; /* r lends its name only while it lives */
+	if (rb.best) {
+		rb.best->number = sum->number;
+		rb.best->input = sum->input; /* r lends its name only while it lives */
 	}
 	recon_destroy(r);
-	return best;
+	return rb.best;
 }
 
 /* ---- a key script, without a terminal ---- */
@@ -553,8 +544,7 @@ cmd_tui(const struct cli *cli, int argc, char **argv, struct err *err)
 	else
 		rc = run_curses(t, &ld, &l);
 	failed = ld.failed;
-	if (ld.lx)
-		lex_destroy(ld.lx);
+	recon_input_close(ld.ri);
 	tui_destroy(t);
 	loaded_free(&l);
 	recon_destroy(r);

@@ -1,6 +1,7 @@
 /* The reconstructor's life cycle: inputs, orphan records, finished sessions. */
 #include "ikescope/reconstruct.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -416,43 +417,143 @@ recon_end_input(struct recon *r)
 	drop_orphans(r);
 }
 
+struct recon_input {
+	struct recon *r;
+	const struct grammar *g;
+	struct lex *lx;
+	char *name;
+	uint64_t records, unrecognized;
+	uint32_t line;
+	bool ended;
+};
+
+struct recon_input *
+recon_input_open(struct recon *r, const struct grammar *g, FILE *fp, const char *name,
+		 const struct lex_options *opt)
+{
+	struct recon_input *in = xcalloc(1, sizeof(*in));
+
+	in->r = r;
+	in->g = g;
+	in->name = xstrdup(name);
+	recon_begin_input(r, name);
+	in->lx = lex_create(fp, in->name, grammar_lex_ops(), (void *)g, opt);
+	return in;
+}
+
+static void
+hand_out(struct recon *r, const struct recon_reader *rd)
+{
+	struct session *s;
+
+	while ((s = recon_next(r))) {
+		if (rd && rd->session)
+			rd->session(rd->ctx, s);
+		else
+			session_destroy(s);
+	}
+}
+
+bool
+recon_input_step(struct recon_input *in, size_t max, const struct recon_reader *rd, struct err *err)
+{
+	struct lex_record rec;
+	struct gram_match m;
+	size_t n;
+
+	if (in->ended)
+		return false;
+	for (n = 0; n < max; n++) {
+		bool matched = false;
+
+		if (!lex_next(in->lx, &rec, err)) {
+			recon_end_input(in->r);
+			hand_out(in->r, rd);
+			in->ended = true;
+			return false;
+		}
+		in->line = rec.last_line;
+		if (rd && rd->line)
+			rd->line(rd->ctx, &rec);
+		if (!(rec.flags & LEX_REC_NOISE)) {
+			matched = grammar_match_hinted(in->g, rec.text, rec.len, &rec.hint, &m);
+			if (matched)
+				in->records++;
+			else
+				in->unrecognized++;
+			if (rd && rd->record)
+				rd->record(rd->ctx, &rec, matched ? &m : NULL);
+		}
+		recon_feed(in->r, &rec, matched ? &m : NULL);
+		hand_out(in->r, rd);
+	}
+	return true;
+}
+
+uint64_t
+recon_input_records(const struct recon_input *in)
+{
+	return in->records;
+}
+
+uint64_t
+recon_input_unrecognized(const struct recon_input *in)
+{
+	return in->unrecognized;
+}
+
+const struct lex_stats *
+recon_input_lex_stats(const struct recon_input *in)
+{
+	return lex_stats(in->lx);
+}
+
+uint32_t
+recon_input_line(const struct recon_input *in)
+{
+	return in->line;
+}
+
+void
+recon_input_close(struct recon_input *in)
+{
+	if (!in)
+		return;
+	lex_destroy(in->lx);
+	free(in->name);
+	free(in);
+}
+
+bool
+recon_input_silence(const struct recon *r, const char *name, struct strbuf *out)
+{
+	if (!recon_ike_records(r)) {
+		sb_addf(out, "%s: no IKEv2 content", name);
+		return true;
+	}
+	if (recon_input_sessions(r))
+		return false;
+	sb_addf(out,
+		"%s:%u: IKEv2 content (%lu record%s) but no session: no line names an SA "
+		"number or the SPIs of one",
+		name, recon_first_ike_line(r), recon_ike_records(r),
+		recon_ike_records(r) == 1 ? "" : "s");
+	return true;
+}
+
 bool
 recon_read(struct recon *r, const struct grammar *g, FILE *fp, const char *name,
 	   const struct recon_reader *rd, struct lex_stats *stats, struct err *err)
 {
-	struct lex *lx = lex_create(fp, name, grammar_lex_ops(), (void *)g, NULL);
-	struct lex_record rec;
-	struct gram_match m;
-	struct session *s;
+	struct recon_input *in = recon_input_open(r, g, fp, name, NULL);
 	bool ok;
 
-	recon_begin_input(r, name);
-	for (;;) {
-		bool more = lex_next(lx, &rec, err);
-
-		if (more) {
-			bool matched = !(rec.flags & LEX_REC_NOISE) &&
-				       grammar_match_hinted(g, rec.text, rec.len, &rec.hint, &m);
-
-			if (rd->record && !(rec.flags & LEX_REC_NOISE))
-				rd->record(rd->ctx, &rec, matched ? &m : NULL);
-			recon_feed(r, &rec, matched ? &m : NULL);
-		} else {
-			recon_end_input(r);
-		}
-		while ((s = recon_next(r))) {
-			if (rd->session)
-				rd->session(rd->ctx, s);
-			else
-				session_destroy(s);
-		}
-		if (!more)
-			break;
-	}
+	while (recon_input_step(in, SIZE_MAX, rd, err))
+		;
 	ok = !err_is_set(err);
 	if (stats)
-		*stats = *lex_stats(lx);
-	lex_destroy(lx);
+		*stats = *recon_input_lex_stats(in);
+	recon_input_close(in);
 	return ok;
 }
 

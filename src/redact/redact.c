@@ -589,7 +589,9 @@ redact_learn_stream(struct redactor *r, FILE *fp, const char *name, unsigned ind
 		    struct lex_stats *stats, struct err *err)
 {
 	struct recon *rc = recon_create(r->g);
-	struct recon_reader rd = { learn_record_cb, learn_session_cb, r };
+	struct recon_reader rd = { .record = learn_record_cb,
+				   .session = learn_session_cb,
+				   .ctx = r };
 	bool ok;
 
 	redact_begin_input(r, index);
