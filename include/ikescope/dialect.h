@@ -2,12 +2,24 @@
 #define IKESCOPE_DIALECT_H
 
 /*
- * What a vendor's words mean in protocol terms (proto.h). This module is
- * where a dialect's spelling of IKEv2 values lives; the first piece here
- * is the Cisco (ASA, IOS, IOS-XE) spelling of transforms.
+ * The dialect adapters: the only code that knows what a vendor's words
+ * mean. Each turns what the grammar recognized in a record into an event
+ * (event.h), and knows its dialect's spelling of IKEv2 values in protocol
+ * terms (proto.h). cisco.c: ASA, IOS and IOS-XE debug output, the
+ * AnyConnect client's DART log and pasted show output.
  */
 
 #include <stdbool.h>
+
+struct ike_event;
+struct lex_record;
+struct gram_match;
+
+/* The event a recognized record makes (m: what the grammar recognized in rec). */
+void dialect_event(const struct lex_record *rec, const struct gram_match *m, struct ike_event *ev);
+/* The Cisco adapter (cisco.c). */
+void dialect_cisco_event(const struct lex_record *rec, const struct gram_match *m,
+			 struct ike_event *ev);
 
 /*
  * The IANA value of a transform of type type (1 encryption, 2 PRF, 3

@@ -111,6 +111,7 @@ rule_free(struct rule *r)
 		free(r->words[i].to);
 	}
 	free(r->words);
+	free(r->word_slots);
 	free(r->name);
 	free(r->file);
 	free(r->replace);
@@ -978,13 +979,24 @@ index_rules(struct grammar *g)
 			r->tail_lit_ids[j] =
 				prefilter_add(&g->pf, r->tail_literals[j], r->tail_literal_lens[j]);
 	}
-	/* the value maps, per family they hold for */
+	/* the value maps, per family they hold for, and their words by hash */
 	for (i = 0; i < g->nrules; i++) {
-		const struct rule *r = &g->rules[i];
-		size_t f;
+		struct rule *r = &g->rules[i];
+		size_t f, n = 4;
 
 		if (r->kind != RULE_MAP)
 			continue;
+		while (n < r->nwords * 2)
+			n *= 2;
+		r->word_slots = xcalloc(n, sizeof(*r->word_slots));
+		r->word_mask = (uint32_t)n - 1;
+		for (j = 0; j < r->nwords; j++) {
+			uint32_t k = map_word_hash(r->words[j].word, r->words[j].len) & r->word_mask;
+
+			while (r->word_slots[k])
+				k = (k + 1) & r->word_mask;
+			r->word_slots[k] = (uint32_t)j + 1;
+		}
 		for (f = 0; f < GRAM_FAMILY_COUNT; f++) {
 			if (r->map_family != GRAM_FAMILY_COUNT && r->map_family != f)
 				continue;

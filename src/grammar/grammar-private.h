@@ -223,6 +223,8 @@ struct rule {
 	bool map_complete, map_has_field;
 	struct map_word *words;
 	size_t nwords;
+	uint32_t *word_slots; /* 1 + word index by hash of the word, 0: empty */
+	uint32_t word_mask;   /* slots - 1 (a power of two) */
 	/* reads the real text, not its shape (shape.c) */
 	bool exact;
 	/* "reads = text": the grammar says so (it tells letters from digits in a word) */
@@ -316,7 +318,25 @@ struct grammar {
 	unsigned ring_next, ring_last;
 };
 
-/* Applies the value maps of m's family to m (grammar-load.c). */
+/*
+ * The hash a map's words are found by: the length and three bytes (first,
+ * middle, last), so that no byte loop runs on every record; words that
+ * share them are told apart by comparing.
+ */
+static inline uint32_t
+map_word_hash(const char *p, size_t n)
+{
+	uint32_t h;
+
+	if (!n)
+		return 0;
+	h = (uint32_t)n * 0x9E3779B1u;
+	h ^= (uint32_t)(unsigned char)p[0] << 16 | (uint32_t)(unsigned char)p[n / 2] << 8 |
+	     (unsigned char)p[n - 1];
+	return h * 0x85EBCA6Bu ^ h >> 15;
+}
+
+/* Applies the value maps of m's family to m (grammar.c). */
 void grammar_apply_maps(const struct grammar *g, struct gram_match *m);
 
 /* shape.c */

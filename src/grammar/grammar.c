@@ -158,13 +158,21 @@ map_lookup(const struct rule *r, const char *text, size_t len)
 {
 	const struct map_word *cut = NULL;
 	size_t i, cuts = 0;
+	uint32_t k;
 
+	for (k = map_word_hash(text, len) & r->word_mask; r->word_slots[k];
+	     k = (k + 1) & r->word_mask) {
+		const struct map_word *w = &r->words[r->word_slots[k] - 1];
+
+		if (w->len == len && !memcmp(w->word, text, len))
+			return w;
+	}
+	if (!r->map_complete)
+		return NULL;
 	for (i = 0; i < r->nwords; i++) {
 		const struct map_word *w = &r->words[i];
 
-		if (w->len == len && w->word[0] == text[0] && !memcmp(w->word, text, len))
-			return w;
-		if (r->map_complete && w->len > len && !memcmp(w->word, text, len)) {
+		if (w->len > len && !memcmp(w->word, text, len)) {
 			cut = w;
 			cuts++;
 		}

@@ -22,11 +22,11 @@ kind_is(const char *kind, const char *name)
 }
 
 static unsigned
-port_value(const struct gram_match *m, enum gram_field f)
+port_value(const struct ike_event *ev, enum gram_field f)
 {
 	uint32_t n;
 
-	return recon_u32(m, f, &n) && n <= 65535 ? n : 0;
+	return recon_u32(ev, f, &n) && n <= 65535 ? n : 0;
 }
 
 /*
@@ -74,10 +74,9 @@ fold_description(const char *p, size_t n, struct strbuf *out)
 }
 
 static struct client_event *
-add_event(struct recon *r, struct session *s, const struct lex_record *rec,
-	  const struct gram_match *m, const char *kind)
+add_event(struct recon *r, struct session *s, const struct ike_event *ev, const char *kind)
 {
-	const struct gram_value *d = val(m, GRAM_FIELD_DESCRIPTION);
+	const struct gram_value *d = val(ev, GRAM_FIELD_DESCRIPTION);
 	struct client_event *e;
 	struct strbuf folded, masked;
 	struct model_time t;
@@ -91,8 +90,8 @@ add_event(struct recon *r, struct session *s, const struct lex_record *rec,
 	e = &s->client[s->nclient++];
 	memset(e, 0, sizeof(*e));
 	e->kind = kind ? session_strndup(s, kind, strlen(kind)) : NULL;
-	e->date = recon_str(s, m, GRAM_FIELD_DATE);
-	e->time = recon_str(s, m, GRAM_FIELD_TIME);
+	e->date = recon_str(s, ev, GRAM_FIELD_DATE);
+	e->time = recon_str(s, ev, GRAM_FIELD_TIME);
 	if (model_time_parse(e->date, e->time, &t))
 		recon_note_time(s, t);
 	sb_init(&folded);
@@ -103,8 +102,8 @@ add_event(struct recon *r, struct session *s, const struct lex_record *rec,
 	e->text = session_strndup(s, masked.buf ? masked.buf : "", masked.len);
 	sb_finish(&folded);
 	sb_finish(&masked);
-	e->first_line = rec->first_line;
-	e->last_line = rec->last_line;
+	e->first_line = ev->first_line;
+	e->last_line = ev->last_line;
 	return e;
 }
 
@@ -150,14 +149,14 @@ has_event(const struct session *s, const char *kind)
 }
 
 void
-recon_client_entry(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+recon_client_entry(struct recon *r, const struct ike_event *ev)
 {
-	const struct gram_value *kv = val(m, GRAM_FIELD_KIND);
+	const struct gram_value *kv = val(ev, GRAM_FIELD_KIND);
 	char kind[32] = "";
 	struct session *s = r->client;
 	bool significant;
 
-	if (kv && kv->len < sizeof(kind) && !is(m, GRAM_FIELD_KIND, "partial")) {
+	if (kv && kv->len < sizeof(kind) && !is(ev, GRAM_FIELD_KIND, "partial")) {
 		memcpy(kind, kv->p, kv->len);
 		kind[kv->len] = '\0';
 	}
@@ -173,18 +172,18 @@ recon_client_entry(struct recon *r, const struct lex_record *rec, const struct g
 		s = NULL;
 	}
 	if (!s)
-		s = r->client = new_client_session(r, rec->first_line);
-	if (rec->last_line > s->last_line)
-		s->last_line = rec->last_line;
+		s = r->client = new_client_session(r, ev->first_line);
+	if (ev->last_line > s->last_line)
+		s->last_line = ev->last_line;
 	r->ike_records++;
-	add_event(r, s, rec, m, significant ? kind : NULL);
+	add_event(r, s, ev, significant ? kind : NULL);
 	if (kind_is(kind, "connect-requested") && !s->client_profile) {
-		s->client_profile = recon_str(s, m, GRAM_FIELD_VALUE);
+		s->client_profile = recon_str(s, ev, GRAM_FIELD_VALUE);
 	} else if (kind_is(kind, "ike-socket") || kind_is(kind, "session-settings")) {
-		const char *local = recon_str(s, m, GRAM_FIELD_LOCAL);
-		const char *remote = recon_str(s, m, GRAM_FIELD_REMOTE);
-		unsigned lport = port_value(m, GRAM_FIELD_LPORT);
-		unsigned rport = port_value(m, GRAM_FIELD_RPORT);
+		const char *local = recon_str(s, ev, GRAM_FIELD_LOCAL);
+		const char *remote = recon_str(s, ev, GRAM_FIELD_REMOTE);
+		unsigned lport = port_value(ev, GRAM_FIELD_LPORT);
+		unsigned rport = port_value(ev, GRAM_FIELD_RPORT);
 
 		/* the sockets say the ports in use; the settings only when they are all there is */
 		if (local && remote && (kind_is(kind, "ike-socket") || !s->client_addr)) {
@@ -200,11 +199,11 @@ recon_client_entry(struct recon *r, const struct lex_record *rec, const struct g
 				add_port(s, lport);
 		}
 	} else if (kind_is(kind, "gateway") && !s->client_gateway) {
-		s->client_gateway = recon_str(s, m, GRAM_FIELD_PEER);
+		s->client_gateway = recon_str(s, ev, GRAM_FIELD_PEER);
 		if (!s->peer)
 			s->peer = s->client_gateway;
 	} else if (kind_is(kind, "assigned-address")) {
-		s->assigned_ip = recon_str(s, m, GRAM_FIELD_VALUE);
+		s->assigned_ip = recon_str(s, ev, GRAM_FIELD_VALUE);
 	}
 }
 

@@ -5,39 +5,38 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "ikescope/event.h"
 #include "ikescope/grammar.h"
 #include "ikescope/lexer.h"
 #include "ikescope/model.h"
 #include "ikescope/util/strbuf.h"
 
-/* The value of field f in a match, or NULL. */
+/* The attribute f of an event, or NULL. */
 static inline const struct gram_value *
-val(const struct gram_match *m, enum gram_field f)
+val(const struct ike_event *ev, enum gram_field f)
 {
-	size_t i;
-
-	if (!(m->has[f / 64] >> (f % 64) & 1))
-		return NULL;
-	for (i = 0; i < m->nvalues; i++)
-		if (m->values[i].field == f)
-			return &m->values[i];
-	return NULL;
+	return ike_event_attr(ev, f);
 }
 
-/* True if field f is exactly text. */
+/* True if attribute f is exactly text. */
 static inline bool
-is(const struct gram_match *m, enum gram_field f, const char *text)
+is(const struct ike_event *ev, enum gram_field f, const char *text)
 {
-	const struct gram_value *v = val(m, f);
+	const struct gram_value *v = val(ev, f);
 
 	return v && strlen(text) == v->len && !memcmp(v->p, text, v->len);
 }
 
-/* A field as a number (decimal, or hex with or without 0x); false if absent or too big. */
-bool recon_num(const struct gram_match *m, enum gram_field f, int base, unsigned long long *out);
-bool recon_u32(const struct gram_match *m, enum gram_field f, uint32_t *out);
-/* A field's text in the session's arena, or NULL. */
-const char *recon_str(struct session *s, const struct gram_match *m, enum gram_field f);
+/* An attribute as a number (decimal, or hex with or without 0x); false if absent or too big. */
+static inline bool
+recon_num(const struct ike_event *ev, enum gram_field f, int base, unsigned long long *out)
+{
+	return ike_value_num(val(ev, f), base, out);
+}
+
+bool recon_u32(const struct ike_event *ev, enum gram_field f, uint32_t *out);
+/* An attribute's text in the session's arena, or NULL. */
+const char *recon_str(struct session *s, const struct ike_event *ev, enum gram_field f);
 
 /* Open sessions by a key (index.c): a chained hash table that grows. */
 struct recon_index_node {
@@ -74,13 +73,12 @@ struct pending_packet {
 	unsigned sport, dport, lport, rport;
 };
 
-/* A record seen before any session could own it (kept as its own copy). */
+/* An event seen before any session could own it (kept as its own copy). */
 struct orphan {
-	struct lex_record rec;
+	struct ike_event ev;
+	struct gram_value attrs[IKE_EVENT_MAX_ATTRS]; /* ev's, pointing into text */
 	char *text;
 	char stamp[LEX_MAX_STAMP + 1]; /* the lexer reuses its own */
-	struct gram_match m;
-	char *values; /* the match's values point here */
 };
 
 #define RECON_MAX_ORPHANS 256
@@ -180,8 +178,10 @@ recon_note_time(struct session *s, struct model_time t)
 #define RECON_AFTER_FREE_LINES 200
 
 void recon_packet_reset(struct pending_packet *p);
-void recon_copy_field(struct strbuf *out, const struct gram_match *m, enum gram_field f);
-void recon_orphan(struct recon *r, const struct lex_record *rec, const struct gram_match *m);
+void recon_copy_field(struct strbuf *out, const struct ike_event *ev, enum gram_field f);
+void recon_orphan(struct recon *r, const struct ike_event *ev);
+/* One event (reconstruct.c): what recon_feed() gives each recognized record. */
+void recon_feed_event(struct recon *r, const struct ike_event *ev);
 void recon_apply_orphans(struct recon *r, struct session *s);
 /* Called for every record: finishes idle sessions now and then. */
 void recon_tick(struct recon *r, uint32_t line);
@@ -189,11 +189,11 @@ void recon_attach_xml(struct session *s, struct message *m, struct xml_doc *d);
 /* Exchanges, child SAs, outcome and failure point of a finished session (outcome.c). */
 void recon_finish_session(struct recon *r, struct session *s);
 /* A DART entry (client.c). */
-void recon_client_entry(struct recon *r, const struct lex_record *rec, const struct gram_match *m);
+void recon_client_entry(struct recon *r, const struct ike_event *ev);
 /* The outcome of a session rebuilt from a client log alone (client.c). */
 void recon_finish_client(struct session *s);
 /* A line of show output; the end of show output (show.c). */
-void recon_show_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m);
+void recon_show_line(struct recon *r, const struct ike_event *ev);
 void recon_show_end(struct recon *r);
 void recon_show_free(struct recon *r);
 /* A session's child SAs (reconstruct.c). */

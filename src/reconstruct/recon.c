@@ -35,10 +35,8 @@ drop_orphans(struct recon *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->norphans; i++) {
+	for (i = 0; i < r->norphans; i++)
 		free(r->orphans[i].text);
-		free(r->orphans[i].values);
-	}
 	r->norphans = 0;
 }
 
@@ -92,16 +90,13 @@ recon_packet_reset(struct pending_packet *p)
 }
 
 void
-recon_copy_field(struct strbuf *out, const struct gram_match *m, enum gram_field f)
+recon_copy_field(struct strbuf *out, const struct ike_event *ev, enum gram_field f)
 {
-	size_t i;
+	const struct gram_value *v = ike_event_attr(ev, f);
 
 	sb_reset(out);
-	for (i = 0; i < m->nvalues; i++)
-		if (m->values[i].field == f) {
-			sb_add(out, m->values[i].p, m->values[i].len);
-			return;
-		}
+	if (v)
+		sb_add(out, v->p, v->len);
 }
 
 static void
@@ -192,9 +187,9 @@ recon_first_ike_line(const struct recon *r)
 	return r->first_ike_line;
 }
 
-/* A record that names no session, seen before any session: kept for the first one. */
+/* An event that names no session, seen before any session: kept for the first one. */
 void
-recon_orphan(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+recon_orphan(struct recon *r, const struct ike_event *ev)
 {
 	struct orphan *o;
 	size_t i;
@@ -202,23 +197,23 @@ recon_orphan(struct recon *r, const struct lex_record *rec, const struct gram_ma
 	if (r->replaying || r->norphans >= RECON_MAX_ORPHANS)
 		return;
 	o = &r->orphans[r->norphans++];
-	o->rec = *rec;
-	o->text = xstrndup(rec->text, rec->len);
-	o->rec.text = o->text;
-	if (rec->stamp) {
-		o->rec.stamp_len = rec->stamp_len < LEX_MAX_STAMP ? rec->stamp_len : LEX_MAX_STAMP;
-		memcpy(o->stamp, rec->stamp, o->rec.stamp_len);
-		o->rec.stamp = o->stamp;
+	o->ev = *ev;
+	o->text = xstrndup(ev->text, ev->len);
+	o->ev.text = o->text;
+	if (ev->stamp) {
+		o->ev.stamp_len = ev->stamp_len < LEX_MAX_STAMP ? ev->stamp_len : LEX_MAX_STAMP;
+		memcpy(o->stamp, ev->stamp, o->ev.stamp_len);
+		o->ev.stamp = o->stamp;
 	}
-	o->rec.hint.p = NULL;
-	o->m = *m;
-	o->values = NULL;
-	for (i = 0; i < m->nvalues; i++) {
-		const char *p = m->values[i].p;
+	o->ev.nattrs = ev->nattrs < IKE_EVENT_MAX_ATTRS ? ev->nattrs : IKE_EVENT_MAX_ATTRS;
+	o->ev.attrs = o->attrs;
+	for (i = 0; i < o->ev.nattrs; i++) {
+		const char *p = ev->attrs[i].p;
 
+		o->attrs[i] = ev->attrs[i];
 		/* values inside the record text move with it; grammar constants stay */
-		if (p >= rec->text && p <= rec->text + rec->len)
-			o->m.values[i].p = o->text + (p - rec->text);
+		if (p >= ev->text && p <= ev->text + ev->len)
+			o->attrs[i].p = o->text + (p - ev->text);
 	}
 }
 
@@ -232,9 +227,9 @@ recon_apply_orphans(struct recon *r, struct session *s)
 	r->replaying = true;
 	for (i = 0; i < n; i++) {
 		r->focus = s;
-		if (r->orphans[i].rec.first_line < s->first_line)
-			s->first_line = r->orphans[i].rec.first_line;
-		recon_feed(r, &r->orphans[i].rec, &r->orphans[i].m);
+		if (r->orphans[i].ev.first_line < s->first_line)
+			s->first_line = r->orphans[i].ev.first_line;
+		recon_feed_event(r, &r->orphans[i].ev);
 	}
 	r->replaying = false;
 	r->focus = s;

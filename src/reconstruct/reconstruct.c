@@ -21,124 +21,30 @@
 
 /* ---- field access ---- */
 
-/* 1 + the value of a hex digit, 0 for any other byte. */
-static const unsigned char digit_value[256] = {
-	['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,
-	['6'] = 7,  ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12,
-	['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12,
-	['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
-};
-
-/*
- * Eight hex digits at p as a number, all bytes at once: false if one is not
- * a hex digit. Each byte is checked by adding a bias that sets its high bit
- * when it is at or above a bound (no byte carries into the next: all are
- * below 0x80 by then).
- */
-static bool
-hex8(const char *p, uint32_t *out)
-{
-	const uint64_t high = 0x8080808080808080ull, ones = 0x0101010101010101ull;
-	uint64_t w, l, digit, letter;
-
-	memcpy(&w, p, 8);
-	if (w & high)
-		return false;
-	l = w | ones * 0x20; /* letters in lower case (digits stay) */
-	digit = (w + ones * (0x80 - '0')) & ~(w + ones * (0x80 - '9' - 1)) & high;
-	letter = (l + ones * (0x80 - 'a')) & ~(l + ones * (0x80 - 'f' - 1)) & high;
-	if ((digit | letter) != high)
-		return false;
-	/* the value of each digit, then the first byte's as the highest nibble */
-	w = (w & ones * 0x0f) + (letter >> 7) * 9;
-	w = ((w & 0x00ff00ff00ff00ffull) << 4) | ((w >> 8) & 0x00ff00ff00ff00ffull);
-	w = ((w & 0x0000ffff0000ffffull) << 8) | ((w >> 16) & 0x0000ffff0000ffffull);
-	w = ((w & 0x00000000ffffffffull) << 16) | (w >> 32);
-	*out = (uint32_t)w;
-	return true;
-}
-
 bool
-recon_num(const struct gram_match *m, enum gram_field f, int base, unsigned long long *out)
-{
-	const struct gram_value *v = val(m, f);
-	unsigned long long n = 0;
-	size_t i = 0;
-
-	if (!v || !v->len)
-		return false;
-	if (v->len > 2 && v->p[0] == '0' && (v->p[1] == 'x' || v->p[1] == 'X'))
-		i = 2;
-	/* no division per digit: this runs on every SPI and number of every record */
-	if (base == 16 && v->len - i == 16) {
-		uint32_t hi, lo;
-
-		/* an SPI: eight digits at a time */
-		if (!hex8(v->p + i, &hi) || !hex8(v->p + i + 8, &lo))
-			return false;
-		*out = (unsigned long long)hi << 32 | lo;
-		return true;
-	}
-	if (base == 16) {
-		for (; i < v->len; i++) {
-			unsigned d = digit_value[(unsigned char)v->p[i]];
-
-			if (!d || (n >> 60))
-				return false;
-			n = (n << 4) | (d - 1);
-		}
-	} else if (v->len - i <= 19) {
-		/* 19 decimal digits cannot pass 2^64: no bound to check */
-		for (; i < v->len; i++) {
-			unsigned d = digit_value[(unsigned char)v->p[i]];
-
-			if (!d || d > 10)
-				return false;
-			n = n * 10 + (d - 1);
-		}
-	} else {
-		const unsigned long long most = ~0ull / 10; /* n * 10 stays in range */
-
-		for (; i < v->len; i++) {
-			unsigned d = digit_value[(unsigned char)v->p[i]];
-
-			if (!d || d > 10 || n > most || (n == most && d - 1 > ~0ull % 10))
-				return false;
-			n = n * 10 + (d - 1);
-		}
-	}
-	*out = n;
-	return true;
-}
-
-bool
-recon_u32(const struct gram_match *m, enum gram_field f, uint32_t *out)
+recon_u32(const struct ike_event *ev, enum gram_field f, uint32_t *out)
 {
 	unsigned long long n;
 
-	if (!recon_num(m, f, 10, &n) || n > UINT32_MAX)
+	if (!recon_num(ev, f, 10, &n) || n > UINT32_MAX)
 		return false;
 	*out = (uint32_t)n;
 	return true;
 }
 
-/* The message ID, from a decimal or a hexadecimal field. */
+/* The message ID the event names, as the adapter decoded it. */
 static bool
-mid_of(const struct gram_match *m, uint32_t *out)
+mid_of(const struct ike_event *ev, uint32_t *out)
 {
-	unsigned long long n;
-
-	if (recon_num(m, GRAM_FIELD_MIDX, 16, &n) && n <= UINT32_MAX) {
-		*out = (uint32_t)n;
-		return true;
-	}
-	return recon_u32(m, GRAM_FIELD_MID, out);
+	if (ev->has_mid)
+		*out = ev->mid;
+	return ev->has_mid;
 }
 
 const char *
-recon_str(struct session *s, const struct gram_match *m, enum gram_field f)
+recon_str(struct session *s, const struct ike_event *ev, enum gram_field f)
 {
-	const struct gram_value *v = val(m, f);
+	const struct gram_value *v = val(ev, f);
 
 	return v ? session_strndup(s, v->p, v->len) : NULL;
 }
@@ -167,18 +73,6 @@ recon_new_session(struct recon *r, uint32_t line)
 	r->focus = s;
 	recon_apply_orphans(r, s);
 	return s;
-}
-
-/* An IKE SPI that identifies a session: all 16 hex digits (a cut one does not). */
-static bool
-full_spi(const struct gram_match *m, enum gram_field f)
-{
-	const struct gram_value *v = val(m, f);
-	size_t n = v ? v->len : 0;
-
-	if (n > 2 && v->p[0] == '0' && (v->p[1] == 'x' || v->p[1] == 'X'))
-		n -= 2;
-	return n == 16;
 }
 
 /* The line of the IKE_SA_INIT response a responder sent, 0 if none. */
@@ -238,22 +132,18 @@ owns(const struct session *s, bool has_i, uint64_t si, bool has_r, uint64_t sr, 
  * nobody has yet starts a session.
  */
 static struct session *
-find_session_as(struct recon *r, const struct gram_match *m, uint32_t line, bool create,
+find_session_as(struct recon *r, const struct ike_event *ev, uint32_t line, bool create,
 		const uint32_t *sa_given)
 {
-	uint32_t sa = 0;
-	unsigned long long si = 0, sr = 0;
-	bool has_sa = recon_u32(m, GRAM_FIELD_SA, &sa);
-	bool has_i =
-		full_spi(m, GRAM_FIELD_SPI_I) && recon_num(m, GRAM_FIELD_SPI_I, 16, &si) && si != 0;
-	bool has_r = full_spi(m, GRAM_FIELD_SPI_R) && recon_num(m, GRAM_FIELD_SPI_R, 16, &sr);
-	uint32_t ios = 0;
-	bool has_ios = recon_u32(m, GRAM_FIELD_SESSION, &ios);
+	uint32_t sa = ev->handle, ios = ev->session;
+	uint64_t si = ev->spi_i, sr = ev->spi_r;
+	bool has_sa = ev->has_handle, has_ios = ev->has_session;
+	/* a cut SPI names no SA, nor does a zero one */
+	bool has_i = ev->has_spi_i && ev->spi_i_whole && si != 0;
+	bool has_r = ev->has_spi_r && ev->spi_r_whole && sr != 0;
 	const struct recon_index_node *e;
 	struct session *best = NULL;
 
-	if (has_r && sr == 0)
-		has_r = false;
 	/* the SA number of the packet line whose dump this record is part of */
 	if (!has_sa && sa_given) {
 		sa = *sa_given;
@@ -276,7 +166,7 @@ find_session_as(struct recon *r, const struct gram_match *m, uint32_t line, bool
 	 * opens one for each retransmission), so it starts a new session.
 	 */
 	if (best && create && has_i && !has_r && best->has_spi_r && !has_sa &&
-	    is(m, GRAM_FIELD_EXCHANGE, "IKE_SA_INIT") && is(m, GRAM_FIELD_DIR, "in") &&
+	    is(ev, GRAM_FIELD_EXCHANGE, "IKE_SA_INIT") && ev->dir == IKE_DIR_IN &&
 	    answered_init(best)) {
 		struct session *first = best;
 
@@ -317,9 +207,9 @@ find_session_as(struct recon *r, const struct gram_match *m, uint32_t line, bool
 }
 
 static struct session *
-find_session(struct recon *r, const struct gram_match *m, uint32_t line, bool create)
+find_session(struct recon *r, const struct ike_event *ev, uint32_t line, bool create)
 {
-	return find_session_as(r, m, line, create, NULL);
+	return find_session_as(r, ev, line, create, NULL);
 }
 
 void
@@ -342,12 +232,12 @@ touch(struct recon *r, struct session *s, uint32_t line)
 /* ---- messages ---- */
 
 static void
-set_addresses(struct session *s, struct message *m)
+set_addresses(struct session *s, struct message *msg)
 {
-	const char *local = m->dir == MODEL_DIR_OUT ? m->src : m->dst;
-	const char *peer = m->dir == MODEL_DIR_OUT ? m->dst : m->src;
-	unsigned lport = m->dir == MODEL_DIR_OUT ? m->sport : m->dport;
-	unsigned pport = m->dir == MODEL_DIR_OUT ? m->dport : m->sport;
+	const char *local = msg->dir == MODEL_DIR_OUT ? msg->src : msg->dst;
+	const char *peer = msg->dir == MODEL_DIR_OUT ? msg->dst : msg->src;
+	unsigned lport = msg->dir == MODEL_DIR_OUT ? msg->sport : msg->dport;
+	unsigned pport = msg->dir == MODEL_DIR_OUT ? msg->dport : msg->sport;
 
 	if (local && (!s->local || strcmp(s->local, local)))
 		s->local = local;
@@ -366,24 +256,24 @@ set_addresses(struct session *s, struct message *m)
 }
 
 static void
-addresses_from(struct session *s, struct message *m, const struct gram_match *rm)
+addresses_from(struct session *s, struct message *msg, const struct ike_event *rm)
 {
 	uint32_t port;
 
-	if (val(rm, GRAM_FIELD_SRC) && !m->src)
-		m->src = recon_str(s, rm, GRAM_FIELD_SRC);
-	if (val(rm, GRAM_FIELD_DST) && !m->dst)
-		m->dst = recon_str(s, rm, GRAM_FIELD_DST);
-	if (!m->sport && recon_u32(rm, GRAM_FIELD_SPORT, &port))
-		m->sport = port;
-	if (!m->dport && recon_u32(rm, GRAM_FIELD_DPORT, &port))
-		m->dport = port;
+	if (val(rm, GRAM_FIELD_SRC) && !msg->src)
+		msg->src = recon_str(s, rm, GRAM_FIELD_SRC);
+	if (val(rm, GRAM_FIELD_DST) && !msg->dst)
+		msg->dst = recon_str(s, rm, GRAM_FIELD_DST);
+	if (!msg->sport && recon_u32(rm, GRAM_FIELD_SPORT, &port))
+		msg->sport = port;
+	if (!msg->dport && recon_u32(rm, GRAM_FIELD_DPORT, &port))
+		msg->dport = port;
 	/* Rx/Tx name local and remote instead of source and destination */
 	if (val(rm, GRAM_FIELD_LOCAL)) {
-		const char **a = m->dir == MODEL_DIR_OUT ? &m->src : &m->dst;
-		const char **b = m->dir == MODEL_DIR_OUT ? &m->dst : &m->src;
-		unsigned *pa = m->dir == MODEL_DIR_OUT ? &m->sport : &m->dport;
-		unsigned *pb = m->dir == MODEL_DIR_OUT ? &m->dport : &m->sport;
+		const char **a = msg->dir == MODEL_DIR_OUT ? &msg->src : &msg->dst;
+		const char **b = msg->dir == MODEL_DIR_OUT ? &msg->dst : &msg->src;
+		unsigned *pa = msg->dir == MODEL_DIR_OUT ? &msg->sport : &msg->dport;
+		unsigned *pb = msg->dir == MODEL_DIR_OUT ? &msg->dport : &msg->sport;
 
 		if (!*a)
 			*a = recon_str(s, rm, GRAM_FIELD_LOCAL);
@@ -394,23 +284,21 @@ addresses_from(struct session *s, struct message *m, const struct gram_match *rm
 		if (!*pb && recon_u32(rm, GRAM_FIELD_RPORT, &port))
 			*pb = port;
 	}
-	set_addresses(s, m);
+	set_addresses(s, msg);
 }
 
 static enum model_dir
-dir_of(const struct gram_match *m)
+dir_of(const struct ike_event *ev)
 {
-	if (is(m, GRAM_FIELD_DIR, "in"))
-		return MODEL_DIR_IN;
-	if (is(m, GRAM_FIELD_DIR, "out"))
-		return MODEL_DIR_OUT;
-	return MODEL_DIR_UNKNOWN;
+	return ev->dir == IKE_DIR_IN    ? MODEL_DIR_IN
+	       : ev->dir == IKE_DIR_OUT ? MODEL_DIR_OUT
+					: MODEL_DIR_UNKNOWN;
 }
 
 static void
-set_exchange(struct session *s, struct message *msg, const struct gram_match *m)
+set_exchange(struct session *s, struct message *msg, const struct ike_event *ev)
 {
-	const char *x = recon_str(s, m, GRAM_FIELD_EXCHANGE);
+	const char *x = recon_str(s, ev, GRAM_FIELD_EXCHANGE);
 
 	if (x && !msg->exchange)
 		msg->exchange = x;
@@ -418,7 +306,7 @@ set_exchange(struct session *s, struct message *msg, const struct gram_match *m)
 
 /* A dump starts: remember what the packet line said until the SPIs tell whose it is. */
 static void
-packet_start(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+packet_start(struct recon *r, const struct ike_event *ev)
 {
 	struct pending_packet *p = &r->pkt;
 	uint32_t v;
@@ -426,18 +314,18 @@ packet_start(struct recon *r, const struct lex_record *rec, const struct gram_ma
 	recon_packet_reset(p);
 	p->active = true;
 	r->dump_ended_session = NULL;
-	p->dir = dir_of(m);
-	p->line = rec->first_line;
-	p->has_sa = recon_u32(m, GRAM_FIELD_SA, &p->sa);
-	p->has_mid = mid_of(m, &p->mid);
-	recon_copy_field(&p->src, m, GRAM_FIELD_SRC);
-	recon_copy_field(&p->dst, m, GRAM_FIELD_DST);
-	recon_copy_field(&p->local, m, GRAM_FIELD_LOCAL);
-	recon_copy_field(&p->remote, m, GRAM_FIELD_REMOTE);
-	p->sport = recon_u32(m, GRAM_FIELD_SPORT, &v) ? v : 0;
-	p->dport = recon_u32(m, GRAM_FIELD_DPORT, &v) ? v : 0;
-	p->lport = recon_u32(m, GRAM_FIELD_LPORT, &v) ? v : 0;
-	p->rport = recon_u32(m, GRAM_FIELD_RPORT, &v) ? v : 0;
+	p->dir = dir_of(ev);
+	p->line = ev->first_line;
+	p->has_sa = recon_u32(ev, GRAM_FIELD_SA, &p->sa);
+	p->has_mid = mid_of(ev, &p->mid);
+	recon_copy_field(&p->src, ev, GRAM_FIELD_SRC);
+	recon_copy_field(&p->dst, ev, GRAM_FIELD_DST);
+	recon_copy_field(&p->local, ev, GRAM_FIELD_LOCAL);
+	recon_copy_field(&p->remote, ev, GRAM_FIELD_REMOTE);
+	p->sport = recon_u32(ev, GRAM_FIELD_SPORT, &v) ? v : 0;
+	p->dport = recon_u32(ev, GRAM_FIELD_DPORT, &v) ? v : 0;
+	p->lport = recon_u32(ev, GRAM_FIELD_LPORT, &v) ? v : 0;
+	p->rport = recon_u32(ev, GRAM_FIELD_RPORT, &v) ? v : 0;
 	r->msg = NULL;
 	r->inner = false;
 	r->payload = NULL;
@@ -507,18 +395,18 @@ packet_message(struct recon *r, struct session *s, uint32_t line)
 
 /* SENT PKT / RECV PKT: the platform's line for a message. */
 static void
-platform_packet(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+platform_packet(struct recon *r, const struct ike_event *ev)
 {
-	enum model_dir dir = dir_of(m);
-	struct session *s = find_session(r, m, rec->first_line, true);
+	enum model_dir dir = dir_of(ev);
+	struct session *s = find_session(r, ev, ev->first_line, true);
 	struct message *msg = NULL;
 	uint32_t mid = 0;
-	bool has_mid = mid_of(m, &mid);
+	bool has_mid = mid_of(ev, &mid);
 	size_t i;
 
 	if (!s)
 		return;
-	if (is(m, GRAM_FIELD_KIND, "partial")) {
+	if (is(ev, GRAM_FIELD_KIND, "partial")) {
 		/*
 		 * What is left of a packet line cut in publication (its SPIs and
 		 * MID): the message built before it, if any, is the one sent.
@@ -527,21 +415,21 @@ platform_packet(struct recon *r, const struct lex_record *rec, const struct gram
 			r->building->mid = mid;
 			r->building->mid_known = true;
 			r->building->sends++;
-			if (rec->last_line > r->building->last_line)
-				r->building->last_line = rec->last_line;
+			if (ev->last_line > r->building->last_line)
+				r->building->last_line = ev->last_line;
 			r->building = NULL;
 			r->building_session = NULL;
 		}
 		return;
 	}
-	if (is(m, GRAM_FIELD_KIND, "event")) {
+	if (is(ev, GRAM_FIELD_KIND, "event")) {
 		/* an event trace names each message once: one message each, no dump follows */
-		msg = session_add_message(s, dir, rec->first_line);
+		msg = session_add_message(s, dir, ev->first_line);
 		msg->sends = 1;
-		set_exchange(s, msg, m);
-		msg->response = is(m, GRAM_FIELD_MSGTYPE, "RESPONSE");
+		set_exchange(s, msg, ev);
+		msg->response = ev->response;
 		msg->response_known = true;
-		addresses_from(s, msg, m);
+		addresses_from(s, msg, ev);
 		r->msg = msg;
 		r->msg_session = s;
 		r->inner = false;
@@ -579,7 +467,7 @@ platform_packet(struct recon *r, const struct lex_record *rec, const struct gram
 		msg = NULL; /* the dump that follows makes the message */
 	}
 	if (!msg) {
-		msg = session_add_message(s, dir, rec->first_line);
+		msg = session_add_message(s, dir, ev->first_line);
 		if (dir == MODEL_DIR_IN) {
 			r->msg = msg;
 			r->msg_session = s;
@@ -594,16 +482,16 @@ platform_packet(struct recon *r, const struct lex_record *rec, const struct gram
 		msg->mid = mid;
 		msg->mid_known = true;
 	}
-	set_exchange(s, msg, m);
-	addresses_from(s, msg, m);
-	if (rec->last_line > msg->last_line)
-		msg->last_line = rec->last_line;
+	set_exchange(s, msg, ev);
+	addresses_from(s, msg, ev);
+	if (ev->last_line > msg->last_line)
+		msg->last_line = ev->last_line;
 	if (msg->dir == MODEL_DIR_IN && !msg->response_known && msg->exchange) {
 		/* a request carries a zero responder SPI only in IKE_SA_INIT */
 		unsigned long long sr;
 
 		if (!strcmp(msg->exchange, "IKE_SA_INIT") &&
-		    recon_num(m, GRAM_FIELD_SPI_R, 16, &sr) && sr == 0) {
+		    recon_num(ev, GRAM_FIELD_SPI_R, 16, &sr) && sr == 0) {
 			msg->response = false;
 			msg->response_known = true;
 		}
@@ -612,18 +500,18 @@ platform_packet(struct recon *r, const struct lex_record *rec, const struct gram
 
 /* The proposal a device sums up before it sends it: kept for the SA payload it lists next. */
 static void
-proposal_summary(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+proposal_summary(struct recon *r, const struct ike_event *ev)
 {
-	struct session *s = find_session(r, m, rec->first_line, false);
+	struct session *s = find_session(r, ev, ev->first_line, false);
 	uint32_t v;
 
 	r->summary_session = s ? s : r->focus;
 	sb_reset(&r->summary);
 	sb_reset(&r->summary_protocol);
-	recon_copy_field(&r->summary, m, GRAM_FIELD_TRANSFORMS);
-	recon_copy_field(&r->summary_protocol, m, GRAM_FIELD_PROTOCOL);
-	r->summary_num = recon_u32(m, GRAM_FIELD_PROPOSAL, &v) ? v : 1;
-	r->summary_line = rec->first_line;
+	recon_copy_field(&r->summary, ev, GRAM_FIELD_TRANSFORMS);
+	recon_copy_field(&r->summary_protocol, ev, GRAM_FIELD_PROTOCOL);
+	r->summary_num = recon_u32(ev, GRAM_FIELD_PROPOSAL, &v) ? v : 1;
+	r->summary_line = ev->first_line;
 }
 
 /*
@@ -699,11 +587,11 @@ summary_to_sa(struct recon *r, struct session *s, struct payload *p)
  * they are the inner payloads of the next outgoing message.
  */
 static void
-payload_list(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+payload_list(struct recon *r, const struct ike_event *ev)
 {
 	struct message *msg = r->building ? r->building : r->msg;
 	struct session *s = r->building ? r->building_session : r->msg_session;
-	const struct gram_value *v = val(m, GRAM_FIELD_PAYLOADS);
+	const struct gram_value *v = val(ev, GRAM_FIELD_PAYLOADS);
 	const char *p, *end;
 
 	if (!msg || !s || !v)
@@ -714,7 +602,7 @@ payload_list(struct recon *r, const struct lex_record *rec, const struct gram_ma
 
 		while (w < end && *w != ' ' && *w != '\t')
 			w++;
-		pl = message_add_payload(s, msg, rec->first_line);
+		pl = message_add_payload(s, msg, ev->first_line);
 		pl->inner = r->building || r->inner;
 		open = memchr(p, '(', (size_t)(w - p));
 		if (open && w[-1] == ')') {
@@ -741,32 +629,32 @@ payload_list(struct recon *r, const struct lex_record *rec, const struct gram_ma
 		for (p = w; p < end && (*p == ' ' || *p == '\t'); p++)
 			;
 	}
-	if (rec->last_line > msg->last_line)
-		msg->last_line = rec->last_line;
-	touch(r, s, rec->last_line);
+	if (ev->last_line > msg->last_line)
+		msg->last_line = ev->last_line;
+	touch(r, s, ev->last_line);
 	r->payload = NULL;
 }
 
 static void
-header(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+header(struct recon *r, const struct ike_event *ev)
 {
 	struct session *s;
 	struct message *msg;
 	uint32_t v;
 
-	if (is(m, GRAM_FIELD_KIND, "payload-list")) {
-		payload_list(r, rec, m);
+	if (is(ev, GRAM_FIELD_KIND, "payload-list")) {
+		payload_list(r, ev);
 		return;
 	}
-	if (is(m, GRAM_FIELD_KIND, "spis")) {
-		s = find_session_as(r, m, rec->first_line, true,
+	if (is(ev, GRAM_FIELD_KIND, "spis")) {
+		s = find_session_as(r, ev, ev->first_line, true,
 				    r->pkt.active && r->pkt.has_sa ? &r->pkt.sa : NULL);
 		if (!s)
 			return;
 		if (r->pkt.active && r->pkt.has_sa)
 			recon_add_sa_id(r, s, r->pkt.sa);
-		msg = packet_message(r, s, rec->last_line);
-		if (msg && mid_of(m, &v) && !msg->mid_known) {
+		msg = packet_message(r, s, ev->last_line);
+		if (msg && mid_of(ev, &v) && !msg->mid_known) {
 			msg->mid = v;
 			msg->mid_known = true;
 		}
@@ -776,47 +664,47 @@ header(struct recon *r, const struct lex_record *rec, const struct gram_match *m
 	s = r->msg_session;
 	if (!msg || !s)
 		return;
-	if (rec->last_line > msg->last_line)
-		msg->last_line = rec->last_line;
-	touch(r, s, rec->last_line);
-	if (is(m, GRAM_FIELD_KIND, "flags")) {
-		const struct gram_value *f = val(m, GRAM_FIELD_FLAGS);
+	if (ev->last_line > msg->last_line)
+		msg->last_line = ev->last_line;
+	touch(r, s, ev->last_line);
+	if (is(ev, GRAM_FIELD_KIND, "flags")) {
+		const struct gram_value *f = val(ev, GRAM_FIELD_FLAGS);
 
-		set_exchange(s, msg, m);
+		set_exchange(s, msg, ev);
 		if (f) {
 			msg->flags = session_strndup(s, f->p, f->len);
 			/* "MSG-RESPONSE", sometimes cut to "MSG-" or "MSG" */
 			msg->response = strstr(msg->flags, "MSG") != NULL;
 			msg->response_known = true;
 		}
-	} else if (is(m, GRAM_FIELD_KIND, "length")) {
-		if (mid_of(m, &v)) {
+	} else if (is(ev, GRAM_FIELD_KIND, "length")) {
+		if (mid_of(ev, &v)) {
 			msg->mid = v;
 			msg->mid_known = true;
 		}
-		if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
+		if (recon_u32(ev, GRAM_FIELD_LENGTH, &v))
 			msg->length = v;
 	}
 }
 
 static void
-exchange_line(struct recon *r, const struct gram_match *m)
+exchange_line(struct recon *r, const struct ike_event *ev)
 {
 	struct message *msg = r->msg;
 
 	if (!msg)
 		return;
-	set_exchange(r->msg_session, msg, m);
-	msg->response = is(m, GRAM_FIELD_MSGTYPE, "RESPONSE");
+	set_exchange(r->msg_session, msg, ev);
+	msg->response = ev->response;
 	msg->response_known = true;
 }
 
 /* ---- payloads ---- */
 
-static void orphan(struct recon *r, const struct lex_record *rec, const struct gram_match *m);
+static void orphan(struct recon *r, const struct ike_event *ev);
 
 static struct payload *
-new_payload(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+new_payload(struct recon *r, const struct ike_event *ev)
 {
 	struct message *msg, *built;
 	struct session *s;
@@ -829,7 +717,7 @@ new_payload(struct recon *r, const struct lex_record *rec, const struct gram_mat
 	 */
 	if (!r->building && !r->msg && r->dump_ended_session && !r->pkt.active &&
 	    r->dump_ended_session == r->focus) {
-		built = session_add_message(r->focus, MODEL_DIR_OUT, rec->first_line);
+		built = session_add_message(r->focus, MODEL_DIR_OUT, ev->first_line);
 		r->building = built;
 		r->building_session = r->focus;
 	}
@@ -838,15 +726,15 @@ new_payload(struct recon *r, const struct lex_record *rec, const struct gram_mat
 	r->building_vid = false;
 	if (!msg || !s)
 		return NULL;
-	p = message_add_payload(s, msg, rec->first_line);
+	p = message_add_payload(s, msg, ev->first_line);
 	p->inner = r->building || r->inner;
-	p->type = val(m, GRAM_FIELD_PAYLOAD) ? recon_str(s, m, GRAM_FIELD_PAYLOAD) : "?";
+	p->type = val(ev, GRAM_FIELD_PAYLOAD) ? recon_str(s, ev, GRAM_FIELD_PAYLOAD) : "?";
 	/* a payload line cut before its name, right after the vendor ID it parses was named */
 	if (!strcmp(p->type, "?") && r->vendor.len)
 		p->type = "VID";
-	p->notify = recon_str(s, m, GRAM_FIELD_NOTIFY);
-	p->next = recon_str(s, m, GRAM_FIELD_NEXT);
-	if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
+	p->notify = recon_str(s, ev, GRAM_FIELD_NOTIFY);
+	p->next = recon_str(s, ev, GRAM_FIELD_NEXT);
+	if (recon_u32(ev, GRAM_FIELD_LENGTH, &v))
 		p->length = v;
 	if (!strcmp(p->type, "VID") && r->vendor.len) {
 		p->vendor = session_strndup(s, r->vendor.buf, r->vendor.len);
@@ -861,9 +749,9 @@ new_payload(struct recon *r, const struct lex_record *rec, const struct gram_mat
 			r->built_vids.len - n - (nl ? 1 : 0) + 1);
 		r->built_vids.len -= n + (nl ? 1 : 0);
 	}
-	if (rec->last_line > msg->last_line)
-		msg->last_line = rec->last_line;
-	touch(r, s, rec->last_line);
+	if (ev->last_line > msg->last_line)
+		msg->last_line = ev->last_line;
+	touch(r, s, ev->last_line);
 	r->payload = p;
 	r->payload_session = s;
 	return p;
@@ -882,7 +770,7 @@ add_proposal(struct session *s, struct payload *p, uint32_t line)
 }
 
 static void
-proposal_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+proposal_line(struct recon *r, const struct ike_event *ev)
 {
 	struct payload *p = r->payload;
 	struct session *s = r->payload_session;
@@ -890,18 +778,18 @@ proposal_line(struct recon *r, const struct lex_record *rec, const struct gram_m
 	uint32_t v;
 
 	if (!p || !s) {
-		orphan(r, rec, m);
+		orphan(r, ev);
 		return;
 	}
-	touch(r, s, rec->last_line);
-	if (val(m, GRAM_FIELD_LAST)) {
-		pr = add_proposal(s, p, rec->first_line);
-		if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
+	touch(r, s, ev->last_line);
+	if (val(ev, GRAM_FIELD_LAST)) {
+		pr = add_proposal(s, p, ev->first_line);
+		if (recon_u32(ev, GRAM_FIELD_LENGTH, &v))
 			pr->length = v;
 		{
 			unsigned long long l;
 
-			if (recon_num(m, GRAM_FIELD_LAST, 16, &l) && l <= 255) {
+			if (recon_num(ev, GRAM_FIELD_LAST, 16, &l) && l <= 255) {
 				pr->last = (unsigned)l;
 				pr->has_last = true;
 			}
@@ -910,18 +798,18 @@ proposal_line(struct recon *r, const struct lex_record *rec, const struct gram_m
 	}
 	pr = p->nprops ? &p->props[p->nprops - 1] : NULL;
 	if (!pr || pr->protocol)
-		pr = add_proposal(s, p, rec->first_line);
-	pr->protocol = recon_str(s, m, GRAM_FIELD_PROTOCOL);
-	if (recon_u32(m, GRAM_FIELD_PROPOSAL, &v))
+		pr = add_proposal(s, p, ev->first_line);
+	pr->protocol = recon_str(s, ev, GRAM_FIELD_PROTOCOL);
+	if (recon_u32(ev, GRAM_FIELD_PROPOSAL, &v))
 		pr->num = v;
-	if (recon_u32(m, GRAM_FIELD_SPI_SIZE, &v))
+	if (recon_u32(ev, GRAM_FIELD_SPI_SIZE, &v))
 		pr->spi_size = v;
-	if (recon_u32(m, GRAM_FIELD_NTRANS, &v))
+	if (recon_u32(ev, GRAM_FIELD_NTRANS, &v))
 		pr->ntrans = v;
 }
 
 static void
-transform_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+transform_line(struct recon *r, const struct ike_event *ev)
 {
 	struct payload *p = r->payload;
 	struct session *s = r->payload_session;
@@ -931,40 +819,40 @@ transform_line(struct recon *r, const struct lex_record *rec, const struct gram_
 	uint32_t v;
 
 	if (!p || !s) {
-		orphan(r, rec, m);
+		orphan(r, ev);
 		return;
 	}
-	touch(r, s, rec->last_line);
+	touch(r, s, ev->last_line);
 	if (!p->nprops)
-		add_proposal(s, p, rec->first_line);
+		add_proposal(s, p, ev->first_line);
 	pr = &p->props[p->nprops - 1];
 	t = pr->nt ? &pr->t[pr->nt - 1] : NULL;
-	last = val(m, GRAM_FIELD_LAST);
+	last = val(ev, GRAM_FIELD_LAST);
 	if (last || !t || t->id) {
 		pr->t = arena_grow(s->arena, pr->t, sizeof(*pr->t), &pr->cap_t, pr->nt + 1);
 		t = &pr->t[pr->nt++];
 		memset(t, 0, sizeof(*t));
-		t->line = rec->first_line;
+		t->line = ev->first_line;
 	}
 	if (last) {
 		/* "last transform: 0x3, reserved: 0x0: length: 12" */
 		unsigned long long l;
 
-		if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
+		if (recon_u32(ev, GRAM_FIELD_LENGTH, &v))
 			t->length = v;
-		if (recon_num(m, GRAM_FIELD_LAST, 16, &l) && l <= 255) {
+		if (recon_num(ev, GRAM_FIELD_LAST, 16, &l) && l <= 255) {
 			t->last = (unsigned)l;
 			t->has_last = true;
 		}
 		return;
 	}
-	if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
+	if (recon_u32(ev, GRAM_FIELD_LENGTH, &v))
 		t->length = v;
-	if (recon_u32(m, GRAM_FIELD_TTYPE, &v))
+	if (recon_u32(ev, GRAM_FIELD_TTYPE, &v))
 		t->type = v;
-	if (val(m, GRAM_FIELD_TID))
-		t->id = recon_str(s, m, GRAM_FIELD_TID);
-	if (recon_u32(m, GRAM_FIELD_KEYLEN, &v))
+	if (val(ev, GRAM_FIELD_TID))
+		t->id = recon_str(s, ev, GRAM_FIELD_TID);
+	if (recon_u32(ev, GRAM_FIELD_KEYLEN, &v))
 		t->keylen = v;
 	t->has_iana = t->id && dialect_cisco_transform(t->type, t->id, &t->iana);
 }
@@ -972,7 +860,13 @@ transform_line(struct recon *r, const struct lex_record *rec, const struct gram_
 static int
 hexdigit(char c)
 {
-	return (int)digit_value[(unsigned char)c] - 1;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }
 
 /* Appends the bytes of a hex dump line to a bounded value. */
@@ -1013,20 +907,20 @@ last_ts(struct recon *r, uint32_t line, bool start_new)
  * focus (log integrity); the hex dump of a VID being built is not one.
  */
 static void
-orphan(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+orphan(struct recon *r, const struct ike_event *ev)
 {
 	struct session *s = r->focus;
 
-	if (m->family == GRAM_FAMILY_HEXDUMP && r->building_vid)
+	if (ev->detail == IKE_DETAIL_HEX && r->building_vid)
 		return;
 	if (!s || s->closed)
 		return;
 	if (!s->orphans++)
-		s->orphan_line = rec->first_line;
+		s->orphan_line = ev->first_line;
 }
 
 static void
-payload_body(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+payload_body(struct recon *r, const struct ike_event *ev)
 {
 	struct payload *p = r->payload;
 	struct session *s = r->payload_session;
@@ -1034,70 +928,70 @@ payload_body(struct recon *r, const struct lex_record *rec, const struct gram_ma
 	uint32_t v;
 
 	if (!p || !s) {
-		orphan(r, rec, m);
+		orphan(r, ev);
 		return;
 	}
-	touch(r, s, rec->last_line);
-	switch (m->family) {
-	case GRAM_FAMILY_KE:
-		if (recon_u32(m, GRAM_FIELD_GROUP, &v))
+	touch(r, s, ev->last_line);
+	switch (ev->detail) {
+	case IKE_DETAIL_KE:
+		if (recon_u32(ev, GRAM_FIELD_GROUP, &v))
 			p->group = v;
 		break;
-	case GRAM_FAMILY_ID:
-		p->id_type = recon_str(s, m, GRAM_FIELD_ID_TYPE);
+	case IKE_DETAIL_ID:
+		p->id_type = recon_str(s, ev, GRAM_FIELD_ID_TYPE);
 		break;
-	case GRAM_FAMILY_AUTH:
-		p->auth_method = recon_str(s, m, GRAM_FIELD_AUTH_METHOD);
+	case IKE_DETAIL_AUTH:
+		p->auth_method = recon_str(s, ev, GRAM_FIELD_AUTH_METHOD);
 		break;
-	case GRAM_FAMILY_CERT:
-		p->encoding = recon_str(s, m, GRAM_FIELD_ENCODING);
+	case IKE_DETAIL_CERT:
+		p->encoding = recon_str(s, ev, GRAM_FIELD_ENCODING);
 		break;
-	case GRAM_FAMILY_DATA:
-		if (recon_u32(m, GRAM_FIELD_BYTES, &v))
+	case IKE_DETAIL_DATA:
+		if (recon_u32(ev, GRAM_FIELD_BYTES, &v))
 			p->data_bytes = v;
 		break;
-	case GRAM_FAMILY_NOTIFY:
-		p->protocol = recon_str(s, m, GRAM_FIELD_PROTOCOL);
-		if (recon_u32(m, GRAM_FIELD_SPI_SIZE, &v))
+	case IKE_DETAIL_NOTIFY:
+		p->protocol = recon_str(s, ev, GRAM_FIELD_PROTOCOL);
+		if (recon_u32(ev, GRAM_FIELD_SPI_SIZE, &v))
 			p->spi_size = v;
 		if (!p->notify)
-			p->notify = recon_str(s, m, GRAM_FIELD_NOTIFY);
+			p->notify = recon_str(s, ev, GRAM_FIELD_NOTIFY);
 		break;
-	case GRAM_FAMILY_DELETE:
-		p->protocol = recon_str(s, m, GRAM_FIELD_PROTOCOL);
-		if (recon_u32(m, GRAM_FIELD_SPI_SIZE, &v))
+	case IKE_DETAIL_DELETE:
+		p->protocol = recon_str(s, ev, GRAM_FIELD_PROTOCOL);
+		if (recon_u32(ev, GRAM_FIELD_SPI_SIZE, &v))
 			p->spi_size = v;
-		if (recon_u32(m, GRAM_FIELD_QUANTITY, &v))
+		if (recon_u32(ev, GRAM_FIELD_QUANTITY, &v))
 			p->count = v;
 		break;
-	case GRAM_FAMILY_TS:
-		if (val(m, GRAM_FIELD_QUANTITY)) {
-			if (recon_u32(m, GRAM_FIELD_QUANTITY, &v))
+	case IKE_DETAIL_TS:
+		if (val(ev, GRAM_FIELD_QUANTITY)) {
+			if (recon_u32(ev, GRAM_FIELD_QUANTITY, &v))
 				p->count = v;
-		} else if (val(m, GRAM_FIELD_TS_TYPE)) {
-			ts = last_ts(r, rec->first_line, true);
-			ts->type = recon_str(s, m, GRAM_FIELD_TS_TYPE);
-			if (recon_u32(m, GRAM_FIELD_IP_PROTO, &v))
+		} else if (val(ev, GRAM_FIELD_TS_TYPE)) {
+			ts = last_ts(r, ev->first_line, true);
+			ts->type = recon_str(s, ev, GRAM_FIELD_TS_TYPE);
+			if (recon_u32(ev, GRAM_FIELD_IP_PROTO, &v))
 				ts->proto = v;
-			if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
+			if (recon_u32(ev, GRAM_FIELD_LENGTH, &v))
 				ts->length = v;
-		} else if (val(m, GRAM_FIELD_PORT_START)) {
-			ts = last_ts(r, rec->first_line, false);
-			if (ts && recon_u32(m, GRAM_FIELD_PORT_START, &v))
+		} else if (val(ev, GRAM_FIELD_PORT_START)) {
+			ts = last_ts(r, ev->first_line, false);
+			if (ts && recon_u32(ev, GRAM_FIELD_PORT_START, &v))
 				ts->port_start = v;
-			if (ts && recon_u32(m, GRAM_FIELD_PORT_END, &v))
+			if (ts && recon_u32(ev, GRAM_FIELD_PORT_END, &v))
 				ts->port_end = v;
-		} else if (val(m, GRAM_FIELD_ADDR_START)) {
-			ts = last_ts(r, rec->first_line, false);
+		} else if (val(ev, GRAM_FIELD_ADDR_START)) {
+			ts = last_ts(r, ev->first_line, false);
 			if (ts) {
-				ts->addr_start = recon_str(s, m, GRAM_FIELD_ADDR_START);
-				ts->addr_end = recon_str(s, m, GRAM_FIELD_ADDR_END);
+				ts->addr_start = recon_str(s, ev, GRAM_FIELD_ADDR_START);
+				ts->addr_end = recon_str(s, ev, GRAM_FIELD_ADDR_END);
 			}
 		}
 		break;
-	case GRAM_FAMILY_CFG:
-		if (val(m, GRAM_FIELD_CFG_TYPE)) {
-			p->cfg_type = recon_str(s, m, GRAM_FIELD_CFG_TYPE);
+	case IKE_DETAIL_CFG:
+		if (val(ev, GRAM_FIELD_CFG_TYPE)) {
+			p->cfg_type = recon_str(s, ev, GRAM_FIELD_CFG_TYPE);
 		} else {
 			struct cfg_attr *a;
 
@@ -1105,28 +999,28 @@ payload_body(struct recon *r, const struct lex_record *rec, const struct gram_ma
 					      p->nattrs + 1);
 			a = &p->attrs[p->nattrs++];
 			memset(a, 0, sizeof(*a));
-			a->line = rec->first_line;
-			a->name = recon_str(s, m, GRAM_FIELD_ATTR);
-			if (recon_u32(m, GRAM_FIELD_ATTR_TYPE, &v))
+			a->line = ev->first_line;
+			a->name = recon_str(s, ev, GRAM_FIELD_ATTR);
+			if (recon_u32(ev, GRAM_FIELD_ATTR_TYPE, &v))
 				a->type = v;
-			if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
+			if (recon_u32(ev, GRAM_FIELD_LENGTH, &v))
 				a->length = v;
 		}
 		break;
-	case GRAM_FAMILY_EAP:
-		if (val(m, GRAM_FIELD_EAP_CODE)) {
-			p->eap_code = recon_str(s, m, GRAM_FIELD_EAP_CODE);
-			if (recon_u32(m, GRAM_FIELD_EAP_ID, &v))
+	case IKE_DETAIL_EAP:
+		if (val(ev, GRAM_FIELD_EAP_CODE)) {
+			p->eap_code = recon_str(s, ev, GRAM_FIELD_EAP_CODE);
+			if (recon_u32(ev, GRAM_FIELD_EAP_ID, &v))
 				p->eap_id = v;
-			if (recon_u32(m, GRAM_FIELD_LENGTH, &v))
+			if (recon_u32(ev, GRAM_FIELD_LENGTH, &v))
 				p->eap_length = v;
 			p->has_eap = true;
-		} else if (val(m, GRAM_FIELD_EAP_TYPE)) {
-			p->eap_type = recon_str(s, m, GRAM_FIELD_EAP_TYPE);
+		} else if (val(ev, GRAM_FIELD_EAP_TYPE)) {
+			p->eap_type = recon_str(s, ev, GRAM_FIELD_EAP_TYPE);
 		}
 		break;
-	case GRAM_FAMILY_HEXDUMP: {
-		const struct gram_value *h = val(m, GRAM_FIELD_HEX);
+	case IKE_DETAIL_HEX: {
+		const struct gram_value *h = val(ev, GRAM_FIELD_HEX);
 		struct cfg_attr *a = p->nattrs ? &p->attrs[p->nattrs - 1] : NULL;
 
 		if (!h)
@@ -1148,9 +1042,9 @@ payload_body(struct recon *r, const struct lex_record *rec, const struct gram_ma
 
 /* True if the record names the Vendor ID payload (by its protocol name, as the grammar maps it). */
 static bool
-is_vendor_id(const struct gram_match *m)
+is_vendor_id(const struct ike_event *ev)
 {
-	const struct gram_value *v = val(m, GRAM_FIELD_PAYLOAD);
+	const struct gram_value *v = val(ev, GRAM_FIELD_PAYLOAD);
 	unsigned t;
 
 	return v && proto_payload_value(v->p, v->len, &t) && t == PROTO_PAYLOAD_VENDOR;
@@ -1200,12 +1094,13 @@ event_class_of(const struct gram_value *v)
 }
 
 static void
-sm_trace(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+sm_trace(struct recon *r, const struct ike_event *ev)
 {
-	struct session *s = find_session(r, m, rec->first_line, !is(m, GRAM_FIELD_KIND, "partial"));
+	struct session *s =
+		find_session(r, ev, ev->first_line, !is(ev, GRAM_FIELD_KIND, "partial"));
 	struct state_step *st;
 	uint32_t mid = 0;
-	bool has_mid = mid_of(m, &mid);
+	bool has_mid = mid_of(ev, &mid);
 
 	if (!s)
 		return;
@@ -1221,27 +1116,27 @@ sm_trace(struct recon *r, const struct lex_record *rec, const struct gram_match 
 		r->payload = NULL;
 		r->dump_ended_session = s;
 	}
-	touch(r, s, rec->last_line);
+	touch(r, s, ev->last_line);
 	/* the first trace tells the role; a delete can print the other letter */
-	if (s->role == MODEL_ROLE_UNKNOWN && is(m, GRAM_FIELD_ROLE, "I"))
+	if (s->role == MODEL_ROLE_UNKNOWN && ev->role == IKE_ROLE_INITIATOR)
 		s->role = MODEL_ROLE_INITIATOR;
-	else if (s->role == MODEL_ROLE_UNKNOWN && is(m, GRAM_FIELD_ROLE, "R"))
+	else if (s->role == MODEL_ROLE_UNKNOWN && ev->role == IKE_ROLE_RESPONDER)
 		s->role = MODEL_ROLE_RESPONDER;
 	if (has_mid) {
 		s->cur_mid = mid;
 		s->cur_mid_known = true;
 	}
-	if (!val(m, GRAM_FIELD_STATE) && !val(m, GRAM_FIELD_EVENT))
+	if (!val(ev, GRAM_FIELD_STATE) && !val(ev, GRAM_FIELD_EVENT))
 		return;
 	s->states =
 		arena_grow(s->arena, s->states, sizeof(*s->states), &s->cap_states, s->nstates + 1);
 	st = &s->states[s->nstates++];
-	st->state = recon_str(s, m, GRAM_FIELD_STATE);
-	st->event = recon_str(s, m, GRAM_FIELD_EVENT);
+	st->state = recon_str(s, ev, GRAM_FIELD_STATE);
+	st->event = recon_str(s, ev, GRAM_FIELD_EVENT);
 	st->mid = has_mid ? mid : s->cur_mid;
-	st->line = rec->first_line;
-	st->state_class = state_class_of(val(m, GRAM_FIELD_STATE_CLASS));
-	st->event_class = event_class_of(val(m, GRAM_FIELD_EVENT_CLASS));
+	st->line = ev->first_line;
+	st->state_class = state_class_of(val(ev, GRAM_FIELD_STATE_CLASS));
+	st->event_class = event_class_of(val(ev, GRAM_FIELD_EVENT_CLASS));
 	if (st->state_class == MODEL_STATE_ESTABLISHED ||
 	    st->event_class == MODEL_EVENT_ESTABLISHED)
 		s->ike_up = true;
@@ -1253,7 +1148,7 @@ sm_trace(struct recon *r, const struct lex_record *rec, const struct gram_match 
 }
 
 static void
-evidence(struct recon *r, struct session *s, const char *kind, const struct lex_record *rec)
+evidence(struct recon *r, struct session *s, const char *kind, const struct ike_event *ev)
 {
 	struct evidence *e;
 	struct strbuf masked;
@@ -1263,32 +1158,32 @@ evidence(struct recon *r, struct session *s, const char *kind, const struct lex_
 	e = &s->evidence[s->nevidence++];
 	e->kind = session_strndup(s, kind, strlen(kind));
 	sb_init(&masked);
-	grammar_mask(r->g, rec->text, rec->len > 400 ? 400 : rec->len, &masked);
+	grammar_mask(r->g, ev->text, ev->len > 400 ? 400 : ev->len, &masked);
 	e->text = session_strndup(s, masked.buf ? masked.buf : "", masked.len);
 	sb_finish(&masked);
-	e->line = rec->first_line;
+	e->line = ev->first_line;
 	e->mid = s->cur_mid;
 	e->mid_known = s->cur_mid_known;
 }
 
 static void
-error_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+error_line(struct recon *r, const struct ike_event *ev)
 {
-	struct session *s = find_session(r, m, rec->first_line, false);
-	const struct gram_value *k = val(m, GRAM_FIELD_KIND);
+	struct session *s = find_session(r, ev, ev->first_line, false);
+	const struct gram_value *k = val(ev, GRAM_FIELD_KIND);
 	char kind[64];
 
 	if (!s) {
-		recon_orphan(r, rec, m);
+		recon_orphan(r, ev);
 		return;
 	}
-	touch(r, s, rec->last_line);
+	touch(r, s, ev->last_line);
 	snprintf(kind, sizeof(kind), "%.*s", k ? (int)k->len : 5, k ? k->p : "other");
 	if (!strcmp(kind, "exchange-failed") || !strcmp(kind, "sa-init-failed"))
 		s->terminal = true;
 	if (!strcmp(kind, "peer-correlation"))
 		return; /* a platform table housekeeping message, not a cause */
-	evidence(r, s, kind, rec);
+	evidence(r, s, kind, ev);
 }
 
 struct child_sa *
@@ -1323,25 +1218,25 @@ recon_child_with(struct session *s, uint32_t spi)
  * child SA starts the next one (a rekey).
  */
 static void
-child_spi(struct session *s, const struct gram_match *m, uint32_t line)
+child_spi(struct session *s, const struct ike_event *ev, uint32_t line)
 {
 	unsigned long long spi;
 	struct child_sa *c = s->nchildren ? &s->children[s->nchildren - 1] : NULL;
 
-	if (!recon_num(m, GRAM_FIELD_SPI, 16, &spi) || spi == 0 || spi > UINT32_MAX)
+	if (!recon_num(ev, GRAM_FIELD_SPI, 16, &spi) || spi == 0 || spi > UINT32_MAX)
 		return;
-	if (is(m, GRAM_FIELD_VALUE, "SPI callback")) {
+	if (is(ev, GRAM_FIELD_VALUE, "SPI callback")) {
 		if (!c || c->installed || c->has_in)
 			c = recon_add_child(s, line);
 		c->spi_in = (uint32_t)spi;
 		c->has_in = true;
-	} else if (is(m, GRAM_FIELD_VALUE, "add")) {
+	} else if (is(ev, GRAM_FIELD_VALUE, "add")) {
 		if (!c || (c->has_out && c->spi_out != spi))
 			c = recon_add_child(s, line);
 		c->spi_out = (uint32_t)spi;
 		c->has_out = true;
 		c->installed = true;
-	} else if (is(m, GRAM_FIELD_VALUE, "update") || is(m, GRAM_FIELD_VALUE, "Active")) {
+	} else if (is(ev, GRAM_FIELD_VALUE, "update") || is(ev, GRAM_FIELD_VALUE, "Active")) {
 		struct child_sa *x = recon_child_with(s, (uint32_t)spi);
 
 		if (!x) {
@@ -1350,7 +1245,7 @@ child_spi(struct session *s, const struct gram_match *m, uint32_t line)
 			x->has_in = true;
 		}
 		x->installed = true;
-	} else if (is(m, GRAM_FIELD_VALUE, "delete")) {
+	} else if (is(ev, GRAM_FIELD_VALUE, "delete")) {
 		struct child_sa *x = recon_child_with(s, (uint32_t)spi);
 
 		if (x && !x->removed) {
@@ -1361,62 +1256,64 @@ child_spi(struct session *s, const struct gram_match *m, uint32_t line)
 }
 
 static void
-fact(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+fact(struct recon *r, const struct ike_event *ev)
 {
-	struct session *s = find_session(r, m, rec->first_line, false);
+	struct session *s = find_session(r, ev, ev->first_line, false);
 	uint32_t v;
 
 	if (!s) {
-		recon_orphan(r, rec, m);
+		recon_orphan(r, ev);
 		return;
 	}
-	touch(r, s, rec->last_line);
-	if (is(m, GRAM_FIELD_KIND, "tunnel-group") && val(m, GRAM_FIELD_TUNNEL_GROUP) &&
-	    val(m, GRAM_FIELD_TUNNEL_GROUP)->len) {
-		s->tunnel_group = recon_str(s, m, GRAM_FIELD_TUNNEL_GROUP);
-	} else if (is(m, GRAM_FIELD_KIND, "username")) {
-		s->user = recon_str(s, m, GRAM_FIELD_USERNAME);
-	} else if (is(m, GRAM_FIELD_KIND, "trustpoint") && val(m, GRAM_FIELD_TRUSTPOINT) &&
-		   val(m, GRAM_FIELD_TRUSTPOINT)->len) {
-		s->trustpoint = recon_str(s, m, GRAM_FIELD_TRUSTPOINT);
-		s->trustpoint_line = rec->first_line;
-	} else if (is(m, GRAM_FIELD_KIND, "peer-identity") && val(m, GRAM_FIELD_IDENTITY)) {
-		s->peer_identity = recon_str(s, m, GRAM_FIELD_IDENTITY);
-		s->peer_id_type = recon_str(s, m, GRAM_FIELD_ID_TYPE);
-		s->peer_identity_line = rec->first_line;
-	} else if (is(m, GRAM_FIELD_KIND, "auth-method") &&
-		   is(m, GRAM_FIELD_VALUE, "supported_peers_auth_method")) {
+	touch(r, s, ev->last_line);
+	if (is(ev, GRAM_FIELD_KIND, "tunnel-group") && val(ev, GRAM_FIELD_TUNNEL_GROUP) &&
+	    val(ev, GRAM_FIELD_TUNNEL_GROUP)->len) {
+		s->tunnel_group = recon_str(s, ev, GRAM_FIELD_TUNNEL_GROUP);
+	} else if (is(ev, GRAM_FIELD_KIND, "username")) {
+		s->user = recon_str(s, ev, GRAM_FIELD_USERNAME);
+	} else if (is(ev, GRAM_FIELD_KIND, "trustpoint") && val(ev, GRAM_FIELD_TRUSTPOINT) &&
+		   val(ev, GRAM_FIELD_TRUSTPOINT)->len) {
+		s->trustpoint = recon_str(s, ev, GRAM_FIELD_TRUSTPOINT);
+		s->trustpoint_line = ev->first_line;
+	} else if (is(ev, GRAM_FIELD_KIND, "peer-identity") && val(ev, GRAM_FIELD_IDENTITY)) {
+		s->peer_identity = recon_str(s, ev, GRAM_FIELD_IDENTITY);
+		s->peer_id_type = recon_str(s, ev, GRAM_FIELD_ID_TYPE);
+		s->peer_identity_line = ev->first_line;
+	} else if (is(ev, GRAM_FIELD_KIND, "auth-method") &&
+		   is(ev, GRAM_FIELD_VALUE, "supported_peers_auth_method")) {
 		/* the RFC 7296 number of the method the tunnel group accepts from the peer */
 		uint32_t n;
-		const char *name =
-			recon_u32(m, GRAM_FIELD_AUTH_METHOD, &n) ? proto_auth_method_name(n) : NULL;
+		const char *name = recon_u32(ev, GRAM_FIELD_AUTH_METHOD, &n)
+					   ? proto_auth_method_name(n)
+					   : NULL;
 
 		if (name)
 			s->expected_peer_auth = name;
-	} else if (is(m, GRAM_FIELD_KIND, "auth-method") && val(m, GRAM_FIELD_SIDE)) {
-		if (is(m, GRAM_FIELD_SIDE, "peer"))
-			s->peer_auth = recon_str(s, m, GRAM_FIELD_AUTH_METHOD);
+	} else if (is(ev, GRAM_FIELD_KIND, "auth-method") && val(ev, GRAM_FIELD_SIDE)) {
+		if (is(ev, GRAM_FIELD_SIDE, "peer"))
+			s->peer_auth = recon_str(s, ev, GRAM_FIELD_AUTH_METHOD);
 		else
-			s->local_auth = recon_str(s, m, GRAM_FIELD_AUTH_METHOD);
-	} else if (is(m, GRAM_FIELD_KIND, "pfkey")) {
-		child_spi(s, m, rec->first_line);
-	} else if (is(m, GRAM_FIELD_KIND, "proxy-match") || is(m, GRAM_FIELD_KIND, "crypto-map")) {
-		s->crypto_map = recon_str(s, m, GRAM_FIELD_MAP);
+			s->local_auth = recon_str(s, ev, GRAM_FIELD_AUTH_METHOD);
+	} else if (is(ev, GRAM_FIELD_KIND, "pfkey")) {
+		child_spi(s, ev, ev->first_line);
+	} else if (is(ev, GRAM_FIELD_KIND, "proxy-match") ||
+		   is(ev, GRAM_FIELD_KIND, "crypto-map")) {
+		s->crypto_map = recon_str(s, ev, GRAM_FIELD_MAP);
 		if (!s->crypto_map_line)
-			s->crypto_map_line = rec->first_line;
-		if (recon_u32(m, GRAM_FIELD_SEQ, &v))
+			s->crypto_map_line = ev->first_line;
+		if (recon_u32(ev, GRAM_FIELD_SEQ, &v))
 			s->crypto_map_seq = v;
-	} else if (is(m, GRAM_FIELD_KIND, "dpd")) {
-		if (recon_u32(m, GRAM_FIELD_SECONDS, &v))
+	} else if (is(ev, GRAM_FIELD_KIND, "dpd")) {
+		if (recon_u32(ev, GRAM_FIELD_SECONDS, &v))
 			s->dpd_seconds = v;
-	} else if (is(m, GRAM_FIELD_KIND, "nat")) {
+	} else if (is(ev, GRAM_FIELD_KIND, "nat")) {
 		/* what the grammar's map says the line found, or a NAT-T port */
-		if (is(m, GRAM_FIELD_NAT, "detected")) {
+		if (is(ev, GRAM_FIELD_NAT, "detected")) {
 			s->nat_detected = true;
 			s->nat_known = true;
-		} else if (is(m, GRAM_FIELD_NAT, "none")) {
+		} else if (is(ev, GRAM_FIELD_NAT, "none")) {
 			s->nat_known = true;
-		} else if (val(m, GRAM_FIELD_PORT)) {
+		} else if (val(ev, GRAM_FIELD_PORT)) {
 			s->nat_detected = true;
 			s->nat_known = true;
 		}
@@ -1428,14 +1325,14 @@ fact(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
  * receives on (RFC 7296 3.11), so ours when this device sends it.
  */
 static void
-child_deleted(struct session *s, const struct gram_match *m, uint32_t line)
+child_deleted(struct session *s, const struct ike_event *ev, uint32_t line)
 {
 	unsigned long long spi;
-	bool ours = is(m, GRAM_FIELD_VALUE, "Sending");
+	bool ours = is(ev, GRAM_FIELD_VALUE, "Sending");
 	struct child_sa *c = NULL;
 	size_t i;
 
-	if (!recon_num(m, GRAM_FIELD_SPI, 16, &spi) || spi > UINT32_MAX)
+	if (!recon_num(ev, GRAM_FIELD_SPI, 16, &spi) || spi > UINT32_MAX)
 		return;
 	for (i = 0; i < s->nchildren && !c; i++)
 		if ((ours && s->children[i].has_in && s->children[i].spi_in == spi) ||
@@ -1465,38 +1362,38 @@ child_deleted(struct session *s, const struct gram_match *m, uint32_t line)
 }
 
 static void
-status_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+status_line(struct recon *r, const struct ike_event *ev)
 {
-	struct session *s = find_session(r, m, rec->first_line, false);
+	struct session *s = find_session(r, ev, ev->first_line, false);
 
 	if (!s) {
-		recon_orphan(r, rec, m);
+		recon_orphan(r, ev);
 		return;
 	}
-	touch(r, s, rec->last_line);
-	if (is(m, GRAM_FIELD_KIND, "connection")) {
-		if (is(m, GRAM_FIELD_STATUS, "UP") || is(m, GRAM_FIELD_STATUS, "REGISTERED"))
+	touch(r, s, ev->last_line);
+	if (is(ev, GRAM_FIELD_KIND, "connection")) {
+		if (is(ev, GRAM_FIELD_STATUS, "UP") || is(ev, GRAM_FIELD_STATUS, "REGISTERED"))
 			s->ike_up = true;
-		else if (is(m, GRAM_FIELD_STATUS, "DOWN"))
+		else if (is(ev, GRAM_FIELD_STATUS, "DOWN"))
 			s->terminal = true;
-	} else if (is(m, GRAM_FIELD_KIND, "session") && is(m, GRAM_FIELD_STATUS, "UP")) {
+	} else if (is(ev, GRAM_FIELD_KIND, "session") && is(ev, GRAM_FIELD_STATUS, "UP")) {
 		s->ike_up = true;
-	} else if (is(m, GRAM_FIELD_KIND, "sa-created")) {
+	} else if (is(ev, GRAM_FIELD_KIND, "sa-created")) {
 		s->ike_up = true;
-	} else if (is(m, GRAM_FIELD_KIND, "delete")) {
+	} else if (is(ev, GRAM_FIELD_KIND, "delete")) {
 		if (!s->delete_line) {
-			s->deleted_by = is(m, GRAM_FIELD_VALUE, "Sending") ? "local" : "peer";
-			s->delete_line = rec->first_line;
+			s->deleted_by = is(ev, GRAM_FIELD_VALUE, "Sending") ? "local" : "peer";
+			s->delete_line = ev->first_line;
 		}
 		/* a delete names an IKE SA that was established, if before the log began */
 		s->ike_up = true;
-	} else if (is(m, GRAM_FIELD_KIND, "child-delete")) {
-		child_deleted(s, m, rec->first_line);
-	} else if (is(m, GRAM_FIELD_KIND, "killed") || is(m, GRAM_FIELD_KIND, "delete-queued")) {
+	} else if (is(ev, GRAM_FIELD_KIND, "child-delete")) {
+		child_deleted(s, ev, ev->first_line);
+	} else if (is(ev, GRAM_FIELD_KIND, "killed") || is(ev, GRAM_FIELD_KIND, "delete-queued")) {
 		if (!s->delete_reason)
-			s->delete_reason = recon_str(s, m, GRAM_FIELD_REASON);
-	} else if (is(m, GRAM_FIELD_KIND, "deleting")) {
-		const struct gram_value *w = val(m, GRAM_FIELD_VALUE);
+			s->delete_reason = recon_str(s, ev, GRAM_FIELD_REASON);
+	} else if (is(ev, GRAM_FIELD_KIND, "deleting")) {
+		const struct gram_value *w = val(ev, GRAM_FIELD_VALUE);
 
 		if (w && w->len >= 10 && !memcmp(w->p, "Deleting SA", 11 > w->len ? w->len : 11))
 			s->terminal = true;
@@ -1504,28 +1401,28 @@ status_line(struct recon *r, const struct lex_record *rec, const struct gram_mat
 }
 
 static void
-construct_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+construct_line(struct recon *r, const struct ike_event *ev)
 {
 	struct session *s;
 
-	if (is(m, GRAM_FIELD_KIND, "parse") && is_vendor_id(m)) {
-		const struct gram_value *v = val(m, GRAM_FIELD_VALUE);
+	if (is(ev, GRAM_FIELD_KIND, "parse") && is_vendor_id(ev)) {
+		const struct gram_value *v = val(ev, GRAM_FIELD_VALUE);
 
 		sb_reset(&r->vendor);
 		if (v)
 			sb_add(&r->vendor, v->p, v->len);
 		return;
 	}
-	if (is(m, GRAM_FIELD_KIND, "construct") && val(m, GRAM_FIELD_IDENTITY) &&
-	    (is(m, GRAM_FIELD_PAYLOAD, "IDi") || is(m, GRAM_FIELD_PAYLOAD, "IDr"))) {
+	if (is(ev, GRAM_FIELD_KIND, "construct") && val(ev, GRAM_FIELD_IDENTITY) &&
+	    (is(ev, GRAM_FIELD_PAYLOAD, "IDi") || is(ev, GRAM_FIELD_PAYLOAD, "IDr"))) {
 		/* "Constructing IDi payload: '192.0.2.33' of type 'IPv4 address'" */
-		recon_copy_field(&r->built_id_type, m, GRAM_FIELD_ID_TYPE);
-		recon_copy_field(&r->built_identity, m, GRAM_FIELD_IDENTITY);
-		memcpy(r->built_id_payload, val(m, GRAM_FIELD_PAYLOAD)->p, 3);
+		recon_copy_field(&r->built_id_type, ev, GRAM_FIELD_ID_TYPE);
+		recon_copy_field(&r->built_identity, ev, GRAM_FIELD_IDENTITY);
+		memcpy(r->built_id_payload, val(ev, GRAM_FIELD_PAYLOAD)->p, 3);
 		r->built_id_payload[3] = '\0';
 	}
-	if (is(m, GRAM_FIELD_KIND, "construct") && is_vendor_id(m)) {
-		const struct gram_value *v = val(m, GRAM_FIELD_VALUE);
+	if (is(ev, GRAM_FIELD_KIND, "construct") && is_vendor_id(ev)) {
+		const struct gram_value *v = val(ev, GRAM_FIELD_VALUE);
 
 		if (v && r->built_vids.len < 4096) {
 			sb_add(&r->built_vids, v->p, v->len);
@@ -1536,84 +1433,84 @@ construct_line(struct recon *r, const struct lex_record *rec, const struct gram_
 		r->building_vid = true;
 		return;
 	}
-	if (is(m, GRAM_FIELD_KIND, "encrypt")) {
+	if (is(ev, GRAM_FIELD_KIND, "encrypt")) {
 		/* the inner payloads of the next outgoing message follow */
-		s = find_session(r, m, rec->first_line, false);
+		s = find_session(r, ev, ev->first_line, false);
 		if (!s)
 			return;
-		r->building = session_add_message(s, MODEL_DIR_OUT, rec->first_line);
+		r->building = session_add_message(s, MODEL_DIR_OUT, ev->first_line);
 		r->building_session = s;
 		r->msg = NULL;
 		r->payload = NULL;
 		return;
 	}
-	if (is(m, GRAM_FIELD_KIND, "delete-reason")) {
-		s = find_session(r, m, rec->first_line, false);
+	if (is(ev, GRAM_FIELD_KIND, "delete-reason")) {
+		s = find_session(r, ev, ev->first_line, false);
 		if (s && !s->delete_reason)
-			s->delete_reason = recon_str(s, m, GRAM_FIELD_REASON);
+			s->delete_reason = recon_str(s, ev, GRAM_FIELD_REASON);
 	}
 }
 
 static void
-policy_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+policy_line(struct recon *r, const struct ike_event *ev)
 {
-	struct session *s = find_session(r, m, rec->first_line, false);
+	struct session *s = find_session(r, ev, ev->first_line, false);
 	struct policy_entry *p;
 
 	if (!s)
 		return;
-	touch(r, s, rec->last_line);
-	if (val(m, GRAM_FIELD_POLICY)) {
-		r->policy_expected = is(m, GRAM_FIELD_POLICY, "Expected");
+	touch(r, s, ev->last_line);
+	if (val(ev, GRAM_FIELD_POLICY)) {
+		r->policy_expected = is(ev, GRAM_FIELD_POLICY, "Expected");
 		return;
 	}
 	s->policies = arena_grow(s->arena, s->policies, sizeof(*s->policies), &s->cap_policies,
 				 s->npolicies + 1);
 	p = &s->policies[s->npolicies++];
 	p->expected = r->policy_expected;
-	p->protocol = recon_str(s, m, GRAM_FIELD_PROTOCOL);
-	p->transforms = recon_str(s, m, GRAM_FIELD_TRANSFORMS);
-	p->line = rec->first_line;
+	p->protocol = recon_str(s, ev, GRAM_FIELD_PROTOCOL);
+	p->transforms = recon_str(s, ev, GRAM_FIELD_TRANSFORMS);
+	p->line = ev->first_line;
 }
 
 static void
-timer_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+timer_line(struct recon *r, const struct ike_event *ev)
 {
-	struct session *s = find_session(r, m, rec->first_line, false);
+	struct session *s = find_session(r, ev, ev->first_line, false);
 	struct timer_event *t;
 	uint32_t v;
 
 	if (!s)
 		return;
-	touch(r, s, rec->last_line);
+	touch(r, s, ev->last_line);
 	s->timers =
 		arena_grow(s->arena, s->timers, sizeof(*s->timers), &s->cap_timers, s->ntimers + 1);
 	t = &s->timers[s->ntimers++];
 	memset(t, 0, sizeof(*t));
-	t->what = recon_str(s, m, GRAM_FIELD_KIND);
-	t->timer = recon_str(s, m, GRAM_FIELD_TIMER);
-	if (recon_u32(m, GRAM_FIELD_SECONDS, &v))
+	t->what = recon_str(s, ev, GRAM_FIELD_KIND);
+	t->timer = recon_str(s, ev, GRAM_FIELD_TIMER);
+	if (recon_u32(ev, GRAM_FIELD_SECONDS, &v))
 		t->seconds = v;
-	t->line = rec->first_line;
+	t->line = ev->first_line;
 	if (t->what && !strcmp(t->what, "lifetime")) {
 		s->ike_up = true;
 		s->lifetime_seconds = t->seconds;
 	}
 	if (t->what && !strcmp(t->what, "expired"))
-		evidence(r, s, "timer-expired", rec);
+		evidence(r, s, "timer-expired", ev);
 }
 
 static void
-retransmit_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+retransmit_line(struct recon *r, const struct ike_event *ev)
 {
-	struct session *s = find_session(r, m, rec->first_line, false);
+	struct session *s = find_session(r, ev, ev->first_line, false);
 
 	if (!s)
 		return;
-	touch(r, s, rec->last_line);
-	if (is(m, GRAM_FIELD_KIND, "exhausted")) {
+	touch(r, s, ev->last_line);
+	if (is(ev, GRAM_FIELD_KIND, "exhausted")) {
 		s->retransmit_exhausted = true;
-		s->retransmit_line = rec->first_line;
+		s->retransmit_line = ev->first_line;
 		s->terminal = true;
 	} else {
 		s->retransmit_pending = true;
@@ -1621,7 +1518,7 @@ retransmit_line(struct recon *r, const struct lex_record *rec, const struct gram
 }
 
 static void
-xml_document(struct recon *r, const struct lex_record *rec)
+xml_document(struct recon *r, const struct ike_event *ev)
 {
 	struct session *s = r->focus;
 	struct message *target = NULL;
@@ -1631,7 +1528,7 @@ xml_document(struct recon *r, const struct lex_record *rec)
 
 	if (!s)
 		return;
-	touch(r, s, rec->last_line);
+	touch(r, s, ev->last_line);
 	if (r->xml_received) {
 		for (i = s->nmsgs; i-- > 0;)
 			if (s->msgs[i]->dir == MODEL_DIR_IN) {
@@ -1645,13 +1542,13 @@ xml_document(struct recon *r, const struct lex_record *rec)
 		target = NULL;
 	}
 	xdoc_info_init(&x);
-	xdoc_parse(rec->text, rec->len, &x);
+	xdoc_parse(ev->text, ev->len, &x);
 	d = arena_alloc(s->arena, sizeof(*d));
 	d->well_formed = x.well_formed;
 	d->has_dtd = x.has_dtd;
-	d->incomplete = rec->flags & LEX_REC_INCOMPLETE;
-	d->first_line = rec->first_line;
-	d->last_line = rec->last_line;
+	d->incomplete = ev->incomplete;
+	d->first_line = ev->first_line;
+	d->last_line = ev->last_line;
 #define XCOPY(field, off)                                                                          \
 	d->field = xdoc_value(&x, x.off) ? arena_strdup(s->arena, xdoc_value(&x, x.off)) : NULL
 	XCOPY(type, type);
@@ -1668,10 +1565,10 @@ xml_document(struct recon *r, const struct lex_record *rec)
 	xdoc_info_finish(&x);
 	if (!d->type) {
 		/* not well-formed (cut in the log): take the type from the text */
-		const char *t = memmem(rec->text, rec->len, "type=\"", 6);
+		const char *t = memmem(ev->text, ev->len, "type=\"", 6);
 
 		if (t) {
-			const char *e = memchr(t + 6, '"', rec->len - (size_t)(t + 6 - rec->text));
+			const char *e = memchr(t + 6, '"', ev->len - (size_t)(t + 6 - ev->text));
 
 			if (e)
 				d->type = session_strndup(s, t + 6, (size_t)(e - t - 6));
@@ -1688,23 +1585,23 @@ xml_document(struct recon *r, const struct lex_record *rec)
 }
 
 static void
-xml_trace(struct recon *r, const struct gram_match *m)
+xml_trace(struct recon *r, const struct ike_event *ev)
 {
-	if (is(m, GRAM_FIELD_KIND, "document"))
-		r->xml_received = is(m, GRAM_FIELD_VALUE, "Received");
+	if (is(ev, GRAM_FIELD_KIND, "document"))
+		r->xml_received = is(ev, GRAM_FIELD_VALUE, "Received");
 }
 
 static void
-eap_step(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+eap_step(struct recon *r, const struct ike_event *ev)
 {
-	struct session *s = find_session(r, m, rec->first_line, false);
-	const struct gram_value *v = val(m, GRAM_FIELD_VALUE);
+	struct session *s = find_session(r, ev, ev->first_line, false);
+	const struct gram_value *v = val(ev, GRAM_FIELD_VALUE);
 
 	if (!s)
 		return;
-	touch(r, s, rec->last_line);
+	touch(r, s, ev->last_line);
 	if (v && v->len >= 6 && memmem(v->p, v->len, "fail", 4))
-		evidence(r, s, "eap-failed", rec);
+		evidence(r, s, "eap-failed", ev);
 	else if (v && memmem(v->p, v->len, "Authentication successful", 25))
 		s->eap_success = true;
 }
@@ -1712,18 +1609,12 @@ eap_step(struct recon *r, const struct lex_record *rec, const struct gram_match 
 void
 recon_feed(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
 {
+	struct ike_event ev;
+
 	if (!r->replaying)
 		recon_tick(r, rec->last_line);
 	if (rec->flags & LEX_REC_NOISE)
 		return;
-	r->has_stamp = false;
-	if (rec->stamp) {
-		char stamp[LEX_MAX_STAMP + 1];
-
-		memcpy(stamp, rec->stamp, rec->stamp_len);
-		stamp[rec->stamp_len] = '\0';
-		r->has_stamp = model_time_parse(NULL, stamp, &r->stamp);
-	}
 	if (!m) {
 		/* a record no family knows, amid a session's records: it may miss something */
 		struct session *s = r->focus;
@@ -1734,111 +1625,117 @@ recon_feed(struct recon *r, const struct lex_record *rec, const struct gram_matc
 		}
 		return;
 	}
-	if (m->family != GRAM_FAMILY_DART && m->family != GRAM_FAMILY_SHOW && !r->ike_records++)
-		r->first_ike_line = rec->first_line;
+	dialect_event(rec, m, &ev);
+	recon_feed_event(r, &ev);
+}
+
+void
+recon_feed_event(struct recon *r, const struct ike_event *ev)
+{
+	r->has_stamp = false;
+	if (ev->stamp) {
+		char stamp[LEX_MAX_STAMP + 1];
+		size_t n = ev->stamp_len < LEX_MAX_STAMP ? ev->stamp_len : LEX_MAX_STAMP;
+
+		memcpy(stamp, ev->stamp, n);
+		stamp[n] = '\0';
+		r->has_stamp = model_time_parse(NULL, stamp, &r->stamp);
+	}
+	if (ev->kind != IKE_EVENT_CLIENT && ev->kind != IKE_EVENT_SHOW && !r->ike_records++)
+		r->first_ike_line = ev->first_line;
 	/* show output ends where other recognized output begins */
-	if (r->show && m->family != GRAM_FAMILY_SHOW)
+	if (r->show && ev->kind != IKE_EVENT_SHOW)
 		recon_show_end(r);
 	/* an outgoing message built for encryption takes the XML generated for it */
 	if (r->pending_xml && r->building && r->building_session == r->pending_xml_session) {
 		recon_attach_xml(r->building_session, r->building, r->pending_xml);
 		r->pending_xml = NULL;
 	}
-	switch (m->family) {
-	case GRAM_FAMILY_PACKET:
-		if (val(m, GRAM_FIELD_SPI_I) || is(m, GRAM_FIELD_KIND, "partial") ||
-		    is(m, GRAM_FIELD_KIND, "event"))
-			platform_packet(r, rec, m);
+	switch (ev->kind) {
+	case IKE_EVENT_PACKET:
+		if (val(ev, GRAM_FIELD_SPI_I) || is(ev, GRAM_FIELD_KIND, "partial") ||
+		    is(ev, GRAM_FIELD_KIND, "event"))
+			platform_packet(r, ev);
 		else
-			packet_start(r, rec, m);
+			packet_start(r, ev);
 		break;
-	case GRAM_FAMILY_EXCHANGE:
-		exchange_line(r, m);
+	case IKE_EVENT_EXCHANGE:
+		exchange_line(r, ev);
 		break;
-	case GRAM_FAMILY_HEADER:
-		header(r, rec, m);
+	case IKE_EVENT_HEADER:
+		header(r, ev);
 		break;
-	case GRAM_FAMILY_PAYLOAD:
-		new_payload(r, rec, m);
+	case IKE_EVENT_PAYLOAD:
+		new_payload(r, ev);
 		break;
-	case GRAM_FAMILY_PROPOSAL_SUMMARY:
-		proposal_summary(r, rec, m);
+	case IKE_EVENT_PROPOSAL_SUMMARY:
+		proposal_summary(r, ev);
 		break;
-	case GRAM_FAMILY_PROPOSAL:
-		proposal_line(r, rec, m);
+	case IKE_EVENT_PROPOSAL:
+		proposal_line(r, ev);
 		break;
-	case GRAM_FAMILY_TRANSFORM:
-		transform_line(r, rec, m);
+	case IKE_EVENT_TRANSFORM:
+		transform_line(r, ev);
 		break;
-	case GRAM_FAMILY_KE:
-	case GRAM_FAMILY_ID:
-	case GRAM_FAMILY_AUTH:
-	case GRAM_FAMILY_CERT:
-	case GRAM_FAMILY_DATA:
-	case GRAM_FAMILY_NOTIFY:
-	case GRAM_FAMILY_DELETE:
-	case GRAM_FAMILY_TS:
-	case GRAM_FAMILY_CFG:
-	case GRAM_FAMILY_HEXDUMP:
-		payload_body(r, rec, m);
+	case IKE_EVENT_PAYLOAD_DETAIL:
+		payload_body(r, ev);
 		break;
-	case GRAM_FAMILY_EAP:
-		if (val(m, GRAM_FIELD_EAP_CODE) || val(m, GRAM_FIELD_EAP_TYPE))
-			payload_body(r, rec, m);
-		else
-			eap_step(r, rec, m);
+	case IKE_EVENT_EAP_STEP:
+		eap_step(r, ev);
 		break;
-	case GRAM_FAMILY_DECRYPTED:
+	case IKE_EVENT_DECRYPTED:
 		if (r->msg) {
 			uint32_t v;
 
-			if (is(m, GRAM_FIELD_KIND, "REAL")) {
+			if (is(ev, GRAM_FIELD_KIND, "REAL")) {
 				r->inner = true;
-				if (recon_u32(m, GRAM_FIELD_BYTES, &v))
+				if (recon_u32(ev, GRAM_FIELD_BYTES, &v))
 					r->msg->decrypted_bytes = v;
 			}
 		}
 		break;
-	case GRAM_FAMILY_CONSTRUCT:
-		construct_line(r, rec, m);
+	case IKE_EVENT_CONSTRUCT:
+		construct_line(r, ev);
 		break;
-	case GRAM_FAMILY_SM:
-		sm_trace(r, rec, m);
+	case IKE_EVENT_STATE:
+		sm_trace(r, ev);
 		break;
-	case GRAM_FAMILY_TIMER:
-		timer_line(r, rec, m);
+	case IKE_EVENT_TIMER:
+		timer_line(r, ev);
 		break;
-	case GRAM_FAMILY_RETRANSMIT:
-		retransmit_line(r, rec, m);
+	case IKE_EVENT_RETRANSMIT:
+		retransmit_line(r, ev);
 		break;
-	case GRAM_FAMILY_FACT:
-		fact(r, rec, m);
+	case IKE_EVENT_CONTEXT:
+		fact(r, ev);
 		break;
-	case GRAM_FAMILY_ERROR:
-		error_line(r, rec, m);
+	case IKE_EVENT_VERDICT:
+		error_line(r, ev);
 		break;
-	case GRAM_FAMILY_STATUS:
-		status_line(r, rec, m);
+	case IKE_EVENT_STATUS:
+		status_line(r, ev);
 		break;
-	case GRAM_FAMILY_POLICY:
-		policy_line(r, rec, m);
+	case IKE_EVENT_POLICY:
+		policy_line(r, ev);
 		break;
-	case GRAM_FAMILY_XML_TRACE:
-		xml_trace(r, m);
+	case IKE_EVENT_XML_TRACE:
+		xml_trace(r, ev);
 		break;
-	case GRAM_FAMILY_XML:
-		xml_document(r, rec);
+	case IKE_EVENT_XML:
+		xml_document(r, ev);
 		break;
-	case GRAM_FAMILY_DART:
-		recon_client_entry(r, rec, m);
+	case IKE_EVENT_CLIENT:
+		recon_client_entry(r, ev);
 		break;
-	case GRAM_FAMILY_SHOW:
-		recon_show_line(r, rec, m);
+	case IKE_EVENT_SHOW:
+		recon_show_line(r, ev);
 		break;
-	default:
+	case IKE_EVENT_ACTION:
+	case IKE_EVENT_MESSAGE:
+	case IKE_EVENT_COUNT:
 		/* messages with an SA number keep the session in focus */
-		if (val(m, GRAM_FIELD_SA))
-			find_session(r, m, rec->first_line, false);
+		if (ev->has_handle)
+			find_session(r, ev, ev->first_line, false);
 		break;
 	}
 }

@@ -34,9 +34,9 @@ struct show_unit {
 };
 
 static void
-copy(struct strbuf *out, const struct gram_match *m, enum gram_field f)
+copy(struct strbuf *out, const struct ike_event *ev, enum gram_field f)
 {
-	const struct gram_value *v = val(m, f);
+	const struct gram_value *v = val(ev, f);
 
 	sb_reset(out);
 	if (v)
@@ -45,15 +45,15 @@ copy(struct strbuf *out, const struct gram_match *m, enum gram_field f)
 
 /* The local and remote address and port of a tunnel row or crypto endpoint line. */
 static void
-endpoints(struct show_unit *u, const struct gram_match *m)
+endpoints(struct show_unit *u, const struct ike_event *ev)
 {
 	uint32_t port;
 
-	copy(&u->local, m, GRAM_FIELD_LOCAL);
-	copy(&u->remote, m, GRAM_FIELD_REMOTE);
-	if (recon_u32(m, GRAM_FIELD_LPORT, &port))
+	copy(&u->local, ev, GRAM_FIELD_LOCAL);
+	copy(&u->remote, ev, GRAM_FIELD_REMOTE);
+	if (recon_u32(ev, GRAM_FIELD_LPORT, &port))
 		u->lport = port;
-	if (recon_u32(m, GRAM_FIELD_RPORT, &port))
+	if (recon_u32(ev, GRAM_FIELD_RPORT, &port))
 		u->rport = port;
 }
 
@@ -261,10 +261,10 @@ recon_show_end(struct recon *r)
 
 /* A selector as the timeline shows it: one address, or a range. */
 static void
-selector(struct strbuf *out, const struct gram_match *m, bool mask)
+selector(struct strbuf *out, const struct ike_event *ev, bool mask)
 {
-	const struct gram_value *a = val(m, GRAM_FIELD_ADDR_START);
-	const struct gram_value *b = val(m, GRAM_FIELD_ADDR_END);
+	const struct gram_value *a = val(ev, GRAM_FIELD_ADDR_START);
+	const struct gram_value *b = val(ev, GRAM_FIELD_ADDR_END);
 
 	sb_reset(out);
 	if (!a)
@@ -303,124 +303,124 @@ word(struct strbuf *out, const char *p, size_t len, const char *label)
 
 /* show vpn-sessiondb detail: "Username : Anu   Index : 2" and the like. */
 static void
-sessiondb_field(struct recon *r, struct show_unit *u, const struct lex_record *rec,
-		const struct gram_match *m)
+sessiondb_field(struct recon *r, struct show_unit *u, const struct ike_event *ev)
 {
-	const struct gram_value *t = val(m, GRAM_FIELD_TEXT);
+	const struct gram_value *t = val(ev, GRAM_FIELD_TEXT);
 
 	if (!t)
 		return;
-	if (is(m, GRAM_FIELD_VALUE, "Username")) {
+	if (is(ev, GRAM_FIELD_VALUE, "Username")) {
 		flush(r);
 		u->active = u->sessiondb = true;
-		u->first_line = rec->first_line;
+		u->first_line = ev->first_line;
 		word(&u->user, t->p, t->len, NULL);
 	}
 	if (!u->sessiondb)
 		return;
-	u->last_line = rec->last_line;
-	if (is(m, GRAM_FIELD_VALUE, "Assigned IP")) {
+	u->last_line = ev->last_line;
+	if (is(ev, GRAM_FIELD_VALUE, "Assigned IP")) {
 		word(&u->assigned, t->p, t->len, NULL);
 		word(&u->remote, t->p, t->len, "Public IP");
-	} else if (is(m, GRAM_FIELD_VALUE, "Public IP") && !u->remote.len) {
+	} else if (is(ev, GRAM_FIELD_VALUE, "Public IP") && !u->remote.len) {
 		word(&u->remote, t->p, t->len, NULL);
-	} else if (is(m, GRAM_FIELD_VALUE, "Group Policy")) {
+	} else if (is(ev, GRAM_FIELD_VALUE, "Group Policy")) {
 		word(&u->tunnel_group, t->p, t->len, "Tunnel Group");
 	}
 }
 
 void
-recon_show_line(struct recon *r, const struct lex_record *rec, const struct gram_match *m)
+recon_show_line(struct recon *r, const struct ike_event *ev)
 {
 	struct show_unit *u = unit_of(r);
 	unsigned long long v;
 
-	if (is(m, GRAM_FIELD_KIND, "session-field")) {
-		sessiondb_field(r, u, rec, m);
+	if (is(ev, GRAM_FIELD_KIND, "session-field")) {
+		sessiondb_field(r, u, ev);
 		return;
 	}
 
 	/* a new table, session, tunnel or crypto map entry ends the one before */
-	if (is(m, GRAM_FIELD_KIND, "header") || is(m, GRAM_FIELD_KIND, "table-header") ||
-	    (is(m, GRAM_FIELD_KIND, "session") && val(m, GRAM_FIELD_STATUS)) ||
-	    is(m, GRAM_FIELD_KIND, "tunnel") || is(m, GRAM_FIELD_KIND, "crypto-map"))
+	if (is(ev, GRAM_FIELD_KIND, "header") || is(ev, GRAM_FIELD_KIND, "table-header") ||
+	    (is(ev, GRAM_FIELD_KIND, "session") && val(ev, GRAM_FIELD_STATUS)) ||
+	    is(ev, GRAM_FIELD_KIND, "tunnel") || is(ev, GRAM_FIELD_KIND, "crypto-map"))
 		flush(r);
-	if (is(m, GRAM_FIELD_KIND, "tunnel") || is(m, GRAM_FIELD_KIND, "crypto-map")) {
+	if (is(ev, GRAM_FIELD_KIND, "tunnel") || is(ev, GRAM_FIELD_KIND, "crypto-map")) {
 		u->active = true;
-		u->first_line = rec->first_line;
-		endpoints(u, m);
-		u->role = is(m, GRAM_FIELD_ROLE, "RESPONDER")   ? MODEL_ROLE_RESPONDER
-			  : is(m, GRAM_FIELD_ROLE, "INITIATOR") ? MODEL_ROLE_INITIATOR
-								: MODEL_ROLE_UNKNOWN;
-		u->ready = is(m, GRAM_FIELD_STATE_CLASS, "established");
+		u->first_line = ev->first_line;
+		endpoints(u, ev);
+		u->role = ev->role == IKE_ROLE_RESPONDER   ? MODEL_ROLE_RESPONDER
+			  : ev->role == IKE_ROLE_INITIATOR ? MODEL_ROLE_INITIATOR
+							   : MODEL_ROLE_UNKNOWN;
+		u->ready = is(ev, GRAM_FIELD_STATE_CLASS, "established");
 	}
 	if (!u->active)
 		return;
-	u->last_line = rec->last_line;
-	if (is(m, GRAM_FIELD_KIND, "ike-spi") && recon_num(m, GRAM_FIELD_SPI, 16, &v)) {
-		if (is(m, GRAM_FIELD_VALUE, "Local")) {
+	u->last_line = ev->last_line;
+	if (is(ev, GRAM_FIELD_KIND, "ike-spi") && recon_num(ev, GRAM_FIELD_SPI, 16, &v)) {
+		if (is(ev, GRAM_FIELD_VALUE, "Local")) {
 			u->spi_local = v;
 			u->has_spi_local = true;
 		} else {
 			u->spi_remote = v;
 			u->has_spi_remote = true;
 		}
-	} else if (is(m, GRAM_FIELD_KIND, "child-spis") && is(m, GRAM_FIELD_PROTOCOL, "ESP")) {
+	} else if (is(ev, GRAM_FIELD_KIND, "child-spis") && is(ev, GRAM_FIELD_PROTOCOL, "ESP")) {
 		unsigned long long out;
 
-		if (recon_num(m, GRAM_FIELD_SPI, 16, &v) &&
-		    recon_num(m, GRAM_FIELD_VALUE, 16, &out) && (v || out) && v <= UINT32_MAX &&
+		if (recon_num(ev, GRAM_FIELD_SPI, 16, &v) &&
+		    recon_num(ev, GRAM_FIELD_VALUE, 16, &out) && (v || out) && v <= UINT32_MAX &&
 		    out <= UINT32_MAX) {
 			u->spi_in = (uint32_t)v;
 			u->spi_out = (uint32_t)out;
 			u->has_in = u->has_out = true;
 		}
-	} else if (is(m, GRAM_FIELD_KIND, "current-spi") && recon_num(m, GRAM_FIELD_SPI, 16, &v) &&
-		   v && v <= UINT32_MAX) {
-		if (is(m, GRAM_FIELD_VALUE, "inbound")) {
+	} else if (is(ev, GRAM_FIELD_KIND, "current-spi") &&
+		   recon_num(ev, GRAM_FIELD_SPI, 16, &v) && v && v <= UINT32_MAX) {
+		if (is(ev, GRAM_FIELD_VALUE, "inbound")) {
 			u->spi_in = (uint32_t)v;
 			u->has_in = true;
 		} else {
 			u->spi_out = (uint32_t)v;
 			u->has_out = true;
 		}
-	} else if (is(m, GRAM_FIELD_KIND, "selector") || is(m, GRAM_FIELD_KIND, "ident")) {
-		bool ident = is(m, GRAM_FIELD_KIND, "ident");
+	} else if (is(ev, GRAM_FIELD_KIND, "selector") || is(ev, GRAM_FIELD_KIND, "ident")) {
+		bool ident = is(ev, GRAM_FIELD_KIND, "ident");
 
-		selector(is(m, GRAM_FIELD_VALUE, "local") ? &u->lsel : &u->rsel, m, ident);
-	} else if (is(m, GRAM_FIELD_KIND, "transforms") && val(m, GRAM_FIELD_GROUP)) {
+		selector(is(ev, GRAM_FIELD_VALUE, "local") ? &u->lsel : &u->rsel, ev, ident);
+	} else if (is(ev, GRAM_FIELD_KIND, "transforms") && val(ev, GRAM_FIELD_GROUP)) {
 		/* the IKE SA's */
-		copy(&u->ike_encr, m, GRAM_FIELD_TID);
-		if (recon_num(m, GRAM_FIELD_KEYLEN, 10, &v) && v < 65536)
+		copy(&u->ike_encr, ev, GRAM_FIELD_TID);
+		if (recon_num(ev, GRAM_FIELD_KEYLEN, 10, &v) && v < 65536)
 			u->ike_keysize = (unsigned)v;
-		if (recon_num(m, GRAM_FIELD_GROUP, 10, &v) && v < 65536)
+		if (recon_num(ev, GRAM_FIELD_GROUP, 10, &v) && v < 65536)
 			u->ike_group = (unsigned)v;
-	} else if (is(m, GRAM_FIELD_KIND, "lifetime") && recon_num(m, GRAM_FIELD_SECONDS, 10, &v) &&
-		   v <= UINT32_MAX) {
+	} else if (is(ev, GRAM_FIELD_KIND, "lifetime") &&
+		   recon_num(ev, GRAM_FIELD_SECONDS, 10, &v) && v <= UINT32_MAX) {
 		u->lifetime = (unsigned)v;
-	} else if (is(m, GRAM_FIELD_KIND, "transforms") && !val(m, GRAM_FIELD_GROUP)) {
+	} else if (is(ev, GRAM_FIELD_KIND, "transforms") && !val(ev, GRAM_FIELD_GROUP)) {
 		/* the child's (the IKE SA's line has a DH group) */
-		const struct gram_value *t = val(m, GRAM_FIELD_TID), *h = val(m, GRAM_FIELD_VALUE);
+		const struct gram_value *t = val(ev, GRAM_FIELD_TID),
+					*h = val(ev, GRAM_FIELD_VALUE);
 
 		sb_reset(&u->transforms);
 		if (t)
 			sb_add(&u->transforms, t->p, t->len);
-		if (recon_num(m, GRAM_FIELD_KEYLEN, 10, &v))
+		if (recon_num(ev, GRAM_FIELD_KEYLEN, 10, &v))
 			sb_addf(&u->transforms, "-%llu", (unsigned long long)v);
 		if (h && !(h->len == 3 && !memcmp(h->p, "N/A", 3))) {
 			sb_addc(&u->transforms, '/');
 			sb_add(&u->transforms, h->p, h->len);
 		}
-	} else if (is(m, GRAM_FIELD_KIND, "transform") && !u->transforms.len) {
-		copy(&u->transforms, m, GRAM_FIELD_TID);
-	} else if (is(m, GRAM_FIELD_KIND, "detail") &&
-		   (is(m, GRAM_FIELD_VALUE, "Assigned host addr") ||
-		    is(m, GRAM_FIELD_VALUE, "dynamic allocated peer ip"))) {
-		copy(&u->assigned, m, GRAM_FIELD_TEXT);
-	} else if (is(m, GRAM_FIELD_KIND, "peer")) {
-		copy(&u->remote, m, GRAM_FIELD_PEER);
-		copy(&u->user, m, GRAM_FIELD_USERNAME);
-	} else if (is(m, GRAM_FIELD_KIND, "endpoints")) {
-		endpoints(u, m);
+	} else if (is(ev, GRAM_FIELD_KIND, "transform") && !u->transforms.len) {
+		copy(&u->transforms, ev, GRAM_FIELD_TID);
+	} else if (is(ev, GRAM_FIELD_KIND, "detail") &&
+		   (is(ev, GRAM_FIELD_VALUE, "Assigned host addr") ||
+		    is(ev, GRAM_FIELD_VALUE, "dynamic allocated peer ip"))) {
+		copy(&u->assigned, ev, GRAM_FIELD_TEXT);
+	} else if (is(ev, GRAM_FIELD_KIND, "peer")) {
+		copy(&u->remote, ev, GRAM_FIELD_PEER);
+		copy(&u->user, ev, GRAM_FIELD_USERNAME);
+	} else if (is(ev, GRAM_FIELD_KIND, "endpoints")) {
+		endpoints(u, ev);
 	}
 }
