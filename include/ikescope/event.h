@@ -103,21 +103,14 @@ struct ike_event {
 	/* attributes, borrowed (they point into the record's text or the grammar's constants) */
 	size_t nattrs;
 	const struct gram_value *attrs;
-	uint64_t has[(GRAM_FIELD_COUNT + 63) / 64];
+	const uint8_t *at; /* 1 + index in attrs of field f's first value, 0: none */
 };
 
 /* The attribute f of ev, or NULL. */
 static inline const struct gram_value *
 ike_event_attr(const struct ike_event *ev, enum gram_field f)
 {
-	size_t i;
-
-	if (!(ev->has[f / 64] >> (f % 64) & 1))
-		return NULL;
-	for (i = 0; i < ev->nattrs; i++)
-		if (ev->attrs[i].field == f)
-			return &ev->attrs[i];
-	return NULL;
+	return ev->at[f] ? &ev->attrs[ev->at[f] - 1] : NULL;
 }
 
 /*

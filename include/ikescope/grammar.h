@@ -385,8 +385,18 @@ struct gram_match {
 	size_t nvalues;
 	struct gram_value values[GRAM_MAX_VALUES];
 	uint64_t has[(GRAM_FIELD_COUNT + 63) / 64]; /* bit f: field f has a value */
-	unsigned attempts;                          /* regex attempts made for this record */
+	uint8_t at[GRAM_FIELD_COUNT]; /* 1 + index of field f's first value, 0: none */
+	unsigned attempts;            /* regex attempts made for this record */
 };
+
+_Static_assert(GRAM_MAX_VALUES < 255, "gram_match.at holds a value index in a byte");
+
+/* The first value of field f in m, or NULL. */
+static inline const struct gram_value *
+gram_match_value(const struct gram_match *m, enum gram_field f)
+{
+	return m->at[f] ? &m->values[m->at[f] - 1] : NULL;
+}
 
 /* One source of grammar text (file name is used in messages). */
 struct gram_source {

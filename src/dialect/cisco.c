@@ -184,16 +184,14 @@ u32_of(const struct gram_value *v, uint32_t *out)
 void
 dialect_cisco_event(const struct lex_record *rec, const struct gram_match *m, struct ike_event *ev)
 {
-	const struct gram_value *midx = NULL, *mid = NULL;
+	const struct gram_value *midx, *mid, *v;
 	unsigned long long n;
-	size_t i;
 
 	ev->kind = kind_of[m->family];
 	ev->detail = detail_of[m->family];
 	/* an EAP line without code or type is the platform's step, not a payload's body */
-	if (m->family == GRAM_FAMILY_EAP &&
-	    !(m->has[GRAM_FIELD_EAP_CODE / 64] >> (GRAM_FIELD_EAP_CODE % 64) & 1) &&
-	    !(m->has[GRAM_FIELD_EAP_TYPE / 64] >> (GRAM_FIELD_EAP_TYPE % 64) & 1))
+	if (m->family == GRAM_FAMILY_EAP && !m->at[GRAM_FIELD_EAP_CODE] &&
+	    !m->at[GRAM_FIELD_EAP_TYPE])
 		ev->kind = IKE_EVENT_EAP_STEP;
 	ev->first_line = rec->first_line;
 	ev->last_line = rec->last_line;
@@ -201,51 +199,30 @@ dialect_cisco_event(const struct lex_record *rec, const struct gram_match *m, st
 	ev->len = rec->len;
 	ev->nattrs = m->nvalues;
 	ev->attrs = m->values;
-	memcpy(ev->has, m->has, sizeof(ev->has));
+	ev->at = m->at;
 	ev->has_handle = ev->has_session = ev->has_spi_i = ev->has_spi_r = ev->has_mid = false;
 	ev->spi_i_whole = ev->spi_r_whole = ev->response = false;
 	ev->dir = IKE_DIR_UNKNOWN;
 	ev->role = IKE_ROLE_UNKNOWN;
-	/* one pass over the values: the first of each field counts */
-	for (i = m->nvalues; i-- > 0;) {
-		const struct gram_value *v = &m->values[i];
-
-		switch (v->field) {
-		case GRAM_FIELD_SA:
-			ev->has_handle = u32_of(v, &ev->handle);
-			break;
-		case GRAM_FIELD_SESSION:
-			ev->has_session = u32_of(v, &ev->session);
-			break;
-		case GRAM_FIELD_SPI_I:
-			ev->has_spi_i = spi_of(v, &ev->spi_i, &ev->spi_i_whole);
-			break;
-		case GRAM_FIELD_SPI_R:
-			ev->has_spi_r = spi_of(v, &ev->spi_r, &ev->spi_r_whole);
-			break;
-		case GRAM_FIELD_MIDX:
-			midx = v;
-			break;
-		case GRAM_FIELD_MID:
-			mid = v;
-			break;
-		case GRAM_FIELD_DIR:
-			ev->dir = word_is(v, "in")    ? IKE_DIR_IN
-				  : word_is(v, "out") ? IKE_DIR_OUT
-						      : IKE_DIR_UNKNOWN;
-			break;
-		case GRAM_FIELD_ROLE:
-			ev->role = word_is(v, "I") || word_is(v, "INITIATOR")	 ? IKE_ROLE_INITIATOR
-				   : word_is(v, "R") || word_is(v, "RESPONDER") ? IKE_ROLE_RESPONDER
-										 : IKE_ROLE_UNKNOWN;
-			break;
-		case GRAM_FIELD_MSGTYPE:
-			ev->response = word_is(v, "RESPONSE");
-			break;
-		default:
-			break;
-		}
-	}
+	if ((v = gram_match_value(m, GRAM_FIELD_SA)))
+		ev->has_handle = u32_of(v, &ev->handle);
+	if ((v = gram_match_value(m, GRAM_FIELD_SESSION)))
+		ev->has_session = u32_of(v, &ev->session);
+	if ((v = gram_match_value(m, GRAM_FIELD_SPI_I)))
+		ev->has_spi_i = spi_of(v, &ev->spi_i, &ev->spi_i_whole);
+	if ((v = gram_match_value(m, GRAM_FIELD_SPI_R)))
+		ev->has_spi_r = spi_of(v, &ev->spi_r, &ev->spi_r_whole);
+	midx = gram_match_value(m, GRAM_FIELD_MIDX);
+	mid = gram_match_value(m, GRAM_FIELD_MID);
+	if ((v = gram_match_value(m, GRAM_FIELD_DIR)))
+		ev->dir = word_is(v, "in")    ? IKE_DIR_IN
+			  : word_is(v, "out") ? IKE_DIR_OUT
+					      : IKE_DIR_UNKNOWN;
+	if ((v = gram_match_value(m, GRAM_FIELD_ROLE)))
+		ev->role = word_is(v, "I") || word_is(v, "INITIATOR")   ? IKE_ROLE_INITIATOR
+			   : word_is(v, "R") || word_is(v, "RESPONDER") ? IKE_ROLE_RESPONDER
+									: IKE_ROLE_UNKNOWN;
+	ev->response = word_is(gram_match_value(m, GRAM_FIELD_MSGTYPE), "RESPONSE");
 	/* the message ID: hexadecimal where the line gives it so, else decimal */
 	if (midx && ike_value_num(midx, 16, &n) && n <= UINT32_MAX) {
 		ev->mid = (uint32_t)n;

@@ -75,6 +75,15 @@ ike_value_num(const struct gram_value *v, int base, unsigned long long *out)
 		*out = (unsigned long long)hi << 32 | lo;
 		return true;
 	}
+	if (base == 16 && v->len - i == 8) {
+		uint32_t w;
+
+		/* a message ID as ASA prints it */
+		if (!hex8(v->p + i, &w))
+			return false;
+		*out = w;
+		return true;
+	}
 	if (base == 16) {
 		for (; i < v->len; i++) {
 			unsigned d = digit_value[(unsigned char)v->p[i]];

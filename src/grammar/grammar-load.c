@@ -991,7 +991,8 @@ index_rules(struct grammar *g)
 		r->word_slots = xcalloc(n, sizeof(*r->word_slots));
 		r->word_mask = (uint32_t)n - 1;
 		for (j = 0; j < r->nwords; j++) {
-			uint32_t k = map_word_hash(r->words[j].word, r->words[j].len) & r->word_mask;
+			uint32_t k =
+				map_word_hash(r->words[j].word, r->words[j].len) & r->word_mask;
 
 			while (r->word_slots[k])
 				k = (k + 1) & r->word_mask;

@@ -183,19 +183,17 @@ map_lookup(const struct rule *r, const char *text, size_t len)
 void
 grammar_apply_maps(const struct grammar *g, struct gram_match *m)
 {
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < g->nmaps_for[m->family]; i++) {
 		const struct rule *r = g->maps_for[m->family][i];
 		const struct map_word *w;
-		struct gram_value *v = NULL;
+		struct gram_value *v;
 
-		if (!(m->has[r->map_field / 64] >> (r->map_field % 64) & 1))
+		if (!m->at[r->map_field])
 			continue;
-		for (k = 0; k < m->nvalues && !v; k++)
-			if (m->values[k].field == r->map_field)
-				v = &m->values[k];
-		if (!v || !v->len || !(w = map_lookup(r, v->p, v->len)))
+		v = &m->values[m->at[r->map_field] - 1];
+		if (!v->len || !(w = map_lookup(r, v->p, v->len)))
 			continue;
 		/* a cut word reads whole */
 		v->p = w->word;
@@ -210,6 +208,7 @@ grammar_apply_maps(const struct grammar *g, struct gram_match *m)
 			m->values[m->nvalues].field = r->map_class;
 			m->values[m->nvalues].p = w->to;
 			m->values[m->nvalues].len = w->tolen;
+			m->at[r->map_class] = (uint8_t)(m->nvalues + 1);
 			m->nvalues++;
 			m->has[r->map_class / 64] |= 1ull << (r->map_class % 64);
 		}
@@ -552,6 +551,14 @@ entry_for(struct grammar *g, enum rule_kind kind, const struct view *v)
 }
 
 /* Fills m from the answer kept for text. */
+/* Notes that value k of m is of field f (the first one of f is the one found). */
+static inline void
+note_value(struct gram_match *m, size_t k, enum gram_field f)
+{
+	if (!m->at[f])
+		m->at[f] = (uint8_t)(k + 1);
+}
+
 static bool
 match_from_memo(const struct grammar *g, const struct memo_entry *e, const char *text,
 		struct gram_match *m)
@@ -562,6 +569,7 @@ match_from_memo(const struct grammar *g, const struct memo_entry *e, const char 
 	m->attempts = e->attempts;
 	m->nvalues = 0;
 	memcpy(m->has, e->has, sizeof(m->has));
+	memset(m->at, 0, sizeof(m->at));
 	if (e->family < 0)
 		return false;
 	r = &g->rules[g->by_kind[RULE_FAMILY][e->family]];
@@ -574,6 +582,7 @@ match_from_memo(const struct grammar *g, const struct memo_entry *e, const char 
 		m->values[j].p = (v->src & MEMO_SET_VALUE) ? r->sets[v->src & ~MEMO_SET_VALUE].value
 							   : text + v->off;
 		m->values[j].len = v->len;
+		note_value(m, j, (enum gram_field)v->field);
 	}
 	m->nvalues = e->nvalues;
 	return true;
@@ -625,6 +634,7 @@ match_families(const struct grammar *g, const struct view *v, struct gram_match 
 	m->attempts = 0;
 	m->nvalues = 0;
 	memset(m->has, 0, sizeof(m->has));
+	memset(m->at, 0, sizeof(m->at));
 	scan(g, v->k, v->n);
 	/* the families worth trying, in order */
 	memcpy(g->fam_cand, g->fam_always, g->fwords * sizeof(uint64_t));
@@ -663,6 +673,7 @@ match_families(const struct grammar *g, const struct view *v, struct gram_match 
 			for (j = 0; j < r->nsets && m->nvalues < GRAM_MAX_VALUES; j++) {
 				m->values[m->nvalues].field = r->sets[j].field;
 				m->has[r->sets[j].field / 64] |= 1ull << (r->sets[j].field % 64);
+				note_value(m, m->nvalues, r->sets[j].field);
 				m->values[m->nvalues].p = r->sets[j].value;
 				m->values[m->nvalues].len = strlen(r->sets[j].value);
 				m->nvalues++;
@@ -675,6 +686,7 @@ match_families(const struct grammar *g, const struct view *v, struct gram_match 
 				m->values[m->nvalues].field = r->groups[j].field;
 				m->has[r->groups[j].field / 64] |= 1ull
 								   << (r->groups[j].field % 64);
+				note_value(m, m->nvalues, r->groups[j].field);
 				m->values[m->nvalues].p = text + ov[2 * gi];
 				m->values[m->nvalues].len = ov[2 * gi + 1] - ov[2 * gi];
 				m->nvalues++;

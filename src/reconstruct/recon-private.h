@@ -77,6 +77,7 @@ struct pending_packet {
 struct orphan {
 	struct ike_event ev;
 	struct gram_value attrs[IKE_EVENT_MAX_ATTRS]; /* ev's, pointing into text */
+	uint8_t at[GRAM_FIELD_COUNT];
 	char *text;
 	char stamp[LEX_MAX_STAMP + 1]; /* the lexer reuses its own */
 };

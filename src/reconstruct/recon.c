@@ -207,6 +207,8 @@ recon_orphan(struct recon *r, const struct ike_event *ev)
 	}
 	o->ev.nattrs = ev->nattrs < IKE_EVENT_MAX_ATTRS ? ev->nattrs : IKE_EVENT_MAX_ATTRS;
 	o->ev.attrs = o->attrs;
+	memcpy(o->at, ev->at, sizeof(o->at));
+	o->ev.at = o->at;
 	for (i = 0; i < o->ev.nattrs; i++) {
 		const char *p = ev->attrs[i].p;
 

@@ -1045,9 +1045,9 @@ static bool
 is_vendor_id(const struct ike_event *ev)
 {
 	const struct gram_value *v = val(ev, GRAM_FIELD_PAYLOAD);
-	unsigned t;
+	const char *name = proto_payload_name(PROTO_PAYLOAD_VENDOR);
 
-	return v && proto_payload_value(v->p, v->len, &t) && t == PROTO_PAYLOAD_VENDOR;
+	return v && v->len == strlen(name) && !memcmp(v->p, name, v->len);
 }
 
 /* The class a value map gave a state or an event (a grammar word, see GRAM_CLASSES). */
