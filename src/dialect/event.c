@@ -63,16 +63,50 @@ ike_value_num(const struct gram_value *v, int base, unsigned long long *out)
 
 	if (!v || !v->len)
 		return false;
+	/* most numbers are short decimal ones: SA handles, lengths, ports */
+	if (base == 10 && v->len <= 9) {
+		for (; i < v->len; i++) {
+			unsigned d = (unsigned)(unsigned char)v->p[i] - '0';
+
+			if (d > 9)
+				break;
+			n = n * 10 + d;
+		}
+		if (i == v->len) {
+			*out = n;
+			return true;
+		}
+		i = 0;
+		n = 0;
+	}
 	if (v->len > 2 && v->p[0] == '0' && (v->p[1] == 'x' || v->p[1] == 'X'))
 		i = 2;
 	/* no division per digit: this runs on every SPI and number of every record */
 	if (base == 16 && v->len - i == 16) {
+		/* the SPIs read last: a session's lines name the same ones again and again */
+		static _Thread_local struct {
+			uint64_t a, b, value;
+		} seen[2];
+		static _Thread_local unsigned next;
+		uint64_t a, b;
 		uint32_t hi, lo;
+		unsigned k;
 
+		memcpy(&a, v->p + i, 8);
+		memcpy(&b, v->p + i + 8, 8);
+		for (k = 0; k < 2; k++)
+			if (seen[k].a == a && seen[k].b == b && (a | b)) {
+				*out = seen[k].value;
+				return true;
+			}
 		/* an SPI: eight digits at a time */
 		if (!hex8(v->p + i, &hi) || !hex8(v->p + i + 8, &lo))
 			return false;
 		*out = (unsigned long long)hi << 32 | lo;
+		k = next++ & 1;
+		seen[k].a = a;
+		seen[k].b = b;
+		seen[k].value = *out;
 		return true;
 	}
 	if (base == 16 && v->len - i == 8) {

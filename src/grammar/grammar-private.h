@@ -141,6 +141,7 @@ struct memo_entry {
 	uint32_t nvalues;
 	const struct memo_value *values;
 	uint64_t has[(GRAM_FIELD_COUNT + 63) / 64]; /* gram_match.has of the values */
+	uint8_t value_at[GRAM_FIELD_COUNT];         /* gram_match.at of the values */
 	/* joins, bit j for the j-th join: its literals occur (the text as a
 	 * head), its head pattern is known / matches, its tail pattern is known /
 	 * matches */

@@ -569,7 +569,7 @@ match_from_memo(const struct grammar *g, const struct memo_entry *e, const char 
 	m->attempts = e->attempts;
 	m->nvalues = 0;
 	memcpy(m->has, e->has, sizeof(m->has));
-	memset(m->at, 0, sizeof(m->at));
+	memcpy(m->at, e->value_at, sizeof(m->at));
 	if (e->family < 0)
 		return false;
 	r = &g->rules[g->by_kind[RULE_FAMILY][e->family]];
@@ -582,7 +582,6 @@ match_from_memo(const struct grammar *g, const struct memo_entry *e, const char 
 		m->values[j].p = (v->src & MEMO_SET_VALUE) ? r->sets[v->src & ~MEMO_SET_VALUE].value
 							   : text + v->off;
 		m->values[j].len = v->len;
-		note_value(m, j, (enum gram_field)v->field);
 	}
 	m->nvalues = e->nvalues;
 	return true;
@@ -602,6 +601,7 @@ match_to_memo(struct grammar *g, struct memo_entry *e, int family, const char *t
 	e->attempts = m->attempts;
 	e->nvalues = 0;
 	memcpy(e->has, m->has, sizeof(e->has));
+	memcpy(e->value_at, m->at, sizeof(e->value_at));
 	if (family < 0 || !m->nvalues)
 		return;
 	r = &g->rules[g->by_kind[RULE_FAMILY][family]];
