@@ -233,7 +233,22 @@ enum gram_family { GRAM_FAMILIES(GRAM_FAMILY_ENUM) GRAM_FAMILY_COUNT };
 	X(SIDE, "local")                                                                           \
 	X(SIDE, "peer")                                                                            \
 	X(NAT, "detected")                                                                         \
-	X(NAT, "none")
+	X(NAT, "none")                                                                             \
+	X(AUTH_ROLE, "peer-used")                                                                  \
+	X(AUTH_ROLE, "local-used")                                                                 \
+	X(AUTH_ROLE, "peer-expected")                                                              \
+	X(CHILD_STEP, "inbound-allocated")                                                         \
+	X(CHILD_STEP, "outbound-installed")                                                        \
+	X(CHILD_STEP, "inbound-installed")                                                         \
+	X(CHILD_STEP, "deleted")                                                                   \
+	X(EAP_RESULT, "success")                                                                   \
+	X(EAP_RESULT, "failure")                                                                   \
+	X(SHOW_FIELD, "username")                                                                  \
+	X(SHOW_FIELD, "assigned-address")                                                          \
+	X(SHOW_FIELD, "public-address")                                                            \
+	X(SHOW_FIELD, "group-policy")                                                              \
+	X(POLICY, "received")                                                                      \
+	X(POLICY, "expected")
 
 /* True if name (len bytes) is a kind of family f. */
 bool gram_kind_is_known(enum gram_family f, const char *name, size_t len);
@@ -346,7 +361,13 @@ enum gram_type {
 	X(STATE_CLASS, "state_class", STR, "what a state means, set by a value map")               \
 	X(EVENT_CLASS, "event_class", STR, "what a state machine event means, set by a value map") \
 	X(SIDE, "side", STR, "whose a value is: local or peer, set by a value map")                \
-	X(NAT, "nat", STR, "what NAT detection found: detected or none, set by a value map")
+	X(NAT, "nat", STR, "what NAT detection found: detected or none, set by a value map")       \
+	X(AUTH_ROLE, "auth_role", STR,                                                             \
+	  "whose authentication method a line names, and how, set by a value map")                 \
+	X(CHILD_STEP, "child_step", STR, "a step of a child SA's install, set by a value map")     \
+	X(EAP_RESULT, "eap_result", STR, "how EAP ended: success or failure, set by a value map")  \
+	X(SHOW_FIELD, "show_field", STR,                                                           \
+	  "what a labelled field of show output holds, set by a value map")
 
 #define GRAM_FIELD_ENUM(e, name, type, summary) GRAM_FIELD_##e,
 enum gram_field { GRAM_FIELDS(GRAM_FIELD_ENUM) GRAM_FIELD_COUNT };

@@ -112,6 +112,7 @@ rule_free(struct rule *r)
 	}
 	free(r->words);
 	free(r->word_slots);
+	free(r->map_kind);
 	free(r->name);
 	free(r->file);
 	free(r->replace);
@@ -344,6 +345,14 @@ map_key(struct loader *ld, const char *k, size_t kn, const char *v, size_t vn, u
 		free(name);
 		return;
 	}
+	if (kn == 4 && !strncmp(k, "kind", 4)) {
+		free(r->map_kind);
+		r->map_kind = xstrndup(v, vn);
+		r->map_kind_len = vn;
+		r->map_kind_col = vcol;
+		r->map_kind_line = lineno;
+		return;
+	}
 	if (kn == 8 && !strncmp(k, "complete", 8)) {
 		if (!parse_bool(v, vn, &r->map_complete))
 			diag(ld, ld->file, lineno, vcol, "'complete' must be yes or no");
@@ -400,6 +409,16 @@ check_map(struct loader *ld, struct rule *r)
 	}
 	if (!r->nwords) {
 		diag(ld, r->file, r->line, 0, "map '%s' has no 'word'", r->name);
+		return false;
+	}
+	if (r->map_kind && (r->map_family == GRAM_FAMILY_COUNT ||
+			    !gram_kind_is_known(r->map_family, r->map_kind, r->map_kind_len))) {
+		diag(ld, r->file, r->map_kind_line, r->map_kind_col,
+		     r->map_family == GRAM_FAMILY_COUNT ? "map '%s': a 'kind' needs a 'family'"
+							: "map '%s': unknown kind for its family "
+							  "(ikescope grammar kinds lists "
+							  "them)",
+		     r->name);
 		return false;
 	}
 	if (r->map_class == GRAM_FIELD_COUNT && !gram_field_has_values(r->map_field)) {

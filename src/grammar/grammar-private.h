@@ -222,6 +222,9 @@ struct rule {
 	enum gram_field map_field, map_class;
 	enum gram_family map_family;
 	bool map_complete, map_has_field;
+	char *map_kind; /* the kind of record it holds for, or NULL: all */
+	size_t map_kind_len;
+	uint32_t map_kind_line, map_kind_col;
 	struct map_word *words;
 	size_t nwords;
 	uint32_t *word_slots; /* 1 + word index by hash of the word, 0: empty */

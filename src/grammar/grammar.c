@@ -192,6 +192,12 @@ grammar_apply_maps(const struct grammar *g, struct gram_match *m)
 
 		if (!m->at[r->map_field])
 			continue;
+		if (r->map_kind) {
+			const struct gram_value *k = gram_match_value(m, GRAM_FIELD_KIND);
+
+			if (!k || k->len != r->map_kind_len || memcmp(k->p, r->map_kind, k->len))
+				continue;
+		}
 		v = &m->values[m->at[r->map_field] - 1];
 		if (!v->len || !(w = map_lookup(r, v->p, v->len)))
 			continue;

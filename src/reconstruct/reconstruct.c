@@ -1225,18 +1225,18 @@ child_spi(struct session *s, const struct ike_event *ev, uint32_t line)
 
 	if (!recon_num(ev, GRAM_FIELD_SPI, 16, &spi) || spi == 0 || spi > UINT32_MAX)
 		return;
-	if (is(ev, GRAM_FIELD_VALUE, "SPI callback")) {
+	if (is(ev, GRAM_FIELD_CHILD_STEP, "inbound-allocated")) {
 		if (!c || c->installed || c->has_in)
 			c = recon_add_child(s, line);
 		c->spi_in = (uint32_t)spi;
 		c->has_in = true;
-	} else if (is(ev, GRAM_FIELD_VALUE, "add")) {
+	} else if (is(ev, GRAM_FIELD_CHILD_STEP, "outbound-installed")) {
 		if (!c || (c->has_out && c->spi_out != spi))
 			c = recon_add_child(s, line);
 		c->spi_out = (uint32_t)spi;
 		c->has_out = true;
 		c->installed = true;
-	} else if (is(ev, GRAM_FIELD_VALUE, "update") || is(ev, GRAM_FIELD_VALUE, "Active")) {
+	} else if (is(ev, GRAM_FIELD_CHILD_STEP, "inbound-installed")) {
 		struct child_sa *x = recon_child_with(s, (uint32_t)spi);
 
 		if (!x) {
@@ -1245,7 +1245,7 @@ child_spi(struct session *s, const struct ike_event *ev, uint32_t line)
 			x->has_in = true;
 		}
 		x->installed = true;
-	} else if (is(ev, GRAM_FIELD_VALUE, "delete")) {
+	} else if (is(ev, GRAM_FIELD_CHILD_STEP, "deleted")) {
 		struct child_sa *x = recon_child_with(s, (uint32_t)spi);
 
 		if (x && !x->removed) {
@@ -1280,7 +1280,7 @@ fact(struct recon *r, const struct ike_event *ev)
 		s->peer_id_type = recon_str(s, ev, GRAM_FIELD_ID_TYPE);
 		s->peer_identity_line = ev->first_line;
 	} else if (is(ev, GRAM_FIELD_KIND, "auth-method") &&
-		   is(ev, GRAM_FIELD_VALUE, "supported_peers_auth_method")) {
+		   is(ev, GRAM_FIELD_AUTH_ROLE, "peer-expected")) {
 		/* the RFC 7296 number of the method the tunnel group accepts from the peer */
 		uint32_t n;
 		const char *name = recon_u32(ev, GRAM_FIELD_AUTH_METHOD, &n)
@@ -1289,11 +1289,12 @@ fact(struct recon *r, const struct ike_event *ev)
 
 		if (name)
 			s->expected_peer_auth = name;
-	} else if (is(ev, GRAM_FIELD_KIND, "auth-method") && val(ev, GRAM_FIELD_SIDE)) {
-		if (is(ev, GRAM_FIELD_SIDE, "peer"))
-			s->peer_auth = recon_str(s, ev, GRAM_FIELD_AUTH_METHOD);
-		else
-			s->local_auth = recon_str(s, ev, GRAM_FIELD_AUTH_METHOD);
+	} else if (is(ev, GRAM_FIELD_KIND, "auth-method") &&
+		   is(ev, GRAM_FIELD_AUTH_ROLE, "peer-used")) {
+		s->peer_auth = recon_str(s, ev, GRAM_FIELD_AUTH_METHOD);
+	} else if (is(ev, GRAM_FIELD_KIND, "auth-method") &&
+		   is(ev, GRAM_FIELD_AUTH_ROLE, "local-used")) {
+		s->local_auth = recon_str(s, ev, GRAM_FIELD_AUTH_METHOD);
 	} else if (is(ev, GRAM_FIELD_KIND, "pfkey")) {
 		child_spi(s, ev, ev->first_line);
 	} else if (is(ev, GRAM_FIELD_KIND, "proxy-match") ||
@@ -1328,7 +1329,7 @@ static void
 child_deleted(struct session *s, const struct ike_event *ev, uint32_t line)
 {
 	unsigned long long spi;
-	bool ours = is(ev, GRAM_FIELD_VALUE, "Sending");
+	bool ours = is(ev, GRAM_FIELD_SIDE, "local");
 	struct child_sa *c = NULL;
 	size_t i;
 
@@ -1372,17 +1373,18 @@ status_line(struct recon *r, const struct ike_event *ev)
 	}
 	touch(r, s, ev->last_line);
 	if (is(ev, GRAM_FIELD_KIND, "connection")) {
-		if (is(ev, GRAM_FIELD_STATUS, "UP") || is(ev, GRAM_FIELD_STATUS, "REGISTERED"))
+		if (is(ev, GRAM_FIELD_STATE_CLASS, "established"))
 			s->ike_up = true;
-		else if (is(ev, GRAM_FIELD_STATUS, "DOWN"))
+		else if (is(ev, GRAM_FIELD_STATE_CLASS, "ended"))
 			s->terminal = true;
-	} else if (is(ev, GRAM_FIELD_KIND, "session") && is(ev, GRAM_FIELD_STATUS, "UP")) {
+	} else if (is(ev, GRAM_FIELD_KIND, "session") &&
+		   is(ev, GRAM_FIELD_STATE_CLASS, "established")) {
 		s->ike_up = true;
 	} else if (is(ev, GRAM_FIELD_KIND, "sa-created")) {
 		s->ike_up = true;
 	} else if (is(ev, GRAM_FIELD_KIND, "delete")) {
 		if (!s->delete_line) {
-			s->deleted_by = is(ev, GRAM_FIELD_VALUE, "Sending") ? "local" : "peer";
+			s->deleted_by = is(ev, GRAM_FIELD_SIDE, "local") ? "local" : "peer";
 			s->delete_line = ev->first_line;
 		}
 		/* a delete names an IKE SA that was established, if before the log began */
@@ -1392,11 +1394,8 @@ status_line(struct recon *r, const struct ike_event *ev)
 	} else if (is(ev, GRAM_FIELD_KIND, "killed") || is(ev, GRAM_FIELD_KIND, "delete-queued")) {
 		if (!s->delete_reason)
 			s->delete_reason = recon_str(s, ev, GRAM_FIELD_REASON);
-	} else if (is(ev, GRAM_FIELD_KIND, "deleting")) {
-		const struct gram_value *w = val(ev, GRAM_FIELD_VALUE);
-
-		if (w && w->len >= 10 && !memcmp(w->p, "Deleting SA", 11 > w->len ? w->len : 11))
-			s->terminal = true;
+	} else if (is(ev, GRAM_FIELD_KIND, "deleting") && is(ev, GRAM_FIELD_STATE_CLASS, "ended")) {
+		s->terminal = true;
 	}
 }
 
@@ -1461,7 +1460,7 @@ policy_line(struct recon *r, const struct ike_event *ev)
 		return;
 	touch(r, s, ev->last_line);
 	if (val(ev, GRAM_FIELD_POLICY)) {
-		r->policy_expected = is(ev, GRAM_FIELD_POLICY, "Expected");
+		r->policy_expected = is(ev, GRAM_FIELD_POLICY, "expected");
 		return;
 	}
 	s->policies = arena_grow(s->arena, s->policies, sizeof(*s->policies), &s->cap_policies,
@@ -1588,21 +1587,20 @@ static void
 xml_trace(struct recon *r, const struct ike_event *ev)
 {
 	if (is(ev, GRAM_FIELD_KIND, "document"))
-		r->xml_received = is(ev, GRAM_FIELD_VALUE, "Received");
+		r->xml_received = is(ev, GRAM_FIELD_SIDE, "peer");
 }
 
 static void
 eap_step(struct recon *r, const struct ike_event *ev)
 {
 	struct session *s = find_session(r, ev, ev->first_line, false);
-	const struct gram_value *v = val(ev, GRAM_FIELD_VALUE);
 
 	if (!s)
 		return;
 	touch(r, s, ev->last_line);
-	if (v && v->len >= 6 && memmem(v->p, v->len, "fail", 4))
+	if (is(ev, GRAM_FIELD_EAP_RESULT, "failure"))
 		evidence(r, s, "eap-failed", ev);
-	else if (v && memmem(v->p, v->len, "Authentication successful", 25))
+	else if (is(ev, GRAM_FIELD_EAP_RESULT, "success"))
 		s->eap_success = true;
 }
 

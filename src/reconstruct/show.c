@@ -277,28 +277,16 @@ selector(struct strbuf *out, const struct ike_event *ev, bool mask)
 	sb_add(out, b->p, b->len);
 }
 
-/* The first word of a value, or the word after "label :" further on, if any. */
+/* The first word of a value. */
 static void
-word(struct strbuf *out, const char *p, size_t len, const char *label)
+word(struct strbuf *out, const char *p, size_t len)
 {
-	const char *end = p + len, *at = p;
 	size_t n;
 
-	if (label) {
-		size_t l = strlen(label);
-
-		for (at = p; at + l <= end && memcmp(at, label, l); at++)
-			;
-		if (at + l > end)
-			return;
-		at += l;
-		while (at < end && (*at == ' ' || *at == ':'))
-			at++;
-	}
-	for (n = 0; at + n < end && at[n] != ' ' && at[n] != '\t'; n++)
+	for (n = 0; n < len && p[n] != ' ' && p[n] != '\t'; n++)
 		;
 	sb_reset(out);
-	sb_add(out, at, n);
+	sb_add(out, p, n);
 }
 
 /* show vpn-sessiondb detail: "Username : Anu   Index : 2" and the like. */
@@ -309,22 +297,28 @@ sessiondb_field(struct recon *r, struct show_unit *u, const struct ike_event *ev
 
 	if (!t)
 		return;
-	if (is(ev, GRAM_FIELD_VALUE, "Username")) {
+	if (is(ev, GRAM_FIELD_SHOW_FIELD, "username")) {
 		flush(r);
 		u->active = u->sessiondb = true;
 		u->first_line = ev->first_line;
-		word(&u->user, t->p, t->len, NULL);
+		word(&u->user, t->p, t->len);
 	}
 	if (!u->sessiondb)
 		return;
 	u->last_line = ev->last_line;
-	if (is(ev, GRAM_FIELD_VALUE, "Assigned IP")) {
-		word(&u->assigned, t->p, t->len, NULL);
-		word(&u->remote, t->p, t->len, "Public IP");
-	} else if (is(ev, GRAM_FIELD_VALUE, "Public IP") && !u->remote.len) {
-		word(&u->remote, t->p, t->len, NULL);
-	} else if (is(ev, GRAM_FIELD_VALUE, "Group Policy")) {
-		word(&u->tunnel_group, t->p, t->len, "Tunnel Group");
+	if (is(ev, GRAM_FIELD_SHOW_FIELD, "assigned-address")) {
+		const struct gram_value *pub = val(ev, GRAM_FIELD_REMOTE);
+
+		word(&u->assigned, t->p, t->len);
+		if (pub)
+			word(&u->remote, pub->p, pub->len);
+	} else if (is(ev, GRAM_FIELD_SHOW_FIELD, "public-address") && !u->remote.len) {
+		word(&u->remote, t->p, t->len);
+	} else if (is(ev, GRAM_FIELD_SHOW_FIELD, "group-policy")) {
+		const struct gram_value *tg = val(ev, GRAM_FIELD_TUNNEL_GROUP);
+
+		if (tg)
+			word(&u->tunnel_group, tg->p, tg->len);
 	}
 }
 
@@ -357,7 +351,7 @@ recon_show_line(struct recon *r, const struct ike_event *ev)
 		return;
 	u->last_line = ev->last_line;
 	if (is(ev, GRAM_FIELD_KIND, "ike-spi") && recon_num(ev, GRAM_FIELD_SPI, 16, &v)) {
-		if (is(ev, GRAM_FIELD_VALUE, "Local")) {
+		if (is(ev, GRAM_FIELD_SIDE, "local")) {
 			u->spi_local = v;
 			u->has_spi_local = true;
 		} else {
@@ -376,7 +370,7 @@ recon_show_line(struct recon *r, const struct ike_event *ev)
 		}
 	} else if (is(ev, GRAM_FIELD_KIND, "current-spi") &&
 		   recon_num(ev, GRAM_FIELD_SPI, 16, &v) && v && v <= UINT32_MAX) {
-		if (is(ev, GRAM_FIELD_VALUE, "inbound")) {
+		if (is(ev, GRAM_FIELD_SIDE, "local")) {
 			u->spi_in = (uint32_t)v;
 			u->has_in = true;
 		} else {
@@ -386,7 +380,7 @@ recon_show_line(struct recon *r, const struct ike_event *ev)
 	} else if (is(ev, GRAM_FIELD_KIND, "selector") || is(ev, GRAM_FIELD_KIND, "ident")) {
 		bool ident = is(ev, GRAM_FIELD_KIND, "ident");
 
-		selector(is(ev, GRAM_FIELD_VALUE, "local") ? &u->lsel : &u->rsel, ev, ident);
+		selector(is(ev, GRAM_FIELD_SIDE, "local") ? &u->lsel : &u->rsel, ev, ident);
 	} else if (is(ev, GRAM_FIELD_KIND, "transforms") && val(ev, GRAM_FIELD_GROUP)) {
 		/* the IKE SA's */
 		copy(&u->ike_encr, ev, GRAM_FIELD_TID);
@@ -414,8 +408,7 @@ recon_show_line(struct recon *r, const struct ike_event *ev)
 	} else if (is(ev, GRAM_FIELD_KIND, "transform") && !u->transforms.len) {
 		copy(&u->transforms, ev, GRAM_FIELD_TID);
 	} else if (is(ev, GRAM_FIELD_KIND, "detail") &&
-		   (is(ev, GRAM_FIELD_VALUE, "Assigned host addr") ||
-		    is(ev, GRAM_FIELD_VALUE, "dynamic allocated peer ip"))) {
+		   is(ev, GRAM_FIELD_SHOW_FIELD, "assigned-address")) {
 		copy(&u->assigned, ev, GRAM_FIELD_TEXT);
 	} else if (is(ev, GRAM_FIELD_KIND, "peer")) {
 		copy(&u->remote, ev, GRAM_FIELD_PEER);

@@ -294,7 +294,7 @@ static const struct family_case family_cases[] = {
 	  "AES-CBC SHA256 SHA256 DH_GROUP_2048_MODP/Group 14",
 	  "proposal.summary",
 	  "protocol=IKE;ntrans=4;transforms=AES-CBC SHA256 SHA256 DH_GROUP_2048_MODP/Group 14" },
-	{ "IKEv2-PROTO-1: (19): Received Policies:", "policy", "policy=Received" },
+	{ "IKEv2-PROTO-1: (19): Received Policies:", "policy", "policy=received" },
 	{ "ESP: Proposal 1:  AES-CBC-256 SHA256 Don't use ESN", "policy",
 	  "protocol=ESP;proposal=1;transforms=AES-CBC-256 SHA256 Don't use ESN" },
 	{ "Proposal 1:  AES-CBC-128 SHA1 SHA256 DH_GROUP_2048_MODP/Group 14", "policy",
