@@ -108,6 +108,85 @@ dialect_cisco_transform(unsigned type, const char *name, unsigned *iana)
 	return false;
 }
 
+/* ---- transform lists ---- */
+
+static bool
+starts(const char *p, const char *end, const char *w)
+{
+	size_t n = strlen(w);
+
+	return (size_t)(end - p) >= n && !memcmp(p, w, n);
+}
+
+static bool
+has_in(const char *p, size_t n, const char *w)
+{
+	size_t k = strlen(w), i;
+
+	for (i = 0; i + k <= n; i++)
+		if (!memcmp(p + i, w, k))
+			return true;
+	return false;
+}
+
+size_t
+dialect_cisco_transform_words(const char *text, size_t len, bool ike,
+			      struct dialect_transform_word *out, size_t max)
+{
+	const char *p = text, *end = text + len;
+	size_t n = 0, ciphers = 0, hashes = 0;
+
+	while (p < end && n < max) {
+		const char *w;
+		unsigned type;
+
+		while (p < end && *p == ' ')
+			p++;
+		if (p >= end)
+			break;
+		w = p;
+		if (starts(p, end, "Don't use ESN") || starts(p, end, "Use ESN")) {
+			p += *p == 'D' ? 13 : 7;
+			type = 5;
+		} else {
+			while (p < end && *p != ' ')
+				p++;
+			/* "DH_GROUP_2048_MODP/Group 14" is one transform */
+			if (p + 1 < end && p[1] >= '0' && p[1] <= '9' &&
+			    (p[1] == '1' || p[1] == '2' || has_in(w, (size_t)(p - w), "Group")))
+				for (p++; p < end && *p >= '0' && *p <= '9'; p++)
+					;
+			if (starts(w, end, "DH_GROUP") || starts(w, end, "Group")) {
+				type = 4;
+			} else if (!ciphers && !hashes) {
+				/* the device lists the cipher first */
+				type = 1;
+				ciphers++;
+			} else if (starts(w, end, "AES") || starts(w, end, "3DES") ||
+				   starts(w, end, "DES") || starts(w, end, "NULL") ||
+				   starts(w, end, "CAMELLIA") || starts(w, end, "CHACHA")) {
+				type = 1;
+				ciphers++;
+			} else {
+				type = ike && !hashes++ ? 2 : 3;
+			}
+		}
+		out[n].type = type;
+		out[n].at = (size_t)(w - text);
+		out[n].len = (size_t)(p - w);
+		n++;
+	}
+	return n;
+}
+
+const char *
+dialect_cisco_group_number(const char *name)
+{
+	const char *g = strstr(name, "Group ");
+
+	return g ? g + 6 : name;
+}
+
 /* ---- the adapter: records as events ---- */
 
 #define KIND_OF(fam, kind) [GRAM_FAMILY_##fam] = IKE_EVENT_##kind,

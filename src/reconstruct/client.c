@@ -10,6 +10,7 @@
 
 #include "ikescope/reconstruct.h"
 #include "ikescope/util/arena.h"
+#include "ikescope/dialect.h"
 #include "recon-private.h"
 
 /* Bytes of a description kept as the text of an event. */
@@ -27,50 +28,6 @@ port_value(const struct ike_event *ev, enum gram_field f)
 	uint32_t n;
 
 	return recon_u32(ev, f, &n) && n <= 65535 ? n : 0;
-}
-
-/*
- * The description as one line: the "File:", "Line:" and "Function:" lines
- * of the entry left out, white space folded, cut at CLIENT_TEXT_MAX bytes on
- * a character boundary.
- */
-static void
-fold_description(const char *p, size_t n, struct strbuf *out)
-{
-	const char *end = p + n;
-
-	while (p < end && out->len < CLIENT_TEXT_MAX) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *e = nl ? nl : end;
-
-		while (p < e && (*p == ' ' || *p == '\t' || *p == '\r'))
-			p++;
-		if (!(e - p >= 5 && !memcmp(p, "File:", 5)) &&
-		    !(e - p >= 5 && !memcmp(p, "Line:", 5)) &&
-		    !(e - p >= 9 && !memcmp(p, "Function:", 9))) {
-			for (; p < e && out->len < CLIENT_TEXT_MAX; p++) {
-				char c = *p == '\t' || *p == '\r' ? ' ' : *p;
-
-				if (c == ' ' && (!out->len || out->buf[out->len - 1] == ' '))
-					continue;
-				sb_addc(out, c);
-			}
-			if (out->len && out->buf[out->len - 1] != ' ')
-				sb_addc(out, ' ');
-		}
-		p = e + (nl ? 1 : 0);
-	}
-	while (out->len && out->buf[out->len - 1] == ' ')
-		out->len--;
-	/* do not end inside a UTF-8 sequence */
-	if (out->len >= CLIENT_TEXT_MAX) {
-		while (out->len && ((unsigned char)out->buf[out->len - 1] & 0xC0) == 0x80)
-			out->len--;
-		if (out->len && (unsigned char)out->buf[out->len - 1] >= 0xC0)
-			out->len--;
-	}
-	if (out->buf)
-		out->buf[out->len] = '\0';
 }
 
 static struct client_event *
@@ -97,7 +54,7 @@ add_event(struct recon *r, struct session *s, const struct ike_event *ev, const 
 	sb_init(&folded);
 	sb_init(&masked);
 	if (d)
-		fold_description(d->p, d->len, &folded);
+		dialect_dart_description(d->p, d->len, CLIENT_TEXT_MAX, &folded);
 	grammar_mask(r->g, folded.buf ? folded.buf : "", folded.len, &masked);
 	e->text = session_strndup(s, masked.buf ? masked.buf : "", masked.len);
 	sb_finish(&folded);

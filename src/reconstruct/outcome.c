@@ -12,6 +12,7 @@
 #include "ikescope/util/arena.h"
 #include "ikescope/util/strbuf.h"
 #include "ikescope/util/compiler.h"
+#include "ikescope/dialect.h"
 #include "recon-private.h"
 
 /* Notify types below 16384 are errors (RFC 7296 3.10.1). */
@@ -333,39 +334,17 @@ struct token {
 static size_t
 tokenize(const char *protocol, const char *text, struct token *out, size_t max)
 {
-	size_t n = 0, hashes = 0;
-	const char *p = text;
-	bool ike = !protocol || !strcmp(protocol, "IKE");
+	static const char *const cats[] = { "?", "encryption", "PRF", "integrity", "DH", "ESN" };
+	struct dialect_transform_word w[16];
+	size_t n, i;
 
-	while (p && *p && n < max) {
-		size_t len;
-
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		if (!strncmp(p, "Don't use ESN", 13) || !strncmp(p, "Use ESN", 7)) {
-			len = p[0] == 'D' ? 13 : 7;
-			out[n].cat = "ESN";
-		} else {
-			len = strcspn(p, " ");
-			/* "DH_GROUP_2048_MODP/Group 14" is one transform */
-			if (!strncmp(p + len, " 1", 2) || !strncmp(p + len, " 2", 2) ||
-			    (p[len] == ' ' && p[len + 1] >= '0' && p[len + 1] <= '9' &&
-			     strstr(p, "Group") && strstr(p, "Group") < p + len))
-				len += 1 + strspn(p + len + 1, "0123456789");
-			if (strstr(p, "DH_GROUP") == p || !strncmp(p, "Group", 5))
-				out[n].cat = "DH";
-			else if (!strncmp(p, "AES", 3) || !strncmp(p, "3DES", 4) ||
-				 !strncmp(p, "DES", 3) || !strncmp(p, "NULL", 4) ||
-				 !strncmp(p, "CAMELLIA", 8) || !strncmp(p, "CHACHA", 6))
-				out[n].cat = "encryption";
-			else
-				out[n].cat = ike ? (hashes++ ? "integrity" : "PRF") : "integrity";
-		}
-		snprintf(out[n].text, sizeof(out[n].text), "%.*s", (int)len, p);
-		n++;
-		p += len;
+	if (!text)
+		return 0;
+	n = dialect_cisco_transform_words(text, strlen(text), !protocol || !strcmp(protocol, "IKE"),
+					  w, max < 16 ? max : 16);
+	for (i = 0; i < n; i++) {
+		out[i].cat = cats[w[i].type];
+		snprintf(out[i].text, sizeof(out[i].text), "%.*s", (int)w[i].len, text + w[i].at);
 	}
 	return n;
 }
@@ -373,9 +352,7 @@ tokenize(const char *protocol, const char *text, struct token *out, size_t max)
 static const char *
 dh_number(const char *t)
 {
-	const char *g = strstr(t, "Group ");
-
-	return g ? g + 6 : t;
+	return dialect_cisco_group_number(t);
 }
 
 /* Appends how the received policy rcv differs from the expected one exp. */

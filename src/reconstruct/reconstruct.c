@@ -522,10 +522,11 @@ proposal_summary(struct recon *r, const struct ike_event *ev)
 static void
 summary_to_sa(struct recon *r, struct session *s, struct payload *p)
 {
-	const char *t, *end, *q;
+	const char *t, *end;
 	bool ike = !r->summary_protocol.len || !strcmp(r->summary_protocol.buf, "IKE");
+	struct dialect_transform_word words[16];
 	struct proposal *pr;
-	size_t seen = 0;
+	size_t nw, k;
 
 	if (!r->summary.len || r->summary_session != s || p->nprops)
 		return;
@@ -538,44 +539,17 @@ summary_to_sa(struct recon *r, struct session *s, struct payload *p)
 	pr->num = r->summary_num;
 	pr->protocol = session_strndup(s, r->summary_protocol.len ? r->summary_protocol.buf : "IKE",
 				       r->summary_protocol.len ? r->summary_protocol.len : 3);
-	for (q = t; q < end;) {
-		const char *w = q;
+	nw = dialect_cisco_transform_words(t, (size_t)(end - t), ike, words, 16);
+	for (k = 0; k < nw; k++) {
 		struct transform *x;
-		unsigned type;
 
-		while (w < end && *w == ' ')
-			w++;
-		if (w >= end)
-			break;
-		q = w;
-		if (!strncmp(q, "Don't use ESN", 13) || !strncmp(q, "Use ESN", 7)) {
-			q += q[0] == 'D' ? 13 : 7;
-			type = 5;
-		} else {
-			while (q < end && *q != ' ')
-				q++;
-			if (q + 1 < end && q[0] == ' ' && q[1] >= '0' && q[1] <= '9' &&
-			    memmem(w, (size_t)(q - w), "Group", 5))
-				for (q++; q < end && *q != ' '; q++)
-					;
-			/* IKE: ENCR, PRF, INTEG (none with AEAD), as RFC 7296 numbers them */
-			if (!strncmp(w, "DH_GROUP", 8) || !strncmp(w, "Group", 5))
-				type = 4;
-			else if (!seen)
-				type = 1;
-			else if (ike && seen == 1)
-				type = 2;
-			else
-				type = 3;
-			seen += type != 4;
-		}
 		pr->t = arena_grow(s->arena, pr->t, sizeof(*pr->t), &pr->cap_t, pr->nt + 1);
 		x = &pr->t[pr->nt++];
 		memset(x, 0, sizeof(*x));
-		x->type = type;
-		x->id = session_strndup(s, w, (size_t)(q - w));
+		x->type = words[k].type;
+		x->id = session_strndup(s, t + words[k].at, words[k].len);
 		x->line = r->summary_line;
-		x->has_iana = dialect_cisco_transform(type, x->id, &x->iana);
+		x->has_iana = dialect_cisco_transform(x->type, x->id, &x->iana);
 	}
 	pr->ntrans = (unsigned)pr->nt;
 	sb_reset(&r->summary);
