@@ -34,7 +34,11 @@ void recon_begin_input(struct recon *r, const char *name);
 void recon_feed(struct recon *r, const struct lex_record *rec, const struct gram_match *m);
 /* Ends the input: every session still open is finished. */
 void recon_end_input(struct recon *r);
-/* The next finished session, or NULL. Caller frees with session_destroy(). */
+/*
+ * The next finished session, or NULL; not yet verified (recon_input_step()
+ * runs verify_session() on each before handing it out). Caller frees with
+ * session_destroy().
+ */
 struct session *recon_next(struct recon *r);
 
 /* What recon_read() hands out as it reads; any function may be NULL. */

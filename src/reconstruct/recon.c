@@ -345,7 +345,6 @@ release(struct recon *r, bool force)
 				r->client = NULL;
 			forget_session(r, s);
 			recon_finish_session(r, s);
-			verify_session(s);
 			join_same_input_client(r, s);
 			r->finished =
 				xreallocarray(r->finished, r->nfinished + 1, sizeof(*r->finished));
@@ -444,6 +443,8 @@ hand_out(struct recon *r, const struct recon_reader *rd)
 	struct session *s;
 
 	while ((s = recon_next(r))) {
+		/* verify: its own pass over the finished session; it only adds findings */
+		verify_session(s);
 		if (rd && rd->session)
 			rd->session(rd->ctx, s);
 		else
