@@ -26,8 +26,8 @@ struct cmd {
 static const struct cmd cmds[] = {
 	{ "diff", cmd_diff, "[--strict] [--json] [--ends] A B",
 	  "what differs between two sessions (each FILE or FILE:SEL), or both ends" },
-	{ "grammar", cmd_grammar, "check [PATH...] | families | fields | kinds",
-	  "validate grammar files, list record families, fields and kinds" },
+	{ "grammar", cmd_grammar, "check [PATH...] | families | fields | kinds | classes",
+	  "validate grammar files, list record families, fields, kinds and classes" },
 	{ "lex", cmd_lex, "[--all] [--json] FILE...",
 	  "print the records of logs and their families" },
 	{ "redact", cmd_redact, "[--ips] [--names] [-o PATH] [--map FILE] FILE...",
