@@ -581,3 +581,50 @@ Test(reconstruct, many_sessions_in_flight, .init = setup, .fini = teardown)
 	cr_assert_eq(n, 300);
 	sb_finish(&text);
 }
+
+static void
+count_session(void *ctx, struct session *s)
+{
+	++*(size_t *)ctx;
+	session_destroy(s);
+}
+
+/*
+ * A state machine that exits ends its session: it is handed out while the
+ * input is still being read, not after an idle timeout of a million lines.
+ */
+Test(reconstruct, an_exited_sa_ends_its_session, .init = setup, .fini = teardown)
+{
+	struct strbuf text;
+	size_t out = 0, i;
+	struct recon *r = recon_create(g);
+	struct recon_reader rd = { .session = count_session, .ctx = &out };
+	struct recon_input *in;
+	struct err err = { 0 };
+	FILE *fp;
+
+	sb_init(&text);
+	sb_adds(&text, "IKEv2-PROTO-5: (7): SM Trace-> SA: I_SPI=1111111111111111 "
+		       "R_SPI=2222222222222222 (R) MsgID = 00000000 CurState: R_INIT Event: "
+		       "EV_RECV_INIT\n"
+		       "IKEv2-PROTO-5: (7): SM Trace-> SA: I_SPI=1111111111111111 "
+		       "R_SPI=2222222222222222 (R) MsgID = 00000000 CurState: EXIT Event: "
+		       "EV_ABORT\n");
+	for (i = 0; i < 2000; i++)
+		sb_addf(&text,
+			"IKEv2-PROTO-5: (8): SM Trace-> SA: I_SPI=3333333333333333 "
+			"R_SPI=4444444444444444 (R) MsgID = 00000001 CurState: R_WAIT_AUTH Event: "
+			"EV_NO_EVENT\n");
+	fp = fmemopen(text.buf, text.len, "rb");
+	cr_assert_not_null(fp);
+	in = recon_input_open(r, g, fp, "t.log", NULL);
+	cr_assert(recon_input_step(in, 1500, &rd, &err));
+	cr_expect_eq(out, 1, "the exited SA's session is out before the input ends");
+	while (recon_input_step(in, SIZE_MAX, &rd, &err))
+		;
+	cr_expect_eq(out, 2);
+	recon_input_close(in);
+	fclose(fp);
+	recon_destroy(r);
+	sb_finish(&text);
+}
