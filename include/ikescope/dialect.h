@@ -5,8 +5,9 @@
  * The dialect adapters: the only code that knows what a vendor's words
  * mean. Each turns what the grammar recognized in a record into an event
  * (event.h), and knows its dialect's spelling of IKEv2 values in protocol
- * terms (proto.h). cisco.c: ASA, IOS and IOS-XE debug output, the
- * AnyConnect client's DART log and pasted show output.
+ * terms (proto.h). One file per dialect (the names of grammar.h's
+ * GRAM_DIALECTS): asa.c, ios.c, dart.c, show.c; cisco.c holds what the
+ * ASA and IOS share (the IKEv2 code base's records and transform names).
  */
 
 #include <stdbool.h>
@@ -16,8 +17,38 @@ struct ike_event;
 struct lex_record;
 struct gram_match;
 
-/* The event a recognized record makes (m: what the grammar recognized in rec). */
-void dialect_event(const struct lex_record *rec, const struct gram_match *m, struct ike_event *ev);
+#include "ikescope/grammar.h"
+
+/*
+ * The event a recognized record makes (m: what the grammar recognized in
+ * rec). input: the dialect of the record's input (GRAM_DIALECT_COUNT: not
+ * known yet). The adapter is the input's dialect when the rule is of it or
+ * common to all, else the rule's own (its first).
+ */
+void dialect_event(const struct lex_record *rec, const struct gram_match *m,
+		   enum gram_dialect input, struct ike_event *ev);
+
+/* Per dialect: its adapter (asa.c, ios.c, dart.c, show.c). */
+typedef void dialect_adapter(const struct lex_record *rec, const struct gram_match *m,
+			     struct ike_event *ev);
+dialect_adapter dialect_asa_event, dialect_ios_event, dialect_dart_event, dialect_show_event;
+
+/*
+ * Votes for the dialect of an input: fed the records of its beginning,
+ * it settles on the dialect most of them show (ties: the first seen).
+ */
+struct dialect_votes {
+	unsigned n[GRAM_DIALECT_COUNT];
+	unsigned total, seen;     /* votes; records asked */
+	enum gram_dialect leader; /* GRAM_DIALECT_COUNT: none yet */
+};
+
+#define DIALECT_VOTES   64   /* the records that vote, at most */
+#define DIALECT_RECORDS 1000 /* the records asked, at most */
+
+void dialect_votes_init(struct dialect_votes *v);
+/* Counts what text (a record) shows; cheap once the vote is over. */
+void dialect_vote(struct dialect_votes *v, const struct grammar *g, const char *text, size_t len);
 /* A transform of a Cisco transform list: its RFC 7296 type (1 ENCR, 2 PRF, 3 INTEG, 4 D-H, 5 ESN), where it is in the text and how long. */
 struct dialect_transform_word {
 	unsigned type;
@@ -44,7 +75,15 @@ struct strbuf;
  */
 void dialect_dart_description(const char *p, size_t n, size_t max, struct strbuf *out);
 
-/* The Cisco adapter (cisco.c). */
+/*
+ * What every adapter does first (event.c): the event kind of the record's
+ * family, its lines, text and timestamp, the SA handle, session number,
+ * SPIs, message ID and direction.
+ */
+void dialect_common_event(const struct lex_record *rec, const struct gram_match *m,
+			  struct ike_event *ev);
+
+/* What the ASA and IOS adapters share (cisco.c): a record of the Cisco IKEv2 code base. */
 void dialect_cisco_event(const struct lex_record *rec, const struct gram_match *m,
 			 struct ike_event *ev);
 

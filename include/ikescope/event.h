@@ -86,6 +86,8 @@ struct ike_event {
 	const char *stamp; /* the record's timestamp as printed, or NULL (borrowed) */
 	size_t stamp_len;
 	bool incomplete; /* a record of several lines whose end never came */
+	/* the dialect whose adapter made it; GRAM_DIALECT_COUNT: not known */
+	enum gram_dialect dialect;
 	/* the device's own SA handle and session number */
 	bool has_handle, has_session;
 	uint32_t handle, session;

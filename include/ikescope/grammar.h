@@ -250,6 +250,26 @@ enum gram_family { GRAM_FAMILIES(GRAM_FAMILY_ENUM) GRAM_FAMILY_COUNT };
 	X(POLICY, "received")                                                                      \
 	X(POLICY, "expected")
 
+/*
+ * Dialects: X(enum suffix, name, summary). A grammar file declares the
+ * dialects its rules belong to ([dialect NAME...]); a file without one is
+ * common to all. Each dialect has its adapter in src/dialect/.
+ */
+#define GRAM_DIALECTS(X)                                                                           \
+	X(ASA, "asa", "Cisco ASA: debug crypto ikev2 protocol/platform, debug aggregate-auth xml") \
+	X(IOS, "ios", "Cisco IOS and IOS-XE: debug crypto ikev2, show monitor event-trace")        \
+	X(DART, "dart", "Cisco AnyConnect / Secure Client DART log")                               \
+	X(SHOW, "show", "pasted show crypto ikev2 / ipsec sa and show vpn-sessiondb output")
+
+#define GRAM_DIALECT_ENUM(e, n, s) GRAM_DIALECT_##e,
+enum gram_dialect { GRAM_DIALECTS(GRAM_DIALECT_ENUM) GRAM_DIALECT_COUNT };
+#undef GRAM_DIALECT_ENUM
+
+const char *gram_dialect_name(enum gram_dialect d);
+const char *gram_dialect_summary(enum gram_dialect d);
+/* GRAM_DIALECT_COUNT if unknown. */
+enum gram_dialect gram_dialect_lookup(const char *name, size_t len);
+
 /* True if name (len bytes) is a kind of family f. */
 bool gram_kind_is_known(enum gram_family f, const char *name, size_t len);
 /* The kinds of family f, space-separated, into out (appended). */
@@ -267,7 +287,6 @@ enum gram_type {
 /* Fields: X(enum suffix, name, type, summary). */
 #define GRAM_FIELDS(X)                                                                             \
 	X(KIND, "kind", STR, "sub-kind of the record within its family")                           \
-	X(DIALECT, "dialect", STR, "device dialect that printed the line")                         \
 	X(LEVEL, "level", UINT, "debug level of the line")                                         \
 	X(FACILITY, "facility", STR, "debug facility (PROTO, PLAT)")                               \
 	X(SA, "sa", UINT, "device SA number, as in (6):")                                          \
@@ -402,7 +421,8 @@ struct gram_value {
 
 struct gram_match {
 	enum gram_family family;
-	const char *rule; /* borrowed: "family/variant" of the matching rule */
+	const char *rule;  /* borrowed: "family/variant" of the matching rule */
+	unsigned dialects; /* bit d: the rule is of dialect d; 0: common to all */
 	size_t nvalues;
 	struct gram_value values[GRAM_MAX_VALUES];
 	uint64_t has[(GRAM_FIELD_COUNT + 63) / 64]; /* bit f: field f has a value */
@@ -467,6 +487,23 @@ void grammar_mask(const struct grammar *g, const char *text, size_t len, struct 
  * grammar; it holds for the whole process.
  */
 void grammar_use_shapes(bool on);
+
+/*
+ * From now on only the families of dialect d and the common ones are tried.
+ * Call before the grammar reads anything.
+ */
+void grammar_restrict_dialect(struct grammar *g, enum gram_dialect d);
+/* The dialect the grammar is restricted to, GRAM_DIALECT_COUNT if none. */
+enum gram_dialect grammar_only_dialect(const struct grammar *g);
+/*
+ * The dialect whose "detect" pattern matches text, or GRAM_DIALECT_COUNT
+ * if none does (the first dialect stanza in load order wins).
+ */
+enum gram_dialect grammar_detect_dialect(const struct grammar *g, const char *text, size_t len);
+/* The number of family rules of dialect d (common ones not counted). */
+size_t grammar_dialect_rules(const struct grammar *g, enum gram_dialect d);
+/* Appends the files that declare dialect d, space-separated; returns their number. */
+size_t grammar_dialect_files(const struct grammar *g, enum gram_dialect d, struct strbuf *out);
 
 /* Counts for --stats and tests. */
 size_t grammar_rule_count(const struct grammar *g);

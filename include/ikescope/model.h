@@ -349,6 +349,7 @@ struct session {
 	uint32_t *sa_ids;
 	size_t nsa_ids, cap_sa_ids;
 	uint32_t ios_session;
+	const char *dialect; /* static: the dialect that printed it (grammar.h), or NULL */
 	enum model_role role;
 	const char *local, *peer;
 	unsigned lport, pport;             /* the last ports used */

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ikescope/grammar.h"
 #include "ikescope/lexer.h"
 #include "ikescope/model.h"
 #include "ikescope/util/err.h"
@@ -30,6 +31,16 @@ struct recon *recon_create(const struct grammar *g);
 void recon_destroy(struct recon *r);
 /* Starts an input; name is copied. Sessions of different inputs never mix. */
 void recon_begin_input(struct recon *r, const char *name);
+/*
+ * Every input is of dialect d, not the one its first records vote for
+ * (--dialect); the grammar is restricted to it by the caller.
+ */
+void recon_force_dialect(struct recon *r, enum gram_dialect d);
+/* The dialect of the input being read, GRAM_DIALECT_COUNT while not known. */
+enum gram_dialect recon_dialect(const struct recon *r);
+/* The dialect the beginning of file path shows (its first 200 records), or GRAM_DIALECT_COUNT. */
+enum gram_dialect recon_file_dialect(const struct grammar *g, const char *path);
+
 /* One record; m is NULL for an unrecognized record. Noise is ignored. */
 void recon_feed(struct recon *r, const struct lex_record *rec, const struct gram_match *m);
 /* Ends the input: every session still open is finished. */

@@ -16,6 +16,7 @@ enum cli_exit {
 /* Global options, parsed before the command. */
 struct cli {
 	const char *grammars; /* --grammars DIR, or NULL for the built-in ones */
+	const char *dialect;  /* --dialect NAME, or NULL: each input's own */
 	const char *config;   /* --config FILE, or NULL */
 	const char *profile;  /* --profile FILE (AnyConnect client profile), or NULL */
 	bool stats;           /* --stats */
@@ -30,6 +31,12 @@ struct grammar;
 
 struct strbuf;
 
+/*
+ * The --stats line that names an input's dialect (d: GRAM_DIALECT_COUNT
+ * when none was told), "(--dialect)" after it when the grammar is
+ * restricted to it.
+ */
+void cli_dialect_line(struct strbuf *out, const struct grammar *g, unsigned d);
 /* Loads the grammar named by the options; prints diagnostics to stderr. */
 struct grammar *cli_load_grammar(const struct cli *cli, struct err *err);
 /*

@@ -1,4 +1,4 @@
-/* ikescope grammar: validate grammar files; list families, fields, kinds and classes. */
+/* ikescope grammar: validate grammar files; list families, fields, kinds, classes and dialects. */
 #include "cli-private.h"
 
 #include <stdio.h>
@@ -20,7 +20,7 @@ cmd_grammar(const struct cli *cli, int argc, char **argv, struct err *err)
 
 	if (argc < 2) {
 		err_set(err, ERR_USAGE, NULL,
-			"grammar: expected check, families, fields, kinds or classes");
+			"grammar: expected check, families, fields, kinds, classes or dialects");
 		return CLI_EXIT_TROUBLE;
 	}
 	if (!strcmp(argv[1], "families") && argc == 2) {
@@ -59,6 +59,27 @@ cmd_grammar(const struct cli *cli, int argc, char **argv, struct err *err)
 		printf("%-13s %s\n", "notify", "an IKEv2 notify message type name");
 		return CLI_EXIT_OK;
 	}
+	if (!strcmp(argv[1], "dialects") && argc == 2) {
+		struct strbuf files;
+
+		/* the grammar in use (built-in, or --grammars) says which files are of each */
+		g = cli_load_grammar(cli, err);
+		if (!g)
+			return CLI_EXIT_TROUBLE;
+		sb_init(&files);
+		for (i = 0; i < GRAM_DIALECT_COUNT; i++) {
+			enum gram_dialect d = (enum gram_dialect)i;
+
+			sb_reset(&files);
+			grammar_dialect_files(g, d, &files);
+			printf("%-5s %s\n      %zu rules in %s\n", gram_dialect_name(d),
+			       gram_dialect_summary(d), grammar_dialect_rules(g, d),
+			       files.len ? files.buf : "no file");
+		}
+		sb_finish(&files);
+		grammar_destroy(g);
+		return CLI_EXIT_OK;
+	}
 	if (!strcmp(argv[1], "fields") && argc == 2) {
 		for (i = 0; i < GRAM_FIELD_COUNT; i++)
 			printf("%-13s %s\n", gram_field_name((enum gram_field)i),
@@ -67,7 +88,8 @@ cmd_grammar(const struct cli *cli, int argc, char **argv, struct err *err)
 	}
 	if (strcmp(argv[1], "check")) {
 		err_set(err, ERR_USAGE, NULL,
-			"grammar: expected check [PATH...], families, fields, kinds or classes");
+			"grammar: expected check [PATH...], families, fields, kinds, classes or "
+			"dialects");
 		return CLI_EXIT_TROUBLE;
 	}
 	if (argc > 2) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ikescope/dialect.h"
 #include "ikescope/grammar.h"
 #include "ikescope/lexer.h"
 #include "ikescope/render.h"
@@ -32,6 +33,7 @@ struct input_stats {
 	uint64_t records, unrecognized, unrecognized_ike, attempts;
 	struct unrec shown[STATS_SHOW_UNRECOGNIZED];
 	size_t nshown;
+	struct dialect_votes votes;
 };
 
 struct totals {
@@ -92,6 +94,7 @@ print_stats(const struct grammar *g, const struct render_opts *ro, const char *n
 		first = false;
 	}
 	sb_adds(&out, first ? " none\n" : "\n");
+	cli_dialect_line(&out, g, st->votes.leader);
 	sb_adds(&out, "  noise:");
 	for (i = 0; i < st->nnoise; i++)
 		sb_addf(&out, "%s %s %llu", i ? "," : "", st->noise[i].kind,
@@ -141,6 +144,7 @@ lex_one(const struct cli *cli, const struct grammar *g, const char *path, bool j
 	if (!fp)
 		return false;
 	memset(&st, 0, sizeof(st));
+	dialect_votes_init(&st.votes);
 	sb_init(&out);
 	lx = lex_create(fp, name, grammar_lex_ops(), (void *)g, NULL);
 	while (lex_next(lx, &rec, err)) {
@@ -156,6 +160,7 @@ lex_one(const struct cli *cli, const struct grammar *g, const char *path, bool j
 			st.attempts += m.attempts;
 			if (matched) {
 				st.families[m.family]++;
+				dialect_vote(&st.votes, g, rec.text, rec.len);
 			} else {
 				ike = grammar_is_ike(g, rec.text, rec.len);
 				st.unrecognized++;

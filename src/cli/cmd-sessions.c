@@ -251,6 +251,14 @@ one_input(struct run *run, const struct grammar *g, struct recon *r, const char 
 			(unsigned long long)recon_input_records(ri),
 			(unsigned long long)ls->noise_lines,
 			(unsigned long long)recon_input_unrecognized(ri));
+		{
+			struct strbuf d;
+
+			sb_init(&d);
+			cli_dialect_line(&d, g, recon_dialect(r));
+			fputs(d.buf, stderr);
+			sb_finish(&d);
+		}
 	}
 	run->tot.lines += ls->lines;
 	run->tot.records += recon_input_records(ri);
@@ -281,41 +289,18 @@ one_input(struct run *run, const struct grammar *g, struct recon *r, const char 
 }
 
 /*
- * True if path is a client (DART) log: its first records are DART entries
- * and none carries IKE debug output. Such inputs are read first so that
- * their sessions can be joined to the device's.
+ * True if path is a client (DART) log: its first records show that
+ * dialect. Such inputs are read first so that their sessions can be joined
+ * to the device's.
  */
 static bool
 client_log_input(const struct grammar *g, const char *path)
 {
-	struct lex_record rec;
-	struct gram_match m;
-	struct err err = { 0 };
 	struct stat st;
-	struct lex *lx;
-	FILE *fp;
-	unsigned seen = 0, dart = 0, other = 0;
 
 	if (!strcmp(path, "-") || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 		return false;
-	fp = fopen(path, "rb");
-	if (!fp)
-		return false;
-	lx = lex_create(fp, path, grammar_lex_ops(), (void *)g, NULL);
-	while (seen < 200 && lex_stats(lx)->bytes < (1u << 20) && lex_next(lx, &rec, &err)) {
-		if (rec.flags & LEX_REC_NOISE)
-			continue;
-		seen++;
-		if (!grammar_match_hinted(g, rec.text, rec.len, &rec.hint, &m))
-			continue;
-		if (m.family == GRAM_FAMILY_DART)
-			dart++;
-		else if (m.family != GRAM_FAMILY_SHOW)
-			other++;
-	}
-	lex_destroy(lx);
-	fclose(fp);
-	return dart && !other;
+	return recon_file_dialect(g, path) == GRAM_DIALECT_DART;
 }
 
 static bool

@@ -15,6 +15,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "ikescope/grammar.h"
 #include "ikescope/lexer.h"
 #include "ikescope/model.h"
 #include "ikescope/util/xalloc.h"
@@ -659,4 +660,16 @@ cli_expand_inputs(int *argc, char ***argv, int first)
 	expanded[nexpanded++] = (char *)out;
 	*argc = (int)n;
 	*argv = out;
+}
+
+void
+cli_dialect_line(struct strbuf *out, const struct grammar *g, unsigned d)
+{
+	if (grammar_only_dialect(g) < GRAM_DIALECT_COUNT)
+		sb_addf(out, "  dialect: %s (--dialect)\n",
+			gram_dialect_name(grammar_only_dialect(g)));
+	else if (d < GRAM_DIALECT_COUNT)
+		sb_addf(out, "  dialect: %s\n", gram_dialect_name((enum gram_dialect)d));
+	else
+		sb_adds(out, "  dialect: none of the known ones\n");
 }

@@ -26,8 +26,9 @@ struct cmd {
 static const struct cmd cmds[] = {
 	{ "diff", cmd_diff, "[--strict] [--json] [--ends] A B",
 	  "what differs between two sessions (each FILE or FILE:SEL), or both ends" },
-	{ "grammar", cmd_grammar, "check [PATH...] | families | fields | kinds | classes",
-	  "validate grammar files, list record families, fields, kinds and classes" },
+	{ "grammar", cmd_grammar,
+	  "check [PATH...] | families | fields | kinds | classes | dialects",
+	  "validate grammar files, list record families, fields, kinds, classes, dialects" },
 	{ "lex", cmd_lex, "[--all] [--json] FILE...",
 	  "print the records of logs and their families" },
 	{ "redact", cmd_redact, "[--ips] [--names] [-o PATH] [--map FILE] FILE...",
@@ -50,6 +51,7 @@ usage(FILE *fp)
 	fprintf(fp, "usage: ikescope [-hVv] [--json] [--raw] [--show-secrets] [--stats] "
 		    "[--color=WHEN]\n"
 		    "                [--config FILE] [--profile FILE] [--grammars DIR]\n"
+		    "                [--dialect NAME]\n"
 		    "                [COMMAND [ARGS]] FILE...\n\n"
 		    "commands:\n");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
@@ -59,6 +61,8 @@ usage(FILE *fp)
 		"\noptions:\n"
 		"      --color=WHEN    colour the output: auto (the default), always, never\n"
 		"      --config FILE   check the sessions against this ASA running config\n"
+		"      --dialect NAME  read every input as NAME (asa, ios, dart, show), not as\n"
+		"                      its first lines show\n"
 		"      --grammars DIR  load grammar files from DIR instead of the built-in ones\n"
 		"  -h, --help          show this help and exit\n"
 		"      --json          JSON (lex: JSON Lines; sessions, timeline: one document)\n"
@@ -108,6 +112,9 @@ cli_load_grammar(const struct cli *cli, struct err *err)
 		g = grammar_create_builtin(&diags, err);
 	cli_print_diags(&diags);
 	sb_finish(&diags);
+	if (g && cli->dialect)
+		grammar_restrict_dialect(g,
+					 gram_dialect_lookup(cli->dialect, strlen(cli->dialect)));
 	return g;
 }
 
@@ -141,6 +148,7 @@ bad_option(const char *arg)
 enum {
 	OPT_COLOR = 256,
 	OPT_CONFIG,
+	OPT_DIALECT,
 	OPT_GRAMMARS,
 	OPT_JSON,
 	OPT_PROFILE,
@@ -155,6 +163,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "dialect", required_argument, NULL, OPT_DIALECT },
 		{ "grammars", required_argument, NULL, OPT_GRAMMARS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, OPT_JSON },
@@ -203,6 +212,17 @@ main(int argc, char **argv)
 			break;
 		case OPT_GRAMMARS:
 			cli.grammars = optarg;
+			break;
+		case OPT_DIALECT:
+			if (gram_dialect_lookup(optarg, strlen(optarg)) == GRAM_DIALECT_COUNT) {
+				fprintf(stderr, "ikescope: unknown dialect '%s' (known:", optarg);
+				for (i = 0; i < GRAM_DIALECT_COUNT; i++)
+					fprintf(stderr, " %s",
+						gram_dialect_name((enum gram_dialect)i));
+				fprintf(stderr, "; ikescope grammar dialects describes them)\n");
+				return CLI_EXIT_TROUBLE;
+			}
+			cli.dialect = optarg;
 			break;
 		case OPT_SHOW_SECRETS:
 			cli.show_secrets = true;

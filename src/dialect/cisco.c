@@ -187,42 +187,7 @@ dialect_cisco_group_number(const char *name)
 	return g ? g + 6 : name;
 }
 
-/* ---- the adapter: records as events ---- */
-
-#define KIND_OF(fam, kind) [GRAM_FAMILY_##fam] = IKE_EVENT_##kind,
-static const enum ike_event_kind kind_of[GRAM_FAMILY_COUNT] = {
-	KIND_OF(PACKET, PACKET) KIND_OF(EXCHANGE, EXCHANGE) KIND_OF(HEADER, HEADER) KIND_OF(
-		PAYLOAD, PAYLOAD) KIND_OF(PROPOSAL, PROPOSAL) KIND_OF(TRANSFORM, TRANSFORM)
-		KIND_OF(PROPOSAL_SUMMARY, PROPOSAL_SUMMARY) KIND_OF(POLICY, POLICY) KIND_OF(
-			KE, PAYLOAD_DETAIL) KIND_OF(ID, PAYLOAD_DETAIL) KIND_OF(AUTH,
-										PAYLOAD_DETAIL)
-			KIND_OF(CERT, PAYLOAD_DETAIL) KIND_OF(NOTIFY, PAYLOAD_DETAIL) KIND_OF(
-				DELETE,
-				PAYLOAD_DETAIL) KIND_OF(TS, PAYLOAD_DETAIL) KIND_OF(CFG,
-										    PAYLOAD_DETAIL)
-				KIND_OF(EAP, PAYLOAD_DETAIL) KIND_OF(DATA, PAYLOAD_DETAIL) KIND_OF(
-					HEXDUMP, PAYLOAD_DETAIL) KIND_OF(DECRYPTED, DECRYPTED)
-					KIND_OF(CONSTRUCT, CONSTRUCT) KIND_OF(SM, STATE) KIND_OF(
-						ACTION, ACTION) KIND_OF(TIMER, TIMER)
-						KIND_OF(RETRANSMIT, RETRANSMIT) KIND_OF(
-							FACT, CONTEXT) KIND_OF(ERROR, VERDICT)
-							KIND_OF(STATUS, STATUS) KIND_OF(MESSAGE,
-											MESSAGE)
-								KIND_OF(XML_TRACE,
-									XML_TRACE) KIND_OF(XML, XML)
-									KIND_OF(DART, CLIENT)
-										KIND_OF(SHOW, SHOW)
-};
-#undef KIND_OF
-
-#define DETAIL_OF(fam, d) [GRAM_FAMILY_##fam] = IKE_DETAIL_##d,
-static const enum ike_detail detail_of[GRAM_FAMILY_COUNT] = {
-	DETAIL_OF(KE, KE) DETAIL_OF(ID, ID) DETAIL_OF(AUTH, AUTH) DETAIL_OF(CERT, CERT)
-		DETAIL_OF(NOTIFY, NOTIFY) DETAIL_OF(DELETE, DELETE) DETAIL_OF(TS, TS)
-			DETAIL_OF(CFG, CFG) DETAIL_OF(EAP, EAP) DETAIL_OF(DATA, DATA)
-				DETAIL_OF(HEXDUMP, HEX)
-};
-#undef DETAIL_OF
+/* ---- what the ASA and IOS adapters share ---- */
 
 static bool
 word_is(const struct gram_value *v, const char *w)
@@ -230,86 +195,16 @@ word_is(const struct gram_value *v, const char *w)
 	return v && v->len == strlen(w) && !memcmp(v->p, w, v->len);
 }
 
-/* An IKE SPI: whole when all its 16 hex digits are there (with or without 0x). */
-static bool
-spi_of(const struct gram_value *v, uint64_t *out, bool *whole)
-{
-	unsigned long long n;
-	size_t len;
-
-	if (!v)
-		return false;
-	len = v->len;
-	if (len > 2 && v->p[0] == '0' && (v->p[1] == 'x' || v->p[1] == 'X'))
-		len -= 2;
-	*whole = len == 16;
-	if (!ike_value_num(v, 16, &n))
-		return false;
-	*out = n;
-	return true;
-}
-
-static bool
-u32_of(const struct gram_value *v, uint32_t *out)
-{
-	unsigned long long n;
-
-	if (!ike_value_num(v, 10, &n) || n > UINT32_MAX)
-		return false;
-	*out = (uint32_t)n;
-	return true;
-}
-
 void
 dialect_cisco_event(const struct lex_record *rec, const struct gram_match *m, struct ike_event *ev)
 {
-	const struct gram_value *midx, *mid, *v;
-	unsigned long long n;
+	const struct gram_value *v;
 
-	ev->kind = kind_of[m->family];
-	ev->detail = detail_of[m->family];
-	/* an EAP line without code or type is the platform's step, not a payload's body */
-	if (m->family == GRAM_FAMILY_EAP && !m->at[GRAM_FIELD_EAP_CODE] &&
-	    !m->at[GRAM_FIELD_EAP_TYPE])
-		ev->kind = IKE_EVENT_EAP_STEP;
-	ev->first_line = rec->first_line;
-	ev->last_line = rec->last_line;
-	ev->text = rec->text;
-	ev->len = rec->len;
-	ev->nattrs = m->nvalues;
-	ev->attrs = m->values;
-	ev->at = m->at;
-	ev->has_handle = ev->has_session = ev->has_spi_i = ev->has_spi_r = ev->has_mid = false;
-	ev->spi_i_whole = ev->spi_r_whole = ev->response = false;
-	ev->dir = IKE_DIR_UNKNOWN;
-	ev->role = IKE_ROLE_UNKNOWN;
-	if ((v = gram_match_value(m, GRAM_FIELD_SA)))
-		ev->has_handle = u32_of(v, &ev->handle);
-	if ((v = gram_match_value(m, GRAM_FIELD_SESSION)))
-		ev->has_session = u32_of(v, &ev->session);
-	if ((v = gram_match_value(m, GRAM_FIELD_SPI_I)))
-		ev->has_spi_i = spi_of(v, &ev->spi_i, &ev->spi_i_whole);
-	if ((v = gram_match_value(m, GRAM_FIELD_SPI_R)))
-		ev->has_spi_r = spi_of(v, &ev->spi_r, &ev->spi_r_whole);
-	midx = gram_match_value(m, GRAM_FIELD_MIDX);
-	mid = gram_match_value(m, GRAM_FIELD_MID);
-	if ((v = gram_match_value(m, GRAM_FIELD_DIR)))
-		ev->dir = word_is(v, "in")    ? IKE_DIR_IN
-			  : word_is(v, "out") ? IKE_DIR_OUT
-					      : IKE_DIR_UNKNOWN;
+	dialect_common_event(rec, m, ev);
+	/* "(I)" / "(R)": the SA's role in the SM Trace and the event trace */
 	if ((v = gram_match_value(m, GRAM_FIELD_ROLE)))
-		ev->role = word_is(v, "I") || word_is(v, "INITIATOR")   ? IKE_ROLE_INITIATOR
-			   : word_is(v, "R") || word_is(v, "RESPONDER") ? IKE_ROLE_RESPONDER
-									: IKE_ROLE_UNKNOWN;
+		ev->role = word_is(v, "I")   ? IKE_ROLE_INITIATOR
+			   : word_is(v, "R") ? IKE_ROLE_RESPONDER
+					     : IKE_ROLE_UNKNOWN;
 	ev->response = word_is(gram_match_value(m, GRAM_FIELD_MSGTYPE), "RESPONSE");
-	/* the message ID: hexadecimal where the line gives it so, else decimal */
-	if (midx && ike_value_num(midx, 16, &n) && n <= UINT32_MAX) {
-		ev->mid = (uint32_t)n;
-		ev->has_mid = true;
-	} else if (mid) {
-		ev->has_mid = u32_of(mid, &ev->mid);
-	}
-	ev->stamp = rec->stamp;
-	ev->stamp_len = rec->stamp ? rec->stamp_len : 0;
-	ev->incomplete = rec->flags & LEX_REC_INCOMPLETE;
 }

@@ -47,3 +47,14 @@ dialect_dart_description(const char *p, size_t n, size_t max, struct strbuf *out
 	if (out->buf)
 		out->buf[out->len] = '\0';
 }
+
+/*
+ * The DART adapter: each entry (a block record: Date, Time, Type, Source,
+ * Description) is a CLIENT event; the grammar's dart rules say what the
+ * entry tells (a connection requested, the tunnel up, an error).
+ */
+void
+dialect_dart_event(const struct lex_record *rec, const struct gram_match *m, struct ike_event *ev)
+{
+	dialect_common_event(rec, m, ev);
+}

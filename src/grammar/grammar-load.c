@@ -15,7 +15,7 @@ static const char *const kind_names[RULE_KIND_COUNT] = {
 	[RULE_NOISE] = "noise",   [RULE_STRIP] = "strip", [RULE_REPAIR] = "repair",
 	[RULE_SPLIT] = "split",   [RULE_JOIN] = "join",   [RULE_BLOCK] = "block",
 	[RULE_FAMILY] = "family", [RULE_MASK] = "mask",   [RULE_IKE] = "ike",
-	[RULE_DEFINE] = "define", [RULE_MAP] = "map",
+	[RULE_DEFINE] = "define", [RULE_MAP] = "map",     [RULE_DIALECT] = "dialect",
 };
 
 /* Which pattern keys each kind takes, and which are required. */
@@ -36,6 +36,7 @@ static const struct kind_keys kind_keys[RULE_KIND_COUNT] = {
 	[RULE_IKE] = { { "regex" }, { true } },
 	[RULE_DEFINE] = { { "regex" }, { true } },
 	[RULE_MAP] = { { NULL }, { false } },
+	[RULE_DIALECT] = { { "detect" }, { false } },
 };
 
 /* A pattern being assembled from one or more "key = value" lines. */
@@ -62,6 +63,10 @@ struct loader {
 	struct rule cur;
 	struct pending_pat pp[PAT_COUNT];
 	bool has_replace;
+	/* the file being read: the dialects it declares, whether it has had a
+	 * stanza other than its dialect one */
+	unsigned file_dialects;
+	bool file_declared, file_has_rule;
 };
 
 static void IKESCOPE_PRINTF_LIKE(5, 6)
@@ -496,6 +501,11 @@ finish_stanza(struct loader *ld)
 		ok = check_kind_captures(ld, r);
 	if (ok && r->kind == RULE_MAP)
 		ok = check_map(ld, r);
+	if (ok && r->kind == RULE_DIALECT && r->pat[PAT_MAIN].re &&
+	    (r->dialects & (r->dialects - 1))) {
+		diag(ld, r->file, r->line, 0, "a 'detect' pattern is for a stanza of one dialect");
+		ok = false;
+	}
 	if (ok && r->kind == RULE_BLOCK && !r->max_lines)
 		r->max_lines = 400;
 	pending_reset(ld);
@@ -532,6 +542,65 @@ valid_name(const char *s, size_t n)
 		if (!is_name_char(s[i]))
 			return false;
 	return true;
+}
+
+/*
+ * [dialect NAME...]: the stanzas after it in this file belong to the
+ * dialects named. Once per file, before its first rule. q: after "dialect".
+ */
+static void
+dialect_stanza(struct loader *ld, const char *p, size_t n, const char *q, uint32_t line)
+{
+	struct rule *r = &ld->cur;
+	const char *end = p + n;
+	char *name;
+
+	if (ld->file_declared || ld->file_has_rule) {
+		diag(ld, ld->file, line, 2,
+		     ld->file_declared ? "a file declares its dialects once"
+				       : "the dialect stanza comes before the file's rules");
+		ld->stanza_bad = true;
+		return;
+	}
+	ld->file_declared = true;
+	while (q < end) {
+		const char *w;
+		enum gram_dialect d;
+
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q >= end)
+			break;
+		w = q;
+		while (q < end && *q != ' ' && *q != '\t')
+			q++;
+		d = gram_dialect_lookup(w, (size_t)(q - w));
+		if (d == GRAM_DIALECT_COUNT) {
+			struct strbuf known;
+			size_t k;
+
+			sb_init(&known);
+			for (k = 0; k < GRAM_DIALECT_COUNT; k++)
+				sb_addf(&known, "%s%s", k ? ", " : "",
+					gram_dialect_name((enum gram_dialect)k));
+			diag(ld, ld->file, line, (uint32_t)(w - p) + 2,
+			     "unknown dialect '%.*s' (known: %s)", (int)(q - w), w, known.buf);
+			sb_finish(&known);
+			ld->stanza_bad = true;
+			continue;
+		}
+		r->dialects |= 1u << d;
+	}
+	if (!r->dialects && !ld->stanza_bad) {
+		diag(ld, ld->file, line, 0, "expected [dialect NAME...]");
+		ld->stanza_bad = true;
+	}
+	ld->file_dialects = r->dialects;
+	/* one per file: named after the file, so that no other replaces it */
+	free(r->name);
+	name = xmalloc(strlen(ld->file) + 9);
+	sprintf(name, "%s:dialect", ld->file);
+	r->name = name;
 }
 
 static void
@@ -580,6 +649,12 @@ start_stanza(struct loader *ld, const char *p, size_t n, uint32_t line)
 		return;
 	}
 	r->kind = (enum rule_kind)kind;
+	if (r->kind == RULE_DIALECT) {
+		dialect_stanza(ld, p, n, words[0] + lens[0], line);
+		return;
+	}
+	r->dialects = ld->file_dialects;
+	ld->file_has_rule = true;
 	if (i < n || nw < 2 || (r->kind != RULE_FAMILY && nw > 2) ||
 	    (r->kind == RULE_FAMILY && nw != 3)) {
 		diag(ld, ld->file, line, 0,
@@ -776,7 +851,8 @@ key_value(struct loader *ld, const char *line, size_t n, uint32_t lineno)
 			return;
 		}
 	}
-	if (kn == 7 && !strncmp(k, "literal", 7) && r->kind != RULE_DEFINE && r->kind != RULE_MAP) {
+	if (kn == 7 && !strncmp(k, "literal", 7) && r->kind != RULE_DEFINE && r->kind != RULE_MAP &&
+	    r->kind != RULE_DIALECT) {
 		add_literal(ld, lineno, vcol, v, vn, &r->literals, &r->literal_lens, &r->nliterals);
 		return;
 	}
@@ -809,7 +885,8 @@ key_value(struct loader *ld, const char *line, size_t n, uint32_t lineno)
 		map_key(ld, k, kn, v, vn, lineno, vcol);
 		return;
 	}
-	if (kn == 5 && !strncmp(k, "reads", 5) && r->kind != RULE_DEFINE) {
+	if (kn == 5 && !strncmp(k, "reads", 5) && r->kind != RULE_DEFINE &&
+	    r->kind != RULE_DIALECT) {
 		if (vn == 4 && !strncmp(v, "text", 4))
 			r->reads_text = true;
 		else if (vn == 5 && !strncmp(v, "shape", 5))
@@ -864,6 +941,8 @@ load_text(struct loader *ld, const struct gram_source *src)
 	uint32_t lineno = 0;
 
 	ld->file = src->name;
+	ld->file_dialects = 0;
+	ld->file_declared = ld->file_has_rule = false;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
@@ -987,7 +1066,8 @@ index_rules(struct grammar *g)
 	for (i = 0; i < g->nrules; i++) {
 		struct rule *r = &g->rules[i];
 
-		r->exact = rule_exact(r);
+		/* a dialect's detect pattern reads the real text, outside the shape machinery */
+		r->exact = r->kind != RULE_DIALECT && rule_exact(r);
 
 		r->lit_ids = xcalloc(r->nliterals ? r->nliterals : 1, sizeof(*r->lit_ids));
 		for (j = 0; j < r->nliterals; j++)
@@ -1074,6 +1154,7 @@ grammar_create(const struct gram_source *src, size_t nsrc, struct strbuf *diags,
 
 	memset(&ld, 0, sizeof(ld));
 	ld.g = xcalloc(1, sizeof(*ld.g));
+	ld.g->only_dialect = GRAM_DIALECT_COUNT;
 	sb_init(&ld.g->scratch);
 	sb_init(&ld.g->raw_shape);
 	sb_init(&ld.g->plan_text);

@@ -19,6 +19,7 @@ enum rule_kind {
 	RULE_IKE,
 	RULE_DEFINE,
 	RULE_MAP,
+	RULE_DIALECT,
 	RULE_KIND_COUNT
 };
 
@@ -229,6 +230,9 @@ struct rule {
 	size_t nwords;
 	uint32_t *word_slots; /* 1 + word index by hash of the word, 0: empty */
 	uint32_t word_mask;   /* slots - 1 (a power of two) */
+	/* the dialects the rule belongs to (bit d), 0: common; for a dialect
+	 * stanza, the ones it declares */
+	unsigned dialects;
 	/* reads the real text, not its shape (shape.c) */
 	bool exact;
 	/* "reads = text": the grammar says so (it tells letters from digits in a word) */
@@ -236,6 +240,8 @@ struct rule {
 };
 
 struct grammar {
+	/* grammar_restrict_dialect()'s dialect, GRAM_DIALECT_COUNT: all */
+	enum gram_dialect only_dialect;
 	struct rule *rules;
 	size_t nrules;
 	size_t nsources;

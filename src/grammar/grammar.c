@@ -38,6 +38,39 @@ gram_family_name(enum gram_family f)
 	return (unsigned)f < GRAM_FAMILY_COUNT ? families[f].name : "?";
 }
 
+struct dialect_info {
+	const char *name, *summary;
+};
+
+#define DIALECT_INFO(e, n, s) [GRAM_DIALECT_##e] = { n, s },
+static const struct dialect_info dialects[] = { GRAM_DIALECTS(DIALECT_INFO) };
+#undef DIALECT_INFO
+_Static_assert(ARRAY_SIZE(dialects) == GRAM_DIALECT_COUNT, "dialect table out of sync");
+_Static_assert(GRAM_DIALECT_COUNT <= 32, "gram_match.dialects holds a dialect in a bit");
+
+const char *
+gram_dialect_name(enum gram_dialect d)
+{
+	return (unsigned)d < GRAM_DIALECT_COUNT ? dialects[d].name : "?";
+}
+
+const char *
+gram_dialect_summary(enum gram_dialect d)
+{
+	return (unsigned)d < GRAM_DIALECT_COUNT ? dialects[d].summary : "?";
+}
+
+enum gram_dialect
+gram_dialect_lookup(const char *name, size_t len)
+{
+	size_t d;
+
+	for (d = 0; d < GRAM_DIALECT_COUNT; d++)
+		if (strlen(dialects[d].name) == len && !memcmp(dialects[d].name, name, len))
+			return (enum gram_dialect)d;
+	return GRAM_DIALECT_COUNT;
+}
+
 const char *
 gram_family_summary(enum gram_family f)
 {
@@ -247,7 +280,7 @@ gram_field_lookup(const char *name, size_t len)
 size_t
 grammar_rule_count(const struct grammar *g)
 {
-	return g->nrules - g->nby_kind[RULE_MAP];
+	return g->nrules - g->nby_kind[RULE_MAP] - g->nby_kind[RULE_DIALECT];
 }
 
 size_t
@@ -581,6 +614,7 @@ match_from_memo(const struct grammar *g, const struct memo_entry *e, const char 
 	r = &g->rules[g->by_kind[RULE_FAMILY][e->family]];
 	m->family = r->family;
 	m->rule = r->name;
+	m->dialects = r->dialects;
 	for (j = 0; j < e->nvalues; j++) {
 		const struct memo_value *v = &e->values[j];
 
@@ -676,6 +710,7 @@ match_families(const struct grammar *g, const struct view *v, struct gram_match 
 			ov = pcre2_get_ovector_pointer(g->md);
 			m->family = r->family;
 			m->rule = r->name;
+			m->dialects = r->dialects;
 			for (j = 0; j < r->nsets && m->nvalues < GRAM_MAX_VALUES; j++) {
 				m->values[m->nvalues].field = r->sets[j].field;
 				m->has[r->sets[j].field / 64] |= 1ull << (r->sets[j].field % 64);
@@ -1677,4 +1712,73 @@ const struct lex_rules_ops *
 grammar_lex_ops(void)
 {
 	return &grammar_ops;
+}
+
+/* ---- dialects ---- */
+
+void
+grammar_restrict_dialect(struct grammar *g, enum gram_dialect d)
+{
+	size_t i, k;
+
+	g->only_dialect = d;
+	for (i = 0; i < g->nby_kind[RULE_FAMILY]; i++) {
+		const struct rule *r = &g->rules[g->by_kind[RULE_FAMILY][i]];
+		uint64_t bit = 1ull << (i % 64);
+
+		if (!r->dialects || (r->dialects & (1u << d)))
+			continue;
+		g->fam_always[i / 64] &= ~bit;
+		for (k = 0; k < (g->pf.nlits ? g->pf.nlits : 1); k++)
+			g->fam_by_lit[k * g->fwords + i / 64] &= ~bit;
+	}
+}
+
+enum gram_dialect
+grammar_only_dialect(const struct grammar *g)
+{
+	return g->only_dialect;
+}
+
+enum gram_dialect
+grammar_detect_dialect(const struct grammar *g, const char *text, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < g->nby_kind[RULE_DIALECT]; i++) {
+		const struct rule *r = &g->rules[g->by_kind[RULE_DIALECT][i]];
+
+		/* a stanza with a detect pattern names one dialect (checked at load) */
+		if (r->pat[PAT_MAIN].re && run(g, &r->pat[PAT_MAIN], text, len, 0, 0) > 0)
+			return (enum gram_dialect)__builtin_ctz(r->dialects);
+	}
+	return GRAM_DIALECT_COUNT;
+}
+
+size_t
+grammar_dialect_rules(const struct grammar *g, enum gram_dialect d)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < g->nby_kind[RULE_FAMILY]; i++)
+		if (g->rules[g->by_kind[RULE_FAMILY][i]].dialects & (1u << d))
+			n++;
+	return n;
+}
+
+size_t
+grammar_dialect_files(const struct grammar *g, enum gram_dialect d, struct strbuf *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < g->nby_kind[RULE_DIALECT]; i++) {
+		const struct rule *r = &g->rules[g->by_kind[RULE_DIALECT][i]];
+		const char *base;
+
+		if (!(r->dialects & (1u << d)))
+			continue;
+		base = strrchr(r->file, '/');
+		sb_addf(out, "%s%s", n++ ? " " : "", base ? base + 1 : r->file);
+	}
+	return n;
 }

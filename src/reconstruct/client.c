@@ -89,6 +89,8 @@ new_client_session(struct recon *r, uint32_t line)
 	s->client_input = s->input;
 	s->client_log = true;
 	s->role = MODEL_ROLE_CLIENT;
+	if (r->event_dialect < GRAM_DIALECT_COUNT)
+		s->dialect = gram_dialect_name(r->event_dialect);
 	r->client_sessions++;
 	recon_open(r, s, line);
 	return s;

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "ikescope/dialect.h"
 #include "ikescope/event.h"
 #include "ikescope/grammar.h"
 #include "ikescope/lexer.h"
@@ -86,6 +87,10 @@ struct orphan {
 
 struct recon {
 	const struct grammar *g;
+	/* the dialect of the input: voted by its first records, or forced */
+	struct dialect_votes votes;
+	bool dialect_forced;
+	enum gram_dialect event_dialect; /* of the event being read */
 	char *input;
 	unsigned input_index;
 	unsigned created;

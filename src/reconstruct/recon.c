@@ -17,6 +17,10 @@ recon_create(const struct grammar *g)
 	struct recon *r = xcalloc(1, sizeof(*r));
 
 	r->g = g;
+	dialect_votes_init(&r->votes);
+	/* --dialect: the grammar reads that dialect only, and so does every input */
+	if (g && grammar_only_dialect(g) < GRAM_DIALECT_COUNT)
+		recon_force_dialect(r, grammar_only_dialect(g));
 	sb_init(&r->vendor);
 	sb_init(&r->summary);
 	sb_init(&r->built_id_type);
@@ -165,8 +169,23 @@ recon_begin_input(struct recon *r, const char *name)
 	r->created_before_input = r->created;
 	r->first_ike_line = 0;
 	r->focus = NULL;
+	if (!r->dialect_forced)
+		dialect_votes_init(&r->votes);
 	reset_dump(r);
 	drop_orphans(r);
+}
+
+void
+recon_force_dialect(struct recon *r, enum gram_dialect d)
+{
+	r->dialect_forced = true;
+	r->votes.leader = d;
+}
+
+enum gram_dialect
+recon_dialect(const struct recon *r)
+{
+	return r->votes.leader;
 }
 
 unsigned long
@@ -537,6 +556,35 @@ recon_input_silence(const struct recon *r, const char *name, struct strbuf *out)
 		name, recon_first_ike_line(r), recon_ike_records(r),
 		recon_ike_records(r) == 1 ? "" : "s");
 	return true;
+}
+
+enum gram_dialect
+recon_file_dialect(const struct grammar *g, const char *path)
+{
+	struct dialect_votes v;
+	struct lex_record rec;
+	struct err err = { 0 };
+	struct lex *lx;
+	unsigned seen = 0;
+	FILE *fp = fopen(path, "rb");
+
+	dialect_votes_init(&v);
+	if (grammar_only_dialect(g) < GRAM_DIALECT_COUNT || !fp) {
+		if (fp)
+			fclose(fp);
+		return grammar_only_dialect(g);
+	}
+	lx = lex_create(fp, path, grammar_lex_ops(), (void *)g, NULL);
+	while (seen < 200 && v.total < DIALECT_VOTES && lex_stats(lx)->bytes < (1u << 20) &&
+	       lex_next(lx, &rec, &err)) {
+		if (rec.flags & LEX_REC_NOISE)
+			continue;
+		seen++;
+		dialect_vote(&v, g, rec.text, rec.len);
+	}
+	lex_destroy(lx);
+	fclose(fp);
+	return v.leader;
 }
 
 bool

@@ -69,6 +69,8 @@ recon_new_session(struct recon *r, uint32_t line)
 {
 	struct session *s = session_create(r->input, r->input_index);
 
+	if (r->event_dialect < GRAM_DIALECT_COUNT)
+		s->dialect = gram_dialect_name(r->event_dialect);
 	recon_open(r, s, line);
 	r->focus = s;
 	recon_apply_orphans(r, s);
@@ -1597,13 +1599,16 @@ recon_feed(struct recon *r, const struct lex_record *rec, const struct gram_matc
 		}
 		return;
 	}
-	dialect_event(rec, m, &ev);
+	if (!r->dialect_forced && r->g)
+		dialect_vote(&r->votes, r->g, rec->text, rec->len);
+	dialect_event(rec, m, r->votes.leader, &ev);
 	recon_feed_event(r, &ev);
 }
 
 void
 recon_feed_event(struct recon *r, const struct ike_event *ev)
 {
+	r->event_dialect = ev->dialect;
 	r->has_stamp = false;
 	if (ev->stamp) {
 		char stamp[LEX_MAX_STAMP + 1];

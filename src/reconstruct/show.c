@@ -401,7 +401,7 @@ recon_show_line(struct recon *r, const struct ike_event *ev)
 			sb_add(&u->transforms, t->p, t->len);
 		if (recon_num(ev, GRAM_FIELD_KEYLEN, 10, &v))
 			sb_addf(&u->transforms, "-%llu", (unsigned long long)v);
-		if (h && !(h->len == 3 && !memcmp(h->p, "N/A", 3))) {
+		if (h) {
 			sb_addc(&u->transforms, '/');
 			sb_add(&u->transforms, h->p, h->len);
 		}

@@ -80,6 +80,16 @@ render_json_record(struct strbuf *out, const struct grammar *g, const struct ren
 
 		json_object_set_new(root, "family", json_string(gram_family_name(m->family)));
 		json_object_set_new(root, "rule", json_string(m->rule));
+		if (m->dialects) {
+			/* the dialects the rule is of; none: common to all */
+			json_t *d = json_array();
+
+			for (i = 0; i < GRAM_DIALECT_COUNT; i++)
+				if (m->dialects & (1u << i))
+					json_array_append_new(d, json_string(gram_dialect_name(
+									 (enum gram_dialect)i)));
+			json_object_set_new(root, "dialects", d);
+		}
 		for (i = 0; i < m->nvalues; i++) {
 			const char *name = gram_field_name(m->values[i].field);
 
@@ -443,6 +453,7 @@ render_json_session(struct strbuf *out, const struct session *s, bool first)
 
 	json_object_set_new(o, "number", json_integer(s->number));
 	json_object_set_new(o, "input", jstr(s->input));
+	json_object_set_new(o, "dialect", jstr(s->dialect));
 	json_object_set_new(o, "initiator_spi", jspi64(s->has_spi_i, s->spi_i));
 	json_object_set_new(o, "responder_spi", jspi64(s->has_spi_r, s->spi_r));
 	a = json_array();

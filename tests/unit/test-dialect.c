@@ -1,9 +1,13 @@
-/* The Cisco spelling of transforms, to their IANA values. */
+/* The dialect adapters: the Cisco spelling of transforms, the input's dialect, the events' adapter. */
 #include "ikescope/dialect.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "ikescope/event.h"
+#include "ikescope/grammar.h"
+#include "ikescope/lexer.h"
 
 static unsigned
 id_of(unsigned type, const char *name)
@@ -65,4 +69,54 @@ Test(dialect, cisco_transform_lists_split_by_type)
 	cr_expect_str_eq(got, "");
 	cr_expect_str_eq(dialect_cisco_group_number("DH_GROUP_1024_MODP/Group 2"), "2");
 	cr_expect_str_eq(dialect_cisco_group_number("MODP_2048"), "MODP_2048");
+}
+
+/*
+ * The input's dialect is what most of its first records show; the event of
+ * a rule common to all, or shared by several dialects, is the input's
+ * dialect's; a rule of one dialect only makes an event of that dialect.
+ */
+Test(dialect, votes_and_the_adapter_of_an_event)
+{
+	static const char asa[] =
+		"[dialect asa]\ndetect = ^A-\n[family message a]\nregex = ^A-(?<text>.*)$\n";
+	static const char both[] =
+		"[dialect asa ios]\n[family message b]\nregex = ^B (?<text>.*)$\n";
+	static const char ios[] =
+		"[dialect ios]\ndetect = ^I:\n[family message i]\nregex = ^I:(?<text>.*)$\n";
+	struct gram_source src[] = {
+		{ "a.gram", asa, sizeof(asa) - 1 },
+		{ "b.gram", both, sizeof(both) - 1 },
+		{ "i.gram", ios, sizeof(ios) - 1 },
+	};
+	struct grammar *g = grammar_create(src, 3, NULL, NULL);
+	struct dialect_votes v;
+	struct lex_record rec = { 0 };
+	struct gram_match m;
+	struct ike_event ev;
+
+	cr_assert_not_null(g);
+	dialect_votes_init(&v);
+	cr_expect_eq(v.leader, GRAM_DIALECT_COUNT);
+	dialect_vote(&v, g, "I:1", 3);
+	cr_expect_eq(v.leader, GRAM_DIALECT_IOS);
+	dialect_vote(&v, g, "A-1", 3);
+	cr_expect_eq(v.leader, GRAM_DIALECT_IOS, "a tie keeps the first");
+	dialect_vote(&v, g, "A-2", 3);
+	dialect_vote(&v, g, "no vote", 7);
+	cr_expect_eq(v.leader, GRAM_DIALECT_ASA);
+	cr_expect_eq(v.total, 3);
+
+	rec.text = "B x";
+	rec.len = 3;
+	cr_assert(grammar_match(g, rec.text, rec.len, &m));
+	dialect_event(&rec, &m, GRAM_DIALECT_IOS, &ev);
+	cr_expect_eq(ev.dialect, GRAM_DIALECT_IOS);
+	dialect_event(&rec, &m, GRAM_DIALECT_SHOW, &ev);
+	cr_expect_eq(ev.dialect, GRAM_DIALECT_ASA, "not of the input's dialect: the rule's first");
+	rec.text = "A-x";
+	cr_assert(grammar_match(g, rec.text, rec.len, &m));
+	dialect_event(&rec, &m, GRAM_DIALECT_IOS, &ev);
+	cr_expect_eq(ev.dialect, GRAM_DIALECT_ASA);
+	grammar_destroy(g);
 }

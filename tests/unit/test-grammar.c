@@ -83,6 +83,16 @@ static const struct load_case load_cases[] = {
 	  "t.gram:3:8: 'what' must be stamp, prompt or markup\n" },
 	{ "[family packet x]\nregex = a\nset.nosuch = 1\n",
 	  "t.gram:3:5: unknown field 'nosuch'\n" },
+	/* a dialect stanza: known names, once per file, before the rules */
+	{ "[dialect asa vax]\n",
+	  "t.gram:1:14: unknown dialect 'vax' (known: asa, ios, dart, show)\n" },
+	{ "[dialect asa]\n[dialect ios]\n", "t.gram:2:2: a file declares its dialects once\n" },
+	{ "[family packet x]\nregex = x\n[dialect ios]\n",
+	  "t.gram:3:2: the dialect stanza comes before the file's rules\n" },
+	{ "[dialect asa ios]\ndetect = ^x\n",
+	  "t.gram:1: a 'detect' pattern is for a stanza of one dialect\n" },
+	{ "[dialect]\n", "t.gram:1: expected [dialect NAME...]\n" },
+	{ "[dialect asa]\nliteral = x\n", "t.gram:2:1: unknown key 'literal' in dialect stanza\n" },
 	/* all problems are reported, not only the first */
 	{ "[family packet x]\nregex = (\n[family packet y]\nregex = )\n",
 	  "t.gram:2:10: regex error at offset 1: missing closing parenthesis\n"
@@ -431,10 +441,11 @@ static const struct family_case family_cases[] = {
 	{ "ESP spi in/out: 0x30b848a4/0x77ee5348", "show", "protocol=ESP;spi=30b848a4" },
 	{ "current outbound spi: 77EE5348", "show", "spi=77EE5348" },
 	/* generic messages */
-	{ "IKEv2-PROTO-3: (6): Check NAT discovery", "fact", "kind=nat" },
-	{ "IKEv2-PLAT-5: New ikev2 sa request admitted", "message", "facility=PLAT;level=5" },
-	{ "IKEv2:(SA ID = 1):Processing IKE_SA_INIT message", "message", "sa=1;dialect=ios" },
-	{ "CRYPTO_PKI: (A16A8) Check for identical certs", "message", "dialect=ios" },
+	{ "IKEv2-PROTO-3: (6): Check NAT discovery", "fact", "kind=nat;dialects=asa,ios" },
+	{ "IKEv2-PLAT-5: New ikev2 sa request admitted", "message",
+	  "facility=PLAT;level=5;dialects=asa" },
+	{ "IKEv2:(SA ID = 1):Processing IKE_SA_INIT message", "message", "sa=1;dialects=ios" },
+	{ "CRYPTO_PKI: (A16A8) Check for identical certs", "message", "dialects=ios" },
 };
 
 static void
@@ -449,6 +460,20 @@ check_fields(const struct gram_match *m, const char *spec, size_t i)
 
 		cr_assert_not_null(eq);
 		*eq = '\0';
+		if (!strcmp(tok, "dialects")) {
+			/* the dialects of the rule, by name, comma-separated */
+			char names[64] = "";
+			unsigned d;
+
+			for (d = 0; d < GRAM_DIALECT_COUNT; d++)
+				if (m->dialects & (1u << d))
+					snprintf(names + strlen(names),
+						 sizeof(names) - strlen(names), "%s%s",
+						 names[0] ? "," : "",
+						 gram_dialect_name((enum gram_dialect)d));
+			cr_assert_str_eq(names, eq + 1, "case %zu: dialects", i);
+			continue;
+		}
 		v = value(m, tok, &len);
 		cr_assert_not_null(v, "case %zu: no field %s (rule %s)", i, tok, m->rule);
 		cr_assert(strlen(eq + 1) == len && !strncmp(v, eq + 1, len),
@@ -971,5 +996,54 @@ Test(grammar, value_maps_give_classes_complete_cut_words_and_rename)
 	a = text_of(&m, "payload");
 	cr_expect_str_eq(a, "Nonce");
 	free(a);
+	grammar_destroy(g);
+}
+
+/*
+ * A file's rules are of the dialects it declares; detect patterns tell an
+ * input's dialect; restricting the grammar to one dialect leaves the
+ * families of the others untried, and the common ones still work.
+ */
+Test(grammar, dialects_declared_detected_and_restricted)
+{
+	static const char asa[] =
+		"[dialect asa]\ndetect = ^A-\n[family message a]\nregex = ^A-(?<text>.*)$\n";
+	static const char ios[] =
+		"[dialect ios]\ndetect = ^I:\n[family message i]\nregex = ^I:(?<text>.*)$\n";
+	static const char common[] =
+		"[family hexdump h]\nregex = ^(?<hex>[0-9a-f]{2}(?: [0-9a-f]{2})*)$\n";
+	struct gram_source src[] = {
+		{ "a.gram", asa, sizeof(asa) - 1 },
+		{ "i.gram", ios, sizeof(ios) - 1 },
+		{ "c.gram", common, sizeof(common) - 1 },
+	};
+	struct gram_match m;
+	struct strbuf files;
+	struct grammar *g = grammar_create(src, 3, NULL, NULL);
+
+	cr_assert_not_null(g);
+	cr_expect_eq(grammar_rule_count(g), 3);
+	cr_expect_eq(grammar_dialect_rules(g, GRAM_DIALECT_ASA), 1);
+	sb_init(&files);
+	grammar_dialect_files(g, GRAM_DIALECT_IOS, &files);
+	cr_expect_str_eq(files.buf, "i.gram");
+	sb_finish(&files);
+	cr_expect_eq(grammar_detect_dialect(g, "A-x", 3), GRAM_DIALECT_ASA);
+	cr_expect_eq(grammar_detect_dialect(g, "I:x", 3), GRAM_DIALECT_IOS);
+	cr_expect_eq(grammar_detect_dialect(g, "ab cd", 5), GRAM_DIALECT_COUNT);
+	cr_assert(grammar_match(g, "A-x", 3, &m));
+	cr_expect_eq(m.dialects, 1u << GRAM_DIALECT_ASA);
+	cr_assert(grammar_match(g, "ab cd", 5, &m));
+	cr_expect_eq(m.dialects, 0u);
+	cr_expect_eq(grammar_only_dialect(g), GRAM_DIALECT_COUNT);
+	grammar_destroy(g);
+
+	g = grammar_create(src, 3, NULL, NULL);
+	cr_assert_not_null(g);
+	grammar_restrict_dialect(g, GRAM_DIALECT_IOS);
+	cr_expect_eq(grammar_only_dialect(g), GRAM_DIALECT_IOS);
+	cr_expect_not(grammar_match(g, "A-x", 3, &m));
+	cr_expect(grammar_match(g, "I:x", 3, &m));
+	cr_expect(grammar_match(g, "ab cd", 5, &m));
 	grammar_destroy(g);
 }
