@@ -75,4 +75,28 @@ void render_field_value(struct strbuf *out, const struct grammar *g, const struc
 void render_safe_text(struct strbuf *out, const struct grammar *g, const struct render_opts *o,
 		      const char *s, size_t n);
 
+/* ---- diffs (render-diff.c) ---- */
+
+struct diff;
+struct diff_side;
+struct ends_pairing;
+
+/* The differences of a and b (diff_sessions()), as text or as a JSON document. */
+void render_diff_text(struct strbuf *out, const struct diff_side *a, const struct diff_side *b,
+		      const struct diff *d);
+void render_diff_json(struct strbuf *out, const struct diff_side *a, const struct diff_side *b,
+		      const struct diff *d);
+/*
+ * Both ends of the negotiations of two logs (diff_pair_ends(); a_arg and
+ * b_arg as named, na and nb their sessions): per negotiation the messages
+ * opposite each other, what only one end saw and who refused.
+ */
+void render_ends_text(struct strbuf *out, const char *a_arg, size_t na, const char *b_arg,
+		      size_t nb, const struct ends_pairing *p);
+void render_ends_json(struct strbuf *out, const char *a_arg, size_t na, const char *b_arg,
+		      size_t nb, const struct ends_pairing *p);
+/* A client's session (cw: which input) joined to its head end's (dw): events, exchanges, who decided. */
+void render_client_join(struct strbuf *out, const char *cw, const struct session *c, const char *dw,
+			const struct session *d);
+
 #endif

@@ -836,5 +836,153 @@ void
 ends_free(struct ends *e)
 {
 	free(e->rows);
+	free(e->notes);
 	memset(e, 0, sizeof(*e));
+}
+
+static void
+note(struct ends *e, enum ends_note_kind kind, size_t row, const struct session *copy)
+{
+	e->notes = xreallocarray(e->notes, e->nnotes + 1, sizeof(*e->notes));
+	e->notes[e->nnotes].kind = kind;
+	e->notes[e->nnotes].row = row;
+	e->notes[e->nnotes].copy = copy;
+	e->nnotes++;
+}
+
+/* The message of s whose lines hold its failure line. */
+static const struct message *
+failure_message(const struct session *s)
+{
+	size_t k;
+
+	for (k = 0; s->failure.cause && k < s->nmsgs; k++)
+		if (s->failure.line >= s->msgs[k]->first_line &&
+		    s->failure.line <= s->msgs[k]->last_line)
+			return s->msgs[k];
+	return NULL;
+}
+
+void
+diff_ends_check(struct ends *e, struct session *const *others, size_t nothers)
+{
+	const struct message *mi, *mr;
+	size_t k;
+
+	e->nnotes = 0;
+	for (k = 0; k < e->n; k++) {
+		const struct ends_row *row = &e->rows[k];
+
+		if (!row->i || !row->r)
+			note(e, ENDS_NOTE_UNSEEN, k, NULL);
+		else if (row->i->retransmits != row->r->retransmits)
+			note(e, ENDS_NOTE_RETRANSMITS, k, NULL);
+	}
+	/* the same IKE_SA_INIT handled as new SAs by the responder */
+	for (k = 0; k < nothers; k++) {
+		const struct session *o = others[k];
+
+		if (o != e->r && o->has_spi_i && o->spi_i == e->i->spi_i && o->role == e->r->role &&
+		    o->role != e->i->role)
+			note(e, ENDS_NOTE_COPY, 0, o);
+	}
+	/* addresses and ports as each end saw them */
+	if (e->i->local && e->r->peer &&
+	    (strcmp(e->i->local, e->r->peer) ||
+	     (e->i->lport_first && e->r->pport_first && e->i->lport_first != e->r->pport_first)))
+		note(e, ENDS_NOTE_NAT_SOURCE, 0, NULL);
+	if (e->r->local && e->i->peer && strcmp(e->r->local, e->i->peer))
+		note(e, ENDS_NOTE_NAT_DEST, 0, NULL);
+	/* who decided the failure: the end whose log has the refusal it sent */
+	mi = failure_message(e->i);
+	mr = failure_message(e->r);
+	if (mr && mr->dir == MODEL_DIR_OUT)
+		e->decided = ENDS_BY_RESPONDER;
+	else if (mi && mi->dir == MODEL_DIR_OUT)
+		e->decided = ENDS_BY_INITIATOR;
+	else if (e->r->failure.cause && !e->i->failure.cause)
+		e->decided = ENDS_BY_RESPONDER;
+	else if (e->i->failure.cause && !e->r->failure.cause)
+		e->decided = ENDS_BY_INITIATOR;
+	else if (e->i->failure.cause || e->r->failure.cause)
+		e->decided = ENDS_BY_NEITHER_LOG;
+	else
+		e->decided = ENDS_NO_FAILURE;
+	e->problems = (unsigned)e->nnotes + (e->decided != ENDS_NO_FAILURE);
+}
+
+void
+diff_pair_ends(struct session *const *a, size_t na, struct session *const *b, size_t nb,
+	       struct ends_pairing *out)
+{
+	bool *paired_b = xcalloc(nb ? nb : 1, sizeof(*paired_b));
+	size_t i, j;
+
+	memset(out, 0, sizeof(*out));
+	out->items = xcalloc(na ? na : 1, sizeof(*out->items));
+	out->n = na;
+	for (i = 0; i < na; i++) {
+		struct ends_item *it = &out->items[i];
+
+		it->a = a[i];
+		for (j = 0; j < nb && !it->paired; j++) {
+			bool a_init = a[i]->role == MODEL_ROLE_INITIATOR;
+
+			if (paired_b[j] || !diff_same_negotiation(a[i], b[j]))
+				continue;
+			it->paired = paired_b[j] = true;
+			it->a_initiates = a_init;
+			it->nth = ++out->negotiations;
+			diff_ends(a_init ? a[i] : b[j], a_init ? b[j] : a[i], &it->e);
+			if (a_init)
+				diff_ends_check(&it->e, b, nb);
+			else
+				diff_ends_check(&it->e, a, na);
+			out->problems += it->e.problems;
+		}
+		if (!it->paired)
+			out->problems++;
+	}
+	out->alone_b = xcalloc(nb ? nb : 1, sizeof(*out->alone_b));
+	for (j = 0; j < nb; j++) {
+		bool copy = false;
+
+		if (paired_b[j])
+			continue;
+		/* a copy already reported with its negotiation */
+		for (i = 0; i < na && !copy; i++)
+			copy = a[i]->has_spi_i && b[j]->has_spi_i && a[i]->spi_i == b[j]->spi_i;
+		if (copy)
+			continue;
+		out->alone_b[out->nalone_b++] = b[j];
+		out->problems++;
+	}
+	free(paired_b);
+}
+
+void
+ends_pairing_free(struct ends_pairing *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->items[i].paired)
+			ends_free(&p->items[i].e);
+	free(p->items);
+	free(p->alone_b);
+	memset(p, 0, sizeof(*p));
+}
+
+enum client_decided
+diff_client(const struct session *c, const struct session *d, const struct client_event **error)
+{
+	size_t k;
+
+	*error = NULL;
+	for (k = 0; k < c->nclient && !*error; k++)
+		if (model_client_error(c->client[k].kind))
+			*error = &c->client[k];
+	if (d->failure.cause)
+		return CLIENT_BY_HEAD_END;
+	return *error ? CLIENT_BY_CLIENT : CLIENT_AGREE;
 }

@@ -177,6 +177,59 @@ Test(diff, both_ends_of_one_negotiation_are_joined)
 	session_destroy(r);
 }
 
+/*
+ * The check of both ends: a message only one log has is flagged under its
+ * row; the responder's refusal in the response it sent decides; a copy of
+ * the IKE_SA_INIT the responder took for a new SA is reported with the
+ * negotiation and not again as a session without its other end.
+ */
+Test(diff, both_ends_checked_and_paired)
+{
+	struct session *i = end_session(MODEL_ROLE_INITIATOR, false);
+	struct session *r = end_session(MODEL_ROLE_RESPONDER, true);
+	struct session *copy = end_session(MODEL_ROLE_RESPONDER, true);
+	struct session *as[1], *bs[2];
+	struct ends_pairing p;
+	struct ends e;
+
+	r->failure.cause = "NO_PROPOSAL_CHOSEN";
+	r->failure.line = 20;
+	copy->spi_r = 0x4444;
+	copy->number = 2;
+	diff_ends(i, r, &e);
+	diff_ends_check(&e, NULL, 0);
+	cr_assert_eq(e.nnotes, 1);
+	cr_expect_eq(e.notes[0].kind, ENDS_NOTE_UNSEEN);
+	cr_expect_eq(e.notes[0].row, 1);
+	cr_expect_eq(e.decided, ENDS_BY_RESPONDER, "the refusal is in what it sent");
+	cr_expect_eq(e.problems, 2);
+	ends_free(&e);
+
+	as[0] = i;
+	bs[0] = r;
+	bs[1] = copy;
+	diff_pair_ends(as, 1, bs, 2, &p);
+	cr_assert_eq(p.n, 1);
+	cr_expect(p.items[0].paired && p.items[0].a_initiates);
+	cr_expect_eq(p.negotiations, 1);
+	cr_expect_eq(p.nalone_b, 0, "the copy is told with its negotiation");
+	cr_assert_eq(p.items[0].e.nnotes, 2);
+	cr_expect_eq(p.items[0].e.notes[1].kind, ENDS_NOTE_COPY);
+	cr_expect_eq(p.items[0].e.notes[1].copy, copy);
+	cr_expect_eq(p.problems, 3);
+	ends_pairing_free(&p);
+
+	r->failure.cause = NULL;
+	diff_ends(i, r, &e);
+	diff_ends_check(&e, NULL, 0);
+	cr_expect_eq(e.decided, ENDS_NO_FAILURE);
+	cr_expect_eq(e.problems, 1);
+	ends_free(&e);
+	session_destroy(i);
+	session_destroy(r);
+	session_destroy(copy);
+}
+
 /* Two sessions refused on different grounds differ, though their offers and causes agree. */
 Test(diff, two_different_refusals_are_a_difference)
 {
