@@ -126,6 +126,24 @@ size_t recon_client_best(const struct session *s, struct session *const *c, size
 #define RECON_CLIENT_MAX_SKEW (14 * 3600)
 /* Copies c's client events into s, and adds what the client reported to s's failure. */
 void recon_join_client(struct session *s, const struct session *c);
+
+/*
+ * Client sessions (of the DART logs, read first) waiting for the device
+ * session of the same connection. Zero-initialized is empty.
+ */
+struct recon_clients {
+	struct session **held;
+	size_t n, next;
+};
+
+/* Keeps client session s (owned from now on). */
+void recon_clients_hold(struct recon_clients *c, struct session *s);
+/* Joins to s the held session that matches it best, which is then freed; true if one did. */
+bool recon_clients_join(struct recon_clients *c, struct session *s);
+/* The held sessions no device session took, one at a time (the caller owns it), then NULL. */
+struct session *recon_clients_next(struct recon_clients *c);
+/* Frees what is still held. */
+void recon_clients_free(struct recon_clients *c);
 /* Records of the current input that carried IKE content (0: "no IKEv2 content"). */
 unsigned long recon_ike_records(const struct recon *r);
 /* Sessions the current input has begun so far (device and client sessions). */

@@ -38,8 +38,7 @@ struct run {
 	const struct grammar *g;
 	/* client sessions (DART inputs read first), waiting to be joined */
 	bool hold;
-	struct session **held;
-	size_t nheld;
+	struct recon_clients clients;
 	struct line_index index; /* --raw: of the input being read */
 	const char *input;       /* its name */
 	/* --raw: client logs read first, kept open for the sessions joined later */
@@ -76,19 +75,10 @@ emit(struct run *run, struct session *s)
 	size_t i;
 
 	if (run->hold) {
-		run->held = xreallocarray(run->held, run->nheld + 1, sizeof(*run->held));
-		run->held[run->nheld++] = s;
+		recon_clients_hold(&run->clients, s);
 		return;
 	}
-	{
-		size_t best = recon_client_best(s, run->held, run->nheld);
-
-		if (best < run->nheld) {
-			recon_join_client(s, run->held[best]);
-			session_destroy(run->held[best]);
-			run->held[best] = NULL;
-		}
-	}
+	recon_clients_join(&run->clients, s);
 	s->number = run->sessions + 1;
 	if (run->config)
 		verify_with_config(s, run->config);
@@ -520,10 +510,13 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 		}
 	}
 	/* client sessions no device session took */
-	for (k = 0; k < run.nheld; k++)
-		if (run.held[k])
-			emit(&run, run.held[k]);
-	free(run.held);
+	{
+		struct session *left;
+
+		while ((left = recon_clients_next(&run.clients)))
+			emit(&run, left);
+		recon_clients_free(&run.clients);
+	}
 	free(client);
 	for (k = 0; k < run.nkept; k++) {
 		line_index_free(&run.kept[k].index);

@@ -10,6 +10,7 @@
 
 #include "ikescope/reconstruct.h"
 #include "ikescope/util/arena.h"
+#include "ikescope/util/xalloc.h"
 #include "ikescope/dialect.h"
 #include "recon-private.h"
 
@@ -367,4 +368,48 @@ recon_join_client(struct session *s, const struct session *c)
 		sb_finish(&why);
 		failure_add_evidence(s, c->input, error->first_line, error->text);
 	}
+}
+
+void
+recon_clients_hold(struct recon_clients *c, struct session *s)
+{
+	c->held = xreallocarray(c->held, c->n + 1, sizeof(*c->held));
+	c->held[c->n++] = s;
+}
+
+bool
+recon_clients_join(struct recon_clients *c, struct session *s)
+{
+	size_t best = recon_client_best(s, c->held, c->n);
+
+	if (best >= c->n)
+		return false;
+	recon_join_client(s, c->held[best]);
+	session_destroy(c->held[best]);
+	c->held[best] = NULL;
+	return true;
+}
+
+struct session *
+recon_clients_next(struct recon_clients *c)
+{
+	while (c->next < c->n) {
+		struct session *s = c->held[c->next];
+
+		c->held[c->next++] = NULL;
+		if (s)
+			return s;
+	}
+	return NULL;
+}
+
+void
+recon_clients_free(struct recon_clients *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		session_destroy(c->held[i]);
+	free(c->held);
+	memset(c, 0, sizeof(*c));
 }

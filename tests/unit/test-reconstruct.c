@@ -139,6 +139,33 @@ Test(reconstruct, client_failure_and_a_new_attempt, .init = setup, .fini = teard
 	destroy_all(s, n);
 }
 
+/* Held client sessions: the one a device session matches is joined and freed; the rest come back. */
+Test(reconstruct, held_client_sessions_join_once, .init = setup, .fini = teardown)
+{
+	struct session *c[MAX_SESSIONS];
+	size_t n = rebuild(dart_failed_twice, c);
+	struct session *dev = session_create("asa.log", 1), *left;
+	struct recon_clients held = { 0 };
+	size_t i, back = 0;
+
+	cr_assert_eq(n, 2);
+	dev->role = MODEL_ROLE_RESPONDER;
+	dev->local = "198.51.100.1";
+	dev->peer = "192.0.2.7";
+	dev->pport = 40001;
+	for (i = 0; i < n; i++)
+		recon_clients_hold(&held, c[i]);
+	cr_assert(recon_clients_join(&held, dev));
+	cr_expect_gt(dev->nclient, 0);
+	while ((left = recon_clients_next(&held))) {
+		back++;
+		session_destroy(left);
+	}
+	cr_expect_eq(back, 1, "the joined one is not handed back");
+	recon_clients_free(&held);
+	session_destroy(dev);
+}
+
 Test(reconstruct, client_session_joins_by_address_and_port, .init = setup, .fini = teardown)
 {
 	struct session *c[MAX_SESSIONS];
