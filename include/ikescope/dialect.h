@@ -28,6 +28,12 @@ struct gram_match;
 void dialect_event(const struct lex_record *rec, const struct gram_match *m,
 		   enum gram_dialect input, struct ike_event *ev);
 
+/*
+ * The payload type (proto.h) of a payload name as dialect d prints it
+ * (GRAM_DIALECT_COUNT: the protocol's names only). False if not known.
+ */
+bool dialect_payload_type(enum gram_dialect d, const char *name, size_t n, unsigned *type);
+
 /* Per dialect: its adapter (asa.c, ios.c, dart.c, show.c). */
 typedef void dialect_adapter(const struct lex_record *rec, const struct gram_match *m,
 			     struct ike_event *ev);
@@ -63,6 +69,13 @@ struct dialect_transform_word {
  */
 size_t dialect_cisco_transform_words(const char *text, size_t len, bool ike,
 				     struct dialect_transform_word *out, size_t max);
+/*
+ * The payload type (proto.h) of a payload as a Cisco device names it: the
+ * protocol's names and short names, and the Cisco ones ("VID", "NOTIFY",
+ * "DELETE", "CFG", "NONCE", "ENCR"; "NOTIFY(NAME)" in a one-line list).
+ * False if not known.
+ */
+bool dialect_cisco_payload_type(const char *name, size_t n, unsigned *type);
 /* The group number in a D-H group's Cisco name ("14" of ".../Group 14"), or name itself. */
 const char *dialect_cisco_group_number(const char *name);
 

@@ -100,8 +100,9 @@ struct cfg_attr {
 };
 
 struct payload {
-	const char
-		*type; /* SA, KE, N, IDi, IDr, CERT, CERTREQ, AUTH, NOTIFY, DELETE, VID, TSi, ... */
+	/* the type as the device names it (SA, KE, N, IDi, NOTIFY, VID, ...), for showing */
+	const char *type;
+	unsigned ptype;     /* the payload type (proto.h PROTO_PAYLOAD_*), 0: not known */
 	const char *notify; /* NOTIFY(x) */
 	const char *next;
 	unsigned length;

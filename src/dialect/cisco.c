@@ -108,6 +108,49 @@ dialect_cisco_transform(unsigned type, const char *name, unsigned *iana)
 	return false;
 }
 
+/* ---- payload names ---- */
+
+static const struct {
+	const char *name;
+	unsigned type;
+} payload_spellings[] = {
+	{ "VID", PROTO_PAYLOAD_VENDOR },    { "NOTIFY", PROTO_PAYLOAD_NOTIFY },
+	{ "DELETE", PROTO_PAYLOAD_DELETE }, { "CFG", PROTO_PAYLOAD_CP },
+	{ "NONCE", PROTO_PAYLOAD_NONCE },   { "ENCR", PROTO_PAYLOAD_SK },
+};
+
+bool
+dialect_cisco_payload_type(const char *name, size_t n, unsigned *type)
+{
+	const char *open = name ? memchr(name, '(', n) : NULL;
+	size_t i;
+
+	if (!name)
+		return false;
+	if (open && n && name[n - 1] == ')')
+		n = (size_t)(open - name); /* "NOTIFY(NO_PROPOSAL_CHOSEN)" */
+	if (proto_payload_value(name, n, type))
+		return true;
+	/* in any case: a log may print "Ke" or "nonce" */
+	for (i = 1; i < 256; i++) {
+		const char *a = proto_payload_short((unsigned)i),
+			   *b = proto_payload_name((unsigned)i);
+
+		if ((a && strlen(a) == n && !strncasecmp(a, name, n)) ||
+		    (b && strlen(b) == n && !strncasecmp(b, name, n))) {
+			*type = (unsigned)i;
+			return true;
+		}
+	}
+	for (i = 0; i < sizeof(payload_spellings) / sizeof(payload_spellings[0]); i++)
+		if (strlen(payload_spellings[i].name) == n &&
+		    !strncasecmp(payload_spellings[i].name, name, n)) {
+			*type = payload_spellings[i].type;
+			return true;
+		}
+	return false;
+}
+
 /* ---- transform lists ---- */
 
 static bool

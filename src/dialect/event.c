@@ -8,6 +8,7 @@
 
 #include "ikescope/dialect.h"
 #include "ikescope/lexer.h"
+#include "ikescope/proto.h"
 
 #define EVENT_NAME(e, name, summary) name,
 static const char *const event_names[] = { IKE_EVENTS(EVENT_NAME) };
@@ -293,6 +294,15 @@ dialect_event(const struct lex_record *rec, const struct gram_match *m, enum gra
 	else
 		dialect_cisco_event(rec, m, ev);
 	ev->dialect = d;
+}
+
+bool
+dialect_payload_type(enum gram_dialect d, const char *name, size_t n, unsigned *type)
+{
+	/* the Cisco dialects name payloads alike */
+	if (d < GRAM_DIALECT_COUNT)
+		return dialect_cisco_payload_type(name, n, type);
+	return name && proto_payload_value(name, n, type);
 }
 
 void

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ikescope/proto.h"
 #include "ikescope/util/compiler.h"
 #include "ikescope/util/strbuf.h"
 #include "ikescope/util/xalloc.h"
@@ -165,22 +166,22 @@ message_facts(struct diff_facts *o, const char *at, const struct message *m, boo
 			if (!notify_line)
 				notify_line = p->line;
 		}
-		if (is(t, "ENCR") || is(t, "SK"))
+		if (p->ptype == PROTO_PAYLOAD_SK)
 			continue;
 		if (chain.len)
 			sb_addc(&chain, ' ');
 		sb_adds(&chain, p->notify ? "NOTIFY" : t);
-		if (is(t, "SA")) {
+		if (p->ptype == PROTO_PAYLOAD_SA) {
 			sa_facts(o, at, p);
-		} else if (is(t, "KE")) {
+		} else if (p->ptype == PROTO_PAYLOAD_KE) {
 			sb_reset(&v);
 			sb_addf(&v, "%u", p->group);
 			fact(o, p->line, v.buf, "%s KE group", at);
-		} else if (is(t, "N") && !p->notify) {
+		} else if (p->ptype == PROTO_PAYLOAD_NONCE && !p->notify) {
 			sb_reset(&v);
 			sb_addf(&v, "%u", p->length >= 4 ? p->length - 4 : 0);
 			fact(o, p->line, v.buf, "%s nonce bytes", at);
-		} else if (is(t, "IDi") || is(t, "IDr")) {
+		} else if (p->ptype == PROTO_PAYLOAD_IDI || p->ptype == PROTO_PAYLOAD_IDR) {
 			sb_reset(&v);
 			sb_adds(&v, p->id_type ? p->id_type : "?");
 			if (p->nvalue) {
@@ -188,16 +189,16 @@ message_facts(struct diff_facts *o, const char *at, const struct message *m, boo
 				value_text(&v, p->value, p->nvalue);
 			}
 			fact(o, p->line, v.buf, "%s %s", at, t);
-		} else if (is(t, "AUTH")) {
+		} else if (p->ptype == PROTO_PAYLOAD_AUTH) {
 			fact(o, p->line, p->auth_method ? p->auth_method : "?", "%s AUTH method",
 			     at);
-		} else if (is(t, "CERT")) {
+		} else if (p->ptype == PROTO_PAYLOAD_CERT) {
 			certs++;
 			if (!cert_line)
 				cert_line = p->line;
-		} else if (is(t, "CERTREQ")) {
+		} else if (p->ptype == PROTO_PAYLOAD_CERTREQ) {
 			fact(o, p->line, p->encoding ? p->encoding : "?", "%s CERTREQ", at);
-		} else if (is(t, "CFG")) {
+		} else if (p->ptype == PROTO_PAYLOAD_CP) {
 			size_t k;
 
 			sb_reset(&v);
@@ -210,16 +211,16 @@ message_facts(struct diff_facts *o, const char *at, const struct message *m, boo
 					sb_addf(&v, "%u", p->attrs[k].type);
 			}
 			fact(o, p->line, v.buf, "%s CFG", at);
-		} else if (is(t, "TSi") || is(t, "TSr")) {
+		} else if (p->ptype == PROTO_PAYLOAD_TSI || p->ptype == PROTO_PAYLOAD_TSR) {
 			sb_reset(&v);
 			ts_text(&v, p);
 			fact(o, p->line, v.buf, "%s %s", at, t);
-		} else if (is(t, "DELETE")) {
+		} else if (p->ptype == PROTO_PAYLOAD_DELETE) {
 			sb_reset(&v);
 			sb_addf(&v, "%s, %u SPI%s", p->protocol ? p->protocol : "?", p->count,
 				p->count == 1 ? "" : "s");
 			fact(o, p->line, v.buf, "%s DELETE", at);
-		} else if (is(t, "VID")) {
+		} else if (p->ptype == PROTO_PAYLOAD_VENDOR) {
 			if (vids.len)
 				sb_adds(&vids, ", ");
 			sb_adds(&vids, p->vendor ? p->vendor : "?");

@@ -153,12 +153,12 @@ pair_exchanges(struct session *s)
 }
 
 static const struct payload *
-find_payload(const struct message *m, const char *type)
+find_payload(const struct message *m, unsigned type)
 {
 	size_t i;
 
 	for (i = 0; m && i < m->np; i++)
-		if (same(m->p[i].type, type))
+		if (m->p[i].ptype == type)
 			return &m->p[i];
 	return NULL;
 }
@@ -294,8 +294,8 @@ settle_children(struct session *s)
 
 		if (!same(x->type, "IKE_AUTH") && !same(x->type, "CREATE_CHILD_SA"))
 			continue;
-		if (!x->response || !find_payload(x->response, "SA") ||
-		    !(tsi = find_payload(x->response, "TSi")))
+		if (!x->response || !find_payload(x->response, PROTO_PAYLOAD_SA) ||
+		    !(tsi = find_payload(x->response, PROTO_PAYLOAD_TSI)))
 			continue;
 		for (j = 0; j < x->response->np; j++)
 			if (is_error_notify(x->response->p[j].notify))
@@ -314,10 +314,10 @@ settle_children(struct session *s)
 		}
 		c = &s->children[k++];
 		/* TSi is the initiator's side */
-		tsr = find_payload(x->response, "TSr");
+		tsr = find_payload(x->response, PROTO_PAYLOAD_TSR);
 		c->local_sel = ts_text(s, local_is_i ? tsi : tsr);
 		c->remote_sel = ts_text(s, local_is_i ? tsr : tsi);
-		c->transforms = transforms_text(s, find_payload(x->response, "SA"));
+		c->transforms = transforms_text(s, find_payload(x->response, PROTO_PAYLOAD_SA));
 	}
 	if (!s->nchildren)
 		child_from_state(s);
@@ -468,7 +468,8 @@ peer_auth_used(const struct session *s)
 
 	for (i = 0; i < s->nmsgs; i++)
 		for (j = 0; s->msgs[i]->dir == MODEL_DIR_IN && j < s->msgs[i]->np; j++)
-			if (same(s->msgs[i]->p[j].type, "AUTH") && s->msgs[i]->p[j].auth_method)
+			if (s->msgs[i]->p[j].ptype == PROTO_PAYLOAD_AUTH &&
+			    s->msgs[i]->p[j].auth_method)
 				return s->msgs[i]->p[j].auth_method;
 	return s->peer_auth;
 }
@@ -496,7 +497,7 @@ offered_sa(const struct session *s, const struct message *about)
 
 	for (i = 0; i < s->nexch; i++)
 		if (s->exch[i].response == about || s->exch[i].request == about)
-			return find_payload(s->exch[i].request, "SA");
+			return find_payload(s->exch[i].request, PROTO_PAYLOAD_SA);
 	return NULL;
 }
 
@@ -505,6 +506,19 @@ offered_sa(const struct session *s, const struct message *about)
  * shows it; else an IKE proposal (one that names a DH group) is refused in
  * IKE_SA_INIT, a child SA's in IKE_AUTH.
  */
+/* True if a policy's transform list names a D-H group (then it is an IKE policy). */
+static bool
+names_group(const char *transforms)
+{
+	struct dialect_transform_word w[16];
+	size_t n = dialect_cisco_transform_words(transforms, strlen(transforms), true, w, 16), i;
+
+	for (i = 0; i < n; i++)
+		if (w[i].type == 4)
+			return true;
+	return false;
+}
+
 static const char *
 policy_exchange(const struct session *s, const struct evidence *e)
 {
@@ -517,8 +531,7 @@ policy_exchange(const struct session *s, const struct evidence *e)
 
 		if (p->protocol && strcmp(p->protocol, "IKE"))
 			return "IKE_AUTH";
-		if (p->transforms &&
-		    (strstr(p->transforms, "DH_GROUP") || strstr(p->transforms, "Group ")))
+		if (p->transforms && names_group(p->transforms))
 			return "IKE_SA_INIT";
 	}
 	return s->nexch ? s->exch[s->nexch - 1].type : "?";
@@ -980,7 +993,7 @@ was_deleted(const struct session *s)
 	for (i = 0; i < s->nmsgs; i++)
 		if (same(s->msgs[i]->exchange, "INFORMATIONAL"))
 			for (j = 0; j < s->msgs[i]->np; j++)
-				if (same(s->msgs[i]->p[j].type, "DELETE"))
+				if (s->msgs[i]->p[j].ptype == PROTO_PAYLOAD_DELETE)
 					return true;
 	return false;
 }

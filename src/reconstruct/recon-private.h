@@ -130,7 +130,7 @@ struct recon {
 	struct strbuf summary;
 	/* the ID payload the device said it constructs next: type, then identity */
 	struct strbuf built_id_type, built_identity;
-	char built_id_payload[4]; /* "IDi" or "IDr" */
+	unsigned built_id_ptype; /* PROTO_PAYLOAD_IDI or _IDR */
 	struct strbuf summary_protocol;
 	unsigned summary_num;
 	uint32_t summary_line;

@@ -581,6 +581,7 @@ payload_list(struct recon *r, const struct ike_event *ev)
 		pl = message_add_payload(s, msg, ev->first_line);
 		pl->inner = r->building || r->inner;
 		open = memchr(p, '(', (size_t)(w - p));
+		dialect_payload_type(ev->dialect, p, (size_t)(w - p), &pl->ptype);
 		if (open && w[-1] == ')') {
 			pl->type = session_strndup(s, p, (size_t)(open - p));
 			pl->notify = session_strndup(s, open + 1, (size_t)(w - open - 2));
@@ -588,10 +589,10 @@ payload_list(struct recon *r, const struct ike_event *ev)
 			pl->type = session_strndup(s, p, (size_t)(w - p));
 		}
 		pl->listed = true;
-		if (!strcmp(pl->type, "SA") && msg->dir == MODEL_DIR_OUT)
+		if (pl->ptype == PROTO_PAYLOAD_SA && msg->dir == MODEL_DIR_OUT)
 			summary_to_sa(r, s, pl);
 		if (msg->dir == MODEL_DIR_OUT && r->built_identity.len &&
-		    !strcmp(pl->type, r->built_id_payload)) {
+		    pl->ptype == r->built_id_ptype) {
 			pl->identity =
 				session_strndup(s, r->built_identity.buf, r->built_identity.len);
 			if (r->built_id_type.len)
@@ -600,7 +601,7 @@ payload_list(struct recon *r, const struct ike_event *ev)
 			sb_reset(&r->built_identity);
 		}
 		/* the inner payloads follow the encrypted one that carries them */
-		if (!strcmp(pl->type, "ENCR") || !strcmp(pl->type, "SK"))
+		if (pl->ptype == PROTO_PAYLOAD_SK)
 			r->inner = true;
 		for (p = w; p < end && (*p == ' ' || *p == '\t'); p++)
 			;
@@ -705,17 +706,22 @@ new_payload(struct recon *r, const struct ike_event *ev)
 	p = message_add_payload(s, msg, ev->first_line);
 	p->inner = r->building || r->inner;
 	p->type = val(ev, GRAM_FIELD_PAYLOAD) ? recon_str(s, ev, GRAM_FIELD_PAYLOAD) : "?";
+	if (val(ev, GRAM_FIELD_PAYLOAD))
+		dialect_payload_type(ev->dialect, p->type, strlen(p->type), &p->ptype);
 	/* a payload line cut before its name, right after the vendor ID it parses was named */
-	if (!strcmp(p->type, "?") && r->vendor.len)
-		p->type = "VID";
+	if (!strcmp(p->type, "?") && r->vendor.len) {
+		p->type = proto_payload_short(PROTO_PAYLOAD_VENDOR);
+		p->ptype = PROTO_PAYLOAD_VENDOR;
+	}
 	p->notify = recon_str(s, ev, GRAM_FIELD_NOTIFY);
 	p->next = recon_str(s, ev, GRAM_FIELD_NEXT);
 	if (recon_u32(ev, GRAM_FIELD_LENGTH, &v))
 		p->length = v;
-	if (!strcmp(p->type, "VID") && r->vendor.len) {
+	if (p->ptype == PROTO_PAYLOAD_VENDOR && r->vendor.len) {
 		p->vendor = session_strndup(s, r->vendor.buf, r->vendor.len);
 		sb_reset(&r->vendor);
-	} else if (!strcmp(p->type, "VID") && msg->dir == MODEL_DIR_OUT && r->built_vids.len) {
+	} else if (p->ptype == PROTO_PAYLOAD_VENDOR && msg->dir == MODEL_DIR_OUT &&
+		   r->built_vids.len) {
 		/* the names of the VIDs constructed for this message, in order */
 		const char *nl = memchr(r->built_vids.buf, '\n', r->built_vids.len);
 		size_t n = nl ? (size_t)(nl - r->built_vids.buf) : r->built_vids.len;
@@ -1297,6 +1303,15 @@ fact(struct recon *r, const struct ike_event *ev)
 	}
 }
 
+/* The payload type the event names (its payload field), in the event's dialect's words. */
+static bool
+payload_of(const struct ike_event *ev, unsigned *type)
+{
+	const struct gram_value *v = val(ev, GRAM_FIELD_PAYLOAD);
+
+	return v && dialect_payload_type(ev->dialect, v->p, v->len, type);
+}
+
 /*
  * A child SA deleted: the SPI a delete carries is the one its sender
  * receives on (RFC 7296 3.11), so ours when this device sends it.
@@ -1379,6 +1394,7 @@ static void
 construct_line(struct recon *r, const struct ike_event *ev)
 {
 	struct session *s;
+	unsigned t;
 
 	if (is(ev, GRAM_FIELD_KIND, "parse") && is_vendor_id(ev)) {
 		const struct gram_value *v = val(ev, GRAM_FIELD_VALUE);
@@ -1389,12 +1405,11 @@ construct_line(struct recon *r, const struct ike_event *ev)
 		return;
 	}
 	if (is(ev, GRAM_FIELD_KIND, "construct") && val(ev, GRAM_FIELD_IDENTITY) &&
-	    (is(ev, GRAM_FIELD_PAYLOAD, "IDi") || is(ev, GRAM_FIELD_PAYLOAD, "IDr"))) {
+	    payload_of(ev, &t) && (t == PROTO_PAYLOAD_IDI || t == PROTO_PAYLOAD_IDR)) {
 		/* "Constructing IDi payload: '192.0.2.33' of type 'IPv4 address'" */
 		recon_copy_field(&r->built_id_type, ev, GRAM_FIELD_ID_TYPE);
 		recon_copy_field(&r->built_identity, ev, GRAM_FIELD_IDENTITY);
-		memcpy(r->built_id_payload, val(ev, GRAM_FIELD_PAYLOAD)->p, 3);
-		r->built_id_payload[3] = '\0';
+		r->built_id_ptype = t;
 	}
 	if (is(ev, GRAM_FIELD_KIND, "construct") && is_vendor_id(ev)) {
 		const struct gram_value *v = val(ev, GRAM_FIELD_VALUE);

@@ -14,7 +14,9 @@
 
 #include "ikescope/grammar.h"
 #include "ikescope/lexer.h"
+#include "ikescope/dialect.h"
 #include "ikescope/model.h"
+#include "ikescope/proto.h"
 #include "ikescope/reconstruct.h"
 #include "ikescope/util/xalloc.h"
 
@@ -472,18 +474,22 @@ field(const struct gram_match *m, enum gram_field f)
 	return NULL;
 }
 
+/* The payload type a record names, in the words of its rule's dialect. */
 static bool
-field_is(const struct gram_match *m, enum gram_field f, const char *s)
+payload_type(const struct gram_match *m, unsigned *type)
 {
-	const struct gram_value *v = field(m, f);
+	const struct gram_value *v = field(m, GRAM_FIELD_PAYLOAD);
+	enum gram_dialect d =
+		m->dialects ? (enum gram_dialect)__builtin_ctz(m->dialects) : GRAM_DIALECT_COUNT;
 
-	return v && v->len == strlen(s) && !strncasecmp(v->p, s, v->len);
+	return v && dialect_payload_type(d, v->p, v->len, type);
 }
 
 void
 redact_learn_record(struct redactor *r, const struct lex_record *rec, const struct gram_match *m)
 {
 	const struct gram_value *v;
+	unsigned pt;
 
 	if (!m)
 		return;
@@ -496,18 +502,15 @@ redact_learn_record(struct redactor *r, const struct lex_record *rec, const stru
 	case GRAM_FAMILY_PAYLOAD:
 		r->dump_kind = -1;
 		/* KE data, nonces, AUTH data, certificates and CA hashes */
-		if (field_is(m, GRAM_FIELD_PAYLOAD, "KE") || field_is(m, GRAM_FIELD_PAYLOAD, "N") ||
-		    field_is(m, GRAM_FIELD_PAYLOAD, "NONCE") ||
-		    field_is(m, GRAM_FIELD_PAYLOAD, "AUTH") ||
-		    field_is(m, GRAM_FIELD_PAYLOAD, "CERT") ||
-		    field_is(m, GRAM_FIELD_PAYLOAD, "CERTREQ"))
+		if (payload_type(m, &pt) && (pt == PROTO_PAYLOAD_KE || pt == PROTO_PAYLOAD_NONCE ||
+					     pt == PROTO_PAYLOAD_AUTH || pt == PROTO_PAYLOAD_CERT ||
+					     pt == PROTO_PAYLOAD_CERTREQ))
 			r->dump_kind = SPAN_KEY;
 		/* identities, selectors and configuration attributes: addresses in binary */
-		else if ((r->flags & REDACT_IPS) && (field_is(m, GRAM_FIELD_PAYLOAD, "CFG") ||
-						     field_is(m, GRAM_FIELD_PAYLOAD, "IDi") ||
-						     field_is(m, GRAM_FIELD_PAYLOAD, "IDr") ||
-						     field_is(m, GRAM_FIELD_PAYLOAD, "TSi") ||
-						     field_is(m, GRAM_FIELD_PAYLOAD, "TSr")))
+		else if ((r->flags & REDACT_IPS) && payload_type(m, &pt) &&
+			 (pt == PROTO_PAYLOAD_CP || pt == PROTO_PAYLOAD_IDI ||
+			  pt == PROTO_PAYLOAD_IDR || pt == PROTO_PAYLOAD_TSI ||
+			  pt == PROTO_PAYLOAD_TSR))
 			r->dump_kind = SPAN_ADDR;
 		break;
 	case GRAM_FAMILY_CONSTRUCT:
@@ -646,7 +649,7 @@ redact_learn_session(struct redactor *r, const struct session *s)
 				if (t == 1 || t == 3 || t == 4 || t == 6 || t == 13)
 					learn_addr_bytes(r, p->attrs[k].value, p->attrs[k].nvalue);
 			}
-			if (p->type && (!strcmp(p->type, "IDi") || !strcmp(p->type, "IDr")) &&
+			if ((p->ptype == PROTO_PAYLOAD_IDI || p->ptype == PROTO_PAYLOAD_IDR) &&
 			    p->id_type && strstr(p->id_type, "IPV4") && p->nvalue >= 4)
 				learn_addr_bytes(r, p->value + p->nvalue - 4, 4);
 		}

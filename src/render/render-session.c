@@ -133,8 +133,9 @@ payload_line(struct strbuf *out, const struct message *m, size_t i, const struct
 	color(out, o, BOLD);
 	sb_addf(out, "%-8s", p->type);
 	color(out, o, RESET);
-	if (p->listed && !(same(p->type, "SA") && p->nprops) && !same(p->type, "NOTIFY") &&
-	    !((same(p->type, "IDi") || same(p->type, "IDr")) && p->id_type)) {
+	if (p->listed && !(p->ptype == PROTO_PAYLOAD_SA && p->nprops) &&
+	    p->ptype != PROTO_PAYLOAD_NOTIFY &&
+	    !((p->ptype == PROTO_PAYLOAD_IDI || p->ptype == PROTO_PAYLOAD_IDR) && p->id_type)) {
 		/* named in a payload list only: nothing of its body is in the log */
 		for (j = i; j < m->np && m->p[j].listed && same(m->p[j].type, p->type); j++)
 			;
@@ -143,30 +144,30 @@ payload_line(struct strbuf *out, const struct message *m, size_t i, const struct
 		sb_adds(out, "(listed, no body shown)\n");
 		return j - i;
 	}
-	if (same(p->type, "SA")) {
+	if (p->ptype == PROTO_PAYLOAD_SA) {
 		sb_adds(out, response ? "chosen " : p->nprops > 1 ? "offered " : "offered ");
 		for (j = 0; j < p->nprops; j++) {
 			if (j)
 				sb_adds(out, "; ");
 			proposal_text(out, &p->props[j], o->verbose);
 		}
-	} else if (same(p->type, "KE")) {
+	} else if (p->ptype == PROTO_PAYLOAD_KE) {
 		sb_addf(out, "DH group %u", p->group);
-	} else if (same(p->type, "N")) {
+	} else if (p->ptype == PROTO_PAYLOAD_NONCE) {
 		sb_addf(out, "nonce %u bytes", p->length > 4 ? p->length - 4 : p->hex_bytes);
-	} else if (same(p->type, "IDi") || same(p->type, "IDr")) {
+	} else if (p->ptype == PROTO_PAYLOAD_IDI || p->ptype == PROTO_PAYLOAD_IDR) {
 		text(out, p->id_type ? p->id_type : "?");
 		if (p->identity) {
 			sb_adds(out, " ");
 			text(out, p->identity);
 		}
-	} else if (same(p->type, "AUTH")) {
+	} else if (p->ptype == PROTO_PAYLOAD_AUTH) {
 		text(out, p->auth_method ? p->auth_method : "?");
 		if (p->data_bytes)
 			sb_addf(out, ", %u bytes", p->data_bytes);
-	} else if (same(p->type, "CERT") || same(p->type, "CERTREQ")) {
+	} else if (p->ptype == PROTO_PAYLOAD_CERT || p->ptype == PROTO_PAYLOAD_CERTREQ) {
 		text(out, p->encoding ? p->encoding : "?");
-	} else if (same(p->type, "CFG")) {
+	} else if (p->ptype == PROTO_PAYLOAD_CP) {
 		text(out, p->cfg_type ? p->cfg_type : "?");
 		sb_addf(out, ", %zu attribute%s", p->nattrs, p->nattrs == 1 ? "" : "s");
 		for (j = 0; j < p->nattrs && o->verbose; j++) {
@@ -177,7 +178,7 @@ payload_line(struct strbuf *out, const struct message *m, size_t i, const struct
 				sb_addf(out, "%s%u(%u)", j ? ", " : ": ", p->attrs[j].type,
 					p->attrs[j].length);
 		}
-	} else if (same(p->type, "TSi") || same(p->type, "TSr")) {
+	} else if (p->ptype == PROTO_PAYLOAD_TSI || p->ptype == PROTO_PAYLOAD_TSR) {
 		for (j = 0; j < p->nts; j++) {
 			const struct ts_range *t = &p->ts[j];
 
@@ -193,13 +194,14 @@ payload_line(struct strbuf *out, const struct message *m, size_t i, const struct
 			if (t->port_start || t->port_end != 65535)
 				sb_addf(out, " ports %u-%u", t->port_start, t->port_end);
 		}
-	} else if (same(p->type, "NOTIFY") || same(p->type, "VID")) {
+	} else if (p->ptype == PROTO_PAYLOAD_NOTIFY || p->ptype == PROTO_PAYLOAD_VENDOR) {
 		/* NOTIFY and VID payloads in a row share one line */
-		for (j = i; j < m->np && same(m->p[j].type, p->type) && m->p[j].inner == p->inner;
+		for (j = i; j < m->np && m->p[j].ptype == p->ptype && m->p[j].inner == p->inner;
 		     j++) {
 			const struct payload *q = &m->p[j];
-			const char *name = same(p->type, "NOTIFY") ? q->notify : q->vendor;
-			bool error = same(p->type, "NOTIFY") && proto_notify_is_error(name);
+			const char *name = p->ptype == PROTO_PAYLOAD_NOTIFY ? q->notify : q->vendor;
+			bool error =
+				p->ptype == PROTO_PAYLOAD_NOTIFY && proto_notify_is_error(name);
 
 			if (j > i)
 				sb_adds(out, ", ");
@@ -210,17 +212,17 @@ payload_line(struct strbuf *out, const struct message *m, size_t i, const struct
 				color(out, o, RESET);
 		}
 		n = j - i;
-	} else if (same(p->type, "DELETE")) {
+	} else if (p->ptype == PROTO_PAYLOAD_DELETE) {
 		text(out, p->protocol ? p->protocol : "?");
 		sb_addf(out, ", %u SPI%s", p->count, p->count == 1 ? "" : "s");
-	} else if (same(p->type, "EAP")) {
+	} else if (p->ptype == PROTO_PAYLOAD_EAP) {
 		text(out, p->eap_code ? p->eap_code : "?");
 		sb_addf(out, " id %u, %u bytes", p->eap_id, p->eap_length);
 		for (j = 0; j < m->nxml; j++) {
 			sb_adds(out, j ? ", " : " · ");
 			text(out, m->xml[j].type ? m->xml[j].type : "?");
 		}
-	} else if (same(p->type, "ENCR") || same(p->type, "SK")) {
+	} else if (p->ptype == PROTO_PAYLOAD_SK) {
 		sb_addf(out, "%u bytes", p->data_bytes ? p->data_bytes : p->length);
 	} else {
 		sb_addf(out, "%u bytes", p->length);
@@ -305,8 +307,7 @@ message_block(struct strbuf *out, const struct session *s, const struct message 
 	sb_addc(out, '\n');
 	for (i = 0; i < m->np;) {
 		/* the encrypted wrapper is shown once its content is known */
-		if (!o->verbose && (same(m->p[i].type, "ENCR") || same(m->p[i].type, "SK")) &&
-		    m->np > 1) {
+		if (!o->verbose && m->p[i].ptype == PROTO_PAYLOAD_SK && m->np > 1) {
 			i++;
 			continue;
 		}
@@ -464,7 +465,7 @@ sa_of(const struct message *m)
 	size_t i;
 
 	for (i = 0; m && i < m->np; i++)
-		if (m->p[i].type && !strcmp(m->p[i].type, "SA"))
+		if (m->p[i].ptype == PROTO_PAYLOAD_SA)
 			return &m->p[i];
 	return NULL;
 }

@@ -3,6 +3,7 @@
  * front end draws the rows this file makes.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include "ikescope/proto.h"
 #include "ikescope/tui.h"
 
 #include <ctype.h>
@@ -1194,8 +1195,7 @@ ladder_row(const struct tui *t, const struct message *m, struct strbuf *l)
 				 : m->p[i].type ? m->p[i].type
 						: "?";
 
-		if (m->np > 1 && m->p[i].type &&
-		    (!strcmp(m->p[i].type, "ENCR") || !strcmp(m->p[i].type, "SK")))
+		if (m->np > 1 && m->p[i].ptype == PROTO_PAYLOAD_SK)
 			continue;
 		if (i)
 			sb_addc(l, ' ');

@@ -166,7 +166,7 @@ struct ike_algs {
 	const struct transform *encr, *prf, *integ;
 };
 
-static const struct payload *first_of(const struct message *m, const char *type);
+static const struct payload *first_of(const struct message *m, unsigned type);
 
 static struct ike_algs
 ike_algs(const struct session *s)
@@ -179,7 +179,7 @@ ike_algs(const struct session *s)
 
 		if (!is(s->exch[i].type, "IKE_SA_INIT") || !s->exch[i].response)
 			continue;
-		sa = first_of(s->exch[i].response, "SA");
+		sa = first_of(s->exch[i].response, PROTO_PAYLOAD_SA);
 		if (!sa || sa->nprops != 1)
 			continue;
 		for (j = 0; j < sa->props[0].nt; j++) {
@@ -267,30 +267,35 @@ enum ptype {
 };
 
 static enum ptype
-ptype_of(const char *t)
+ptype_of(unsigned t)
 {
-	switch (t[0]) {
-	case 'S':
-		return !strcmp(t, "SA") ? PT_SA : !strcmp(t, "SK") ? PT_SK : PT_OTHER;
-	case 'K':
-		return !strcmp(t, "KE") ? PT_KE : PT_OTHER;
-	case 'N':
-		return !t[1] ? PT_NONCE : !strncmp(t, "NOTIFY", 6) ? PT_NOTIFY : PT_OTHER;
-	case 'I':
-		return !strcmp(t, "IDi") || !strcmp(t, "IDr") ? PT_ID : PT_OTHER;
-	case 'C':
-		return !strcmp(t, "CERT")      ? PT_CERT
-		       : !strcmp(t, "CERTREQ") ? PT_CERTREQ
-		       : !strcmp(t, "CFG")     ? PT_CFG
-					       : PT_OTHER;
-	case 'A':
-		return !strcmp(t, "AUTH") ? PT_AUTH : PT_OTHER;
-	case 'E':
-		return !strcmp(t, "ENCR") ? PT_SK : PT_OTHER;
-	case 'T':
-		return !strcmp(t, "TSi") || !strcmp(t, "TSr") ? PT_TS : PT_OTHER;
-	case 'V':
-		return !strcmp(t, "VID") ? PT_VID : PT_OTHER;
+	switch (t) {
+	case PROTO_PAYLOAD_SA:
+		return PT_SA;
+	case PROTO_PAYLOAD_SK:
+		return PT_SK;
+	case PROTO_PAYLOAD_KE:
+		return PT_KE;
+	case PROTO_PAYLOAD_NONCE:
+		return PT_NONCE;
+	case PROTO_PAYLOAD_NOTIFY:
+		return PT_NOTIFY;
+	case PROTO_PAYLOAD_IDI:
+	case PROTO_PAYLOAD_IDR:
+		return PT_ID;
+	case PROTO_PAYLOAD_CERT:
+		return PT_CERT;
+	case PROTO_PAYLOAD_CERTREQ:
+		return PT_CERTREQ;
+	case PROTO_PAYLOAD_CP:
+		return PT_CFG;
+	case PROTO_PAYLOAD_AUTH:
+		return PT_AUTH;
+	case PROTO_PAYLOAD_TSI:
+	case PROTO_PAYLOAD_TSR:
+		return PT_TS;
+	case PROTO_PAYLOAD_VENDOR:
+		return PT_VID;
 	default:
 		return PT_OTHER;
 	}
@@ -319,7 +324,7 @@ check_payload(struct session *s, const struct message *m, const struct payload *
 
 	if (!p->type)
 		return;
-	pt = ptype_of(p->type);
+	pt = ptype_of(p->ptype);
 	hh = p->hex_bytes ? hex_header(p, pt) : 0;
 	if (hh && p->length && p->length >= hh && p->hex_bytes > p->length - hh)
 		add(s, VERIFY_LENGTH_HEX, m, p->line,
@@ -463,23 +468,21 @@ check_message_length(struct session *s, const struct message *m)
 }
 
 static const struct payload *
-first_of(const struct message *m, const char *type)
+first_of(const struct message *m, unsigned type)
 {
 	size_t i;
 
 	for (i = 0; m && i < m->np; i++)
-		if (is(m->p[i].type, type))
+		if (m->p[i].ptype == type)
 			return &m->p[i];
 	return NULL;
 }
 
-/* The D-H group a transform names ("DH_GROUP_2048_MODP/Group 14", "Group 14"), or 0. */
+/* The D-H group a transform names, or 0. */
 static unsigned
 group_of(const struct transform *t)
 {
-	const char *g = t->id ? strstr(t->id, "Group ") : NULL;
-
-	return g ? (unsigned)strtoul(g + 6, NULL, 10) : 0;
+	return t->type == 4 && t->has_iana ? t->iana : 0;
 }
 
 static bool
@@ -495,7 +498,7 @@ same_transform(const struct transform *a, const struct transform *b)
  * the child SA offered in the first IKE_AUTH is answered in the last).
  */
 static const struct payload *
-offer_for(const struct session *s, size_t xi, const char *type)
+offer_for(const struct session *s, size_t xi, unsigned type)
 {
 	const struct payload *p = first_of(s->exch[xi].request, type);
 
@@ -579,8 +582,8 @@ static void
 check_choice(struct session *s, size_t xi)
 {
 	const struct exchange *x = &s->exch[xi];
-	const struct payload *offer = offer_for(s, xi, "SA");
-	const struct payload *answer = first_of(x->response, "SA");
+	const struct payload *offer = offer_for(s, xi, PROTO_PAYLOAD_SA);
+	const struct payload *answer = first_of(x->response, PROTO_PAYLOAD_SA);
 	const struct proposal *chosen, *offered = NULL;
 	size_t i, j;
 
@@ -620,7 +623,7 @@ check_choice(struct session *s, size_t xi)
 	check_types(s, x, chosen);
 	/* the responder's KE is of the group it chose */
 	{
-		const struct payload *ke = first_of(x->response, "KE");
+		const struct payload *ke = first_of(x->response, PROTO_PAYLOAD_KE);
 
 		for (i = 0; ke && ke->group && i < chosen->nt; i++) {
 			unsigned g = chosen->t[i].type == 4 ? group_of(&chosen->t[i]) : 0;
@@ -672,11 +675,12 @@ ts_within(const struct ts_range *r, const struct ts_range *o, bool *known)
 
 /* A responder may narrow the selectors offered, never widen them (RFC 7296 2.9). */
 static void
-check_ts(struct session *s, size_t xi, const char *type)
+check_ts(struct session *s, size_t xi, unsigned ptype)
 {
+	const char *type = proto_payload_short(ptype);
 	const struct exchange *x = &s->exch[xi];
-	const struct payload *offer = offer_for(s, xi, type);
-	const struct payload *answer = first_of(x->response, type);
+	const struct payload *offer = offer_for(s, xi, ptype);
+	const struct payload *answer = first_of(x->response, ptype);
 	size_t i, j;
 
 	if (!offer || !answer || answer == offer)
@@ -712,8 +716,8 @@ check_assigned_ts(struct session *s)
 	for (i = 0; i < s->nexch; i++)
 		if (is(s->exch[i].type, "IKE_AUTH") && s->exch[i].response &&
 		    s->exch[i].response->dir == MODEL_DIR_OUT &&
-		    first_of(s->exch[i].response, "TSi"))
-			tsi = first_of(s->exch[i].response, "TSi");
+		    first_of(s->exch[i].response, PROTO_PAYLOAD_TSI))
+			tsi = first_of(s->exch[i].response, PROTO_PAYLOAD_TSI);
 	if (!tsi)
 		return;
 	for (i = 0; i < tsi->nts; i++)
@@ -925,7 +929,8 @@ static void
 check_invalid_ke(struct session *s, size_t xi)
 {
 	const struct exchange *x = &s->exch[xi];
-	const struct payload *offer = first_of(x->request, "SA"), *ke = first_of(x->request, "KE");
+	const struct payload *offer = first_of(x->request, PROTO_PAYLOAD_SA),
+			     *ke = first_of(x->request, PROTO_PAYLOAD_KE);
 	size_t i, j, k;
 
 	for (i = 0; x->response && i < x->response->np; i++) {
@@ -1060,16 +1065,16 @@ check_anyconnect(struct session *s)
 	if (!first)
 		return;
 	if (eap && s->role == MODEL_ROLE_RESPONDER) {
-		const struct payload *auth = first_of(first, "AUTH");
+		const struct payload *auth = first_of(first, PROTO_PAYLOAD_AUTH);
 
-		if (auth && first_of(first, "IDi"))
+		if (auth && first_of(first, PROTO_PAYLOAD_IDI))
 			add(s, VERIFY_EAP_AUTH_EARLY, first, auth->line,
 			    "the first IKE_AUTH request carries AUTH (%s), yet EAP followed: an "
 			    "initiator that wants EAP leaves AUTH out",
 			    auth->auth_method ? auth->auth_method : "?");
 	}
 	if (xml) {
-		const struct payload *idi = first_of(first, "IDi");
+		const struct payload *idi = first_of(first, PROTO_PAYLOAD_IDI);
 
 		if (idi && idi->nvalue &&
 		    (idi->nvalue != sizeof(aci) - 1 || memcmp(idi->value, aci, sizeof(aci) - 1))) {
@@ -1126,7 +1131,7 @@ check_show(struct session *s)
 		return;
 	for (i = 0; i < s->nexch; i++) {
 		const struct payload *sa = is(s->exch[i].type, "IKE_SA_INIT")
-						   ? first_of(s->exch[i].response, "SA")
+						   ? first_of(s->exch[i].response, PROTO_PAYLOAD_SA)
 						   : NULL;
 
 		if (!sa || sa->nprops != 1)
@@ -1203,8 +1208,8 @@ verify_session(struct session *s)
 			continue;
 		check_choice(s, i);
 		check_invalid_ke(s, i);
-		check_ts(s, i, "TSi");
-		check_ts(s, i, "TSr");
+		check_ts(s, i, PROTO_PAYLOAD_TSI);
+		check_ts(s, i, PROTO_PAYLOAD_TSR);
 	}
 	check_mids(s);
 	check_mid_reuse(s);
@@ -1407,7 +1412,7 @@ check_refusal(struct session *s, const struct config *c, size_t xi)
 
 	if (!n || !refused_here(x))
 		return;
-	offer = offer_for(s, xi, "SA");
+	offer = offer_for(s, xi, PROTO_PAYLOAD_SA);
 	for (i = 0; offer && i < offer->nprops; i++)
 		for (k = 0; k < n; k++) {
 			struct strbuf what;
@@ -1475,7 +1480,7 @@ check_auth_methods(struct session *s, const struct config_tunnel_group *g)
 
 		for (i = 0; i < s->nmsgs && !auth; i++)
 			if (s->msgs[i]->dir == (enum model_dir)dir)
-				auth = first_of(s->msgs[i], "AUTH");
+				auth = first_of(s->msgs[i], PROTO_PAYLOAD_AUTH);
 		if (!want[0] || !auth)
 			continue;
 		got = auth_kind(auth->auth_method);
@@ -1505,7 +1510,8 @@ child_selectors(const struct session *s, bool offered, const struct ts_range **l
 
 	for (i = 0; i < s->nexch; i++) {
 		const struct message *m = offered ? s->exch[i].request : s->exch[i].response;
-		const struct payload *tsi = first_of(m, "TSi"), *tsr = first_of(m, "TSr");
+		const struct payload *tsi = first_of(m, PROTO_PAYLOAD_TSI),
+				     *tsr = first_of(m, PROTO_PAYLOAD_TSR);
 		bool we_initiated;
 
 		if (!tsi || !tsr || !tsi->nts || !tsr->nts)
@@ -1761,7 +1767,7 @@ verify_with_config(struct session *s, const struct config *c)
 	size_t i;
 
 	for (i = 0; i < s->nexch; i++) {
-		const struct payload *sa = first_of(s->exch[i].response, "SA");
+		const struct payload *sa = first_of(s->exch[i].response, PROTO_PAYLOAD_SA);
 
 		if (sa && sa->nprops)
 			check_chosen(s, c, &s->exch[i], &sa->props[0]);

@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "ikescope/proto.h"
 #include "ikescope/diff.h"
 #include "ikescope/model.h"
 #include "ikescope/util/arena.h"
@@ -21,6 +22,7 @@ init_session(const char *group, bool answered, uint64_t spi)
 	s->has_spi_i = true;
 	req->exchange = "IKE_SA_INIT";
 	sa->type = "SA";
+	sa->ptype = PROTO_PAYLOAD_SA;
 	sa->props = arena_alloc(s->arena, sizeof(*sa->props));
 	memset(sa->props, 0, sizeof(*sa->props));
 	sa->nprops = sa->cap_props = 1;
@@ -47,10 +49,12 @@ init_session(const char *group, bool answered, uint64_t spi)
 	p = message_add_payload(s, resp, 21);
 	if (answered) {
 		p->type = "KE";
+		p->ptype = PROTO_PAYLOAD_KE;
 		p->group = 14;
 		s->outcome = MODEL_OUTCOME_UP;
 	} else {
 		p->type = "NOTIFY";
+		p->ptype = PROTO_PAYLOAD_NOTIFY;
 		p->notify = "NO_PROPOSAL_CHOSEN";
 		s->outcome = MODEL_OUTCOME_FAILED;
 		s->failure.exchange = "IKE_SA_INIT";

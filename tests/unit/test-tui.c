@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ikescope/proto.h"
 #include "ikescope/tui.h"
 #include "ikescope/util/arena.h"
 
@@ -198,6 +199,7 @@ Test(tui, the_ladder_and_the_selected_message, .init = setup, .fini = teardown)
 	a->last_line = 17;
 	a->response = true;
 	n->type = "NOTIFY";
+	n->ptype = PROTO_PAYLOAD_NOTIFY;
 	n->notify = "NO_PROPOSAL_CHOSEN";
 	s[1]->failure.line = 16;
 	s[1]->exch = arena_alloc(s[1]->arena, sizeof(*s[1]->exch));

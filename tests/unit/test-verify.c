@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ikescope/dialect.h"
+#include "ikescope/proto.h"
 #include "ikescope/model.h"
 #include "ikescope/util/arena.h"
 #include "ikescope/verify.h"
@@ -56,6 +58,7 @@ sa(struct message *m, unsigned num, unsigned ntrans, const unsigned *types, cons
 	size_t i;
 
 	p->type = "SA";
+	p->ptype = PROTO_PAYLOAD_SA;
 	p->props = arena_alloc(s->arena, sizeof(*p->props));
 	p->nprops = p->cap_props = 1;
 	pr = &p->props[0];
@@ -68,6 +71,7 @@ sa(struct message *m, unsigned num, unsigned ntrans, const unsigned *types, cons
 	for (i = 0; i < n; i++) {
 		pr->t[i].type = types[i];
 		pr->t[i].id = ids[i];
+		pr->t[i].has_iana = dialect_cisco_transform(types[i], ids[i], &pr->t[i].iana);
 		pr->t[i].length = lengths[i];
 		pr->t[i].line = m->first_line;
 		pr->length += lengths[i];
@@ -88,10 +92,12 @@ Test(verify, lengths_that_add_up_pass, .init = setup, .fini = teardown)
 	sa(m, 1, 4, types, ids, lengths, 4);
 	ke = message_add_payload(s, m, 20);
 	ke->type = "KE";
+	ke->ptype = PROTO_PAYLOAD_KE;
 	ke->group = 14;
 	ke->length = 264;
 	n = message_add_payload(s, m, 30);
 	n->type = "N";
+	n->ptype = PROTO_PAYLOAD_NONCE;
 	n->length = 36;
 	verify_session(s);
 	cr_expect_eq(s->nfindings, 0, "first: %s", s->nfindings ? s->findings[0].message : "");
@@ -106,19 +112,23 @@ Test(verify, lengths_that_do_not_add_up_are_found, .init = setup, .fini = teardo
 	p->props[0].t[1].length = 10; /* a transform of neither 8 nor 12 (and so the proposal) */
 	ke = message_add_payload(s, m, 20);
 	ke->type = "KE";
+	ke->ptype = PROTO_PAYLOAD_KE;
 	ke->group = 14;
 	ke->length = 136;
 	n = message_add_payload(s, m, 30);
 	n->type = "N";
+	n->ptype = PROTO_PAYLOAD_NONCE;
 	n->length = 12;
 	ts = message_add_payload(s, m, 40);
 	ts->type = "TSi";
+	ts->ptype = PROTO_PAYLOAD_TSI;
 	ts->length = 40;
 	ts->ts = arena_alloc(s->arena, sizeof(*ts->ts));
 	ts->nts = ts->cap_ts = 1;
 	ts->ts[0].length = 16;
 	eap = message_add_payload(s, m, 50);
 	eap->type = "EAP";
+	eap->ptype = PROTO_PAYLOAD_EAP;
 	eap->has_eap = true;
 	eap->eap_length = 100;
 	eap->length = 100;
@@ -174,6 +184,7 @@ Test(verify, a_choice_from_the_offer_passes, .init = setup, .fini = teardown)
 	sa(resp, 1, 4, types, ids, lengths, 4);
 	ke = message_add_payload(s, resp, 110);
 	ke->type = "KE";
+	ke->ptype = PROTO_PAYLOAD_KE;
 	ke->group = 14;
 	exchange(req, resp);
 	verify_session(s);
@@ -192,6 +203,7 @@ Test(verify, a_choice_not_in_the_offer_is_found, .init = setup, .fini = teardown
 	answer = sa(resp, 2, 4, types, other, lengths, 4);
 	ke = message_add_payload(s, resp, 110);
 	ke->type = "KE";
+	ke->ptype = PROTO_PAYLOAD_KE;
 	ke->group = 14;
 	exchange(req, resp);
 	verify_session(s);
@@ -236,6 +248,7 @@ Test(verify, eap_responses_answer_requests, .init = setup, .fini = teardown)
 	struct payload *req = message_add_payload(s, a, 11), *resp = message_add_payload(s, b, 21);
 
 	req->type = resp->type = "EAP";
+	req->ptype = resp->ptype = PROTO_PAYLOAD_EAP;
 	req->has_eap = resp->has_eap = true;
 	req->eap_code = "request";
 	resp->eap_code = "response";
@@ -269,6 +282,7 @@ ts(struct message *m, const char *type, const char *from, const char *to, unsign
 	struct payload *p = message_add_payload(s, m, m->first_line);
 
 	p->type = type;
+	dialect_cisco_payload_type(type, strlen(type), &p->ptype);
 	p->ts = arena_alloc(s->arena, sizeof(*p->ts));
 	p->nts = p->cap_ts = 1;
 	p->ts[0].addr_start = from;
@@ -446,9 +460,11 @@ Test(verify, the_message_length_when_every_payload_is_shown, .init = setup, .fin
 	m->has_header = true;
 	m->length = 28 + 48 + 24;
 	a->type = "SA";
+	a->ptype = PROTO_PAYLOAD_SA;
 	a->next = "N";
 	a->length = 48;
 	b->type = "N";
+	b->ptype = PROTO_PAYLOAD_NONCE;
 	b->next = "NONE";
 	b->length = 24;
 	verify_session(s);
@@ -486,6 +502,7 @@ Test(verify, configuration_only_after_eap_success, .init = setup, .fini = teardo
 	eap->eap_code = "request";
 	ok->eap_code = "success";
 	cfg->type = "CFG";
+	cfg->ptype = PROTO_PAYLOAD_CP;
 	cfg->cfg_type = "CFG_REPLY";
 	verify_session(s);
 	cr_expect_eq(count("eap.cfg-early"), 0);
@@ -593,6 +610,7 @@ payload(struct message *m, const char *type, unsigned length, uint32_t line)
 	struct payload *p = message_add_payload(s, m, line);
 
 	p->type = type;
+	dialect_cisco_payload_type(type, strlen(type), &p->ptype);
 	p->length = length;
 	return p;
 }
