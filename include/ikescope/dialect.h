@@ -96,6 +96,9 @@ void dialect_dart_description(const char *p, size_t n, size_t max, struct strbuf
 void dialect_common_event(const struct lex_record *rec, const struct gram_match *m,
 			  struct ike_event *ev);
 
+/* True if the value v is the word w, whole (the adapters read role and direction words so). */
+bool dialect_word_is(const struct gram_value *v, const char *w);
+
 /* What the ASA and IOS adapters share (cisco.c): a record of the Cisco IKEv2 code base. */
 void dialect_cisco_event(const struct lex_record *rec, const struct gram_match *m,
 			 struct ike_event *ev);

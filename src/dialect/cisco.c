@@ -232,12 +232,6 @@ dialect_cisco_group_number(const char *name)
 
 /* ---- what the ASA and IOS adapters share ---- */
 
-static bool
-word_is(const struct gram_value *v, const char *w)
-{
-	return v && v->len == strlen(w) && !memcmp(v->p, w, v->len);
-}
-
 void
 dialect_cisco_event(const struct lex_record *rec, const struct gram_match *m, struct ike_event *ev)
 {
@@ -246,8 +240,8 @@ dialect_cisco_event(const struct lex_record *rec, const struct gram_match *m, st
 	dialect_common_event(rec, m, ev);
 	/* "(I)" / "(R)": the SA's role in the SM Trace and the event trace */
 	if ((v = gram_match_value(m, GRAM_FIELD_ROLE)))
-		ev->role = word_is(v, "I")   ? IKE_ROLE_INITIATOR
-			   : word_is(v, "R") ? IKE_ROLE_RESPONDER
-					     : IKE_ROLE_UNKNOWN;
-	ev->response = word_is(gram_match_value(m, GRAM_FIELD_MSGTYPE), "RESPONSE");
+		ev->role = dialect_word_is(v, "I")   ? IKE_ROLE_INITIATOR
+			   : dialect_word_is(v, "R") ? IKE_ROLE_RESPONDER
+						     : IKE_ROLE_UNKNOWN;
+	ev->response = dialect_word_is(gram_match_value(m, GRAM_FIELD_MSGTYPE), "RESPONSE");
 }

@@ -189,8 +189,8 @@ static const enum ike_detail detail_of[GRAM_FAMILY_COUNT] = {
 };
 #undef DETAIL_OF
 
-static bool
-word_is(const struct gram_value *v, const char *w)
+bool
+dialect_word_is(const struct gram_value *v, const char *w)
 {
 	return v && v->len == strlen(w) && !memcmp(v->p, w, v->len);
 }
@@ -259,9 +259,9 @@ dialect_common_event(const struct lex_record *rec, const struct gram_match *m, s
 	midx = gram_match_value(m, GRAM_FIELD_MIDX);
 	mid = gram_match_value(m, GRAM_FIELD_MID);
 	if ((v = gram_match_value(m, GRAM_FIELD_DIR)))
-		ev->dir = word_is(v, "in")    ? IKE_DIR_IN
-			  : word_is(v, "out") ? IKE_DIR_OUT
-					      : IKE_DIR_UNKNOWN;
+		ev->dir = dialect_word_is(v, "in")    ? IKE_DIR_IN
+			  : dialect_word_is(v, "out") ? IKE_DIR_OUT
+						      : IKE_DIR_UNKNOWN;
 	/* the message ID: hexadecimal where the line gives it so, else decimal */
 	if (midx && ike_value_num(midx, 16, &n) && n <= UINT32_MAX) {
 		ev->mid = (uint32_t)n;

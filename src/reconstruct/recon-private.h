@@ -105,7 +105,7 @@ struct recon {
 	/* the open sessions by initiator SPI and by the device's SA handle */
 	struct recon_index by_spi, by_sa;
 	struct session *focus;   /* the session records without an owner go to */
-	bool building_vid;       /* after "Construct Vendor Specific Payload" */
+	bool building_vid;       /* after the line that constructs a Vendor ID payload */
 	struct model_time stamp; /* the timestamp of the record being fed */
 	bool has_stamp;
 	struct session *client; /* the client session of a DART log being read */

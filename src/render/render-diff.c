@@ -16,6 +16,20 @@ esc(struct strbuf *out, const char *p)
 	escape_append(out, p, strlen(p));
 }
 
+/* A JSON document, indented, into out; o is freed. */
+static void
+put_document(struct strbuf *out, json_t *o)
+{
+	char *dump = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+
+	if (dump) {
+		sb_adds(out, dump);
+		sb_addc(out, '\n');
+	}
+	free(dump);
+	json_decref(o);
+}
+
 static void
 side_line(struct strbuf *out, const char *who, const struct diff_side *sd)
 {
@@ -192,7 +206,6 @@ render_diff_json(struct strbuf *out, const struct diff_side *a, const struct dif
 {
 	json_t *o = json_object(), *arr = json_array();
 	struct strbuf f;
-	char *dump;
 	size_t i;
 
 	sb_init(&f);
@@ -214,13 +227,7 @@ render_diff_json(struct strbuf *out, const struct diff_side *a, const struct dif
 		json_array_append_new(arr, x);
 	}
 	json_object_set_new(o, "differences", arr);
-	dump = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-	if (dump) {
-		sb_adds(out, dump);
-		sb_addc(out, '\n');
-	}
-	free(dump);
-	json_decref(o);
+	put_document(out, o);
 	sb_finish(&f);
 }
 
@@ -546,19 +553,12 @@ render_ends_json(struct strbuf *out, const char *a_arg, size_t na, const char *b
 {
 	json_t *jdoc = json_object();
 	struct strbuf scratch;
-	char *dump;
 
 	/* the text is made and thrown away: the document says the same */
 	sb_init(&scratch);
 	ends_document(&scratch, jdoc, a_arg, na, b_arg, nb, p);
 	sb_finish(&scratch);
-	dump = json_dumps(jdoc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-	if (dump) {
-		sb_adds(out, dump);
-		sb_addc(out, '\n');
-	}
-	free(dump);
-	json_decref(jdoc);
+	put_document(out, jdoc);
 }
 
 /*
