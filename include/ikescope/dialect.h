@@ -33,6 +33,27 @@ void dialect_event(const struct lex_record *rec, const struct gram_match *m,
  * (GRAM_DIALECT_COUNT: the protocol's names only). False if not known.
  */
 bool dialect_payload_type(enum gram_dialect d, const char *name, size_t n, unsigned *type);
+/* The same for an ID type (PROTO_ID_*) and an AUTH method (PROTO_AUTH_*). */
+bool dialect_id_type(enum gram_dialect d, const char *name, size_t n, unsigned *type);
+bool dialect_auth_method(enum gram_dialect d, const char *name, size_t n, unsigned *method);
+
+/*
+ * A transform of type type (1 ENCR, 2 PRF, 3 INTEG, 4 D-H, 5 ESN) as
+ * dialect d names it: its IANA value in *iana; false if not known.
+ */
+bool dialect_transform(enum gram_dialect d, unsigned type, const char *name, unsigned *iana);
+struct dialect_transform_word;
+/*
+ * Splits a transform list as dialect d prints it in proposals and policy
+ * lists into at most max transforms, each with its type; ike: of an IKE
+ * proposal. Returns their number.
+ */
+size_t dialect_transform_words(enum gram_dialect d, const char *text, size_t len, bool ike,
+			       struct dialect_transform_word *out, size_t max);
+/* The D-H group's number in its name as dialect d prints it ("14"), or name itself. */
+const char *dialect_group_number(enum gram_dialect d, const char *name);
+/* The dialect of a session (its "dialect" name), GRAM_DIALECT_COUNT if none. */
+enum gram_dialect dialect_named(const char *name);
 
 /* Per dialect: its adapter (asa.c, ios.c, dart.c, show.c). */
 typedef void dialect_adapter(const struct lex_record *rec, const struct gram_match *m,
@@ -76,6 +97,14 @@ size_t dialect_cisco_transform_words(const char *text, size_t len, bool ike,
  * False if not known.
  */
 bool dialect_cisco_payload_type(const char *name, size_t n, unsigned *type);
+/*
+ * An ID type ("IPv4 address", "FQDN", "DER ASN1 DN", ...) and an AUTH method
+ * ("PSK", "RSA") as the Cisco code prints them, in any case, or by their
+ * protocol names. False if not known ("Group name", a Cisco ID of its own;
+ * "ECDSA", whose curve the word does not say).
+ */
+bool dialect_cisco_id_type(const char *name, size_t n, unsigned *type);
+bool dialect_cisco_auth_method(const char *name, size_t n, unsigned *method);
 /* The group number in a D-H group's Cisco name ("14" of ".../Group 14"), or name itself. */
 const char *dialect_cisco_group_number(const char *name);
 

@@ -115,7 +115,9 @@ struct payload {
 	/* KE */
 	unsigned group;
 	/* IDi/IDr, AUTH, CERT/CERTREQ */
-	const char *id_type, *auth_method, *encoding;
+	const char *id_type, *auth_method, *encoding; /* as the device printed them */
+	uint8_t idt,
+		authm; /* id_type and auth_method as PROTO_ID_*, PROTO_AUTH_*; 0 if not known */
 	const char *identity; /* IDi/IDr as the device printed it ("192.0.2.33"), or NULL */
 	unsigned data_bytes;  /* "Auth data: N bytes" and the like */
 	/* NOTIFY, DELETE */
@@ -376,7 +378,8 @@ struct session {
 	uint32_t crypto_map_line; /* where the log names the crypto map */
 	uint32_t trustpoint_line; /* where it names the trustpoint */
 	bool nat_detected, nat_known;
-	const char *local_auth, *peer_auth;
+	const char *local_auth, *peer_auth; /* the AUTH methods each end used, as printed */
+	uint8_t local_authm, peer_authm;    /* the same as PROTO_AUTH_*; 0 if not known */
 	/* the method this device accepts from the peer, as its platform printed it, or NULL */
 	const char *expected_peer_auth;
 	/* the identity the peer presented, as the device printed it ("203.0.113.40"), or NULL */

@@ -325,6 +325,13 @@
 enum proto_payload_type { PROTO_PAYLOADS(PROTO_PAYLOAD_ENUM) };
 #undef PROTO_PAYLOAD_ENUM
 
+#define PROTO_AUTH_ENUM(e, v, name) PROTO_AUTH_##e = v,
+enum proto_auth_method { PROTO_AUTH_METHODS(PROTO_AUTH_ENUM) };
+#undef PROTO_AUTH_ENUM
+#define PROTO_ID_ENUM(e, v, name) PROTO_ID_##e = v,
+enum proto_id_type { PROTO_ID_TYPES(PROTO_ID_ENUM) };
+#undef PROTO_ID_ENUM
+
 /* A value's name in one of the tables, or NULL if the table has none. */
 const char *proto_exchange_name(unsigned v);
 const char *proto_payload_name(unsigned v);
@@ -347,11 +354,20 @@ const char *proto_eap_type_name(unsigned v);
 /* The value of a name in one of the tables (exact, case-sensitive); false if none. */
 bool proto_exchange_value(const char *name, unsigned *out);
 bool proto_notify_value(const char *name, unsigned *out);
+bool proto_auth_method_value(const char *name, unsigned *out);
+/* A transform of type type (1 ENCR, 2 PRF, 3 INTEG, 4 D-H) by its protocol name ("ENCR_AES_CBC"). */
+bool proto_transform_value(unsigned type, const char *name, unsigned *out);
+bool proto_id_type_value(const char *name, unsigned *out);
 /* A payload type by its name or its short name (n bytes). */
 bool proto_payload_value(const char *name, size_t n, unsigned *out);
 
 /* True if the notify named reports an error (type below 16384). */
 bool proto_notify_is_error(const char *name);
+
+/* True if AUTH method m is a signature (RSA, DSS, ECDSA, RFC 7427's). */
+bool proto_auth_is_signature(unsigned m);
+/* Bytes of an ID payload's data for ID type t when fixed (4, 16), else 0. */
+unsigned proto_id_fixed_bytes(unsigned t);
 
 /* Bytes of the KE payload's data for D-H group g, 0 if not known. */
 unsigned proto_dh_ke_bytes(unsigned g);

@@ -151,6 +151,63 @@ dialect_cisco_payload_type(const char *name, size_t n, unsigned *type)
 	return false;
 }
 
+/* ---- ID types and AUTH methods ---- */
+
+struct word_value {
+	const char *name;
+	unsigned value;
+};
+
+static const struct word_value id_spellings[] = {
+	{ "IPv4 address", PROTO_ID_IPV4_ADDR },
+	{ "IPv6 address", PROTO_ID_IPV6_ADDR },
+	{ "FQDN", PROTO_ID_FQDN },
+	{ "email", PROTO_ID_RFC822_ADDR },
+	{ "DER ASN1 DN", PROTO_ID_DER_ASN1_DN },
+	{ "DER ASN1 GN", PROTO_ID_DER_ASN1_GN },
+	{ "key ID", PROTO_ID_KEY_ID },
+};
+
+static const struct word_value auth_spellings[] = {
+	{ "PSK", PROTO_AUTH_PSK },
+	{ "RSA", PROTO_AUTH_RSA_SIG },
+	{ "DSS", PROTO_AUTH_DSS_SIG },
+};
+
+/* A word of table t in any case, else the protocol's own name. */
+static bool
+spelled(const struct word_value *t, size_t nt, const char *name, size_t n, unsigned *out,
+	bool (*proto_value)(const char *, unsigned *))
+{
+	char buf[48];
+	size_t i;
+
+	if (!name || !n || n >= sizeof(buf))
+		return false;
+	memcpy(buf, name, n);
+	buf[n] = 0;
+	for (i = 0; i < nt; i++)
+		if (!strcasecmp(t[i].name, buf)) {
+			*out = t[i].value;
+			return true;
+		}
+	return proto_value(buf, out);
+}
+
+bool
+dialect_cisco_id_type(const char *name, size_t n, unsigned *type)
+{
+	return spelled(id_spellings, sizeof(id_spellings) / sizeof(id_spellings[0]), name, n, type,
+		       proto_id_type_value);
+}
+
+bool
+dialect_cisco_auth_method(const char *name, size_t n, unsigned *method)
+{
+	return spelled(auth_spellings, sizeof(auth_spellings) / sizeof(auth_spellings[0]), name, n,
+		       method, proto_auth_method_value);
+}
+
 /* ---- transform lists ---- */
 
 static bool

@@ -305,6 +305,81 @@ dialect_payload_type(enum gram_dialect d, const char *name, size_t n, unsigned *
 	return name && proto_payload_value(name, n, type);
 }
 
+bool
+dialect_transform(enum gram_dialect d, unsigned type, const char *name, unsigned *iana)
+{
+	if (!name)
+		return false;
+	if (d < GRAM_DIALECT_COUNT)
+		return dialect_cisco_transform(type, name, iana);
+	return proto_transform_value(type, name, iana);
+}
+
+size_t
+dialect_transform_words(enum gram_dialect d, const char *text, size_t len, bool ike,
+			struct dialect_transform_word *out, size_t max)
+{
+	size_t n = 0, i = 0;
+
+	if (d < GRAM_DIALECT_COUNT)
+		return dialect_cisco_transform_words(text, len, ike, out, max);
+	/* the protocol's names, apart at white space, '/' or ',' */
+	while (i < len && n < max) {
+		size_t at, k;
+		unsigned type, v;
+		char word[64];
+
+		while (i < len && strchr(" \t/,", text[i]))
+			i++;
+		at = i;
+		while (i < len && !strchr(" \t/,", text[i]))
+			i++;
+		if (i == at || i - at >= sizeof(word))
+			continue;
+		memcpy(word, text + at, i - at);
+		word[i - at] = 0;
+		for (type = 1, k = 0; type <= 4 && !k; type++)
+			if (proto_transform_value(type, word, &v)) {
+				out[n].type = type;
+				out[n].at = at;
+				out[n].len = i - at;
+				n++;
+				k = 1;
+			}
+	}
+	return n;
+}
+
+const char *
+dialect_group_number(enum gram_dialect d, const char *name)
+{
+	if (d < GRAM_DIALECT_COUNT)
+		return dialect_cisco_group_number(name);
+	return name;
+}
+
+enum gram_dialect
+dialect_named(const char *name)
+{
+	return name ? gram_dialect_lookup(name, strlen(name)) : GRAM_DIALECT_COUNT;
+}
+
+bool
+dialect_id_type(enum gram_dialect d, const char *name, size_t n, unsigned *type)
+{
+	if (d < GRAM_DIALECT_COUNT)
+		return dialect_cisco_id_type(name, n, type);
+	return name && n && proto_id_type_value(name, type);
+}
+
+bool
+dialect_auth_method(enum gram_dialect d, const char *name, size_t n, unsigned *method)
+{
+	if (d < GRAM_DIALECT_COUNT)
+		return dialect_cisco_auth_method(name, n, method);
+	return name && n && proto_auth_method_value(name, method);
+}
+
 void
 dialect_votes_init(struct dialect_votes *v)
 {

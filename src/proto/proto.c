@@ -99,6 +99,49 @@ proto_notify_value(const char *name, unsigned *out)
 }
 
 bool
+proto_auth_method_value(const char *name, unsigned *out)
+{
+	return value_of(auth_methods, ARRAY_SIZE(auth_methods), name, out);
+}
+
+bool
+proto_transform_value(unsigned type, const char *name, unsigned *out)
+{
+	switch (type) {
+	case 1:
+		return value_of(encrs, ARRAY_SIZE(encrs), name, out);
+	case 2:
+		return value_of(prfs, ARRAY_SIZE(prfs), name, out);
+	case 3:
+		return value_of(integs, ARRAY_SIZE(integs), name, out);
+	case 4:
+		return value_of(dh_groups, ARRAY_SIZE(dh_groups), name, out);
+	default:
+		return false;
+	}
+}
+
+bool
+proto_id_type_value(const char *name, unsigned *out)
+{
+	return value_of(id_types, ARRAY_SIZE(id_types), name, out);
+}
+
+bool
+proto_auth_is_signature(unsigned m)
+{
+	return m == PROTO_AUTH_RSA_SIG || m == PROTO_AUTH_DSS_SIG || m == PROTO_AUTH_ECDSA_256 ||
+	       m == PROTO_AUTH_ECDSA_384 || m == PROTO_AUTH_ECDSA_521 ||
+	       m == PROTO_AUTH_DIGITAL_SIG;
+}
+
+unsigned
+proto_id_fixed_bytes(unsigned t)
+{
+	return t == PROTO_ID_IPV4_ADDR ? 4 : t == PROTO_ID_IPV6_ADDR ? 16 : 0;
+}
+
+bool
 proto_payload_value(const char *name, size_t n, unsigned *out)
 {
 	size_t i;

@@ -332,7 +332,8 @@ struct token {
 };
 
 static size_t
-tokenize(const char *protocol, const char *text, struct token *out, size_t max)
+tokenize(const struct session *s, const char *protocol, const char *text, struct token *out,
+	 size_t max)
 {
 	static const char *const cats[] = { "?", "encryption", "PRF", "integrity", "DH", "ESN" };
 	struct dialect_transform_word w[16];
@@ -340,8 +341,8 @@ tokenize(const char *protocol, const char *text, struct token *out, size_t max)
 
 	if (!text)
 		return 0;
-	n = dialect_cisco_transform_words(text, strlen(text), !protocol || !strcmp(protocol, "IKE"),
-					  w, max < 16 ? max : 16);
+	n = dialect_transform_words(dialect_named(s->dialect), text, strlen(text),
+				    !protocol || !strcmp(protocol, "IKE"), w, max < 16 ? max : 16);
 	for (i = 0; i < n; i++) {
 		out[i].cat = cats[w[i].type];
 		snprintf(out[i].text, sizeof(out[i].text), "%.*s", (int)w[i].len, text + w[i].at);
@@ -350,9 +351,9 @@ tokenize(const char *protocol, const char *text, struct token *out, size_t max)
 }
 
 static const char *
-dh_number(const char *t)
+dh_number(const struct session *s, const char *t)
 {
-	return dialect_cisco_group_number(t);
+	return dialect_group_number(dialect_named(s->dialect), t);
 }
 
 /* Appends how the received policy rcv differs from the expected one exp. */
@@ -370,8 +371,8 @@ compare_one(struct session *s, struct strbuf *sb, const struct policy_entry *rcv
 	struct token a[16], b[16];
 	size_t na, nb, i, j, at = sb->len, same = 0;
 
-	na = tokenize(rcv->protocol, rcv->transforms, a, 16);
-	nb = tokenize(exp->protocol, exp->transforms, b, 16);
+	na = tokenize(s, rcv->protocol, rcv->transforms, a, 16);
+	nb = tokenize(s, exp->protocol, exp->transforms, b, 16);
 	for (i = 0; i < na; i++)
 		for (j = 0; j < nb; j++) {
 			if (strcmp(a[i].cat, b[j].cat) || !strcmp(a[i].text, b[j].text))
@@ -380,12 +381,13 @@ compare_one(struct session *s, struct strbuf *sb, const struct policy_entry *rcv
 				sb_adds(sb, "; ");
 			failure_add_mismatch(
 				s, mismatch_type(a[i].cat),
-				!strcmp(a[i].cat, "DH") ? dh_number(a[i].text) : a[i].text,
-				!strcmp(b[j].cat, "DH") ? dh_number(b[j].text) : b[j].text, k,
+				!strcmp(a[i].cat, "DH") ? dh_number(s, a[i].text) : a[i].text,
+				!strcmp(b[j].cat, "DH") ? dh_number(s, b[j].text) : b[j].text, k,
 				exp->line);
 			if (!strcmp(a[i].cat, "DH"))
 				sb_addf(sb, "offered DH group %s, %s group %s",
-					dh_number(a[i].text), who_expects, dh_number(b[j].text));
+					dh_number(s, a[i].text), who_expects,
+					dh_number(s, b[j].text));
 			else
 				sb_addf(sb, "%s: offered %s, %s %s", a[i].cat, a[i].text,
 					who_expects, b[j].text);
@@ -508,10 +510,12 @@ offered_sa(const struct session *s, const struct message *about)
  */
 /* True if a policy's transform list names a D-H group (then it is an IKE policy). */
 static bool
-names_group(const char *transforms)
+names_group(const struct session *s, const char *transforms)
 {
 	struct dialect_transform_word w[16];
-	size_t n = dialect_cisco_transform_words(transforms, strlen(transforms), true, w, 16), i;
+	size_t n = dialect_transform_words(dialect_named(s->dialect), transforms,
+					   strlen(transforms), true, w, 16),
+	       i;
 
 	for (i = 0; i < n; i++)
 		if (w[i].type == 4)
@@ -531,7 +535,7 @@ policy_exchange(const struct session *s, const struct evidence *e)
 
 		if (p->protocol && strcmp(p->protocol, "IKE"))
 			return "IKE_AUTH";
-		if (p->transforms && names_group(p->transforms))
+		if (p->transforms && names_group(s, p->transforms))
 			return "IKE_SA_INIT";
 	}
 	return s->nexch ? s->exch[s->nexch - 1].type : "?";
@@ -592,7 +596,7 @@ explain_notify(struct session *s, const struct message *m, const struct payload 
 				s,
 				"this device could not verify the peer's authentication data%s%s%s",
 				method ? " (" : "", method ? method : "",
-				method && !strcmp(method, "PSK")
+				s->peer_authm == PROTO_AUTH_PSK
 					? "): the pre-shared keys of the two ends differ"
 				: method ? ")"
 					 : "");
@@ -890,7 +894,7 @@ remedy(const struct session *s)
 				 "remote, "
 				 "match certificate)";
 	if (same(c, "AUTHENTICATION_FAILED"))
-		return same(s->peer_auth, "PSK") || same(s->local_auth, "PSK")
+		return s->peer_authm == PROTO_AUTH_PSK || s->local_authm == PROTO_AUTH_PSK
 			       ? "set the same pre-shared key on both ends (the local and remote "
 				 "authentication of the tunnel group or profile)"
 			       : "check the credentials each end presents and that the other "

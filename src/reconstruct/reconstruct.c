@@ -49,6 +49,25 @@ recon_str(struct session *s, const struct ike_event *ev, enum gram_field f)
 	return v ? session_strndup(s, v->p, v->len) : NULL;
 }
 
+/* The ID type and the AUTH method an event names, as protocol values; 0 if not known. */
+static uint8_t
+id_type_of(const struct ike_event *ev)
+{
+	const struct gram_value *v = val(ev, GRAM_FIELD_ID_TYPE);
+	unsigned t;
+
+	return v && dialect_id_type(ev->dialect, v->p, v->len, &t) && t < 256 ? (uint8_t)t : 0;
+}
+
+static uint8_t
+auth_method_of(const struct ike_event *ev)
+{
+	const struct gram_value *v = val(ev, GRAM_FIELD_AUTH_METHOD);
+	unsigned m;
+
+	return v && dialect_auth_method(ev->dialect, v->p, v->len, &m) && m < 256 ? (uint8_t)m : 0;
+}
+
 /* ---- sessions ---- */
 
 void
@@ -541,7 +560,7 @@ summary_to_sa(struct recon *r, struct session *s, struct payload *p)
 	pr->num = r->summary_num;
 	pr->protocol = session_strndup(s, r->summary_protocol.len ? r->summary_protocol.buf : "IKE",
 				       r->summary_protocol.len ? r->summary_protocol.len : 3);
-	nw = dialect_cisco_transform_words(t, (size_t)(end - t), ike, words, 16);
+	nw = dialect_transform_words(r->event_dialect, t, (size_t)(end - t), ike, words, 16);
 	for (k = 0; k < nw; k++) {
 		struct transform *x;
 
@@ -551,7 +570,7 @@ summary_to_sa(struct recon *r, struct session *s, struct payload *p)
 		x->type = words[k].type;
 		x->id = session_strndup(s, t + words[k].at, words[k].len);
 		x->line = r->summary_line;
-		x->has_iana = dialect_cisco_transform(x->type, x->id, &x->iana);
+		x->has_iana = dialect_transform(r->event_dialect, x->type, x->id, &x->iana);
 	}
 	pr->ntrans = (unsigned)pr->nt;
 	sb_reset(&r->summary);
@@ -595,9 +614,16 @@ payload_list(struct recon *r, const struct ike_event *ev)
 		    pl->ptype == r->built_id_ptype) {
 			pl->identity =
 				session_strndup(s, r->built_identity.buf, r->built_identity.len);
-			if (r->built_id_type.len)
+			if (r->built_id_type.len) {
+				unsigned t;
+
 				pl->id_type = session_strndup(s, r->built_id_type.buf,
 							      r->built_id_type.len);
+				if (dialect_id_type(ev->dialect, r->built_id_type.buf,
+						    r->built_id_type.len, &t) &&
+				    t < 256)
+					pl->idt = (uint8_t)t;
+			}
 			sb_reset(&r->built_identity);
 		}
 		/* the inner payloads follow the encrypted one that carries them */
@@ -836,7 +862,7 @@ transform_line(struct recon *r, const struct ike_event *ev)
 		t->id = recon_str(s, ev, GRAM_FIELD_TID);
 	if (recon_u32(ev, GRAM_FIELD_KEYLEN, &v))
 		t->keylen = v;
-	t->has_iana = t->id && dialect_cisco_transform(t->type, t->id, &t->iana);
+	t->has_iana = dialect_transform(ev->dialect, t->type, t->id, &t->iana);
 }
 
 static int
@@ -921,9 +947,11 @@ payload_body(struct recon *r, const struct ike_event *ev)
 		break;
 	case IKE_DETAIL_ID:
 		p->id_type = recon_str(s, ev, GRAM_FIELD_ID_TYPE);
+		p->idt = id_type_of(ev);
 		break;
 	case IKE_DETAIL_AUTH:
 		p->auth_method = recon_str(s, ev, GRAM_FIELD_AUTH_METHOD);
+		p->authm = auth_method_of(ev);
 		break;
 	case IKE_DETAIL_CERT:
 		p->encoding = recon_str(s, ev, GRAM_FIELD_ENCODING);
@@ -1274,9 +1302,11 @@ fact(struct recon *r, const struct ike_event *ev)
 	} else if (is(ev, GRAM_FIELD_KIND, "auth-method") &&
 		   is(ev, GRAM_FIELD_AUTH_ROLE, "peer-used")) {
 		s->peer_auth = recon_str(s, ev, GRAM_FIELD_AUTH_METHOD);
+		s->peer_authm = auth_method_of(ev);
 	} else if (is(ev, GRAM_FIELD_KIND, "auth-method") &&
 		   is(ev, GRAM_FIELD_AUTH_ROLE, "local-used")) {
 		s->local_auth = recon_str(s, ev, GRAM_FIELD_AUTH_METHOD);
+		s->local_authm = auth_method_of(ev);
 	} else if (is(ev, GRAM_FIELD_KIND, "pfkey")) {
 		child_spi(s, ev, ev->first_line);
 	} else if (is(ev, GRAM_FIELD_KIND, "proxy-match") ||
@@ -1406,7 +1436,7 @@ construct_line(struct recon *r, const struct ike_event *ev)
 	}
 	if (is(ev, GRAM_FIELD_KIND, "construct") && val(ev, GRAM_FIELD_IDENTITY) &&
 	    payload_of(ev, &t) && (t == PROTO_PAYLOAD_IDI || t == PROTO_PAYLOAD_IDR)) {
-		/* "Constructing IDi payload: '192.0.2.33' of type 'IPv4 address'" */
+		/* the identity and its type this device puts in its next IDi/IDr */
 		recon_copy_field(&r->built_id_type, ev, GRAM_FIELD_ID_TYPE);
 		recon_copy_field(&r->built_identity, ev, GRAM_FIELD_IDENTITY);
 		r->built_id_ptype = t;

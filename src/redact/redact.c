@@ -650,7 +650,7 @@ redact_learn_session(struct redactor *r, const struct session *s)
 					learn_addr_bytes(r, p->attrs[k].value, p->attrs[k].nvalue);
 			}
 			if ((p->ptype == PROTO_PAYLOAD_IDI || p->ptype == PROTO_PAYLOAD_IDR) &&
-			    p->id_type && strstr(p->id_type, "IPV4") && p->nvalue >= 4)
+			    p->idt == PROTO_ID_IPV4_ADDR && p->nvalue >= 4)
 				learn_addr_bytes(r, p->value + p->nvalue - 4, 4);
 		}
 	}

@@ -8,7 +8,6 @@
 #include "ikescope/verify.h"
 
 #include "ikescope/config.h"
-#include "ikescope/dialect.h"
 #include "ikescope/proto.h"
 #include "ikescope/util/compiler.h"
 #include "ikescope/util/strbuf.h"
@@ -196,20 +195,15 @@ ike_algs(const struct session *s)
 	return a;
 }
 
-/*
- * The transform ID of t: what the reconstructor found, else what its name
- * means (a session built by hand); false if not known.
- */
+/* The transform ID of t, as its dialect's adapter found it; false if not known. */
 static bool
 iana_of(const struct transform *t, unsigned *out)
 {
 	if (!t)
 		return false;
-	if (t->has_iana) {
+	if (t->has_iana)
 		*out = t->iana;
-		return true;
-	}
-	return dialect_cisco_transform(t->type, t->id, out);
+	return t->has_iana;
 }
 
 /* Bytes of the PRF's output (the AUTH data of a shared-key AUTH), 0 if unknown. */
@@ -332,9 +326,7 @@ check_payload(struct session *s, const struct message *m, const struct payload *
 		    "%u",
 		    p->type, p->length, p->length - hh, p->hex_bytes);
 	if (pt == PT_ID) {
-		unsigned fixed = is(p->id_type, "IPv4 address")   ? 4
-				 : is(p->id_type, "IPv6 address") ? 16
-								  : 0;
+		unsigned fixed = proto_id_fixed_bytes(p->idt);
 
 		if (p->length && fixed && p->length != 8 + fixed)
 			add(s, VERIFY_LENGTH_ID, m, p->line,
@@ -359,9 +351,7 @@ check_payload(struct session *s, const struct message *m, const struct payload *
 			add(s, VERIFY_LENGTH_AUTH, m, p->line,
 			    "AUTH payload has length %u; 8 + its %u bytes of data make %u",
 			    p->length, p->data_bytes, 8 + p->data_bytes);
-		else if (p->data_bytes && want && p->auth_method &&
-			 (!strcasecmp(p->auth_method, "PSK") ||
-			  strstr(p->auth_method, "Shared Key")) &&
+		else if (p->data_bytes && want && p->authm == PROTO_AUTH_PSK &&
 			 p->data_bytes != want)
 			add(s, VERIFY_LENGTH_AUTH, m, p->line,
 			    "shared-key AUTH data is %u bytes; the IKE SA's PRF %s gives %u",
@@ -1441,16 +1431,13 @@ check_refusal(struct session *s, const struct config *c, size_t xi)
 
 static bool ipv4(const char *text, uint32_t *out);
 
-/* "psk" or "cert" for an AUTH method as the log prints it, or NULL. */
+/* "psk" or "cert" for an AUTH method (PROTO_AUTH_*), or NULL. */
 static const char *
-auth_kind(const char *method)
+auth_kind(unsigned method)
 {
-	if (!method)
-		return NULL;
-	if (!strcasecmp(method, "PSK") || strstr(method, "Shared Key"))
+	if (method == PROTO_AUTH_PSK)
 		return "psk";
-	if (!strncasecmp(method, "RSA", 3) || !strncasecmp(method, "ECDSA", 5) ||
-	    !strncasecmp(method, "DSS", 3) || strstr(method, "Signature"))
+	if (proto_auth_is_signature(method))
 		return "cert";
 	return NULL;
 }
@@ -1483,7 +1470,7 @@ check_auth_methods(struct session *s, const struct config_tunnel_group *g)
 				auth = first_of(s->msgs[i], PROTO_PAYLOAD_AUTH);
 		if (!want[0] || !auth)
 			continue;
-		got = auth_kind(auth->auth_method);
+		got = auth_kind(auth->authm);
 		need = config_auth_kind(want);
 		if (got && need && strcmp(got, need))
 			add(s, VERIFY_CONFIG_AUTH, NULL, auth->line,

@@ -8,6 +8,7 @@
 #include "ikescope/event.h"
 #include "ikescope/grammar.h"
 #include "ikescope/lexer.h"
+#include "ikescope/proto.h"
 
 static unsigned
 id_of(unsigned type, const char *name)
@@ -119,4 +120,67 @@ Test(dialect, votes_and_the_adapter_of_an_event)
 	dialect_event(&rec, &m, GRAM_DIALECT_IOS, &ev);
 	cr_expect_eq(ev.dialect, GRAM_DIALECT_ASA);
 	grammar_destroy(g);
+}
+
+/* An ID type or an AUTH method as a dialect prints it, looked up: the value, or 0 if none. */
+static unsigned
+idt(enum gram_dialect d, const char *word)
+{
+	unsigned v = 0;
+
+	return dialect_id_type(d, word, strlen(word), &v) ? v : 0;
+}
+
+static unsigned
+authm(enum gram_dialect d, const char *word)
+{
+	unsigned v = 0;
+
+	return dialect_auth_method(d, word, strlen(word), &v) ? v : 0;
+}
+
+Test(dialect, id_types_and_auth_methods_by_their_values)
+{
+	cr_expect_eq(idt(GRAM_DIALECT_ASA, "IPv4 address"), PROTO_ID_IPV4_ADDR);
+	cr_expect_eq(idt(GRAM_DIALECT_IOS, "ipv4 ADDRESS"), PROTO_ID_IPV4_ADDR, "in any case");
+	cr_expect_eq(idt(GRAM_DIALECT_IOS, "IPv6 address"), PROTO_ID_IPV6_ADDR);
+	cr_expect_eq(idt(GRAM_DIALECT_IOS, "FQDN"), PROTO_ID_FQDN);
+	cr_expect_eq(idt(GRAM_DIALECT_IOS, "email"), PROTO_ID_RFC822_ADDR);
+	cr_expect_eq(idt(GRAM_DIALECT_ASA, "DER ASN1 DN"), PROTO_ID_DER_ASN1_DN);
+	cr_expect_eq(idt(GRAM_DIALECT_ASA, "ID_KEY_ID"), PROTO_ID_KEY_ID, "the protocol's name");
+	cr_expect_eq(idt(GRAM_DIALECT_ASA, "Group name"), 0, "a Cisco ID of its own");
+	cr_expect_eq(idt(GRAM_DIALECT_COUNT, "IPv4 address"), 0, "no dialect: protocol names");
+	cr_expect_eq(idt(GRAM_DIALECT_COUNT, "ID_FQDN"), PROTO_ID_FQDN);
+	cr_expect_eq(authm(GRAM_DIALECT_ASA, "PSK"), PROTO_AUTH_PSK);
+	cr_expect_eq(authm(GRAM_DIALECT_IOS, "psk"), PROTO_AUTH_PSK);
+	cr_expect_eq(authm(GRAM_DIALECT_ASA, "RSA"), PROTO_AUTH_RSA_SIG);
+	cr_expect_eq(authm(GRAM_DIALECT_ASA, "ECDSA"), 0, "the word does not say the curve");
+	cr_expect_eq(authm(GRAM_DIALECT_ASA, ""), 0);
+	cr_expect(proto_auth_is_signature(PROTO_AUTH_RSA_SIG));
+	cr_expect(proto_auth_is_signature(PROTO_AUTH_ECDSA_384));
+	cr_expect(!proto_auth_is_signature(PROTO_AUTH_PSK));
+	cr_expect_eq(proto_id_fixed_bytes(PROTO_ID_IPV6_ADDR), 16);
+	cr_expect_eq(proto_id_fixed_bytes(PROTO_ID_FQDN), 0);
+}
+
+Test(dialect, transforms_of_no_dialect_by_their_protocol_names)
+{
+	struct dialect_transform_word w[8];
+	const char *t = "ENCR_AES_CBC/PRF_HMAC_SHA2_256 AUTH_HMAC_SHA2_256_128,MODP_2048 X";
+	size_t n = dialect_transform_words(GRAM_DIALECT_COUNT, t, strlen(t), true, w, 8);
+	unsigned v = 0;
+
+	cr_assert_eq(n, 4, "the unknown word X is left out");
+	cr_expect_eq(w[0].type, 1);
+	cr_expect_eq(w[1].type, 2);
+	cr_expect_eq(w[2].type, 3);
+	cr_expect_eq(w[3].type, 4);
+	cr_expect_eq(w[3].len, 9);
+	cr_expect(dialect_transform(GRAM_DIALECT_COUNT, 4, "MODP_2048", &v) && v == 14);
+	cr_expect(!dialect_transform(GRAM_DIALECT_COUNT, 1, "AES-CBC", &v), "a Cisco word");
+	cr_expect(dialect_transform(GRAM_DIALECT_ASA, 1, "AES-CBC", &v) && v == 12);
+	cr_expect_eq(dialect_named("ios"), GRAM_DIALECT_IOS);
+	cr_expect_eq(dialect_named(NULL), GRAM_DIALECT_COUNT);
+	cr_expect_str_eq(dialect_group_number(GRAM_DIALECT_ASA, "DH_GROUP_2048_MODP/Group 14"),
+			 "14");
 }

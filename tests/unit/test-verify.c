@@ -630,11 +630,13 @@ Test(verify, id_cert_auth_cfg_and_sk_lengths, .init = setup, .fini = teardown)
 	exchanges(m, 4);
 	id = payload(m[2], "IDi", 12, 31);
 	id->id_type = "IPv4 address";
+	id->idt = PROTO_ID_IPV4_ADDR;
 	id->hex_bytes = 4;
 	req = payload(m[2], "CERTREQ", 25, 33);
 	req->data_bytes = 20;
 	auth = payload(m[2], "AUTH", 28, 35);
 	auth->auth_method = "PSK";
+	auth->authm = PROTO_AUTH_PSK;
 	auth->data_bytes = 20;
 	cfg = payload(m[2], "CFG", 8 + 4 + 4 + 4, 37);
 	cfg->attrs = arena_alloc(s->arena, 2 * sizeof(*cfg->attrs));
@@ -1011,9 +1013,11 @@ Test(verify, auth_methods_against_the_tunnel_group, .init = setup, .fini = teard
 	config_parse("asa.cfg", t, sizeof(t) - 1, &c);
 	s->tunnel_group = "TG";
 	peer->auth_method = own->auth_method = "RSA";
+	peer->authm = own->authm = PROTO_AUTH_RSA_SIG;
 	verify_with_config(s, &c);
 	cr_expect_eq(s->nfindings, 0, "first: %s", s->nfindings ? s->findings[0].message : "");
 	peer->auth_method = "PSK";
+	peer->authm = PROTO_AUTH_PSK;
 	verify_with_config(s, &c);
 	cr_expect_eq(count("config.auth"), 1);
 	cr_expect_eq(s->findings[0].line, 11);
