@@ -152,7 +152,7 @@ utf16_to_file(enum utf16 kind, const unsigned char *head, size_t n, FILE *in, co
 
 /* Standard input with its first bytes, already read to look at them, given back first. */
 struct prefixed {
-	unsigned char head[4];
+	unsigned char *head; /* allocated */
 	size_t n, at;
 	FILE *in;
 	bool own; /* in is closed with the stream */
@@ -179,6 +179,7 @@ prefixed_close(void *cookie)
 	struct prefixed *p = cookie;
 	int rc = p->own ? fclose(p->in) : 0;
 
+	free(p->head);
 	free(p);
 	return rc;
 }
@@ -264,36 +265,18 @@ runs_backwards(const char *buf, size_t n)
 }
 
 /*
- * A log whose timestamps run backwards (pasted newest line first) is given
- * in time order: each stamped line with the lines without a stamp after it
- * (a dump, a wrapped line) is one group, and the groups go in reverse.
- * Returns a temporary copy, or NULL to read fp as it is.
+ * The log buf[0, n) in time order when its timestamps run backwards
+ * (pasted newest line first): each stamped line with the lines without a
+ * stamp after it (a dump, a wrapped line) is one group, and the groups go
+ * in reverse. Returns a temporary copy, or NULL if the log runs forwards.
  */
 static FILE *
-time_order(FILE *fp)
+reversed_copy(const char *buf, size_t n)
 {
-	struct stat st;
-	char *buf;
-	size_t n, i, *starts = NULL, nstarts = 0, cap = 0;
+	size_t i, *starts = NULL, nstarts = 0, cap = 0;
 	struct model_time t;
 	FILE *out = NULL;
 
-	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    (uint64_t)st.st_size > REVERSE_MAX_BYTES)
-		return NULL;
-	/* first the start of the file; all of it only when that runs backwards */
-	n = (size_t)st.st_size < REVERSE_PROBE_BYTES ? (size_t)st.st_size : REVERSE_PROBE_BYTES;
-	buf = xmalloc(n);
-	n = fread(buf, 1, n, fp);
-	rewind(fp);
-	if (!runs_backwards(buf, n)) {
-		free(buf);
-		return NULL;
-	}
-	free(buf);
-	buf = xmalloc((size_t)st.st_size);
-	n = fread(buf, 1, (size_t)st.st_size, fp);
-	rewind(fp);
 	for (i = 0; i < n;) {
 		const char *nl = memchr(buf + i, '\n', n - i);
 		size_t len = nl ? (size_t)(nl - (buf + i)) : n - i;
@@ -324,8 +307,107 @@ time_order(FILE *fp)
 		}
 	}
 	free(starts);
+	return out;
+}
+
+/*
+ * A file whose timestamps run backwards, given in time order: a temporary
+ * copy, or NULL to read fp as it is.
+ */
+static FILE *
+time_order(FILE *fp)
+{
+	struct stat st;
+	char *buf;
+	size_t n;
+	FILE *out;
+
+	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > REVERSE_MAX_BYTES)
+		return NULL;
+	/* first the start of the file; all of it only when that runs backwards */
+	n = (size_t)st.st_size < REVERSE_PROBE_BYTES ? (size_t)st.st_size : REVERSE_PROBE_BYTES;
+	buf = xmalloc(n);
+	n = fread(buf, 1, n, fp);
+	rewind(fp);
+	if (!runs_backwards(buf, n)) {
+		free(buf);
+		return NULL;
+	}
+	free(buf);
+	buf = xmalloc((size_t)st.st_size);
+	n = fread(buf, 1, (size_t)st.st_size, fp);
+	rewind(fp);
+	out = reversed_copy(buf, n);
 	free(buf);
 	return out;
+}
+
+/* Stamped lines enough to judge the order of a pipe's lines. */
+#define REVERSE_PROBE_STAMPS 64
+
+/* The number of stamped lines in buf[0, n). */
+static size_t
+stamped_lines(const char *buf, size_t n)
+{
+	struct model_time t;
+	size_t i, k = 0;
+
+	for (i = 0; i < n;) {
+		const char *nl = memchr(buf + i, '\n', n - i);
+		size_t len = nl ? (size_t)(nl - (buf + i)) : n - i;
+
+		if (nl && line_stamp(buf + i, len, &t))
+			k++;
+		i += len + (nl ? 1 : 0);
+	}
+	return k;
+}
+
+/*
+ * The start of a pipe, read to judge its order: whole lines until
+ * REVERSE_PROBE_STAMPS stamped ones, REVERSE_PROBE_BYTES or its end. When it
+ * runs backwards the whole pipe is read (up to REVERSE_MAX_BYTES) and given
+ * in time order as *ordered; else *buf and *n hold what was read, to be
+ * given back first.
+ */
+static void
+probe_pipe(FILE *in, unsigned char **buf, size_t *n, FILE **ordered)
+{
+	size_t cap = 4096, len = *n, scanned = 0, stamps = 0;
+	unsigned char *b = xmalloc(cap);
+	int c;
+
+	memcpy(b, *buf, len);
+	free(*buf);
+	*ordered = NULL;
+	/* line by line: a slow pipe is not waited on past the lines it needs */
+	while (len < REVERSE_PROBE_BYTES && stamps < REVERSE_PROBE_STAMPS &&
+	       (c = getc(in)) != EOF) {
+		if (len == cap)
+			b = xrealloc(b, cap *= 2);
+		b[len++] = (unsigned char)c;
+		if (c == '\n') {
+			stamps += stamped_lines((const char *)b + scanned, len - scanned);
+			scanned = len;
+		}
+	}
+	if (runs_backwards((const char *)b, len)) {
+		size_t k;
+
+		for (;;) {
+			if (len == cap)
+				b = xrealloc(b, cap *= 2);
+			k = fread(b + len, 1, cap - len, in);
+			len += k;
+			if (!k || len > REVERSE_MAX_BYTES)
+				break;
+		}
+		if (len <= REVERSE_MAX_BYTES)
+			*ordered = reversed_copy((const char *)b, len);
+	}
+	*buf = b;
+	*n = len;
 }
 
 /* True if the directory holds a file that cli_expand_inputs() would read. */
@@ -430,10 +512,20 @@ open_input(const char *path, bool reorder, struct err *err)
 		/* a pipe: what was read to look at is given back first */
 		struct prefixed *p = xcalloc(1, sizeof(*p));
 		cookie_io_functions_t io = { .read = prefixed_read, .close = prefixed_close };
-		FILE *in = fp;
+		FILE *in = fp, *ordered = NULL;
 
+		p->head = xmalloc(n ? n : 1);
 		memcpy(p->head, head, n);
 		p->n = n;
+		if (reorder)
+			probe_pipe(in, &p->head, &p->n, &ordered);
+		if (ordered) {
+			if (!is_stdin)
+				fclose(in);
+			free(p->head);
+			free(p);
+			return remember_copy(ordered, UTF16_NONE, true);
+		}
 		p->in = in;
 		p->own = !is_stdin;
 		fp = fopencookie(p, "rb", io);
