@@ -53,6 +53,12 @@ FILE *cli_open_input(const char *path, struct err *err);
 FILE *cli_open_input_as_is(const char *path, struct err *err);
 /* fp if it is a regular file, else a temporary copy of it (fp is not closed). */
 FILE *cli_seekable(FILE *fp, const char *name, struct err *err);
+struct grammar;
+/*
+ * True if path is a file whose lines are an AnyConnect client's (DART): its
+ * sessions are joined to the device sessions of the other inputs.
+ */
+bool cli_client_log(const struct grammar *g, const char *path);
 struct lex_stats;
 /* Says on stderr what reading an input found: UTF-16, binary data, lines cut. */
 void cli_report_input(const char *name, FILE *fp, const struct lex_stats *ls);

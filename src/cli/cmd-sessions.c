@@ -278,21 +278,6 @@ one_input(struct run *run, const struct grammar *g, struct recon *r, const char 
 	return ok;
 }
 
-/*
- * True if path is a client (DART) log: its first records show that
- * dialect. Such inputs are read first so that their sessions can be joined
- * to the device's.
- */
-static bool
-client_log_input(const struct grammar *g, const char *path)
-{
-	struct stat st;
-
-	if (!strcmp(path, "-") || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-		return false;
-	return recon_file_dialect(g, path) == GRAM_DIALECT_DART;
-}
-
 static bool
 want_color(const char *when, bool *out)
 {
@@ -491,7 +476,7 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	client = xcalloc((size_t)argc, sizeof(*client));
 	if (argc - optind > 1)
 		for (i = optind; i < argc; i++)
-			client[i] = client_log_input(g, argv[i]);
+			client[i] = cli_client_log(g, argv[i]);
 	for (pass = 0; pass < 2; pass++) {
 		run.hold = pass == 0;
 		for (i = optind; i < argc; i++) {

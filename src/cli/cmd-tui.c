@@ -31,7 +31,15 @@ struct loaded {
 	struct input *in;
 	size_t nin;
 	struct session **s;
-	size_t n;
+	size_t n, cap;
+	/*
+	 * The client (DART) sessions, read first and kept whole; avail[i] is
+	 * clients[i] until a device session takes it, and joined[k] (of
+	 * s[k]) is 1 + the client it took, or 0.
+	 */
+	struct session **clients, **avail;
+	size_t nclients;
+	size_t *joined;
 };
 
 static uint32_t
@@ -59,6 +67,9 @@ struct loader {
 	struct recon_input *ri; /* the input being read, or NULL */
 	struct loaded *l;       /* where its sessions go */
 	struct input *in;
+	bool *client;   /* of each path: a client log, read first */
+	bool holding;   /* the input being read is one */
+	bool leftovers; /* the clients no device session took are listed */
 	size_t before;  /* sessions before this input */
 	uint64_t lines; /* read so far, for the status line */
 	bool failed;
@@ -96,9 +107,25 @@ open_next(struct loader *ld, struct loaded *l)
 		line_index_init(&ld->in->index, fileno(fp));
 		ld->ri = recon_input_open(ld->r, ld->g, fp, ld->in->name, NULL);
 		ld->before = l->n;
+		ld->holding = ld->client && ld->client[ld->next - 1];
 		return true;
 	}
 	return false;
+}
+
+/* Lists a summary of s, with the client it took (1 + its index, or 0). */
+static void
+list_session(struct loaded *l, const struct session *s, size_t joined)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap * 2 + 64;
+		l->s = xreallocarray(l->s, l->cap, sizeof(*l->s));
+		l->joined = xreallocarray(l->joined, l->cap, sizeof(*l->joined));
+	}
+	l->joined[l->n] = joined;
+	l->s[l->n] = session_summary(s);
+	l->s[l->n]->number = (unsigned)l->n + 1;
+	l->n++;
 }
 
 static void
@@ -106,12 +133,43 @@ loader_session(void *ctx, struct session *s)
 {
 	struct loader *ld = ctx;
 	struct loaded *l = ld->l;
+	size_t best;
 
+	if (ld->holding) {
+		/* kept whole: it is joined to a device session, or listed at the end */
+		s->input = ld->in->name;
+		l->clients = xreallocarray(l->clients, l->nclients + 1, sizeof(*l->clients));
+		l->avail = xreallocarray(l->avail, l->nclients + 1, sizeof(*l->avail));
+		l->clients[l->nclients] = l->avail[l->nclients] = s;
+		l->nclients++;
+		return;
+	}
 	/* a summary is kept; the whole session is rebuilt when it is opened */
-	l->s = xreallocarray(l->s, l->n + 1, sizeof(*l->s));
+	best = recon_client_best(s, l->avail, l->nclients);
+	if (best < l->nclients) {
+		recon_join_client(s, l->avail[best]);
+		l->avail[best] = NULL;
+	}
 	s->number = (unsigned)l->n + 1;
-	l->s[l->n++] = session_summary(s);
+	list_session(l, s, best < l->nclients ? best + 1 : 0);
 	session_destroy(s);
+}
+
+/* Lists the client sessions no device session took, once every input is read. */
+static void
+list_leftovers(struct loader *ld, struct loaded *l)
+{
+	size_t i;
+
+	if (ld->leftovers)
+		return;
+	ld->leftovers = true;
+	for (i = 0; i < l->nclients; i++)
+		if (l->avail[i]) {
+			l->avail[i]->number = (unsigned)l->n + 1;
+			list_session(l, l->avail[i], 0);
+			l->avail[i] = NULL;
+		}
 }
 
 static void
@@ -132,6 +190,7 @@ load_step(struct loader *ld, struct loaded *l, size_t max)
 
 	ld->l = l;
 	if (!ld->ri && !open_next(ld, l)) {
+		list_leftovers(ld, l);
 		ld->progress[0] = '\0';
 		return true;
 	}
@@ -165,6 +224,11 @@ loaded_free(struct loaded *l)
 	for (i = 0; i < l->n; i++)
 		session_destroy(l->s[i]);
 	free(l->s);
+	free(l->joined);
+	for (i = 0; i < l->nclients; i++)
+		session_destroy(l->clients[i]);
+	free(l->clients);
+	free(l->avail);
 	for (i = 0; i < l->nin; i++) {
 		line_index_free(&l->in[i].index);
 		fclose(l->in[i].fp);
@@ -253,8 +317,13 @@ rebuild(void *ctx, const struct session *sum)
 	fclose(fp);
 	sb_finish(&text);
 	if (rb.best) {
+		size_t k = sum->number ? sum->number - 1 : rc->l->n;
+
 		rb.best->number = sum->number;
 		rb.best->input = sum->input; /* r lends its name only while it lives */
+		/* the client session it was joined to when the log was read */
+		if (k < rc->l->n && rc->l->s[k] == sum && rc->l->joined[k])
+			recon_join_client(rb.best, rc->l->clients[rc->l->joined[k] - 1]);
 	}
 	recon_destroy(r);
 	return rb.best;
@@ -525,8 +594,24 @@ cmd_tui(const struct cli *cli, int argc, char **argv, struct err *err)
 	memset(&ld, 0, sizeof(ld));
 	ld.g = g;
 	ld.r = r;
-	ld.paths = argv + optind;
 	ld.npaths = (size_t)(argc - optind);
+	/* with several inputs the client logs are read first, to join their sessions */
+	ld.paths = xcalloc(ld.npaths, sizeof(*ld.paths));
+	ld.client = xcalloc(ld.npaths, sizeof(*ld.client));
+	{
+		size_t k = 0, pass, i;
+		bool *is = xcalloc(ld.npaths, sizeof(*is));
+
+		for (i = 0; ld.npaths > 1 && i < ld.npaths; i++)
+			is[i] = cli_client_log(g, argv[optind + (int)i]);
+		for (pass = 0; pass < 2; pass++)
+			for (i = 0; i < ld.npaths; i++)
+				if (is[i] == (pass == 0)) {
+					ld.client[k] = is[i];
+					ld.paths[k++] = argv[optind + (int)i];
+				}
+		free(is);
+	}
 	if (keys) /* a script sees the whole input, as a test wants */
 		while (!load_step(&ld, &l, SIZE_MAX))
 			;
@@ -547,6 +632,8 @@ cmd_tui(const struct cli *cli, int argc, char **argv, struct err *err)
 	recon_input_close(ld.ri);
 	tui_destroy(t);
 	loaded_free(&l);
+	free(ld.paths);
+	free(ld.client);
 	recon_destroy(r);
 	grammar_destroy(g);
 	return failed ? CLI_EXIT_TROUBLE : rc;

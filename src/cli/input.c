@@ -18,6 +18,7 @@
 #include "ikescope/grammar.h"
 #include "ikescope/lexer.h"
 #include "ikescope/model.h"
+#include "ikescope/reconstruct.h"
 #include "ikescope/util/xalloc.h"
 
 /* ---- encodings ---- */
@@ -579,6 +580,16 @@ cli_seekable(FILE *fp, const char *name, struct err *err)
 		return NULL;
 	}
 	return tmp;
+}
+
+bool
+cli_client_log(const struct grammar *g, const char *path)
+{
+	struct stat st;
+
+	if (!strcmp(path, "-") || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return false;
+	return recon_file_dialect(g, path) == GRAM_DIALECT_DART;
 }
 
 /* ---- what reading an input repaired ---- */
