@@ -554,6 +554,18 @@ fail_at(struct session *s, const char *exchange, uint32_t mid, bool mid_known, c
 	s->failure.explanation = explanation;
 }
 
+/* The device's word that no crypto map entry took the child SA (of any kind), or NULL. */
+static const struct evidence *
+crypto_map_evidence(const struct session *s)
+{
+	const struct evidence *e;
+
+	if ((e = find_evidence(s, "no-proxy-match")) || (e = find_evidence(s, "missing-acl")) ||
+	    (e = find_evidence(s, "peer-not-in-map")))
+		return e;
+	return NULL;
+}
+
 static void
 explain_notify(struct session *s, const struct message *m, const struct payload *n)
 {
@@ -563,9 +575,7 @@ explain_notify(struct session *s, const struct message *m, const struct payload 
 	const struct evidence *e;
 
 	if (!strcmp(n->notify, "NO_PROPOSAL_CHOSEN")) {
-		if ((e = find_evidence(s, "no-proxy-match")) ||
-		    (e = find_evidence(s, "missing-acl")) ||
-		    (e = find_evidence(s, "peer-not-in-map")))
+		if ((e = crypto_map_evidence(s)))
 			why = fmt(s,
 				  "NO_PROPOSAL_CHOSEN here means the traffic selectors matched no "
 				  "crypto map entry (line %u: %s)",
@@ -693,6 +703,22 @@ decide_failure(struct session *s)
 		 */
 		const char *cmp = compare_policies(s, "this device expects");
 		const char *x = policy_exchange(s, e);
+		const struct evidence *map = cmp ? NULL : crypto_map_evidence(s);
+
+		/* no policy lists, and the device says no crypto map entry took the child SA */
+		if (map) {
+			if (!strcmp(x, "?") || !strcmp(x, "IKE_SA_INIT"))
+				x = "IKE_AUTH";
+			fail_at(s, x, e->mid_known ? e->mid : 0, e->mid_known, "NO_PROPOSAL_CHOSEN",
+				e->line,
+				fmt(s,
+				    "no crypto map entry of this device took the child SA (line "
+				    "%u: "
+				    "%s)",
+				    map->line, map->text));
+			failure_add_evidence(s, NULL, map->line, map->text);
+			return;
+		}
 
 		/* the device that lists what it received and expected answers the offer */
 		if (s->role == MODEL_ROLE_UNKNOWN && !strcmp(x, "IKE_SA_INIT") && s->npolicies)
@@ -787,8 +813,7 @@ decide_failure(struct session *s)
 			    s->user ? s->user : "", e->text));
 		return;
 	}
-	if ((e = find_evidence(s, "no-proxy-match")) || (e = find_evidence(s, "missing-acl")) ||
-	    (e = find_evidence(s, "peer-not-in-map"))) {
+	if ((e = crypto_map_evidence(s))) {
 		fail_at(s, exchange_at(s, e->mid, e->mid_known), e->mid, e->mid_known,
 			MODEL_CAUSE_CONFIG_MISSING, e->line,
 			fmt(s, "no crypto map entry matches this peer or its traffic: %s",
