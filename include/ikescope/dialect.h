@@ -36,6 +36,9 @@ bool dialect_payload_type(enum gram_dialect d, const char *name, size_t n, unsig
 /* The same for an ID type (PROTO_ID_*) and an AUTH method (PROTO_AUTH_*). */
 bool dialect_id_type(enum gram_dialect d, const char *name, size_t n, unsigned *type);
 bool dialect_auth_method(enum gram_dialect d, const char *name, size_t n, unsigned *method);
+/* And a CFG payload's type (PROTO_CFG_REQUEST, ...) and attribute (PROTO_CFG_INTERNAL_IP4_ADDRESS, ...). */
+bool dialect_cfg_type(enum gram_dialect d, const char *name, size_t n, unsigned *type);
+bool dialect_cfg_attr(enum gram_dialect d, const char *name, size_t n, unsigned *type);
 
 /*
  * A transform of type type (1 ENCR, 2 PRF, 3 INTEG, 4 D-H, 5 ESN) as
@@ -105,6 +108,9 @@ bool dialect_cisco_payload_type(const char *name, size_t n, unsigned *type);
  */
 bool dialect_cisco_id_type(const char *name, size_t n, unsigned *type);
 bool dialect_cisco_auth_method(const char *name, size_t n, unsigned *method);
+/* A CFG type ("CFG_REPLY") and attribute ("internal IP4 address") as the Cisco code prints them. */
+bool dialect_cisco_cfg_type(const char *name, size_t n, unsigned *type);
+bool dialect_cisco_cfg_attr(const char *name, size_t n, unsigned *type);
 /* The group number in a D-H group's Cisco name ("14" of ".../Group 14"), or name itself. */
 const char *dialect_cisco_group_number(const char *name);
 

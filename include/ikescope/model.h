@@ -92,8 +92,9 @@ struct ts_range {
 #define MODEL_VALUE_MAX 64
 
 struct cfg_attr {
-	const char *name; /* NULL for an unknown number */
-	unsigned type, length;
+	const char *name; /* as the device printed it; NULL for an unknown number */
+	unsigned type,
+		length; /* type: PROTO_CFG_* (from the name, or as printed), 0 if not known */
 	uint8_t value[MODEL_VALUE_MAX];
 	unsigned nvalue;
 	uint32_t line;
@@ -127,7 +128,8 @@ struct payload {
 	struct ts_range *ts;
 	size_t nts, cap_ts;
 	/* CFG */
-	const char *cfg_type;
+	const char *cfg_type; /* as the device printed it */
+	uint8_t cfgt;         /* the same as PROTO_CFG_*; 0 if not known */
 	struct cfg_attr *attrs;
 	size_t nattrs, cap_attrs;
 	/* EAP */

@@ -287,6 +287,7 @@
 	X(INTERNAL_IP4_NETMASK, 2, "INTERNAL_IP4_NETMASK")                                         \
 	X(INTERNAL_IP4_DNS, 3, "INTERNAL_IP4_DNS")                                                 \
 	X(INTERNAL_IP4_NBNS, 4, "INTERNAL_IP4_NBNS")                                               \
+	X(INTERNAL_ADDRESS_EXPIRY, 5, "INTERNAL_ADDRESS_EXPIRY")                                   \
 	X(INTERNAL_IP4_DHCP, 6, "INTERNAL_IP4_DHCP")                                               \
 	X(APPLICATION_VERSION, 7, "APPLICATION_VERSION")                                           \
 	X(INTERNAL_IP6_ADDRESS, 8, "INTERNAL_IP6_ADDRESS")                                         \
@@ -328,6 +329,10 @@ enum proto_payload_type { PROTO_PAYLOADS(PROTO_PAYLOAD_ENUM) };
 #define PROTO_AUTH_ENUM(e, v, name) PROTO_AUTH_##e = v,
 enum proto_auth_method { PROTO_AUTH_METHODS(PROTO_AUTH_ENUM) };
 #undef PROTO_AUTH_ENUM
+#define PROTO_CFG_ENUM(e, v, name) PROTO_CFG_##e = v,
+enum proto_cfg_type { PROTO_CFG_TYPES(PROTO_CFG_ENUM) };
+enum proto_cfg_attr { PROTO_CFG_ATTRS(PROTO_CFG_ENUM) };
+#undef PROTO_CFG_ENUM
 #define PROTO_ID_ENUM(e, v, name) PROTO_ID_##e = v,
 enum proto_id_type { PROTO_ID_TYPES(PROTO_ID_ENUM) };
 #undef PROTO_ID_ENUM
@@ -358,6 +363,8 @@ bool proto_auth_method_value(const char *name, unsigned *out);
 /* A transform of type type (1 ENCR, 2 PRF, 3 INTEG, 4 D-H) by its protocol name ("ENCR_AES_CBC"). */
 bool proto_transform_value(unsigned type, const char *name, unsigned *out);
 bool proto_id_type_value(const char *name, unsigned *out);
+bool proto_cfg_type_value(const char *name, unsigned *out);
+bool proto_cfg_attr_value(const char *name, unsigned *out);
 /* A payload type by its name or its short name (n bytes). */
 bool proto_payload_value(const char *name, size_t n, unsigned *out);
 

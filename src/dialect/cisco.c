@@ -174,6 +174,29 @@ static const struct word_value auth_spellings[] = {
 	{ "DSS", PROTO_AUTH_DSS_SIG },
 };
 
+static const struct word_value cfg_type_spellings[] = {
+	{ "CFG_REQUEST", PROTO_CFG_REQUEST },
+	{ "CFG_REPLY", PROTO_CFG_REPLY },
+	{ "CFG_SET", PROTO_CFG_SET },
+	{ "CFG_ACK", PROTO_CFG_ACK },
+};
+
+static const struct word_value cfg_attr_spellings[] = {
+	{ "internal IP4 address", PROTO_CFG_INTERNAL_IP4_ADDRESS },
+	{ "internal IP4 netmask", PROTO_CFG_INTERNAL_IP4_NETMASK },
+	{ "internal IP4 DNS", PROTO_CFG_INTERNAL_IP4_DNS },
+	{ "internal IP4 NBNS", PROTO_CFG_INTERNAL_IP4_NBNS },
+	{ "internal address expiry", PROTO_CFG_INTERNAL_ADDRESS_EXPIRY },
+	{ "internal IP4 DHCP", PROTO_CFG_INTERNAL_IP4_DHCP },
+	{ "application version", PROTO_CFG_APPLICATION_VERSION },
+	{ "internal IP6 address", PROTO_CFG_INTERNAL_IP6_ADDRESS },
+	{ "internal IP6 DNS", PROTO_CFG_INTERNAL_IP6_DNS },
+	{ "internal IP6 DHCP", PROTO_CFG_INTERNAL_IP6_DHCP },
+	{ "internal IP4 subnet", PROTO_CFG_INTERNAL_IP4_SUBNET },
+	{ "supported attributes", PROTO_CFG_SUPPORTED_ATTRIBUTES },
+	{ "internal IP6 subnet", PROTO_CFG_INTERNAL_IP6_SUBNET },
+};
+
 /* A word of table t in any case, else the protocol's own name. */
 static bool
 spelled(const struct word_value *t, size_t nt, const char *name, size_t n, unsigned *out,
@@ -206,6 +229,22 @@ dialect_cisco_auth_method(const char *name, size_t n, unsigned *method)
 {
 	return spelled(auth_spellings, sizeof(auth_spellings) / sizeof(auth_spellings[0]), name, n,
 		       method, proto_auth_method_value);
+}
+
+bool
+dialect_cisco_cfg_type(const char *name, size_t n, unsigned *type)
+{
+	return spelled(cfg_type_spellings,
+		       sizeof(cfg_type_spellings) / sizeof(cfg_type_spellings[0]), name, n, type,
+		       proto_cfg_type_value);
+}
+
+bool
+dialect_cisco_cfg_attr(const char *name, size_t n, unsigned *type)
+{
+	return spelled(cfg_attr_spellings,
+		       sizeof(cfg_attr_spellings) / sizeof(cfg_attr_spellings[0]), name, n, type,
+		       proto_cfg_attr_value);
 }
 
 /* ---- transform lists ---- */

@@ -380,6 +380,22 @@ dialect_auth_method(enum gram_dialect d, const char *name, size_t n, unsigned *m
 	return name && n && proto_auth_method_value(name, method);
 }
 
+bool
+dialect_cfg_type(enum gram_dialect d, const char *name, size_t n, unsigned *type)
+{
+	if (d < GRAM_DIALECT_COUNT)
+		return dialect_cisco_cfg_type(name, n, type);
+	return name && n && proto_cfg_type_value(name, type);
+}
+
+bool
+dialect_cfg_attr(enum gram_dialect d, const char *name, size_t n, unsigned *type)
+{
+	if (d < GRAM_DIALECT_COUNT)
+		return dialect_cisco_cfg_attr(name, n, type);
+	return name && n && proto_cfg_attr_value(name, type);
+}
+
 void
 dialect_votes_init(struct dialect_votes *v)
 {

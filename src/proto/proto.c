@@ -122,6 +122,18 @@ proto_transform_value(unsigned type, const char *name, unsigned *out)
 }
 
 bool
+proto_cfg_type_value(const char *name, unsigned *out)
+{
+	return value_of(cfg_types, ARRAY_SIZE(cfg_types), name, out);
+}
+
+bool
+proto_cfg_attr_value(const char *name, unsigned *out)
+{
+	return value_of(cfg_attrs, ARRAY_SIZE(cfg_attrs), name, out);
+}
+
+bool
 proto_id_type_value(const char *name, unsigned *out)
 {
 	return value_of(id_types, ARRAY_SIZE(id_types), name, out);

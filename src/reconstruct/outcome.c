@@ -1037,10 +1037,10 @@ assigned_address(struct session *s)
 		for (j = 0; j < s->msgs[i]->np; j++) {
 			const struct payload *p = &s->msgs[i]->p[j];
 
-			if (!same(p->cfg_type, "CFG_REPLY"))
+			if (p->cfgt != PROTO_CFG_REPLY)
 				continue;
 			for (k = 0; k < p->nattrs; k++)
-				if (same(p->attrs[k].name, "internal IP4 address") &&
+				if (p->attrs[k].type == PROTO_CFG_INTERNAL_IP4_ADDRESS &&
 				    p->attrs[k].nvalue == 4 && !s->assigned_ip)
 					s->assigned_ip =
 						fmt(s, "%u.%u.%u.%u", p->attrs[k].value[0],

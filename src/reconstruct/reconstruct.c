@@ -1001,8 +1001,13 @@ payload_body(struct recon *r, const struct ike_event *ev)
 		break;
 	case IKE_DETAIL_CFG:
 		if (val(ev, GRAM_FIELD_CFG_TYPE)) {
+			const struct gram_value *t = val(ev, GRAM_FIELD_CFG_TYPE);
+
 			p->cfg_type = recon_str(s, ev, GRAM_FIELD_CFG_TYPE);
+			if (dialect_cfg_type(ev->dialect, t->p, t->len, &v) && v < 256)
+				p->cfgt = (uint8_t)v;
 		} else {
+			const struct gram_value *name = val(ev, GRAM_FIELD_ATTR);
 			struct cfg_attr *a;
 
 			p->attrs = arena_grow(s->arena, p->attrs, sizeof(*p->attrs), &p->cap_attrs,
@@ -1012,6 +1017,8 @@ payload_body(struct recon *r, const struct ike_event *ev)
 			a->line = ev->first_line;
 			a->name = recon_str(s, ev, GRAM_FIELD_ATTR);
 			if (recon_u32(ev, GRAM_FIELD_ATTR_TYPE, &v))
+				a->type = v;
+			else if (name && dialect_cfg_attr(ev->dialect, name->p, name->len, &v))
 				a->type = v;
 			if (recon_u32(ev, GRAM_FIELD_LENGTH, &v))
 				a->length = v;

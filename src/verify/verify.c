@@ -798,7 +798,7 @@ check_cfg_after_eap(struct session *s)
 		for (j = 0; j < s->msgs[i]->np; j++) {
 			const struct payload *p = &s->msgs[i]->p[j];
 
-			if (is(p->cfg_type, "CFG_REPLY") && p->line > eap_seen &&
+			if (p->cfgt == PROTO_CFG_REPLY && p->line > eap_seen &&
 			    (!success || p->line < success))
 				add(s, VERIFY_EAP_CFG_EARLY, s->msgs[i], p->line,
 				    "CFG_REPLY sent %s EAP succeeded",

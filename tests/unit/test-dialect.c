@@ -184,3 +184,18 @@ Test(dialect, transforms_of_no_dialect_by_their_protocol_names)
 	cr_expect_str_eq(dialect_group_number(GRAM_DIALECT_ASA, "DH_GROUP_2048_MODP/Group 14"),
 			 "14");
 }
+
+Test(dialect, cfg_types_and_attributes_by_their_values)
+{
+	unsigned v = 0;
+
+	cr_expect(dialect_cfg_type(GRAM_DIALECT_ASA, "CFG_REPLY", 9, &v) && v == PROTO_CFG_REPLY);
+	cr_expect(dialect_cfg_attr(GRAM_DIALECT_ASA, "internal IP4 address", 20, &v) &&
+		  v == PROTO_CFG_INTERNAL_IP4_ADDRESS);
+	cr_expect(dialect_cfg_attr(GRAM_DIALECT_IOS, "application version", 19, &v) &&
+		  v == PROTO_CFG_APPLICATION_VERSION);
+	cr_expect(dialect_cfg_attr(GRAM_DIALECT_COUNT, "INTERNAL_IP4_DNS", 16, &v) &&
+		  v == PROTO_CFG_INTERNAL_IP4_DNS);
+	cr_expect(!dialect_cfg_attr(GRAM_DIALECT_COUNT, "internal IP4 address", 20, &v),
+		  "no dialect: the protocol's names only");
+}

@@ -504,6 +504,7 @@ Test(verify, configuration_only_after_eap_success, .init = setup, .fini = teardo
 	cfg->type = "CFG";
 	cfg->ptype = PROTO_PAYLOAD_CP;
 	cfg->cfg_type = "CFG_REPLY";
+	cfg->cfgt = PROTO_CFG_REPLY;
 	verify_session(s);
 	cr_expect_eq(count("eap.cfg-early"), 0);
 	cfg->line = 15; /* between the request and the success */
