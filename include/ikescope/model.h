@@ -237,6 +237,8 @@ struct evidence {
 	uint32_t line;
 	uint32_t mid; /* MID in force when it was printed */
 	bool mid_known;
+	const char *map; /* the crypto map entry it names (map, seq), or NULL */
+	unsigned map_seq;
 };
 
 struct policy_entry {

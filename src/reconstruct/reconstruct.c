@@ -1181,6 +1181,14 @@ evidence(struct recon *r, struct session *s, const char *kind, const struct ike_
 	e->line = ev->first_line;
 	e->mid = s->cur_mid;
 	e->mid_known = s->cur_mid_known;
+	e->map = val(ev, GRAM_FIELD_MAP) ? recon_str(s, ev, GRAM_FIELD_MAP) : NULL;
+	e->map_seq = 0;
+	if (e->map) {
+		uint32_t seq;
+
+		if (recon_u32(ev, GRAM_FIELD_SEQ, &seq))
+			e->map_seq = seq;
+	}
 }
 
 static void

@@ -1627,14 +1627,8 @@ explain_map_failure(struct session *s, const struct config *c)
 		return;
 	if (!e && s->crypto_map)
 		m = config_map_entry(c, s->crypto_map, s->crypto_map_seq);
-	if (e) {
-		const char *at = strstr(e->text, " map ");
-		char name[64];
-		unsigned seq;
-
-		if (at && sscanf(at, " map %63s seq %u", name, &seq) == 2)
-			m = config_map_entry(c, name, seq);
-	}
+	if (e && e->map)
+		m = config_map_entry(c, e->map, e->map_seq);
 	sb_init(&out);
 	sb_adds(&out, s->failure.explanation);
 	if (child_selectors(s, true, &local, &remote, &line))

@@ -979,8 +979,9 @@ Test(verify, the_crypto_map_and_its_access_list, .init = setup, .fini = teardown
 
 Test(verify, a_crypto_map_failure_explained_with_the_config, .init = setup, .fini = teardown)
 {
-	static struct evidence ev = { "no-proxy-match",
-				      "Crypto Map: No proxy match on map M seq 10", 40, 1, true };
+	static struct evidence ev = {
+		"no-proxy-match", "Crypto Map: No proxy match on map M seq 10", 40, 1, true, "M", 10
+	};
 	struct config c;
 
 	config_parse("asa.cfg", map_cfg, sizeof(map_cfg) - 1, &c);
