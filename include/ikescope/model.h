@@ -378,6 +378,14 @@ struct session {
 	size_t npolicies, cap_policies;
 
 	const char *tunnel_group, *user, *assigned_ip, *trustpoint, *crypto_map;
+	/*
+	 * The address the CFG_REPLY gave (and its line) when the client and the
+	 * show output both name another, which assigned_ip then holds; else NULL.
+	 */
+	const char *cfg_assigned_ip;
+	uint32_t cfg_assigned_line;
+	/* the address the joined client applied when it is not assigned_ip, else NULL */
+	const char *client_assigned_ip;
 	unsigned crypto_map_seq, dpd_seconds, lifetime_seconds;
 	uint32_t crypto_map_line; /* where the log names the crypto map */
 	uint32_t trustpoint_line; /* where it names the trustpoint */

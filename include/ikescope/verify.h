@@ -101,6 +101,8 @@
 	  "the log ends in the middle of the negotiation: what came after was not checked")        \
 	X(SHOW_MISMATCH, "show.mismatch", WARN, "show output",                                     \
 	  "pasted show output disagrees with the debug output about the same SA")                  \
+	X(CLIENT_ASSIGNED, "client.assigned", WARN, "client log",                                  \
+	  "the address the client applied is not the one the CFG_REPLY assigned")                  \
 	X(CONFIG_POLICY, "config.policy", ERROR, "config",                                         \
 	  "the IKE SA's transforms are not those of a crypto ikev2 policy")                        \
 	X(CONFIG_PROPOSAL, "config.proposal", ERROR, "config",                                     \

@@ -357,6 +357,20 @@ recon_join_client(struct session *s, const struct session *c)
 	s->nclient = c->nclient;
 	if (!s->assigned_ip && c->assigned_ip)
 		s->assigned_ip = dup_in(s, c->assigned_ip);
+	/*
+	 * The address the client applied and the show output agree on
+	 * outweighs a CFG_REPLY that says otherwise (an edited or damaged
+	 * copy of the log); verify reports the disagreement.
+	 */
+	if (s->assigned_ip && c->assigned_ip && strcmp(s->assigned_ip, c->assigned_ip) &&
+	    !s->cfg_assigned_ip) {
+		if (s->show.assigned && !strcmp(s->show.assigned, c->assigned_ip)) {
+			s->cfg_assigned_ip = s->assigned_ip;
+			s->assigned_ip = dup_in(s, c->assigned_ip);
+		} else {
+			s->client_assigned_ip = dup_in(s, c->assigned_ip);
+		}
+	}
 	/* what the client saw explains a failure the device alone cannot */
 	if (s->failure.cause && error && s->failure.explanation) {
 		struct strbuf why;

@@ -1039,13 +1039,15 @@ assigned_address(struct session *s)
 
 			if (p->cfgt != PROTO_CFG_REPLY)
 				continue;
-			for (k = 0; k < p->nattrs; k++)
-				if (p->attrs[k].type == PROTO_CFG_INTERNAL_IP4_ADDRESS &&
-				    p->attrs[k].nvalue == 4 && !s->assigned_ip)
-					s->assigned_ip =
-						fmt(s, "%u.%u.%u.%u", p->attrs[k].value[0],
-						    p->attrs[k].value[1], p->attrs[k].value[2],
-						    p->attrs[k].value[3]);
+			for (k = 0; k < p->nattrs && !s->assigned_ip; k++) {
+				const struct cfg_attr *a = &p->attrs[k];
+
+				if (a->type != PROTO_CFG_INTERNAL_IP4_ADDRESS || a->nvalue != 4)
+					continue;
+				s->assigned_ip = fmt(s, "%u.%u.%u.%u", a->value[0], a->value[1],
+						     a->value[2], a->value[3]);
+				s->cfg_assigned_line = a->line;
+			}
 		}
 	/* else what pasted show output said */
 	if (!s->assigned_ip && s->show.assigned)

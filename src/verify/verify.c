@@ -1111,6 +1111,22 @@ check_state_role(struct session *s)
 }
 
 /* Pasted show output against the debug output of the same SA. */
+/* The address the joined client applied against the one the CFG_REPLY gave. */
+static void
+check_client_assigned(struct session *s)
+{
+	if (s->cfg_assigned_ip && s->assigned_ip)
+		add(s, VERIFY_CLIENT_ASSIGNED, NULL, s->cfg_assigned_line,
+		    "the CFG_REPLY assigns %s, but the client applied %s and the show output "
+		    "gives it too (line %u): this copy of the log disagrees with itself, and %s "
+		    "is taken",
+		    s->cfg_assigned_ip, s->assigned_ip, s->show.assigned_line, s->assigned_ip);
+	else if (s->client_assigned_ip && s->assigned_ip)
+		add(s, VERIFY_CLIENT_ASSIGNED, NULL, s->cfg_assigned_line,
+		    "the CFG_REPLY assigns %s, but the client applied %s", s->assigned_ip,
+		    s->client_assigned_ip);
+}
+
 static void
 check_show(struct session *s)
 {
@@ -1153,7 +1169,8 @@ check_show(struct session *s)
 		add(s, VERIFY_SHOW_MISMATCH, NULL, f->line,
 		    "show output gives a lifetime of %u s; the debug output %u s", f->lifetime,
 		    s->lifetime_seconds);
-	if (f->assigned && s->assigned_ip && strcmp(f->assigned, s->assigned_ip))
+	if (f->assigned && s->assigned_ip && strcmp(f->assigned, s->assigned_ip) &&
+	    !s->cfg_assigned_ip)
 		add(s, VERIFY_SHOW_MISMATCH, NULL, f->assigned_line ? f->assigned_line : f->line,
 		    "show output gives assigned address %s; the debug output %s", f->assigned,
 		    s->assigned_ip);
@@ -1231,6 +1248,7 @@ verify_session(struct session *s)
 		    "own)",
 		    MODEL_MAX_OPEN_SESSIONS, s->last_line);
 	check_assigned_ts(s);
+	check_client_assigned(s);
 	if (s->outcome == MODEL_OUTCOME_INCOMPLETE)
 		add(s, VERIFY_LOG_TRUNCATED, NULL, s->last_line,
 		    "the log ends at line %u in the middle of the negotiation: what came after "
