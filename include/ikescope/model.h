@@ -132,6 +132,8 @@ struct payload {
 	uint8_t cfgt;         /* the same as PROTO_CFG_*; 0 if not known */
 	struct cfg_attr *attrs;
 	size_t nattrs, cap_attrs;
+	/* lines no rule knew amid the payload's dump (prose pasted into a copy) */
+	unsigned gaps;
 	/* EAP */
 	const char *eap_code, *eap_type;
 	unsigned eap_id, eap_length;

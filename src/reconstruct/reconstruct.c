@@ -1656,6 +1656,9 @@ recon_feed(struct recon *r, const struct lex_record *rec, const struct gram_matc
 		if (s && !s->closed && rec->first_line > s->first_line) {
 			if (!s->unrecognized++)
 				s->unrecognized_line = rec->first_line;
+			/* inside a payload's dump: what its lines add up to may be cut */
+			if (r->payload && r->payload_session == s)
+				r->payload->gaps++;
 		}
 		return;
 	}

@@ -361,7 +361,14 @@ check_payload(struct session *s, const struct message *m, const struct payload *
 
 		for (i = 0; i < p->nattrs; i++)
 			sum += 4 + p->attrs[i].length;
-		if (p->nattrs && p->length && sum != p->length)
+		if (p->nattrs && p->length && sum != p->length && p->gaps)
+			add(s, VERIFY_PARTIAL, m, p->line,
+			    "CFG payload has length %u; 8 + its %zu attribute%s make %u, but %u "
+			    "line%s amid its dump %s not recognized: the copy may have lost "
+			    "attributes, and its length was not checked",
+			    p->length, p->nattrs, p->nattrs == 1 ? "" : "s", sum, p->gaps,
+			    p->gaps == 1 ? "" : "s", p->gaps == 1 ? "was" : "were");
+		else if (p->nattrs && p->length && sum != p->length)
 			add(s, VERIFY_LENGTH_CFG, m, p->line,
 			    "CFG payload has length %u; 8 + its %zu attribute%s make %u", p->length,
 			    p->nattrs, p->nattrs == 1 ? "" : "s", sum);
