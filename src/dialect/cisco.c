@@ -52,6 +52,7 @@ static const struct spelling spellings[] = {
 	{ 3, "SHA384", 13 },
 	{ 3, "SHA512", 14 },
 	{ 3, "NULL", 0 },
+	{ 3, "NONE", 0 },
 	/* ESN */
 	{ 5, "Don't use ESN", 0 },
 	{ 5, "Use ESN", 1 },

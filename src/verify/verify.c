@@ -531,8 +531,8 @@ check_types(struct session *s, const struct exchange *x, const struct proposal *
 			count[t]++;
 		if (t == 1)
 			encr = &chosen->t[i];
-		if (t == 3 && chosen->t[i].id && strcasecmp(chosen->t[i].id, "NONE") &&
-		    strcasecmp(chosen->t[i].id, "NULL"))
+		/* integrity NONE (0), as an AEAD's proposal may name it */
+		if (t == 3 && chosen->t[i].id && !(chosen->t[i].has_iana && !chosen->t[i].iana))
 			integ = &chosen->t[i];
 	}
 	for (t = 1; t <= 5; t++)

@@ -36,6 +36,8 @@ Test(dialect, cisco_transform_names)
 	cr_expect_eq(id_of(4, "DH_GROUP_2048_MODP/Group 14"), 14);
 	cr_expect_eq(id_of(4, "Group 19"), 19);
 	cr_expect_eq(id_of(5, "Don't use ESN"), 0);
+	cr_expect_eq(id_of(3, "NONE"), 0, "integrity none, as an AEAD proposal names it");
+	cr_expect_eq(id_of(3, "NULL"), 0);
 	cr_expect(!dialect_cisco_transform(1, "SHA256", &v), "a PRF name is no cipher");
 	cr_expect(!dialect_cisco_transform(1, "AES-CBC-x", &v));
 	cr_expect(!dialect_cisco_transform(4, "Group 99", &v), "no such group");
