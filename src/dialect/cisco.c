@@ -341,4 +341,7 @@ dialect_cisco_event(const struct lex_record *rec, const struct gram_match *m, st
 			   : dialect_word_is(v, "R") ? IKE_ROLE_RESPONDER
 						     : IKE_ROLE_UNKNOWN;
 	ev->response = dialect_word_is(gram_match_value(m, GRAM_FIELD_MSGTYPE), "RESPONSE");
+	/* the header's flags: "MSG-RESPONSE", cut to "MSG-" or "MSG" in some copies */
+	if ((v = gram_match_value(m, GRAM_FIELD_FLAGS)) && memmem(v->p, v->len, "MSG", 3))
+		ev->response = true;
 }

@@ -676,8 +676,7 @@ header(struct recon *r, const struct ike_event *ev)
 		set_exchange(s, msg, ev);
 		if (f) {
 			msg->flags = session_strndup(s, f->p, f->len);
-			/* "MSG-RESPONSE", sometimes cut to "MSG-" or "MSG" */
-			msg->response = strstr(msg->flags, "MSG") != NULL;
+			msg->response = ev->response; /* as the adapter read the flags */
 			msg->response_known = true;
 		}
 	} else if (is(ev, GRAM_FIELD_KIND, "length")) {
