@@ -367,6 +367,8 @@ bool proto_cfg_type_value(const char *name, unsigned *out);
 bool proto_cfg_attr_value(const char *name, unsigned *out);
 /* A payload type by its name or its short name (n bytes). */
 bool proto_payload_value(const char *name, size_t n, unsigned *out);
+/* The same in any case ("Ke", "nonce"). */
+bool proto_payload_value_icase(const char *name, size_t n, unsigned *out);
 
 /* True if the notify named reports an error (type below 16384). */
 bool proto_notify_is_error(const char *name);

@@ -130,19 +130,9 @@ dialect_cisco_payload_type(const char *name, size_t n, unsigned *type)
 		return false;
 	if (open && n && name[n - 1] == ')')
 		n = (size_t)(open - name); /* "NOTIFY(NO_PROPOSAL_CHOSEN)" */
-	if (proto_payload_value(name, n, type))
-		return true;
 	/* in any case: a log may print "Ke" or "nonce" */
-	for (i = 1; i < 256; i++) {
-		const char *a = proto_payload_short((unsigned)i),
-			   *b = proto_payload_name((unsigned)i);
-
-		if ((a && strlen(a) == n && !strncasecmp(a, name, n)) ||
-		    (b && strlen(b) == n && !strncasecmp(b, name, n))) {
-			*type = (unsigned)i;
-			return true;
-		}
-	}
+	if (proto_payload_value(name, n, type) || proto_payload_value_icase(name, n, type))
+		return true;
 	for (i = 0; i < sizeof(payload_spellings) / sizeof(payload_spellings[0]); i++)
 		if (strlen(payload_spellings[i].name) == n &&
 		    !strncasecmp(payload_spellings[i].name, name, n)) {

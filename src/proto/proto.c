@@ -6,6 +6,7 @@
 #include "ikescope/proto.h"
 
 #include <string.h>
+#include <strings.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -162,6 +163,21 @@ proto_payload_value(const char *name, size_t n, unsigned *out)
 		if ((strlen(payloads[i].name) == n && !memcmp(payloads[i].name, name, n)) ||
 		    (strlen(payload_shorts[i].name) == n &&
 		     !memcmp(payload_shorts[i].name, name, n))) {
+			*out = payloads[i].value;
+			return true;
+		}
+	return false;
+}
+
+bool
+proto_payload_value_icase(const char *name, size_t n, unsigned *out)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(payloads); i++)
+		if ((strlen(payloads[i].name) == n && !strncasecmp(payloads[i].name, name, n)) ||
+		    (strlen(payload_shorts[i].name) == n &&
+		     !strncasecmp(payload_shorts[i].name, name, n))) {
 			*out = payloads[i].value;
 			return true;
 		}
