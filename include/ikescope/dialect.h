@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct ike_event;
 struct lex_record;
@@ -132,7 +133,11 @@ void dialect_common_event(const struct lex_record *rec, const struct gram_match 
 			  struct ike_event *ev);
 
 /* True if the value v is the word w, whole (the adapters read role and direction words so). */
-bool dialect_word_is(const struct gram_value *v, const char *w);
+static inline bool
+dialect_word_is(const struct gram_value *v, const char *w)
+{
+	return v && v->len == strlen(w) && !memcmp(v->p, w, v->len);
+}
 
 /* What the ASA and IOS adapters share (cisco.c): a record of the Cisco IKEv2 code base. */
 void dialect_cisco_event(const struct lex_record *rec, const struct gram_match *m,

@@ -130,16 +130,19 @@ dialect_cisco_payload_type(const char *name, size_t n, unsigned *type)
 		return false;
 	if (open && n && name[n - 1] == ')')
 		n = (size_t)(open - name); /* "NOTIFY(NO_PROPOSAL_CHOSEN)" */
-	/* in any case: a log may print "Ke" or "nonce" */
-	if (proto_payload_value(name, n, type) || proto_payload_value_icase(name, n, type))
+	if (!n)
+		return false;
+	if (proto_payload_value(name, n, type))
 		return true;
 	for (i = 0; i < sizeof(payload_spellings) / sizeof(payload_spellings[0]); i++)
-		if (strlen(payload_spellings[i].name) == n &&
+		if ((payload_spellings[i].name[0] | 0x20) == (name[0] | 0x20) &&
+		    strlen(payload_spellings[i].name) == n &&
 		    !strncasecmp(payload_spellings[i].name, name, n)) {
 			*type = payload_spellings[i].type;
 			return true;
 		}
-	return false;
+	/* in any case: a log may print "Ke" or "nonce" */
+	return proto_payload_value_icase(name, n, type);
 }
 
 /* ---- ID types and AUTH methods ---- */

@@ -189,12 +189,6 @@ static const enum ike_detail detail_of[GRAM_FAMILY_COUNT] = {
 };
 #undef DETAIL_OF
 
-bool
-dialect_word_is(const struct gram_value *v, const char *w)
-{
-	return v && v->len == strlen(w) && !memcmp(v->p, w, v->len);
-}
-
 /* An IKE SPI: whole when all its 16 hex digits are there (with or without 0x). */
 static bool
 spi_of(const struct gram_value *v, uint64_t *out, bool *whole)

@@ -13,6 +13,7 @@
 struct named {
 	unsigned value;
 	const char *name;
+	size_t len; /* of name */
 };
 
 static const char *
@@ -39,10 +40,10 @@ value_of(const struct named *t, size_t n, const char *name, unsigned *out)
 	return false;
 }
 
-#define NAMED3(e, v, name)          { v, name },
-#define NAMED4(e, v, name, x)       { v, name },
-#define NAMED5(e, v, name, x, y)    { v, name },
-#define NAMED6(e, v, name, x, y, z) { v, name },
+#define NAMED3(e, v, name)          { v, name, sizeof(name) - 1 },
+#define NAMED4(e, v, name, x)       { v, name, sizeof(name) - 1 },
+#define NAMED5(e, v, name, x, y)    { v, name, sizeof(name) - 1 },
+#define NAMED6(e, v, name, x, y, z) { v, name, sizeof(name) - 1 },
 
 static const struct named exchanges[] = { PROTO_EXCHANGES(NAMED3) };
 static const struct named payloads[] = { PROTO_PAYLOADS(NAMED4) };
@@ -60,7 +61,7 @@ static const struct named cfg_attrs[] = { PROTO_CFG_ATTRS(NAMED3) };
 static const struct named eap_codes[] = { PROTO_EAP_CODES(NAMED3) };
 static const struct named eap_types[] = { PROTO_EAP_TYPES(NAMED3) };
 
-#define SHORT(e, v, name, shortname) { v, shortname },
+#define SHORT(e, v, name, shortname) { v, shortname, sizeof(shortname) - 1 },
 static const struct named payload_shorts[] = { PROTO_PAYLOADS(SHORT) };
 #undef SHORT
 
@@ -154,15 +155,23 @@ proto_id_fixed_bytes(unsigned t)
 	return t == PROTO_ID_IPV4_ADDR ? 4 : t == PROTO_ID_IPV6_ADDR ? 16 : 0;
 }
 
+/* True if the n bytes at name are t's name (in any case when icase). */
+static bool
+names_n(const struct named *t, const char *name, size_t n, bool icase)
+{
+	if (t->len != n || !n)
+		return false;
+	return icase ? !strncasecmp(t->name, name, n) : !memcmp(t->name, name, n);
+}
+
 bool
 proto_payload_value(const char *name, size_t n, unsigned *out)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(payloads); i++)
-		if ((strlen(payloads[i].name) == n && !memcmp(payloads[i].name, name, n)) ||
-		    (strlen(payload_shorts[i].name) == n &&
-		     !memcmp(payload_shorts[i].name, name, n))) {
+		if (names_n(&payload_shorts[i], name, n, false) ||
+		    names_n(&payloads[i], name, n, false)) {
 			*out = payloads[i].value;
 			return true;
 		}
@@ -175,9 +184,8 @@ proto_payload_value_icase(const char *name, size_t n, unsigned *out)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(payloads); i++)
-		if ((strlen(payloads[i].name) == n && !strncasecmp(payloads[i].name, name, n)) ||
-		    (strlen(payload_shorts[i].name) == n &&
-		     !strncasecmp(payload_shorts[i].name, name, n))) {
+		if (names_n(&payload_shorts[i], name, n, true) ||
+		    names_n(&payloads[i], name, n, true)) {
 			*out = payloads[i].value;
 			return true;
 		}
