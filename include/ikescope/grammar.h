@@ -482,6 +482,18 @@ bool grammar_may_hold_secret(const struct grammar *g, const char *text, size_t l
 void grammar_mask(const struct grammar *g, const char *text, size_t len, struct strbuf *out);
 
 /*
+ * A pattern a user gives (the browser's search: PCRE2 syntax), for the
+ * modules that do not use PCRE2 themselves. NULL if it does not compile,
+ * with why (and where) in error.
+ */
+struct gram_regex;
+struct gram_regex *gram_regex_compile(const char *pattern, bool caseless, char *error,
+				      size_t error_size);
+/* True if the pattern matches somewhere in text[0, len). */
+bool gram_regex_find(const struct gram_regex *r, const char *text, size_t len);
+void gram_regex_free(struct gram_regex *r);
+
+/*
  * Whether rules read shapes (numbers as zeros, the default) or every text as
  * it is: the answers must be the same, only slower. Call before loading a
  * grammar; it holds for the whole process.

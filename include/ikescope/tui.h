@@ -91,4 +91,16 @@ void tui_frame_text(const struct tui_line *lines, int rows, struct strbuf *out);
 /* Reads a key script ("jj<enter>/EAP<enter>q"): the next key, or -1 at its end. */
 int tui_script_key(const char **script);
 
+/*
+ * Reads a slice of the inputs and gives t what was read (tui_set_sessions);
+ * returns true while more is to be read.
+ */
+typedef bool tui_load_fn(void *ctx, struct tui *t);
+/*
+ * The browser on the terminal (curses, src/tui/term.c) until the user
+ * quits: load (NULL: all is read) is called between keys until it is done.
+ * False if the terminal cannot be used.
+ */
+bool tui_run_terminal(struct tui *t, tui_load_fn *load, void *ctx);
+
 #endif

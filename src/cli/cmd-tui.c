@@ -1,10 +1,7 @@
-/* ikescope tui: the interactive browser (curses), or a key script run without a terminal. */
+/* ikescope tui: the interactive browser (src/tui/), or a key script run without a terminal. */
 #include "cli-private.h"
 
-#include <curses.h>
 #include <getopt.h>
-#include <locale.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -388,151 +385,21 @@ run_script(struct tui *t, const char *script, int rows, int cols)
 		dump(t, rows, cols);
 }
 
-/* ---- curses ---- */
+/* ---- the terminal ---- */
 
-static bool curses_on;
+struct terminal_load {
+	struct loader *ld;
+	struct loaded *l;
+};
 
-static void
-curses_off(void)
+static bool
+terminal_load(void *ctx, struct tui *t)
 {
-	if (curses_on) {
-		endwin();
-		curses_on = false;
-	}
-}
+	struct terminal_load *tl = ctx;
+	bool loading = !load_step(tl->ld, tl->l, 20000);
 
-/* Killed (TERM, HUP): the terminal back as it was, then leave. */
-static void
-on_signal(int sig)
-{
-	curses_off();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static int
-key_of(int c)
-{
-	switch (c) {
-	case KEY_UP:
-		return TUI_KEY_UP;
-	case KEY_DOWN:
-		return TUI_KEY_DOWN;
-	case KEY_LEFT:
-		return TUI_KEY_LEFT;
-	case KEY_RIGHT:
-		return TUI_KEY_RIGHT;
-	case KEY_PPAGE:
-		return TUI_KEY_PGUP;
-	case KEY_NPAGE:
-		return TUI_KEY_PGDN;
-	case KEY_HOME:
-		return TUI_KEY_HOME;
-	case KEY_END:
-		return TUI_KEY_END;
-	case KEY_ENTER:
-	case '\n':
-	case '\r':
-		return TUI_KEY_ENTER;
-	case 27:
-		return TUI_KEY_ESC;
-	case '\t':
-		return TUI_KEY_TAB;
-	case KEY_BACKSPACE:
-	case 127:
-	case 8:
-		return TUI_KEY_BACKSPACE;
-	case KEY_RESIZE:
-		return TUI_KEY_RESIZE;
-	default:
-		return c;
-	}
-}
-
-static int
-run_curses(struct tui *t, struct loader *ld, struct loaded *l)
-{
-	bool loading = true;
-
-	bool color;
-
-	setlocale(LC_ALL, "");
-	if (!initscr())
-		return CLI_EXIT_TROUBLE;
-	curses_on = true;
-	atexit(curses_off);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
-	raw(); /* Ctrl-C arrives as a key: the terminal is restored before leaving */
-	noecho();
-	keypad(stdscr, TRUE);
-	set_escdelay(25);
-	curs_set(0);
-	color = has_colors() && !getenv("NO_COLOR");
-	if (color) {
-		start_color();
-		use_default_colors();
-		init_pair(1, COLOR_GREEN, -1);
-		init_pair(2, COLOR_RED, -1);
-		init_pair(3, COLOR_YELLOW, -1);
-		init_pair(4, COLOR_CYAN, -1);
-	}
-	for (;;) {
-		int rows = LINES, cols = COLS, r, c;
-
-		if (loading) {
-			/* a slice of the log, then the screen and the keys again */
-			loading = !load_step(ld, l, 20000);
-			tui_set_sessions(t, l->s, l->n, loading ? ld->progress : NULL);
-			timeout(loading ? 0 : -1);
-		}
-		struct tui_line *lines = xcalloc((size_t)(rows > 0 ? rows : 1), sizeof(*lines));
-
-		erase();
-		tui_frame(t, rows, cols, lines);
-		for (r = 0; r < rows; r++) {
-			attr_t a = A_NORMAL;
-
-			switch (lines[r].style) {
-			case TUI_HEADER:
-				a = A_BOLD;
-				break;
-			case TUI_SELECTED:
-			case TUI_STATUS:
-				a = A_REVERSE;
-				break;
-			case TUI_GOOD:
-				a = color ? COLOR_PAIR(1) : A_NORMAL;
-				break;
-			case TUI_BAD:
-				a = color ? COLOR_PAIR(2) : A_BOLD;
-				break;
-			case TUI_WARN:
-				a = color ? COLOR_PAIR(3) : A_NORMAL;
-				break;
-			case TUI_MARK:
-				a = color ? COLOR_PAIR(4) | A_BOLD : A_UNDERLINE;
-				break;
-			default:
-				break;
-			}
-			attrset(a);
-			mvaddstr(r, 0, lines[r].text ? lines[r].text : "");
-		}
-		attrset(A_NORMAL);
-		refresh();
-		tui_frame_free(lines, rows);
-		free(lines);
-		c = getch();
-		if (c == ERR && loading)
-			continue;       /* no key yet: read on */
-		if (c == 3 || c == ERR) /* Ctrl-C, or no terminal any more */
-			break;
-		if (!tui_key(t, key_of(c)))
-			break;
-	}
-	curses_off();
-	return CLI_EXIT_OK;
+	tui_set_sessions(t, tl->l->s, tl->l->n, loading ? tl->ld->progress : NULL);
+	return loading;
 }
 
 int
@@ -626,8 +493,8 @@ cmd_tui(const struct cli *cli, int argc, char **argv, struct err *err)
 	tui_set_rebuild(t, rebuild, &rb);
 	if (keys)
 		run_script(t, keys, rows, cols);
-	else
-		rc = run_curses(t, &ld, &l);
+	else if (!tui_run_terminal(t, terminal_load, &(struct terminal_load){ &ld, &l }))
+		rc = CLI_EXIT_TROUBLE;
 	failed = ld.failed;
 	recon_input_close(ld.ri);
 	tui_destroy(t);

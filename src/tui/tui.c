@@ -2,18 +2,17 @@
  * The browser's state, keys and frames (see tui.h). No curses here: the
  * front end draws the rows this file makes.
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include "ikescope/proto.h"
 #include "ikescope/tui.h"
 
 #include <ctype.h>
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "ikescope/diff.h"
+#include "ikescope/grammar.h"
 #include "ikescope/util/escape.h"
 #include "ikescope/util/xalloc.h"
 
@@ -69,7 +68,7 @@ struct tui {
 	struct session *heavy; /* the open session, rebuilt; NULL: t->s[cur] is whole */
 	uint32_t raw_end;      /* raw view: last line known to exist (0: not known) */
 
-	pcre2_code *re;
+	struct gram_regex *re;
 	char search[128];
 	bool prompting;
 	char prompt_kind; /* '/' or 'f' */
@@ -334,8 +333,7 @@ tui_destroy(struct tui *t)
 	free(t->order);
 	free(t->finding_session);
 	free(t->finding_line);
-	if (t->re)
-		pcre2_code_free(t->re);
+	gram_regex_free(t->re);
 	free(t);
 }
 
@@ -669,15 +667,7 @@ open_session(struct tui *t, size_t index, uint32_t at_line)
 static bool
 matches(const struct tui *t, const char *s)
 {
-	pcre2_match_data *md;
-	int rc;
-
-	if (!t->re)
-		return false;
-	md = pcre2_match_data_create_from_pattern(t->re, NULL);
-	rc = pcre2_match(t->re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL);
-	pcre2_match_data_free(md);
-	return rc >= 0;
+	return t->re && gram_regex_find(t->re, s, strlen(s));
 }
 
 /* The raw line of the session's input, read back (and masked, escaped). */
@@ -800,23 +790,16 @@ search_step(struct tui *t, int dir)
 static void
 set_search(struct tui *t, const char *pattern)
 {
-	int code;
-	PCRE2_SIZE off;
+	char why[160];
 
-	if (t->re)
-		pcre2_code_free(t->re);
+	gram_regex_free(t->re);
 	t->re = NULL;
 	snprintf(t->search, sizeof(t->search), "%s", pattern);
 	if (!*pattern)
 		return;
-	t->re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &code,
-			      &off, NULL);
+	t->re = gram_regex_compile(pattern, true, why, sizeof(why));
 	if (!t->re) {
-		PCRE2_UCHAR msg[120];
-
-		pcre2_get_error_message(code, msg, sizeof(msg));
-		snprintf(t->status, sizeof(t->status), "/%s/: %s at %zu", pattern, (char *)msg,
-			 (size_t)off);
+		snprintf(t->status, sizeof(t->status), "/%s/: %s", pattern, why);
 		return;
 	}
 	search_step(t, 1);
