@@ -882,22 +882,38 @@ decide_failure(struct session *s)
 
 /* What to change, for a failure point already decided; NULL when the log cannot tell. */
 static const char *
-remedy(const struct session *s)
+remedy(struct session *s)
 {
 	const struct failure *f = &s->failure;
 	const char *c = f->cause;
+	const struct evidence *e;
 
-	/* a crypto map failure: each kind its own fix */
+	/* a crypto map failure: each kind its own fix, naming the entry when the line does */
 	if (same(c, "NO_PROPOSAL_CHOSEN") || same(c, MODEL_CAUSE_CONFIG_MISSING)) {
+		const char *entry = "the crypto map entry";
+
+		if ((e = crypto_map_evidence(s)) && e->map)
+			entry = fmt(s, "crypto map %s seq %u", e->map, e->map_seq);
 		if (find_evidence(s, "missing-acl"))
-			return "give the crypto map entry a match address: without an access "
-			       "list it is incomplete and matches nothing";
+			return fmt(s,
+				   "give %s a match address: without an access list it is "
+				   "incomplete and matches nothing",
+				   entry);
 		if (find_evidence(s, "peer-not-in-map"))
-			return "name this peer in the crypto map entry (set peer), or give it a "
-			       "dynamic map entry";
+			return fmt(
+				s,
+				"name this peer in %s (set peer), or give it a dynamic map entry",
+				entry);
 		if (find_evidence(s, "no-proxy-match"))
-			return "make this device's crypto map access list mirror the peer's "
-			       "traffic selectors, or add a map entry for this peer's networks";
+			return e && e->map
+				       ? fmt(s,
+					     "make the access list of %s mirror the peer's traffic "
+					     "selectors, or add a map entry for this peer's "
+					     "networks",
+					     entry)
+				       : "make this device's crypto map access list mirror the "
+					 "peer's traffic selectors, or add a map entry for this "
+					 "peer's networks";
 	}
 	if (same(c, "NO_PROPOSAL_CHOSEN")) {
 		if (same(f->exchange, "IKE_SA_INIT"))
