@@ -358,36 +358,45 @@ dialect_named(const char *name)
 	return name ? gram_dialect_lookup(name, strlen(name)) : GRAM_DIALECT_COUNT;
 }
 
+/* The protocol's own name in the n bytes at name (not NUL-terminated): value_fn on a copy. */
+static bool
+proto_named(const char *name, size_t n, unsigned *out, bool (*value_fn)(const char *, unsigned *))
+{
+	char buf[64];
+
+	if (!name || !n || n >= sizeof(buf))
+		return false;
+	memcpy(buf, name, n);
+	buf[n] = 0;
+	return value_fn(buf, out);
+}
+
 bool
 dialect_id_type(enum gram_dialect d, const char *name, size_t n, unsigned *type)
 {
-	if (d < GRAM_DIALECT_COUNT)
-		return dialect_cisco_id_type(name, n, type);
-	return name && n && proto_id_type_value(name, type);
+	return d < GRAM_DIALECT_COUNT ? dialect_cisco_id_type(name, n, type)
+				      : proto_named(name, n, type, proto_id_type_value);
 }
 
 bool
 dialect_auth_method(enum gram_dialect d, const char *name, size_t n, unsigned *method)
 {
-	if (d < GRAM_DIALECT_COUNT)
-		return dialect_cisco_auth_method(name, n, method);
-	return name && n && proto_auth_method_value(name, method);
+	return d < GRAM_DIALECT_COUNT ? dialect_cisco_auth_method(name, n, method)
+				      : proto_named(name, n, method, proto_auth_method_value);
 }
 
 bool
 dialect_cfg_type(enum gram_dialect d, const char *name, size_t n, unsigned *type)
 {
-	if (d < GRAM_DIALECT_COUNT)
-		return dialect_cisco_cfg_type(name, n, type);
-	return name && n && proto_cfg_type_value(name, type);
+	return d < GRAM_DIALECT_COUNT ? dialect_cisco_cfg_type(name, n, type)
+				      : proto_named(name, n, type, proto_cfg_type_value);
 }
 
 bool
 dialect_cfg_attr(enum gram_dialect d, const char *name, size_t n, unsigned *type)
 {
-	if (d < GRAM_DIALECT_COUNT)
-		return dialect_cisco_cfg_attr(name, n, type);
-	return name && n && proto_cfg_attr_value(name, type);
+	return d < GRAM_DIALECT_COUNT ? dialect_cisco_cfg_attr(name, n, type)
+				      : proto_named(name, n, type, proto_cfg_attr_value);
 }
 
 void

@@ -88,23 +88,18 @@ NAME_FN(proto_cfg_attr_name, cfg_attrs)
 NAME_FN(proto_eap_code_name, eap_codes)
 NAME_FN(proto_eap_type_name, eap_types)
 
-bool
-proto_exchange_value(const char *name, unsigned *out)
-{
-	return value_of(exchanges, ARRAY_SIZE(exchanges), name, out);
-}
+#define VALUE_FN(fn, table)                                                                        \
+	bool fn(const char *name, unsigned *out)                                                   \
+	{                                                                                          \
+		return value_of(table, ARRAY_SIZE(table), name, out);                              \
+	}
 
-bool
-proto_notify_value(const char *name, unsigned *out)
-{
-	return value_of(notifies, ARRAY_SIZE(notifies), name, out);
-}
-
-bool
-proto_auth_method_value(const char *name, unsigned *out)
-{
-	return value_of(auth_methods, ARRAY_SIZE(auth_methods), name, out);
-}
+VALUE_FN(proto_exchange_value, exchanges)
+VALUE_FN(proto_notify_value, notifies)
+VALUE_FN(proto_auth_method_value, auth_methods)
+VALUE_FN(proto_id_type_value, id_types)
+VALUE_FN(proto_cfg_type_value, cfg_types)
+VALUE_FN(proto_cfg_attr_value, cfg_attrs)
 
 bool
 proto_transform_value(unsigned type, const char *name, unsigned *out)
@@ -121,24 +116,6 @@ proto_transform_value(unsigned type, const char *name, unsigned *out)
 	default:
 		return false;
 	}
-}
-
-bool
-proto_cfg_type_value(const char *name, unsigned *out)
-{
-	return value_of(cfg_types, ARRAY_SIZE(cfg_types), name, out);
-}
-
-bool
-proto_cfg_attr_value(const char *name, unsigned *out)
-{
-	return value_of(cfg_attrs, ARRAY_SIZE(cfg_attrs), name, out);
-}
-
-bool
-proto_id_type_value(const char *name, unsigned *out)
-{
-	return value_of(id_types, ARRAY_SIZE(id_types), name, out);
 }
 
 bool

@@ -200,4 +200,7 @@ Test(dialect, cfg_types_and_attributes_by_their_values)
 		  v == PROTO_CFG_INTERNAL_IP4_DNS);
 	cr_expect(!dialect_cfg_attr(GRAM_DIALECT_COUNT, "internal IP4 address", 20, &v),
 		  "no dialect: the protocol's names only");
+	cr_expect(dialect_cfg_attr(GRAM_DIALECT_COUNT, "INTERNAL_IP4_DNS, length 4", 16, &v) &&
+			  v == PROTO_CFG_INTERNAL_IP4_DNS,
+		  "a name is its n bytes, not what follows them");
 }
