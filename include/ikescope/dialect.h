@@ -6,8 +6,11 @@
  * mean. Each turns what the grammar recognized in a record into an event
  * (event.h), and knows its dialect's spelling of IKEv2 values in protocol
  * terms (proto.h). One file per dialect (the names of grammar.h's
- * GRAM_DIALECTS): asa.c, ios.c, dart.c, show.c; cisco.c holds what the
- * ASA and IOS share (the IKEv2 code base's records and transform names).
+ * GRAM_DIALECTS): asa.c, ios.c, dart.c, show.c, strongswan.c; cisco.c
+ * holds what the ASA and IOS share (the IKEv2 code base's records and
+ * transform names). Each dialect gives its words as a struct dialect_words;
+ * the look-ups below go through it, and fall back on the protocol's own
+ * names (proto.h) where it has no word of its own.
  */
 
 #include <stdbool.h>
@@ -34,6 +37,12 @@ void dialect_event(const struct lex_record *rec, const struct gram_match *m,
  * (GRAM_DIALECT_COUNT: the protocol's names only). False if not known.
  */
 bool dialect_payload_type(enum gram_dialect d, const char *name, size_t n, unsigned *type);
+/*
+ * The protocol's name (proto.h) of a notify as dialect d names it in a
+ * message's payload list ("NO_PROP" is NO_PROPOSAL_CHOSEN in strongSwan's),
+ * or NULL if not known.
+ */
+const char *dialect_notify_name(enum gram_dialect d, const char *name, size_t n);
 /* The same for an ID type (PROTO_ID_*) and an AUTH method (PROTO_AUTH_*). */
 bool dialect_id_type(enum gram_dialect d, const char *name, size_t n, unsigned *type);
 bool dialect_auth_method(enum gram_dialect d, const char *name, size_t n, unsigned *method);
@@ -59,10 +68,49 @@ const char *dialect_group_number(enum gram_dialect d, const char *name);
 /* The dialect of a session (its "dialect" name), GRAM_DIALECT_COUNT if none. */
 enum gram_dialect dialect_named(const char *name);
 
-/* Per dialect: its adapter (asa.c, ios.c, dart.c, show.c). */
+/* Per dialect: its adapter (asa.c, ios.c, dart.c, show.c, strongswan.c). */
 typedef void dialect_adapter(const struct lex_record *rec, const struct gram_match *m,
 			     struct ike_event *ev);
-dialect_adapter dialect_asa_event, dialect_ios_event, dialect_dart_event, dialect_show_event;
+dialect_adapter dialect_asa_event, dialect_ios_event, dialect_dart_event, dialect_show_event,
+	dialect_strongswan_event;
+
+/* What a remedy is asked for: the failure's cause and where it happened. */
+struct dialect_remedy {
+	const char *cause;    /* a notify name or a MODEL_CAUSE_* */
+	const char *exchange; /* where it failed, or NULL */
+	bool ike;             /* the IKE SA's proposal (not a child SA's) was refused */
+	bool psk;             /* a pre-shared key authenticates one of the ends */
+};
+
+/*
+ * What to change for a failure, in dialect d's configuration terms, or NULL
+ * when it has no words of its own for that cause (then the caller's).
+ */
+const char *dialect_remedy(enum gram_dialect d, const struct dialect_remedy *q);
+
+struct dialect_transform_word;
+
+/*
+ * A dialect's words: its adapter and its spelling of protocol values. A
+ * NULL look-up is the protocol's names (proto.h).
+ */
+struct dialect_words {
+	dialect_adapter *event;
+	bool (*payload_type)(const char *name, size_t n, unsigned *type);
+	const char *(*notify_name)(const char *name, size_t n);
+	bool (*transform)(unsigned type, const char *name, unsigned *iana);
+	size_t (*transform_words)(const char *text, size_t len, bool ike,
+				  struct dialect_transform_word *out, size_t max);
+	const char *(*group_number)(const char *name);
+	bool (*id_type)(const char *name, size_t n, unsigned *type);
+	bool (*auth_method)(const char *name, size_t n, unsigned *method);
+	bool (*cfg_type)(const char *name, size_t n, unsigned *type);
+	bool (*cfg_attr)(const char *name, size_t n, unsigned *type);
+	const char *(*remedy)(const struct dialect_remedy *q);
+};
+
+extern const struct dialect_words dialect_asa_words, dialect_ios_words, dialect_dart_words,
+	dialect_show_words, dialect_strongswan_words;
 
 /*
  * Votes for the dialect of an input: fed the records of its beginning,
@@ -138,6 +186,31 @@ dialect_word_is(const struct gram_value *v, const char *w)
 {
 	return v && v->len == strlen(w) && !memcmp(v->p, w, v->len);
 }
+
+/*
+ * strongSwan (strongswan.c): a payload in charon's message lists ("No" the
+ * nonce, "N" a notify, "V", "D", "E", "EF", "CPRQ", ...), a notify's short
+ * name there ("NO_PROP", "AUTH_FAILED", "TS_UNACCEPT", ...), a transform
+ * ("AES_CBC_128", "HMAC_SHA2_256_128", "PRF_HMAC_SHA1", "MODP_2048",
+ * "KE1_ML_KEM_768", "NO_EXT_SEQ") and a proposal's list of them
+ * ("IKE:AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_2048").
+ */
+bool dialect_strongswan_payload_type(const char *name, size_t n, unsigned *type);
+const char *dialect_strongswan_notify_name(const char *name, size_t n);
+bool dialect_strongswan_transform(unsigned type, const char *name, unsigned *iana);
+size_t dialect_strongswan_transform_words(const char *text, size_t len, bool ike,
+					  struct dialect_transform_word *out, size_t max);
+const char *dialect_strongswan_group_number(const char *name);
+bool dialect_strongswan_auth_method(const char *name, size_t n, unsigned *method);
+const char *dialect_strongswan_remedy(const struct dialect_remedy *q);
+
+/* The Cisco dialects' words (cisco.c), for the struct dialect_words of each. */
+#define DIALECT_CISCO_WORDS                                                                        \
+	.payload_type = dialect_cisco_payload_type, .transform = dialect_cisco_transform,          \
+	.transform_words = dialect_cisco_transform_words,                                          \
+	.group_number = dialect_cisco_group_number, .id_type = dialect_cisco_id_type,              \
+	.auth_method = dialect_cisco_auth_method, .cfg_type = dialect_cisco_cfg_type,              \
+	.cfg_attr = dialect_cisco_cfg_attr
 
 /* What the ASA and IOS adapters share (cisco.c): a record of the Cisco IKEv2 code base. */
 void dialect_cisco_event(const struct lex_record *rec, const struct gram_match *m,

@@ -74,6 +74,13 @@ enum ike_detail {
 
 enum ike_event_dir { IKE_DIR_UNKNOWN, IKE_DIR_IN, IKE_DIR_OUT };
 enum ike_event_role { IKE_ROLE_UNKNOWN, IKE_ROLE_INITIATOR, IKE_ROLE_RESPONDER };
+/*
+ * A daemon that logs each event twice (strongSwan's charon to syslog and
+ * charon-systemd to the journal, on one host): the record of the first
+ * kind, which may have a twin, and the second copy. The reconstructor takes
+ * one of each pair.
+ */
+enum ike_event_copy { IKE_COPY_NONE, IKE_COPY_FIRST, IKE_COPY_SECOND };
 
 #define IKE_EVENT_MAX_ATTRS GRAM_MAX_VALUES
 
@@ -102,6 +109,7 @@ struct ike_event {
 	enum ike_event_dir dir;
 	enum ike_event_role role;
 	bool response; /* the message is a response, as the line says */
+	enum ike_event_copy copy;
 	/* attributes, borrowed (they point into the record's text or the grammar's constants) */
 	size_t nattrs;
 	const struct gram_value *attrs;

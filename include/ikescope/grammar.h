@@ -124,6 +124,7 @@ enum gram_family { GRAM_FAMILIES(GRAM_FAMILY_ENUM) GRAM_FAMILY_COUNT };
 	X(ERROR, "trustpoint-hashes")                                                              \
 	X(ERROR, "verify-failed")                                                                  \
 	X(FACT, "anyconnect")                                                                      \
+	X(FACT, "child-sa")                                                                        \
 	X(FACT, "auth-method")                                                                     \
 	X(FACT, "cert-digest")                                                                     \
 	X(FACT, "cert-path")                                                                       \
@@ -165,7 +166,9 @@ enum gram_family { GRAM_FAMILIES(GRAM_FAMILY_ENUM) GRAM_FAMILY_COUNT };
 	X(HEADER, "window")                                                                        \
 	X(PACKET, "partial")                                                                       \
 	X(PACKET, "event")                                                                         \
+	X(PACKET, "wire")                                                                          \
 	X(PAYLOAD, "partial")                                                                      \
+	X(PROPOSAL_SUMMARY, "chosen")                                                              \
 	X(RETRANSMIT, "exhausted")                                                                 \
 	X(RETRANSMIT, "retransmit")                                                                \
 	X(SHOW, "bitmap")                                                                          \
@@ -200,7 +203,9 @@ enum gram_family { GRAM_FAMILIES(GRAM_FAMILY_ENUM) GRAM_FAMILY_COUNT };
 	X(STATUS, "deleting")                                                                      \
 	X(STATUS, "deregistered")                                                                  \
 	X(STATUS, "enabled")                                                                       \
+	X(STATUS, "initiating")                                                                    \
 	X(STATUS, "killed")                                                                        \
+	X(STATUS, "rekeyed")                                                                       \
 	X(STATUS, "sa-created")                                                                    \
 	X(STATUS, "session")                                                                       \
 	X(STATUS, "syslog")                                                                        \
@@ -259,7 +264,9 @@ enum gram_family { GRAM_FAMILIES(GRAM_FAMILY_ENUM) GRAM_FAMILY_COUNT };
 	X(ASA, "asa", "Cisco ASA: debug crypto ikev2 protocol/platform, debug aggregate-auth xml") \
 	X(IOS, "ios", "Cisco IOS and IOS-XE: debug crypto ikev2, show monitor event-trace")        \
 	X(DART, "dart", "Cisco AnyConnect / Secure Client DART log")                               \
-	X(SHOW, "show", "pasted show crypto ikev2 / ipsec sa and show vpn-sessiondb output")
+	X(SHOW, "show", "pasted show crypto ikev2 / ipsec sa and show vpn-sessiondb output")       \
+	X(STRONGSWAN, "strongswan",                                                                \
+	  "strongSwan charon: syslog, journal and file log lines, swanctl output")
 
 #define GRAM_DIALECT_ENUM(e, n, s) GRAM_DIALECT_##e,
 enum gram_dialect { GRAM_DIALECTS(GRAM_DIALECT_ENUM) GRAM_DIALECT_COUNT };
@@ -386,7 +393,13 @@ enum gram_type {
 	X(CHILD_STEP, "child_step", STR, "a step of a child SA's install, set by a value map")     \
 	X(EAP_RESULT, "eap_result", STR, "how EAP ended: success or failure, set by a value map")  \
 	X(SHOW_FIELD, "show_field", STR,                                                           \
-	  "what a labelled field of show output holds, set by a value map")
+	  "what a labelled field of show output holds, set by a value map")                        \
+	X(SPI_IN, "spi_in", HEX, "a child SA's inbound SPI (hex), as it is installed")             \
+	X(SPI_OUT, "spi_out", HEX, "a child SA's outbound SPI (hex), as it is installed")          \
+	X(TS_LOCAL, "ts_local", STR, "a child SA's local traffic selectors, as one text")          \
+	X(TS_REMOTE, "ts_remote", STR, "a child SA's remote traffic selectors, as one text")       \
+	X(CHILD, "child", STR, "a child SA's name as the device gives it (net{3})")                \
+	X(COPY, "copy", STR, "the line is a second copy of another one (a daemon logging twice)")
 
 #define GRAM_FIELD_ENUM(e, name, type, summary) GRAM_FIELD_##e,
 enum gram_field { GRAM_FIELDS(GRAM_FIELD_ENUM) GRAM_FIELD_COUNT };

@@ -400,7 +400,9 @@ struct session {
 	const char *peer_identity, *peer_id_type;
 	uint32_t peer_identity_line;
 
-	bool ike_up;            /* the IKE SA was established */
+	bool ike_up; /* the IKE SA was established */
+	/* the IKE SA replaced another in a rekey: the child SAs of that one are its */
+	bool rekey_successor;
 	bool deleted;           /* a delete was seen after it was up */
 	const char *deleted_by; /* "local" or "peer" */
 	const char *delete_reason;

@@ -58,3 +58,7 @@ dialect_dart_event(const struct lex_record *rec, const struct gram_match *m, str
 {
 	dialect_common_event(rec, m, ev);
 }
+
+/* the client names IKEv2 values as the Cisco code base does */
+const struct dialect_words dialect_dart_words = { .event = dialect_dart_event,
+						  DIALECT_CISCO_WORDS };

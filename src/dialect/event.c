@@ -242,6 +242,7 @@ dialect_common_event(const struct lex_record *rec, const struct gram_match *m, s
 	ev->spi_i_whole = ev->spi_r_whole = ev->response = false;
 	ev->dir = IKE_DIR_UNKNOWN;
 	ev->role = IKE_ROLE_UNKNOWN;
+	ev->copy = IKE_COPY_NONE;
 	if ((v = gram_match_value(m, GRAM_FIELD_SA)))
 		ev->has_handle = u32_of(v, &ev->handle);
 	if ((v = gram_match_value(m, GRAM_FIELD_SESSION)))
@@ -268,44 +269,83 @@ dialect_common_event(const struct lex_record *rec, const struct gram_match *m, s
 	ev->incomplete = rec->flags & LEX_REC_INCOMPLETE;
 }
 
-static dialect_adapter *const adapters[GRAM_DIALECT_COUNT] = {
-	[GRAM_DIALECT_ASA] = dialect_asa_event,
-	[GRAM_DIALECT_IOS] = dialect_ios_event,
-	[GRAM_DIALECT_DART] = dialect_dart_event,
-	[GRAM_DIALECT_SHOW] = dialect_show_event,
+static const struct dialect_words *const words[GRAM_DIALECT_COUNT] = {
+	[GRAM_DIALECT_ASA] = &dialect_asa_words,
+	[GRAM_DIALECT_IOS] = &dialect_ios_words,
+	[GRAM_DIALECT_DART] = &dialect_dart_words,
+	[GRAM_DIALECT_SHOW] = &dialect_show_words,
+	[GRAM_DIALECT_STRONGSWAN] = &dialect_strongswan_words,
 };
+
+/* Dialect d's words, or NULL (no dialect: the protocol's names). */
+static const struct dialect_words *
+words_of(enum gram_dialect d)
+{
+	return (unsigned)d < GRAM_DIALECT_COUNT ? words[d] : NULL;
+}
 
 void
 dialect_event(const struct lex_record *rec, const struct gram_match *m, enum gram_dialect input,
 	      struct ike_event *ev)
 {
 	enum gram_dialect d = input;
+	const struct dialect_words *w;
 
 	if (m->dialects && (input >= GRAM_DIALECT_COUNT || !(m->dialects & (1u << input))))
 		d = (enum gram_dialect)__builtin_ctz(m->dialects);
-	if (d < GRAM_DIALECT_COUNT && adapters[d])
-		adapters[d](rec, m, ev);
+	if ((w = words_of(d)) && w->event)
+		w->event(rec, m, ev);
 	else
 		dialect_cisco_event(rec, m, ev);
 	ev->dialect = d;
 }
 
+/* The protocol's own name in the n bytes at name (not NUL-terminated): value_fn on a copy. */
+static bool
+proto_named(const char *name, size_t n, unsigned *out, bool (*value_fn)(const char *, unsigned *))
+{
+	char buf[64];
+
+	if (!name || !n || n >= sizeof(buf))
+		return false;
+	memcpy(buf, name, n);
+	buf[n] = 0;
+	return value_fn(buf, out);
+}
+
 bool
 dialect_payload_type(enum gram_dialect d, const char *name, size_t n, unsigned *type)
 {
-	/* the Cisco dialects name payloads alike */
-	if (d < GRAM_DIALECT_COUNT)
-		return dialect_cisco_payload_type(name, n, type);
+	const struct dialect_words *w = words_of(d);
+
+	if (w && w->payload_type)
+		return w->payload_type(name, n, type);
 	return name && proto_payload_value(name, n, type);
+}
+
+const char *
+dialect_notify_name(enum gram_dialect d, const char *name, size_t n)
+{
+	const struct dialect_words *w = words_of(d);
+	const char *p;
+	unsigned v;
+
+	if (!name || !n)
+		return NULL;
+	if (w && w->notify_name && (p = w->notify_name(name, n)))
+		return p;
+	return proto_named(name, n, &v, proto_notify_value) ? proto_notify_name(v) : NULL;
 }
 
 bool
 dialect_transform(enum gram_dialect d, unsigned type, const char *name, unsigned *iana)
 {
+	const struct dialect_words *w = words_of(d);
+
 	if (!name)
 		return false;
-	if (d < GRAM_DIALECT_COUNT)
-		return dialect_cisco_transform(type, name, iana);
+	if (w && w->transform)
+		return w->transform(type, name, iana);
 	return proto_transform_value(type, name, iana);
 }
 
@@ -313,10 +353,11 @@ size_t
 dialect_transform_words(enum gram_dialect d, const char *text, size_t len, bool ike,
 			struct dialect_transform_word *out, size_t max)
 {
+	const struct dialect_words *w = words_of(d);
 	size_t n = 0, i = 0;
 
-	if (d < GRAM_DIALECT_COUNT)
-		return dialect_cisco_transform_words(text, len, ike, out, max);
+	if (w && w->transform_words)
+		return w->transform_words(text, len, ike, out, max);
 	/* the protocol's names, apart at white space, '/' or ',' */
 	while (i < len && n < max) {
 		size_t at, k;
@@ -347,9 +388,9 @@ dialect_transform_words(enum gram_dialect d, const char *text, size_t len, bool 
 const char *
 dialect_group_number(enum gram_dialect d, const char *name)
 {
-	if (d < GRAM_DIALECT_COUNT)
-		return dialect_cisco_group_number(name);
-	return name;
+	const struct dialect_words *w = words_of(d);
+
+	return w && w->group_number ? w->group_number(name) : name;
 }
 
 enum gram_dialect
@@ -358,45 +399,27 @@ dialect_named(const char *name)
 	return name ? gram_dialect_lookup(name, strlen(name)) : GRAM_DIALECT_COUNT;
 }
 
-/* The protocol's own name in the n bytes at name (not NUL-terminated): value_fn on a copy. */
-static bool
-proto_named(const char *name, size_t n, unsigned *out, bool (*value_fn)(const char *, unsigned *))
-{
-	char buf[64];
+#define VALUE_LOOKUP(fn, member, proto_fn)                                                         \
+	bool fn(enum gram_dialect d, const char *name, size_t n, unsigned *out)                    \
+	{                                                                                          \
+		const struct dialect_words *w = words_of(d);                                       \
+                                                                                                   \
+		if (w && w->member && w->member(name, n, out))                                     \
+			return true;                                                               \
+		return proto_named(name, n, out, proto_fn);                                        \
+	}
 
-	if (!name || !n || n >= sizeof(buf))
-		return false;
-	memcpy(buf, name, n);
-	buf[n] = 0;
-	return value_fn(buf, out);
-}
+VALUE_LOOKUP(dialect_id_type, id_type, proto_id_type_value)
+VALUE_LOOKUP(dialect_auth_method, auth_method, proto_auth_method_value)
+VALUE_LOOKUP(dialect_cfg_type, cfg_type, proto_cfg_type_value)
+VALUE_LOOKUP(dialect_cfg_attr, cfg_attr, proto_cfg_attr_value)
 
-bool
-dialect_id_type(enum gram_dialect d, const char *name, size_t n, unsigned *type)
+const char *
+dialect_remedy(enum gram_dialect d, const struct dialect_remedy *q)
 {
-	return d < GRAM_DIALECT_COUNT ? dialect_cisco_id_type(name, n, type)
-				      : proto_named(name, n, type, proto_id_type_value);
-}
+	const struct dialect_words *w = words_of(d);
 
-bool
-dialect_auth_method(enum gram_dialect d, const char *name, size_t n, unsigned *method)
-{
-	return d < GRAM_DIALECT_COUNT ? dialect_cisco_auth_method(name, n, method)
-				      : proto_named(name, n, method, proto_auth_method_value);
-}
-
-bool
-dialect_cfg_type(enum gram_dialect d, const char *name, size_t n, unsigned *type)
-{
-	return d < GRAM_DIALECT_COUNT ? dialect_cisco_cfg_type(name, n, type)
-				      : proto_named(name, n, type, proto_cfg_type_value);
-}
-
-bool
-dialect_cfg_attr(enum gram_dialect d, const char *name, size_t n, unsigned *type)
-{
-	return d < GRAM_DIALECT_COUNT ? dialect_cisco_cfg_attr(name, n, type)
-				      : proto_named(name, n, type, proto_cfg_attr_value);
+	return w && w->remedy ? w->remedy(q) : NULL;
 }
 
 void

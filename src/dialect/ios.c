@@ -13,3 +13,5 @@ dialect_ios_event(const struct lex_record *rec, const struct gram_match *m, stru
 {
 	dialect_cisco_event(rec, m, ev);
 }
+
+const struct dialect_words dialect_ios_words = { .event = dialect_ios_event, DIALECT_CISCO_WORDS };

@@ -18,3 +18,7 @@ dialect_show_event(const struct lex_record *rec, const struct gram_match *m, str
 			   : dialect_word_is(v, "RESPONDER") ? IKE_ROLE_RESPONDER
 							     : IKE_ROLE_UNKNOWN;
 }
+
+/* show output prints the Cisco code base's words */
+const struct dialect_words dialect_show_words = { .event = dialect_show_event,
+						  DIALECT_CISCO_WORDS };

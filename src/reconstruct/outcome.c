@@ -315,9 +315,20 @@ settle_children(struct session *s)
 		c = &s->children[k++];
 		/* TSi is the initiator's side */
 		tsr = find_payload(x->response, PROTO_PAYLOAD_TSR);
-		c->local_sel = ts_text(s, local_is_i ? tsi : tsr);
-		c->remote_sel = ts_text(s, local_is_i ? tsr : tsi);
-		c->transforms = transforms_text(s, find_payload(x->response, PROTO_PAYLOAD_SA));
+		{
+			/* what the payloads show; a log that lists them without bodies keeps its own */
+			const char *l = ts_text(s, local_is_i ? tsi : tsr);
+			const char *rm = ts_text(s, local_is_i ? tsr : tsi);
+			const char *t =
+				transforms_text(s, find_payload(x->response, PROTO_PAYLOAD_SA));
+
+			if (l || !c->local_sel)
+				c->local_sel = l;
+			if (rm || !c->remote_sel)
+				c->remote_sel = rm;
+			if (t || !c->transforms)
+				c->transforms = t;
+		}
 	}
 	if (!s->nchildren)
 		child_from_state(s);
@@ -335,7 +346,10 @@ static size_t
 tokenize(const struct session *s, const char *protocol, const char *text, struct token *out,
 	 size_t max)
 {
-	static const char *const cats[] = { "?", "encryption", "PRF", "integrity", "DH", "ESN" };
+	/* RFC 7296 transform types, and RFC 9370's additional key exchanges */
+	static const char *const cats[] = { "?",   "encryption", "PRF", "integrity", "DH",
+					    "ESN", "KE1",        "KE2", "KE3",       "KE4",
+					    "KE5", "KE6",        "KE7" };
 	struct dialect_transform_word w[16];
 	size_t n, i;
 
@@ -344,7 +358,7 @@ tokenize(const struct session *s, const char *protocol, const char *text, struct
 	n = dialect_transform_words(dialect_named(s->dialect), text, strlen(text),
 				    !protocol || !strcmp(protocol, "IKE"), w, max < 16 ? max : 16);
 	for (i = 0; i < n; i++) {
-		out[i].cat = cats[w[i].type];
+		out[i].cat = w[i].type < sizeof(cats) / sizeof(cats[0]) ? cats[w[i].type] : "?";
 		snprintf(out[i].text, sizeof(out[i].text), "%.*s", (int)w[i].len, text + w[i].at);
 	}
 	return n;
@@ -887,6 +901,17 @@ remedy(struct session *s)
 	const struct failure *f = &s->failure;
 	const char *c = f->cause;
 	const struct evidence *e;
+	struct dialect_remedy q = {
+		.cause = c,
+		.exchange = f->exchange,
+		.ike = same(f->exchange, "IKE_SA_INIT"),
+		.psk = s->peer_authm == PROTO_AUTH_PSK || s->local_authm == PROTO_AUTH_PSK,
+	};
+	const char *own = dialect_remedy(dialect_named(s->dialect), &q);
+
+	/* the dialect's own terms first (its configuration's names) */
+	if (own)
+		return own;
 
 	/* a crypto map failure: each kind its own fix, naming the entry when the line does */
 	if (same(c, "NO_PROPOSAL_CHOSEN") || same(c, MODEL_CAUSE_CONFIG_MISSING)) {
@@ -1088,6 +1113,29 @@ infer_role(struct session *s)
 		else if (m->dir == MODEL_DIR_IN)
 			s->role = MODEL_ROLE_RESPONDER;
 	}
+	/*
+	 * A request of MID 0 after IKE_SA_INIT is the first request of the
+	 * original responder (the initiator's MID 0 is IKE_SA_INIT's).
+	 */
+	for (i = 0; i < s->nmsgs && s->role == MODEL_ROLE_UNKNOWN; i++) {
+		const struct message *m = s->msgs[i];
+
+		if (!m->exchange || same(m->exchange, "IKE_SA_INIT") || !m->response_known ||
+		    m->response || !m->mid_known || m->mid != 0 || m->dir == MODEL_DIR_UNKNOWN)
+			continue;
+		s->role = m->dir == MODEL_DIR_IN ? MODEL_ROLE_INITIATOR : MODEL_ROLE_RESPONDER;
+	}
+	/* the original initiator sends the IKE_AUTH requests (RFC 7296 1.2) */
+	for (i = 0; i < s->nmsgs && s->role == MODEL_ROLE_UNKNOWN; i++) {
+		const struct message *m = s->msgs[i];
+
+		if (!same(m->exchange, "IKE_AUTH") || !m->response_known)
+			continue;
+		if ((m->dir == MODEL_DIR_OUT) != m->response)
+			s->role = MODEL_ROLE_INITIATOR;
+		else if (m->dir != MODEL_DIR_UNKNOWN)
+			s->role = MODEL_ROLE_RESPONDER;
+	}
 }
 
 /* Evidence printed before the first state trace takes the MID of the next one. */
@@ -1130,6 +1178,14 @@ recon_finish_session(struct recon *r, struct session *s)
 	for (i = 0; i < s->nchildren; i++)
 		if (s->children[i].installed)
 			child = true;
+	/* the new IKE SA of a rekey holds the child SAs of the one it replaced */
+	if (!s->nchildren && s->rekey_successor && s->ike_up) {
+		s->outcome =
+			was_deleted(s) || s->terminal ? MODEL_OUTCOME_DELETED : MODEL_OUTCOME_UP;
+		if (s->outcome == MODEL_OUTCOME_DELETED && !s->deleted_by)
+			s->deleted_by = "unknown";
+		return;
+	}
 	/* up means a child SA still in place at the end */
 	if (child && !was_deleted(s) && !s->terminal) {
 		bool alive = false;

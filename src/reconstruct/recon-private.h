@@ -140,6 +140,20 @@ struct recon {
 	struct xml_doc *pending_xml;
 	struct session *pending_xml_session;
 
+	/* the last records that may have a twin (event.h, enum ike_event_copy), by their hash */
+	struct {
+		uint64_t hash;
+		bool second;
+		bool used;
+	} twins[32];
+	unsigned twin_next;
+	/*
+	 * The last session begun by a message whose record named no SA (a log
+	 * without SA numbers): the first SA number that no session has is its.
+	 */
+	struct session *anon;
+	bool opening; /* the record being fed opens a new SA (no session takes its number) */
+
 	struct orphan orphans[RECON_MAX_ORPHANS];
 	size_t norphans;
 	bool replaying;

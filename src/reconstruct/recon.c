@@ -169,6 +169,8 @@ recon_begin_input(struct recon *r, const char *name)
 	r->created_before_input = r->created;
 	r->first_ike_line = 0;
 	r->focus = NULL;
+	r->anon = NULL;
+	memset(r->twins, 0, sizeof(r->twins));
 	if (!r->dialect_forced)
 		dialect_votes_init(&r->votes);
 	reset_dump(r);
@@ -360,6 +362,8 @@ release(struct recon *r, bool force)
 		    (s->ike_up && idle > RECON_IDLE_LINES) || idle > RECON_IDLE_NEGOTIATING_LINES) {
 			if (r->focus == s)
 				r->focus = NULL;
+			if (r->anon == s)
+				r->anon = NULL;
 			if (r->client == s)
 				r->client = NULL;
 			forget_session(r, s);

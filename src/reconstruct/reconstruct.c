@@ -203,6 +203,14 @@ find_session_as(struct recon *r, const struct ike_event *ev, uint32_t line, bool
 	if (!best && !create && has_sa && !has_i && r->focus && !r->focus->nsa_ids)
 		best = r->focus;
 	/*
+	 * Or the session begun by messages that named no SA, when the log
+	 * names its SA only later ("deleting IKE_SA home[1]" after the
+	 * messages): unless the record opens a new SA.
+	 */
+	if (!best && has_sa && !has_i && !r->opening && r->anon && !r->anon->closed &&
+	    !r->anon->nsa_ids && !r->anon->has_spi_i)
+		best = r->anon;
+	/*
 	 * A record that names an SA number nobody has starts a session even if
 	 * it opens nothing: a pasted excerpt may hold only such lines.
 	 */
@@ -414,6 +422,181 @@ packet_message(struct recon *r, struct session *s, uint32_t line)
 	return msg;
 }
 
+static void payload_list(struct recon *r, const struct ike_event *ev);
+
+/* True if s has a message of exchange x in direction dir, not a response. */
+static bool
+has_message(const struct session *s, const char *x, enum model_dir dir)
+{
+	size_t i;
+
+	for (i = 0; i < s->nmsgs; i++)
+		if (s->msgs[i]->dir == dir && !s->msgs[i]->response && s->msgs[i]->exchange &&
+		    !strcmp(s->msgs[i]->exchange, x))
+			return true;
+	return false;
+}
+
+/* True if every payload of msg is a fragment (SKF): the message is not reassembled yet. */
+static bool
+only_fragments(const struct message *msg)
+{
+	size_t i;
+
+	for (i = 0; i < msg->np; i++)
+		if (msg->p[i].ptype != PROTO_PAYLOAD_SKF)
+			return false;
+	return msg->np > 0;
+}
+
+/* True if the payload list v names fragments (SKF) only. */
+static bool
+lists_fragments(enum gram_dialect d, const struct gram_value *v)
+{
+	const char *p = v->p, *end = v->p + v->len;
+	bool any = false;
+
+	while (p < end) {
+		const char *w = p;
+		unsigned t;
+		int depth = 0;
+
+		while (w < end && (depth || (*w != ' ' && *w != '\t'))) {
+			depth += *w == '(' ? 1 : *w == ')' && depth ? -1 : 0;
+			w++;
+		}
+		if (w > p) {
+			if (!dialect_payload_type(d, p, (size_t)(w - p), &t) ||
+			    t != PROTO_PAYLOAD_SKF)
+				return false;
+			any = true;
+		}
+		for (p = w; p < end && (*p == ' ' || *p == '\t'); p++)
+			;
+	}
+	return any;
+}
+
+/*
+ * A message a line names once, with its exchange, MID and payload list (an
+ * event trace; strongSwan's "parsed IKE_AUTH response 1 [ IDr AUTH ]"). The
+ * fragments of one message name its MID again: they are that message's
+ * (and the message reassembled from them, parsed last, gives its payloads).
+ */
+static void
+event_message(struct recon *r, const struct ike_event *ev, struct session *s, enum model_dir dir)
+{
+	const struct gram_value *pl = val(ev, GRAM_FIELD_PAYLOADS);
+	const char *x = val(ev, GRAM_FIELD_EXCHANGE) ? recon_str(s, ev, GRAM_FIELD_EXCHANGE) : NULL;
+	struct message *msg = NULL, *last = NULL;
+	uint32_t mid = 0;
+	bool has_mid = mid_of(ev, &mid);
+	size_t i;
+
+	for (i = s->nmsgs; i-- > 0;)
+		if (s->msgs[i]->dir == dir) {
+			last = s->msgs[i];
+			break;
+		}
+	if (last && has_mid && last->mid_known && last->mid == mid &&
+	    last->response == ev->response && last->exchange && x && !strcmp(last->exchange, x)) {
+		if (pl && lists_fragments(ev->dialect, pl)) {
+			/* one more fragment of the message */
+			last->fragments++;
+			if (ev->last_line > last->last_line)
+				last->last_line = ev->last_line;
+			touch(r, s, ev->last_line);
+			return;
+		}
+		if (only_fragments(last)) {
+			/* the message its fragments were reassembled into */
+			msg = last;
+			msg->np = 0;
+		}
+	}
+	if (!msg) {
+		msg = session_add_message(s, dir, ev->first_line);
+		msg->sends = 1;
+		set_exchange(s, msg, ev);
+		msg->response = ev->response;
+		msg->response_known = true;
+		if (has_mid) {
+			msg->mid = mid;
+			msg->mid_known = true;
+		}
+		if (pl && lists_fragments(ev->dialect, pl))
+			msg->fragments = 1;
+	}
+	addresses_from(s, msg, ev);
+	/* the datagram received just before it */
+	if (dir == MODEL_DIR_IN && r->pkt.active && r->pkt.dir == MODEL_DIR_IN) {
+		struct pending_packet *p = &r->pkt;
+
+		if (p->src.len && !msg->src)
+			msg->src = session_strndup(s, p->src.buf, p->src.len);
+		if (p->dst.len && !msg->dst)
+			msg->dst = session_strndup(s, p->dst.buf, p->dst.len);
+		if (p->sport && !msg->sport)
+			msg->sport = p->sport;
+		if (p->dport && !msg->dport)
+			msg->dport = p->dport;
+		if (p->line < msg->first_line)
+			msg->first_line = p->line;
+		set_addresses(s, msg);
+		p->active = false;
+	}
+	if (ev->last_line > msg->last_line)
+		msg->last_line = ev->last_line;
+	r->msg = msg;
+	r->msg_session = s;
+	r->building = NULL;
+	r->inner = false;
+	r->payload = NULL;
+	if (pl)
+		payload_list(r, ev);
+	/* (I)/(R) is the role in the exchange: the initiator of IKE_SA_INIT is the SA's */
+	if (s->role == MODEL_ROLE_UNKNOWN && msg->exchange && !strcmp(msg->exchange, "IKE_SA_INIT"))
+		s->role = (dir == MODEL_DIR_OUT) != msg->response ? MODEL_ROLE_INITIATOR
+								  : MODEL_ROLE_RESPONDER;
+}
+
+/*
+ * A datagram sent or received, with its addresses and ports, when the
+ * line that names the message is another one: an outgoing one carries the
+ * message just named (again: a retransmission), an incoming one the next.
+ */
+static void
+wire_packet(struct recon *r, const struct ike_event *ev)
+{
+	struct session *s;
+	struct message *msg = NULL;
+	size_t i;
+
+	if (ev->dir != IKE_DIR_OUT) {
+		packet_start(r, ev);
+		return;
+	}
+	if (!(s = find_session(r, ev, ev->first_line, false)))
+		return;
+	for (i = s->nmsgs; i-- > 0 && !msg;)
+		if (s->msgs[i]->dir == MODEL_DIR_OUT)
+			msg = s->msgs[i];
+	if (!msg)
+		return;
+	touch(r, s, ev->last_line);
+	if (ev->last_line > msg->last_line)
+		msg->last_line = ev->last_line;
+	if (!msg->src && !msg->dst) {
+		addresses_from(s, msg, ev);
+		set_addresses(s, msg);
+	} else if (s->retransmit_pending) {
+		msg->sends++;
+		msg->retransmits++;
+		s->retransmits++;
+		s->retransmit_pending = false;
+	}
+}
+
 /* SENT PKT / RECV PKT: the platform's line for a message. */
 static void
 platform_packet(struct recon *r, const struct ike_event *ev)
@@ -425,6 +608,17 @@ platform_packet(struct recon *r, const struct ike_event *ev)
 	bool has_mid = mid_of(ev, &mid);
 	size_t i;
 
+	/*
+	 * A message named by a line that names no SA (a log without SA
+	 * numbers): the session in focus, unless it is a new IKE_SA_INIT
+	 * request, which begins a new SA, as does any message with no session.
+	 */
+	if (is(ev, GRAM_FIELD_KIND, "event") && !ev->has_handle && !ev->has_spi_i &&
+	    (!s || (is(ev, GRAM_FIELD_EXCHANGE, "IKE_SA_INIT") && !ev->response &&
+		    !val(ev, GRAM_FIELD_SA) && has_message(s, "IKE_SA_INIT", dir)))) {
+		s = recon_new_session(r, ev->first_line);
+		r->anon = s;
+	}
 	if (!s)
 		return;
 	if (is(ev, GRAM_FIELD_KIND, "partial")) {
@@ -444,22 +638,7 @@ platform_packet(struct recon *r, const struct ike_event *ev)
 		return;
 	}
 	if (is(ev, GRAM_FIELD_KIND, "event")) {
-		/* an event trace names each message once: one message each, no dump follows */
-		msg = session_add_message(s, dir, ev->first_line);
-		msg->sends = 1;
-		set_exchange(s, msg, ev);
-		msg->response = ev->response;
-		msg->response_known = true;
-		addresses_from(s, msg, ev);
-		r->msg = msg;
-		r->msg_session = s;
-		r->inner = false;
-		r->payload = NULL;
-		/* (I)/(R) is the role in the exchange: the initiator of IKE_SA_INIT is the SA's */
-		if (s->role == MODEL_ROLE_UNKNOWN && msg->exchange &&
-		    !strcmp(msg->exchange, "IKE_SA_INIT"))
-			s->role = (dir == MODEL_DIR_OUT) != msg->response ? MODEL_ROLE_INITIATOR
-									  : MODEL_ROLE_RESPONDER;
+		event_message(r, ev, s, dir);
 		return;
 	}
 	if (dir == MODEL_DIR_OUT) {
@@ -519,6 +698,8 @@ platform_packet(struct recon *r, const struct ike_event *ev)
 	}
 }
 
+static void summary_to_sa(struct recon *r, struct session *s, struct payload *p);
+
 /* The proposal a device sums up before it sends it: kept for the SA payload it lists next. */
 static void
 proposal_summary(struct recon *r, const struct ike_event *ev)
@@ -533,6 +714,21 @@ proposal_summary(struct recon *r, const struct ike_event *ev)
 	recon_copy_field(&r->summary_protocol, ev, GRAM_FIELD_PROTOCOL);
 	r->summary_num = recon_u32(ev, GRAM_FIELD_PROPOSAL, &v) ? v : 1;
 	r->summary_line = ev->first_line;
+	/*
+	 * The proposal chosen, printed after a received response whose SA
+	 * payload the log shows without its proposals: the responder's choice,
+	 * as this end read it.
+	 */
+	if (s && s->nmsgs && is(ev, GRAM_FIELD_KIND, "chosen")) {
+		struct message *m = s->msgs[s->nmsgs - 1];
+		size_t i;
+
+		for (i = 0; m->dir == MODEL_DIR_IN && m->response && i < m->np; i++)
+			if (m->p[i].ptype == PROTO_PAYLOAD_SA && !m->p[i].nprops) {
+				summary_to_sa(r, s, &m->p[i]);
+				break;
+			}
+	}
 }
 
 /*
@@ -594,16 +790,34 @@ payload_list(struct recon *r, const struct ike_event *ev)
 	for (p = v->p, end = v->p + v->len; p < end;) {
 		const char *w = p, *open;
 		struct payload *pl;
+		int depth = 0;
 
-		while (w < end && *w != ' ' && *w != '\t')
+		/* a name's parenthesis may hold blanks: "CPRQ(ADDR DNS)" */
+		while (w < end && (depth || (*w != ' ' && *w != '\t'))) {
+			depth += *w == '(' ? 1 : *w == ')' && depth ? -1 : 0;
 			w++;
+		}
+		if (w == p) {
+			p++;
+			continue;
+		}
 		pl = message_add_payload(s, msg, ev->first_line);
 		pl->inner = r->building || r->inner;
 		open = memchr(p, '(', (size_t)(w - p));
 		dialect_payload_type(ev->dialect, p, (size_t)(w - p), &pl->ptype);
-		if (open && w[-1] == ')') {
+		if (open && w[-1] == ')' && pl->ptype == PROTO_PAYLOAD_NOTIFY) {
+			/* "N(NO_PROP)", "NOTIFY(NO_PROPOSAL_CHOSEN)": the protocol's name when known */
+			const char *in = open + 1, *name;
+			size_t n = (size_t)(w - open - 2), k;
+
+			/* "N(MS_STATUS(1))": the name before its data */
+			for (k = 0; k < n && in[k] != '('; k++)
+				;
+			name = dialect_notify_name(ev->dialect, in, k);
 			pl->type = session_strndup(s, p, (size_t)(open - p));
-			pl->notify = session_strndup(s, open + 1, (size_t)(w - open - 2));
+			pl->notify = name ? name : session_strndup(s, in, k);
+		} else if (open && w[-1] == ')') {
+			pl->type = session_strndup(s, p, (size_t)(open - p));
 		} else {
 			pl->type = session_strndup(s, p, (size_t)(w - p));
 		}
@@ -1207,6 +1421,11 @@ error_line(struct recon *r, const struct ike_event *ev)
 		s->terminal = true;
 	if (!strcmp(kind, "peer-correlation"))
 		return; /* a platform table housekeeping message, not a cause */
+	/* the method the device could not verify the peer's AUTH with */
+	if (val(ev, GRAM_FIELD_AUTH_METHOD) && !s->peer_auth) {
+		s->peer_auth = recon_str(s, ev, GRAM_FIELD_AUTH_METHOD);
+		s->peer_authm = auth_method_of(ev);
+	}
 	evidence(r, s, kind, ev);
 }
 
@@ -1279,6 +1498,42 @@ child_spi(struct session *s, const struct ike_event *ev, uint32_t line)
 	}
 }
 
+/*
+ * A child SA up, as one line says it: both SPIs and the selectors
+ * ("CHILD_SA net{3} established with SPIs cd159185_i c5c4a85f_o and TS
+ * 10.3.0.1/32 === 10.1.0.0/24"). A line that names the SPIs of a child SA
+ * already known is that one (the inbound and outbound halves of a rekey).
+ */
+static void
+child_up(struct session *s, const struct ike_event *ev, uint32_t line)
+{
+	unsigned long long in, out;
+	bool has_in = recon_num(ev, GRAM_FIELD_SPI_IN, 16, &in) && in && in <= UINT32_MAX;
+	bool has_out = recon_num(ev, GRAM_FIELD_SPI_OUT, 16, &out) && out && out <= UINT32_MAX;
+	struct child_sa *c = NULL;
+
+	if (has_in)
+		c = recon_child_with(s, (uint32_t)in);
+	if (!c && has_out)
+		c = recon_child_with(s, (uint32_t)out);
+	if (!c)
+		c = recon_add_child(s, line);
+	if (has_in) {
+		c->spi_in = (uint32_t)in;
+		c->has_in = true;
+	}
+	if (has_out) {
+		c->spi_out = (uint32_t)out;
+		c->has_out = true;
+	}
+	c->installed = true;
+	if (!c->local_sel && val(ev, GRAM_FIELD_TS_LOCAL))
+		c->local_sel = recon_str(s, ev, GRAM_FIELD_TS_LOCAL);
+	if (!c->remote_sel && val(ev, GRAM_FIELD_TS_REMOTE))
+		c->remote_sel = recon_str(s, ev, GRAM_FIELD_TS_REMOTE);
+	s->ike_up = true;
+}
+
 static void
 fact(struct recon *r, const struct ike_event *ev)
 {
@@ -1323,6 +1578,8 @@ fact(struct recon *r, const struct ike_event *ev)
 		s->local_authm = auth_method_of(ev);
 	} else if (is(ev, GRAM_FIELD_KIND, "pfkey")) {
 		child_spi(s, ev, ev->first_line);
+	} else if (is(ev, GRAM_FIELD_KIND, "child-sa")) {
+		child_up(s, ev, ev->first_line);
 	} else if (is(ev, GRAM_FIELD_KIND, "proxy-match") ||
 		   is(ev, GRAM_FIELD_KIND, "crypto-map")) {
 		s->crypto_map = recon_str(s, ev, GRAM_FIELD_MAP);
@@ -1400,7 +1657,27 @@ child_deleted(struct session *s, const struct ike_event *ev, uint32_t line)
 static void
 status_line(struct recon *r, const struct ike_event *ev)
 {
-	struct session *s = find_session(r, ev, ev->first_line, false);
+	struct session *s;
+	struct session *before = r->focus;
+
+	/* a line that opens an SA names a new one */
+	r->opening = is(ev, GRAM_FIELD_KIND, "initiating");
+	s = find_session(r, ev, ev->first_line, r->opening);
+	r->opening = false;
+	/*
+	 * A new SA opened while the one in focus is up (an IKE SA rekeyed):
+	 * the lines that name no SA are still the old one's, whose exchange
+	 * makes the new one.
+	 */
+	if (is(ev, GRAM_FIELD_KIND, "initiating") && s && before && before != s && before->ike_up &&
+	    !before->closed && !s->nmsgs)
+		r->focus = before;
+	/* "x is initiating an IKE_SA": a new SA, though the line names none */
+	if (is(ev, GRAM_FIELD_KIND, "initiating") && !ev->has_handle && !ev->has_spi_i &&
+	    ev->role == IKE_ROLE_RESPONDER) {
+		s = recon_new_session(r, ev->first_line);
+		r->anon = s;
+	}
 
 	if (!s) {
 		recon_orphan(r, ev);
@@ -1415,6 +1692,16 @@ status_line(struct recon *r, const struct ike_event *ev)
 	} else if (is(ev, GRAM_FIELD_KIND, "session") &&
 		   is(ev, GRAM_FIELD_STATE_CLASS, "established")) {
 		s->ike_up = true;
+	} else if (is(ev, GRAM_FIELD_KIND, "session") && is(ev, GRAM_FIELD_STATE_CLASS, "ended")) {
+		s->terminal = true;
+	} else if (is(ev, GRAM_FIELD_KIND, "rekeyed")) {
+		/* the new IKE SA of a rekey is up */
+		s->ike_up = true;
+		s->rekey_successor = true;
+	} else if (is(ev, GRAM_FIELD_KIND, "initiating")) {
+		if (s->role == MODEL_ROLE_UNKNOWN && ev->role != IKE_ROLE_UNKNOWN)
+			s->role = ev->role == IKE_ROLE_INITIATOR ? MODEL_ROLE_INITIATOR
+								 : MODEL_ROLE_RESPONDER;
 	} else if (is(ev, GRAM_FIELD_KIND, "sa-created")) {
 		s->ike_up = true;
 	} else if (is(ev, GRAM_FIELD_KIND, "delete")) {
@@ -1485,6 +1772,35 @@ construct_line(struct recon *r, const struct ike_event *ev)
 	}
 }
 
+/*
+ * Policies listed on one line, apart at ", ", each perhaps behind its
+ * protocol ("ESP:AES_GCM_16_256/MODP_3072/NO_EXT_SEQ").
+ */
+static void
+policy_entries(struct session *s, const struct gram_value *v, bool expected, uint32_t line)
+{
+	const char *p = v->p, *end = v->p + v->len;
+
+	while (p < end && s->npolicies < 64) {
+		const char *e = p, *t = p, *colon;
+		struct policy_entry *pe;
+
+		while (e < end && *e != ',')
+			e++;
+		while (t < e && *t == ' ')
+			t++;
+		colon = memchr(t, ':', (size_t)(e - t));
+		s->policies = arena_grow(s->arena, s->policies, sizeof(*s->policies),
+					 &s->cap_policies, s->npolicies + 1);
+		pe = &s->policies[s->npolicies++];
+		pe->expected = expected;
+		pe->protocol = colon ? session_strndup(s, t, (size_t)(colon - t)) : NULL;
+		pe->transforms = session_strndup(s, t, (size_t)(e - t));
+		pe->line = line;
+		p = e < end ? e + 1 : e;
+	}
+}
+
 static void
 policy_line(struct recon *r, const struct ike_event *ev)
 {
@@ -1496,6 +1812,11 @@ policy_line(struct recon *r, const struct ike_event *ev)
 	touch(r, s, ev->last_line);
 	if (val(ev, GRAM_FIELD_POLICY)) {
 		r->policy_expected = is(ev, GRAM_FIELD_POLICY, "expected");
+		if (!val(ev, GRAM_FIELD_TRANSFORMS))
+			return;
+		/* the line lists them too: "IKE:AES_CBC_128/.../MODP_2048, IKE:..." */
+		policy_entries(s, val(ev, GRAM_FIELD_TRANSFORMS), r->policy_expected,
+			       ev->first_line);
 		return;
 	}
 	s->policies = arena_grow(s->arena, s->policies, sizeof(*s->policies), &s->cap_policies,
@@ -1667,9 +1988,46 @@ recon_feed(struct recon *r, const struct lex_record *rec, const struct gram_matc
 	recon_feed_event(r, &ev);
 }
 
+/*
+ * True if ev is the twin of a record just read (a daemon that logs each
+ * event twice): the same kind and values, but for the SA number, from the
+ * other kind of copy. Each record pairs once.
+ */
+static bool
+twin_seen(struct recon *r, const struct ike_event *ev)
+{
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)ev->kind;
+	bool second = ev->copy == IKE_COPY_SECOND;
+	size_t i, k;
+
+	for (i = 0; i < ev->nattrs; i++) {
+		const struct gram_value *a = &ev->attrs[i];
+
+		if (a->field == GRAM_FIELD_SA || a->field == GRAM_FIELD_COPY ||
+		    a->field == GRAM_FIELD_FACILITY)
+			continue;
+		h = (h ^ a->field) * 1099511628211ull;
+		for (k = 0; k < a->len; k++)
+			h = (h ^ (unsigned char)a->p[k]) * 1099511628211ull;
+		h = (h ^ 0xff) * 1099511628211ull;
+	}
+	for (i = 0; i < sizeof(r->twins) / sizeof(r->twins[0]); i++)
+		if (r->twins[i].used && r->twins[i].hash == h && r->twins[i].second != second) {
+			r->twins[i].used = false;
+			return true;
+		}
+	k = r->twin_next++ % (sizeof(r->twins) / sizeof(r->twins[0]));
+	r->twins[k].hash = h;
+	r->twins[k].second = second;
+	r->twins[k].used = true;
+	return false;
+}
+
 void
 recon_feed_event(struct recon *r, const struct ike_event *ev)
 {
+	if (ev->copy != IKE_COPY_NONE && twin_seen(r, ev))
+		return;
 	r->event_dialect = ev->dialect;
 	r->has_stamp = false;
 	if (ev->stamp) {
@@ -1692,8 +2050,10 @@ recon_feed_event(struct recon *r, const struct ike_event *ev)
 	}
 	switch (ev->kind) {
 	case IKE_EVENT_PACKET:
-		if (val(ev, GRAM_FIELD_SPI_I) || is(ev, GRAM_FIELD_KIND, "partial") ||
-		    is(ev, GRAM_FIELD_KIND, "event"))
+		if (is(ev, GRAM_FIELD_KIND, "wire"))
+			wire_packet(r, ev);
+		else if (val(ev, GRAM_FIELD_SPI_I) || is(ev, GRAM_FIELD_KIND, "partial") ||
+			 is(ev, GRAM_FIELD_KIND, "event"))
 			platform_packet(r, ev);
 		else
 			packet_start(r, ev);

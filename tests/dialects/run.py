@@ -23,8 +23,10 @@ def run(args):
 
 
 def expected(path):
-    """The dialect of a log, from where it is kept (none: not a Cisco one)."""
+    """The dialect of a log, from where it is kept (none: not one known yet)."""
     base = os.path.basename(path)
+    if "/strongswan/" in path or base.startswith("strongswan-"):
+        return "strongswan"
     if "/dart/" in path:
         return "dart"
     if base.startswith("show-"):
@@ -33,7 +35,7 @@ def expected(path):
         return "ios"
     if "/asa/" in path or base.startswith("asa"):
         return "asa"
-    return "none"  # strongSwan, libreswan, FortiGate: not yet known
+    return "none"  # libreswan, FortiGate: not yet known
 
 
 def stats(args):
@@ -54,7 +56,7 @@ def main():
         ok = got == want
         results.append((ok, "%s is read as %s" % (path, want),
                         "" if ok else "detected: %s" % got))
-        if got in ("asa", "ios", "dart", "show"):
+        if got in ("asa", "ios", "dart", "show", "strongswan"):
             a = run(["--json", "sessions", path])
             b = run(["--dialect", got, "--json", "sessions", path])
             results.append((a[:2] == b[:2], "%s: --dialect %s changes nothing" % (path, got),
