@@ -122,6 +122,7 @@ enum gram_family { GRAM_FAMILIES(GRAM_FAMILY_ENUM) GRAM_FAMILY_COUNT };
 	X(ERROR, "policy-verify-failed")                                                           \
 	X(ERROR, "sa-init-failed")                                                                 \
 	X(ERROR, "trustpoint-hashes")                                                              \
+	X(ERROR, "ts-unacceptable")                                                                \
 	X(ERROR, "verify-failed")                                                                  \
 	X(FACT, "anyconnect")                                                                      \
 	X(FACT, "child-sa")                                                                        \

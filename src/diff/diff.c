@@ -748,8 +748,17 @@ diff_same_negotiation(const struct session *a, const struct session *b)
 	bool roles = (a->role == MODEL_ROLE_INITIATOR && b->role == MODEL_ROLE_RESPONDER) ||
 		     (a->role == MODEL_ROLE_RESPONDER && b->role == MODEL_ROLE_INITIATOR);
 
-	return roles && a->has_spi_i && b->has_spi_i && a->spi_i == b->spi_i &&
-	       (!a->has_spi_r || !b->has_spi_r || !a->spi_r || !b->spi_r || a->spi_r == b->spi_r);
+	if (!roles)
+		return false;
+	if (a->has_spi_i && b->has_spi_i)
+		return a->spi_i == b->spi_i && (!a->has_spi_r || !b->has_spi_r || !a->spi_r ||
+						!b->spi_r || a->spi_r == b->spi_r);
+	/*
+	 * A log that prints no IKE SPIs (strongSwan at its default level): the
+	 * same two endpoints, each end's own address the other's peer.
+	 */
+	return a->local && a->peer && b->local && b->peer && !strcmp(a->local, b->peer) &&
+	       !strcmp(a->peer, b->local);
 }
 
 static void

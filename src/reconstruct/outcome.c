@@ -646,6 +646,9 @@ explain_notify(struct session *s, const struct message *m, const struct payload 
 			  "%s traffic selectors were not acceptable (TS_UNACCEPTABLE): the "
 			  "protected networks of the two ends do not match",
 			  sent ? "the peer's" : "this device's");
+		/* the selectors the device refused, as its own line gives them */
+		if (sent && (e = find_evidence(s, "ts-unacceptable")))
+			why = fmt(s, "%s (line %u: %s)", why, e->line, e->text);
 	} else {
 		why = fmt(s, "%s %s in %s", sent ? "this device answered" : "the peer answered",
 			  n->notify, x);
@@ -1058,13 +1061,43 @@ was_deleted(const struct session *s)
 {
 	size_t i, j;
 
+	bool child_request = false;
+
 	if (s->delete_line)
 		return true;
-	for (i = 0; i < s->nmsgs; i++)
-		if (same(s->msgs[i]->exchange, "INFORMATIONAL"))
-			for (j = 0; j < s->msgs[i]->np; j++)
-				if (s->msgs[i]->p[j].ptype == PROTO_PAYLOAD_DELETE)
-					return true;
+	for (i = 0; i < s->nmsgs; i++) {
+		const struct message *m = s->msgs[i];
+		uint32_t after = i ? s->msgs[i - 1]->last_line : 0;
+
+		if (!same(m->exchange, "INFORMATIONAL"))
+			continue;
+		for (j = 0; j < m->np; j++) {
+			const struct payload *p = &m->p[j];
+			bool child = false;
+			size_t k;
+
+			if (p->ptype != PROTO_PAYLOAD_DELETE)
+				continue;
+			if (p->protocol) {
+				child = !same(p->protocol, "IKE");
+			} else if (m->response) {
+				/* the answer to a child SA's delete deletes the peer's half */
+				child = child_request;
+			} else {
+				/*
+				 * A delete whose protocol the log does not show: a child SA's
+				 * when the device says it removes one just before it
+				 */
+				for (k = 0; k < s->nchildren && !child; k++)
+					child = s->children[k].removed &&
+						s->children[k].removed_line > after &&
+						s->children[k].removed_line <= m->last_line;
+				child_request = child;
+			}
+			if (!child)
+				return true;
+		}
+	}
 	return false;
 }
 

@@ -542,6 +542,7 @@ event_message(struct recon *r, const struct ike_event *ev, struct session *s, en
 			msg->dport = p->dport;
 		if (p->line < msg->first_line)
 			msg->first_line = p->line;
+		touch(r, s, p->line);
 		set_addresses(s, msg);
 		p->active = false;
 	}
@@ -1646,8 +1647,14 @@ child_deleted(struct session *s, const struct ike_event *ev, uint32_t line)
 			c->has_out = true;
 		}
 	}
+	/* the first line that says it goes (each end's delete may follow) */
+	if (!c->removed)
+		c->removed_line = line;
 	c->removed = true;
-	c->removed_line = line;
+	/* the session's delete, unless another child SA lives on (a rekey replaced it) */
+	for (i = 0; i < s->nchildren; i++)
+		if (&s->children[i] != c && s->children[i].installed && !s->children[i].removed)
+			return;
 	if (!s->delete_line) {
 		s->deleted_by = ours ? "local" : "peer";
 		s->delete_line = line;
@@ -1684,6 +1691,11 @@ status_line(struct recon *r, const struct ike_event *ev)
 		return;
 	}
 	touch(r, s, ev->last_line);
+	/* the addresses a status line names, where no message gave them */
+	if (!s->peer && val(ev, GRAM_FIELD_REMOTE))
+		s->peer = recon_str(s, ev, GRAM_FIELD_REMOTE);
+	if (!s->local && val(ev, GRAM_FIELD_LOCAL))
+		s->local = recon_str(s, ev, GRAM_FIELD_LOCAL);
 	if (is(ev, GRAM_FIELD_KIND, "connection")) {
 		if (is(ev, GRAM_FIELD_STATE_CLASS, "established"))
 			s->ike_up = true;
