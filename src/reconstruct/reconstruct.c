@@ -737,27 +737,26 @@ proposal_summary(struct recon *r, const struct ike_event *ev)
  * names in the order printed (encryption, then PRF and integrity for IKE,
  * integrity for ESP and AH, the D-H group, ESN).
  */
+/*
+ * A proposal of SA payload p from a transform list as the dialect prints
+ * it: its protocol (IKE when not named), number and line.
+ */
 static void
-summary_to_sa(struct recon *r, struct session *s, struct payload *p)
+add_listed_proposal(struct recon *r, struct session *s, struct payload *p, const char *protocol,
+		    size_t plen, const char *t, size_t len, unsigned num, uint32_t line)
 {
-	const char *t, *end;
-	bool ike = !r->summary_protocol.len || !strcmp(r->summary_protocol.buf, "IKE");
+	bool ike = !plen || (plen == 3 && !memcmp(protocol, "IKE", 3));
 	struct dialect_transform_word words[16];
 	struct proposal *pr;
 	size_t nw, k;
 
-	if (!r->summary.len || r->summary_session != s || p->nprops)
-		return;
-	t = r->summary.buf;
-	end = t + r->summary.len;
-	p->props = arena_grow(s->arena, p->props, sizeof(*p->props), &p->cap_props, 1);
+	p->props = arena_grow(s->arena, p->props, sizeof(*p->props), &p->cap_props, p->nprops + 1);
 	pr = &p->props[p->nprops++];
 	memset(pr, 0, sizeof(*pr));
-	pr->line = r->summary_line;
-	pr->num = r->summary_num;
-	pr->protocol = session_strndup(s, r->summary_protocol.len ? r->summary_protocol.buf : "IKE",
-				       r->summary_protocol.len ? r->summary_protocol.len : 3);
-	nw = dialect_transform_words(r->event_dialect, t, (size_t)(end - t), ike, words, 16);
+	pr->line = line;
+	pr->num = num;
+	pr->protocol = session_strndup(s, plen ? protocol : "IKE", plen ? plen : 3);
+	nw = dialect_transform_words(r->event_dialect, t, len, ike, words, 16);
 	for (k = 0; k < nw; k++) {
 		struct transform *x;
 
@@ -766,10 +765,19 @@ summary_to_sa(struct recon *r, struct session *s, struct payload *p)
 		memset(x, 0, sizeof(*x));
 		x->type = words[k].type;
 		x->id = session_strndup(s, t + words[k].at, words[k].len);
-		x->line = r->summary_line;
+		x->line = line;
 		x->has_iana = dialect_transform(r->event_dialect, x->type, x->id, &x->iana);
 	}
 	pr->ntrans = (unsigned)pr->nt;
+}
+
+static void
+summary_to_sa(struct recon *r, struct session *s, struct payload *p)
+{
+	if (!r->summary.len || r->summary_session != s || p->nprops)
+		return;
+	add_listed_proposal(r, s, p, r->summary_protocol.buf, r->summary_protocol.len,
+			    r->summary.buf, r->summary.len, r->summary_num, r->summary_line);
 	sb_reset(&r->summary);
 }
 
@@ -1789,9 +1797,25 @@ construct_line(struct recon *r, const struct ike_event *ev)
  * protocol ("ESP:AES_GCM_16_256/MODP_3072/NO_EXT_SEQ").
  */
 static void
-policy_entries(struct session *s, const struct gram_value *v, bool expected, uint32_t line)
+policy_entries(struct recon *r, struct session *s, const struct gram_value *v, bool expected,
+	       uint32_t line)
 {
 	const char *p = v->p, *end = v->p + v->len;
+	struct payload *offer = NULL;
+	unsigned num = 0;
+
+	/*
+	 * The proposals received, printed after the request that carried them
+	 * whose SA payload the log shows without them: that payload's offer.
+	 */
+	if (!expected && s->nmsgs) {
+		struct message *m = s->msgs[s->nmsgs - 1];
+		size_t i;
+
+		for (i = 0; m->dir == MODEL_DIR_IN && !m->response && i < m->np && !offer; i++)
+			if (m->p[i].ptype == PROTO_PAYLOAD_SA && !m->p[i].nprops)
+				offer = &m->p[i];
+	}
 
 	while (p < end && s->npolicies < 64) {
 		const char *e = p, *t = p, *colon;
@@ -1809,6 +1833,10 @@ policy_entries(struct session *s, const struct gram_value *v, bool expected, uin
 		pe->protocol = colon ? session_strndup(s, t, (size_t)(colon - t)) : NULL;
 		pe->transforms = session_strndup(s, t, (size_t)(e - t));
 		pe->line = line;
+		if (offer && num < 16)
+			add_listed_proposal(r, s, offer, t, colon ? (size_t)(colon - t) : 0,
+					    colon ? colon + 1 : t,
+					    (size_t)(e - (colon ? colon + 1 : t)), ++num, line);
 		p = e < end ? e + 1 : e;
 	}
 }
@@ -1827,7 +1855,7 @@ policy_line(struct recon *r, const struct ike_event *ev)
 		if (!val(ev, GRAM_FIELD_TRANSFORMS))
 			return;
 		/* the line lists them too: "IKE:AES_CBC_128/.../MODP_2048, IKE:..." */
-		policy_entries(s, val(ev, GRAM_FIELD_TRANSFORMS), r->policy_expected,
+		policy_entries(r, s, val(ev, GRAM_FIELD_TRANSFORMS), r->policy_expected,
 			       ev->first_line);
 		return;
 	}

@@ -9,6 +9,8 @@
 #include "ikescope/grammar.h"
 #include "ikescope/lexer.h"
 #include "ikescope/proto.h"
+#include "ikescope/util/err.h"
+#include "ikescope/util/strbuf.h"
 
 static unsigned
 id_of(unsigned type, const char *name)
@@ -203,4 +205,163 @@ Test(dialect, cfg_types_and_attributes_by_their_values)
 	cr_expect(dialect_cfg_attr(GRAM_DIALECT_COUNT, "INTERNAL_IP4_DNS, length 4", 16, &v) &&
 			  v == PROTO_CFG_INTERNAL_IP4_DNS,
 		  "a name is its n bytes, not what follows them");
+}
+
+/* ---- strongSwan ---- */
+
+static unsigned
+sw_payload(const char *name)
+{
+	unsigned t = 0;
+
+	return dialect_payload_type(GRAM_DIALECT_STRONGSWAN, name, strlen(name), &t) ? t : 0;
+}
+
+Test(dialect, strongswan_payload_and_notify_names)
+{
+	const char *n;
+
+	cr_expect_eq(sw_payload("No"), PROTO_PAYLOAD_NONCE, "charon's nonce");
+	cr_expect_eq(sw_payload("N(NO_PROP)"), PROTO_PAYLOAD_NOTIFY);
+	cr_expect_eq(sw_payload("N"), PROTO_PAYLOAD_NOTIFY, "not the nonce, as in Cisco lists");
+	cr_expect_eq(sw_payload("V"), PROTO_PAYLOAD_VENDOR);
+	cr_expect_eq(sw_payload("D"), PROTO_PAYLOAD_DELETE);
+	cr_expect_eq(sw_payload("E"), PROTO_PAYLOAD_SK);
+	cr_expect_eq(sw_payload("EF(2/3)"), PROTO_PAYLOAD_SKF);
+	cr_expect_eq(sw_payload("CPRQ(ADDR DNS)"), PROTO_PAYLOAD_CP);
+	cr_expect_eq(sw_payload("CPRP"), PROTO_PAYLOAD_CP);
+	cr_expect_eq(sw_payload("EAP/REQ/ID"), PROTO_PAYLOAD_EAP);
+	cr_expect_eq(sw_payload("TSi"), PROTO_PAYLOAD_TSI);
+	cr_expect_eq(sw_payload("NOTIFY"), 0, "a Cisco word, not charon's");
+	n = dialect_notify_name(GRAM_DIALECT_STRONGSWAN, "NO_PROP", 7);
+	cr_expect_str_eq(n ? n : "(null)", "NO_PROPOSAL_CHOSEN");
+	n = dialect_notify_name(GRAM_DIALECT_STRONGSWAN, "TS_UNACCEPT", 11);
+	cr_expect_str_eq(n ? n : "(null)", "TS_UNACCEPTABLE");
+	n = dialect_notify_name(GRAM_DIALECT_STRONGSWAN, "AUTH_FAILEDX", 11);
+	cr_expect_str_eq(n ? n : "(null)", "AUTHENTICATION_FAILED", "the n bytes only");
+	n = dialect_notify_name(GRAM_DIALECT_STRONGSWAN, "INVAL_KE", 8);
+	cr_expect_str_eq(n ? n : "(null)", "INVALID_KE_PAYLOAD");
+	n = dialect_notify_name(GRAM_DIALECT_STRONGSWAN, "NO_PROPOSAL_CHOSEN", 18);
+	cr_expect_str_eq(n ? n : "(null)", "NO_PROPOSAL_CHOSEN", "the protocol's own name too");
+	cr_expect_null(dialect_notify_name(GRAM_DIALECT_STRONGSWAN, "ME_MEDIATION", 12));
+	cr_expect_null(dialect_notify_name(GRAM_DIALECT_ASA, "NO_PROP", 7), "not a Cisco word");
+}
+
+Test(dialect, strongswan_transforms_and_proposals)
+{
+	struct dialect_transform_word w[16];
+	const char *t = "ESP:AES_GCM_16_256/MODP_3072/NO_EXT_SEQ/KE1_ML_KEM_768, ESP:AES_CBC_128";
+	size_t n = dialect_transform_words(GRAM_DIALECT_STRONGSWAN, t, strlen(t), false, w, 16);
+	unsigned v = 0;
+
+	cr_assert_eq(n, 4, "one proposal: the list stops at the comma");
+	cr_expect_eq(w[0].type, 1);
+	cr_expect_eq(w[0].len, 14);
+	cr_expect_eq(w[1].type, 4);
+	cr_expect_eq(w[2].type, 5);
+	cr_expect_eq(w[3].type, 6, "an additional key exchange (RFC 9370)");
+	cr_expect(dialect_transform(GRAM_DIALECT_STRONGSWAN, 1, "AES_CBC_128", &v) && v == 12);
+	cr_expect(dialect_transform(GRAM_DIALECT_STRONGSWAN, 1, "AES_CBC-256", &v) && v == 12,
+		  "swanctl --list-sas writes the key size so");
+	cr_expect(dialect_transform(GRAM_DIALECT_STRONGSWAN, 1, "AES_GCM_16_256", &v) && v == 20);
+	cr_expect(dialect_transform(GRAM_DIALECT_STRONGSWAN, 1, "CHACHA20_POLY1305", &v) &&
+		  v == 28);
+	cr_expect(dialect_transform(GRAM_DIALECT_STRONGSWAN, 2, "PRF_HMAC_SHA2_256", &v) && v == 5);
+	cr_expect(dialect_transform(GRAM_DIALECT_STRONGSWAN, 3, "HMAC_SHA1_96", &v) && v == 2);
+	cr_expect(dialect_transform(GRAM_DIALECT_STRONGSWAN, 3, "HMAC_SHA2_256_128", &v) &&
+		  v == 12);
+	cr_expect(dialect_transform(GRAM_DIALECT_STRONGSWAN, 4, "CURVE_25519", &v) && v == 31);
+	cr_expect(!dialect_transform(GRAM_DIALECT_STRONGSWAN, 1, "AES_CBC_x", &v));
+	cr_expect(!dialect_transform(GRAM_DIALECT_STRONGSWAN, 3, "PRF_HMAC_SHA1", &v),
+		  "a PRF is no integrity algorithm");
+	cr_expect(!dialect_transform(GRAM_DIALECT_STRONGSWAN, 1, "AES-CBC", &v), "a Cisco word");
+	cr_expect_str_eq(dialect_group_number(GRAM_DIALECT_STRONGSWAN, "MODP_2048"), "14");
+	cr_expect_str_eq(dialect_group_number(GRAM_DIALECT_STRONGSWAN, "ECP_384"), "20");
+	cr_expect_str_eq(dialect_group_number(GRAM_DIALECT_STRONGSWAN, "KYBER"), "KYBER");
+	cr_expect(dialect_auth_method(GRAM_DIALECT_STRONGSWAN, "pre-shared key", 14, &v) &&
+		  v == PROTO_AUTH_PSK);
+	cr_expect(dialect_auth_method(GRAM_DIALECT_STRONGSWAN, "RSA signature", 13, &v) &&
+		  v == PROTO_AUTH_RSA_SIG);
+}
+
+Test(dialect, strongswan_remedies_in_its_own_terms)
+{
+	struct dialect_remedy q = { .cause = "NO_PROPOSAL_CHOSEN", .ike = true };
+	const char *r = dialect_remedy(GRAM_DIALECT_STRONGSWAN, &q);
+
+	cr_assert_not_null(r);
+	cr_expect(strstr(r, "proposals") && strstr(r, "swanctl.conf"), "%s", r);
+	q.ike = false;
+	r = dialect_remedy(GRAM_DIALECT_STRONGSWAN, &q);
+	cr_expect(r && strstr(r, "esp_proposals"), "%s", r ? r : "(null)");
+	q.cause = "TS_UNACCEPTABLE";
+	r = dialect_remedy(GRAM_DIALECT_STRONGSWAN, &q);
+	cr_expect(r && strstr(r, "local_ts") && strstr(r, "remote_ts"), "%s", r ? r : "(null)");
+	q.cause = "AUTHENTICATION_FAILED";
+	q.psk = true;
+	r = dialect_remedy(GRAM_DIALECT_STRONGSWAN, &q);
+	cr_expect(r && strstr(r, "pre-shared key"), "%s", r ? r : "(null)");
+	q.cause = "SOMETHING_ELSE";
+	cr_expect_null(dialect_remedy(GRAM_DIALECT_STRONGSWAN, &q));
+	q.cause = "NO_PROPOSAL_CHOSEN";
+	cr_expect_null(dialect_remedy(GRAM_DIALECT_ASA, &q), "the Cisco words are the caller's");
+}
+
+/* The event the built-in grammar and the strongSwan adapter make of one line. */
+static bool
+sw_event(struct grammar *g, const char *line, struct gram_match *m, struct ike_event *ev)
+{
+	struct lex_record rec = { 0 };
+
+	rec.text = line;
+	rec.len = strlen(line);
+	rec.first_line = rec.last_line = 1;
+	if (!grammar_match(g, rec.text, rec.len, m))
+		return false;
+	dialect_event(&rec, m, GRAM_DIALECT_STRONGSWAN, ev);
+	return true;
+}
+
+Test(dialect, strongswan_adapter_reads_charon_lines)
+{
+	struct err err = { 0 };
+	struct strbuf diags;
+	struct grammar *g;
+	struct gram_match m;
+	struct ike_event ev;
+
+	sb_init(&diags);
+	g = grammar_create_builtin(&diags, &err);
+	sb_finish(&diags);
+	cr_assert_not_null(g);
+	cr_assert(sw_event(g,
+			   "charon[2440]: 09[ENC] <PEER|7> parsed IKE_AUTH response 1 [ IDr AUTH "
+			   "N(NO_PROP) ]",
+			   &m, &ev));
+	cr_expect_eq(ev.kind, IKE_EVENT_PACKET);
+	cr_expect_eq(ev.dialect, GRAM_DIALECT_STRONGSWAN);
+	cr_expect(ev.response);
+	cr_expect_eq(ev.dir, IKE_DIR_IN);
+	cr_expect(ev.has_handle && ev.handle == 7, "<PEER|7>: the SA's unique id");
+	cr_expect(ev.has_mid && ev.mid == 1);
+	cr_expect_eq(ev.copy, IKE_COPY_FIRST, "charon's own line, which may have a journal twin");
+	cr_assert(sw_event(g, "charon-systemd[2440]: generating IKE_SA_INIT request 0 [ SA KE No ]",
+			   &m, &ev));
+	cr_expect(!ev.response);
+	cr_expect_eq(ev.dir, IKE_DIR_OUT);
+	cr_expect(!ev.has_handle);
+	cr_expect_eq(ev.copy, IKE_COPY_SECOND);
+	cr_assert(sw_event(g, "[IKE] initiating IKE_SA gw[1] to 192.168.111.1", &m, &ev));
+	cr_expect_eq(ev.kind, IKE_EVENT_STATUS);
+	cr_expect_eq(ev.role, IKE_ROLE_INITIATOR);
+	cr_expect(ev.has_handle && ev.handle == 1);
+	cr_expect_eq(ev.copy, IKE_COPY_NONE, "swanctl's output has no twin");
+	cr_assert(sw_event(g,
+			   "13[IKE] CHILD_SA net{3} established with SPIs cd159185_i c5c4a85f_o "
+			   "and TS 10.3.0.1/32 === 10.1.0.0/24",
+			   &m, &ev));
+	cr_expect_eq(ev.kind, IKE_EVENT_CONTEXT);
+	cr_expect_not_null(ike_event_attr(&ev, GRAM_FIELD_SPI_IN));
+	cr_expect_not_null(ike_event_attr(&ev, GRAM_FIELD_TS_REMOTE));
+	grammar_destroy(g);
 }
