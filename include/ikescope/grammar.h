@@ -400,7 +400,9 @@ enum gram_type {
 	X(TS_LOCAL, "ts_local", STR, "a child SA's local traffic selectors, as one text")          \
 	X(TS_REMOTE, "ts_remote", STR, "a child SA's remote traffic selectors, as one text")       \
 	X(CHILD, "child", STR, "a child SA's name as the device gives it (net{3})")                \
-	X(COPY, "copy", STR, "the line is a second copy of another one (a daemon logging twice)")
+	X(COPY, "copy", STR, "the line is a second copy of another one (a daemon logging twice)")  \
+	X(CONN, "conn", STR, "the name of the connection (configuration) a line names")            \
+	X(HOST, "host", STR, "the host name a syslog header gives the line's device")
 
 #define GRAM_FIELD_ENUM(e, name, type, summary) GRAM_FIELD_##e,
 enum gram_field { GRAM_FIELDS(GRAM_FIELD_ENUM) GRAM_FIELD_COUNT };

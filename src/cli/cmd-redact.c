@@ -261,9 +261,10 @@ cmd_redact(const struct cli *cli, int argc, char **argv, struct err *err)
 		nin == 1 ? "" : "s");
 	{
 		static const char *const kinds[][2] = {
-			{ "user", "user name" },   { "group", "group name" },
-			{ "host", "host name" },   { "domain", "domain name" },
-			{ "net", "IPv4 network" }, { "net6", "IPv6 network" },
+			{ "user", "user name" },       { "group", "group name" },
+			{ "host", "host name" },       { "domain", "domain name" },
+			{ "net", "IPv4 network" },     { "net6", "IPv6 network" },
+			{ "conn", "connection name" },
 		};
 		size_t k;
 
@@ -273,6 +274,9 @@ cmd_redact(const struct cli *cli, int argc, char **argv, struct err *err)
 			if ((k == 1 || k == 2 || k == 3) && !(flags & REDACT_NAMES))
 				continue;
 			if ((k == 4 || k == 5) && !(flags & REDACT_IPS))
+				continue;
+			/* only the daemons that name connections have them */
+			if (k == 6 && !n)
 				continue;
 			fprintf(stderr, ", %zu %s%s", n, kinds[k][1], n == 1 ? "" : "s");
 		}

@@ -2043,8 +2043,9 @@ twin_seen(struct recon *r, const struct ike_event *ev)
 	for (i = 0; i < ev->nattrs; i++) {
 		const struct gram_value *a = &ev->attrs[i];
 
+		/* what only one copy gives: its tag's SA number and connection */
 		if (a->field == GRAM_FIELD_SA || a->field == GRAM_FIELD_COPY ||
-		    a->field == GRAM_FIELD_FACILITY)
+		    a->field == GRAM_FIELD_FACILITY || a->field == GRAM_FIELD_CONN)
 			continue;
 		h = (h ^ a->field) * 1099511628211ull;
 		for (k = 0; k < a->len; k++)

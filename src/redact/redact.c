@@ -26,9 +26,14 @@
 
 /* ---- names ---- */
 
-enum name_kind { NAME_USER, NAME_GROUP, NAME_HOST, NAME_DOMAIN, NAME_KINDS };
+/*
+ * NAME_CONN: a connection's name in a daemon's configuration (strongSwan's
+ * "site-b"), matched in its own case only: such a name may be a word the
+ * daemon's lines use ("PEER" and "peer supports MOBIKE").
+ */
+enum name_kind { NAME_USER, NAME_GROUP, NAME_HOST, NAME_DOMAIN, NAME_CONN, NAME_KINDS };
 
-static const char *const kind_names[NAME_KINDS] = { "user", "group", "host", "domain" };
+static const char *const kind_names[NAME_KINDS] = { "user", "group", "host", "domain", "conn" };
 
 struct name {
 	char *key; /* lower case */
@@ -319,8 +324,9 @@ read_v4(const char *s, size_t n, size_t at, uint32_t *out)
 	size_t i = at;
 	int part;
 
-	if (at > 0 && (isdigit((unsigned char)s[at - 1]) || s[at - 1] == '.' ||
-		       isalpha((unsigned char)s[at - 1])))
+	/* a '.' before it is a longer dotted number's, unless it ends "..." (strongSwan's A...B) */
+	if (at > 0 && (isdigit((unsigned char)s[at - 1]) || isalpha((unsigned char)s[at - 1]) ||
+		       (s[at - 1] == '.' && !(at > 1 && s[at - 2] == '.'))))
 		return 0;
 	for (part = 0; part < 4; part++) {
 		unsigned v = 0, d = 0;
@@ -551,6 +557,16 @@ redact_learn_record(struct redactor *r, const struct lex_record *rec, const stru
 		learn_name(r, NAME_GROUP, v->p, v->len);
 	if ((v = field(m, GRAM_FIELD_IDENTITY)))
 		learn_identity(r, v->p, v->len);
+	/* a connection's and a child SA's name ("site-b", "net" of "net{3}"), a syslog host */
+	if ((v = field(m, GRAM_FIELD_CONN)))
+		learn_name(r, NAME_CONN, v->p, v->len);
+	if ((v = field(m, GRAM_FIELD_CHILD))) {
+		const char *brace = memchr(v->p, '{', v->len);
+
+		learn_name(r, NAME_CONN, v->p, brace ? (size_t)(brace - v->p) : v->len);
+	}
+	if ((v = field(m, GRAM_FIELD_HOST)))
+		learn_name(r, NAME_HOST, v->p, v->len);
 }
 
 static void learn_addresses(struct redactor *r, const char *s, size_t n);
@@ -891,6 +907,9 @@ plan_names(struct redactor *r)
 			case NAME_GROUP:
 				snprintf(buf, sizeof(buf), "group%u", c);
 				break;
+			case NAME_CONN:
+				snprintf(buf, sizeof(buf), "conn%u", c);
+				break;
 			case NAME_HOST:
 				snprintf(buf, sizeof(buf), "host%u.example.net", c);
 				break;
@@ -1028,6 +1047,10 @@ names_in_run(const struct redactor *r, const char *s, size_t n, struct strbuf *o
 				key[j - i] = '\0';
 				hit = name_find(r, key);
 				key[j - i] = saved;
+				/* a connection's name in its own case only */
+				if (hit && hit->kind == NAME_CONN &&
+				    memcmp(hit->orig, s + i, j - i))
+					hit = NULL;
 				if (hit) {
 					best = j - i;
 					break;

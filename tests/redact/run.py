@@ -89,15 +89,16 @@ def apply_map(text, mapping):
         if kind == "net":
             nets[orig.rsplit(".", 1)[0]] = pseudo.rsplit(".", 1)[0]
         elif kind != "net6":
-            names.append((orig, pseudo))
+            names.append((kind, orig, pseudo))
 
     def v4(m):
         net = ".".join(m.groups()[:3])
         return nets[net] + "." + m.group(4) if net in nets else m.group(0)
     text = V4.sub(v4, text)
-    for orig, pseudo in sorted(names, key=lambda x: -len(x[0])):
+    for kind, orig, pseudo in sorted(names, key=lambda x: -len(x[1])):
+        # a connection's name is replaced in its own case only
         text = re.sub(r"(?<!%s)%s(?!%s)" % (NAME_CHAR, re.escape(orig), NAME_CHAR),
-                      pseudo, text, flags=re.IGNORECASE)
+                      pseudo, text, flags=0 if kind == "conn" else re.IGNORECASE)
     return text
 
 
@@ -128,7 +129,8 @@ def check(path, tmp):
     leaked = addresses(a) & addresses(b)
     if leaked:
         return "addresses the analysis read survive: %s" % sorted(leaked)[:5]
-    a = apply_map(a, mapping).replace(json.dumps(path)[1:-1], "INPUT")
+    # the input's name first: a name the map replaces may be part of it
+    a = apply_map(a.replace(json.dumps(path)[1:-1], "INPUT"), mapping)
     b = b.replace(json.dumps(red)[1:-1], "INPUT")
     problem = same(json.loads(a), json.loads(b), "")
     if problem:
@@ -163,7 +165,7 @@ def same(a, b, where):
 
 def main():
     logs = sorted(glob.glob("samples/*/*.log") + glob.glob("samples/*/*.txt"))
-    logs += sorted(glob.glob(os.path.join(CORPUS, "*.log")))
+    logs += sorted(glob.glob(os.path.join(CORPUS, "*.log")) + glob.glob(os.path.join(CORPUS, "*", "*.log")))
     results = []
     with tempfile.TemporaryDirectory(prefix="ikescope-redact-") as tmp:
         for path in logs:
