@@ -72,7 +72,7 @@ enum gram_dialect dialect_named(const char *name);
 typedef void dialect_adapter(const struct lex_record *rec, const struct gram_match *m,
 			     struct ike_event *ev);
 dialect_adapter dialect_asa_event, dialect_ios_event, dialect_dart_event, dialect_show_event,
-	dialect_strongswan_event;
+	dialect_strongswan_event, dialect_libreswan_event;
 
 /* What a remedy is asked for: the failure's cause and where it happened. */
 struct dialect_remedy {
@@ -110,7 +110,7 @@ struct dialect_words {
 };
 
 extern const struct dialect_words dialect_asa_words, dialect_ios_words, dialect_dart_words,
-	dialect_show_words, dialect_strongswan_words;
+	dialect_show_words, dialect_strongswan_words, dialect_libreswan_words;
 
 /*
  * Votes for the dialect of an input: fed the records of its beginning,
@@ -203,6 +203,22 @@ size_t dialect_strongswan_transform_words(const char *text, size_t len, bool ike
 const char *dialect_strongswan_group_number(const char *name);
 bool dialect_strongswan_auth_method(const char *name, size_t n, unsigned *method);
 const char *dialect_strongswan_remedy(const struct dialect_remedy *q);
+
+/*
+ * libreswan (libreswan.c): a payload as pluto lists it ("Ni", "N(X)",
+ * "SK{IDr,AUTH}"), a notify ("v2N_X" in older releases), a transform
+ * ("AES_GCM_16_256", "HMAC_SHA2_512" the PRF, "MODP2048", "DH19") and a
+ * list of them ("{cipher=... integ=... prf=... ke=...}",
+ * "IKE=AES_CBC_256-HMAC_SHA1-MODP2048").
+ */
+bool dialect_libreswan_payload_type(const char *name, size_t n, unsigned *type);
+const char *dialect_libreswan_notify_name(const char *name, size_t n);
+bool dialect_libreswan_transform(unsigned type, const char *name, unsigned *iana);
+size_t dialect_libreswan_transform_words(const char *text, size_t len, bool ike,
+					 struct dialect_transform_word *out, size_t max);
+const char *dialect_libreswan_group_number(const char *name);
+bool dialect_libreswan_auth_method(const char *name, size_t n, unsigned *method);
+const char *dialect_libreswan_remedy(const struct dialect_remedy *q);
 
 /* The Cisco dialects' words (cisco.c), for the struct dialect_words of each. */
 #define DIALECT_CISCO_WORDS                                                                        \

@@ -168,10 +168,12 @@ enum gram_family { GRAM_FAMILIES(GRAM_FAMILY_ENUM) GRAM_FAMILY_COUNT };
 	X(PACKET, "partial")                                                                       \
 	X(PACKET, "event")                                                                         \
 	X(PACKET, "wire")                                                                          \
+	X(PACKET, "event-done")                                                                    \
 	X(PAYLOAD, "partial")                                                                      \
 	X(PROPOSAL_SUMMARY, "chosen")                                                              \
 	X(RETRANSMIT, "exhausted")                                                                 \
 	X(RETRANSMIT, "retransmit")                                                                \
+	X(RETRANSMIT, "resent")                                                                    \
 	X(SHOW, "bitmap")                                                                          \
 	X(SHOW, "child-spis")                                                                      \
 	X(SHOW, "counters")                                                                        \
@@ -267,7 +269,8 @@ enum gram_family { GRAM_FAMILIES(GRAM_FAMILY_ENUM) GRAM_FAMILY_COUNT };
 	X(DART, "dart", "Cisco AnyConnect / Secure Client DART log")                               \
 	X(SHOW, "show", "pasted show crypto ikev2 / ipsec sa and show vpn-sessiondb output")       \
 	X(STRONGSWAN, "strongswan",                                                                \
-	  "strongSwan charon: syslog, journal and file log lines, swanctl output")
+	  "strongSwan charon: syslog, journal and file log lines, swanctl output")                 \
+	X(LIBRESWAN, "libreswan", "libreswan pluto: syslog, journal and console lines")
 
 #define GRAM_DIALECT_ENUM(e, n, s) GRAM_DIALECT_##e,
 enum gram_dialect { GRAM_DIALECTS(GRAM_DIALECT_ENUM) GRAM_DIALECT_COUNT };
@@ -402,7 +405,8 @@ enum gram_type {
 	X(CHILD, "child", STR, "a child SA's name as the device gives it (net{3})")                \
 	X(COPY, "copy", STR, "the line is a second copy of another one (a daemon logging twice)")  \
 	X(CONN, "conn", STR, "the name of the connection (configuration) a line names")            \
-	X(HOST, "host", STR, "the host name a syslog header gives the line's device")
+	X(HOST, "host", STR, "the host name a syslog header gives the line's device")              \
+	X(CHILD_SA, "child_sa", UINT, "the SA number a line gives a child SA of its IKE SA")
 
 #define GRAM_FIELD_ENUM(e, name, type, summary) GRAM_FIELD_##e,
 enum gram_field { GRAM_FIELDS(GRAM_FIELD_ENUM) GRAM_FIELD_COUNT };

@@ -62,7 +62,7 @@ usage(FILE *fp)
 		"      --color=WHEN    colour the output: auto (the default), always, never\n"
 		"      --config FILE   check the sessions against this ASA running config\n"
 		"      --dialect NAME  read every input as NAME (asa, ios, dart, show,\n"
-		"                      strongswan), not as its first lines show\n"
+		"                      strongswan, libreswan), not as its first lines show\n"
 		"      --grammars DIR  load grammar files from DIR instead of the built-in ones\n"
 		"  -h, --help          show this help and exit\n"
 		"      --json          JSON (lex: JSON Lines; sessions, timeline: one document)\n"

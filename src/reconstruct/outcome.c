@@ -219,14 +219,29 @@ transforms_text(struct session *s, const struct payload *sa)
 static const struct payload *
 error_notify(const struct session *s, const struct message **in)
 {
-	size_t i, j;
+	size_t i, j, k;
 
 	for (i = 0; i < s->nmsgs; i++)
-		for (j = 0; j < s->msgs[i]->np; j++)
-			if (is_error_notify(s->msgs[i]->p[j].notify)) {
-				*in = s->msgs[i];
-				return &s->msgs[i]->p[j];
-			}
+		for (j = 0; j < s->msgs[i]->np; j++) {
+			const struct message *m = s->msgs[i];
+			bool retried = false;
+
+			if (!is_error_notify(m->p[j].notify))
+				continue;
+			/*
+			 * An INVALID_KE_PAYLOAD the initiator answered with a new
+			 * IKE_SA_INIT request (RFC 7296 1.3) is not what ended it
+			 */
+			if (!strcmp(m->p[j].notify, "INVALID_KE_PAYLOAD") && m->response)
+				for (k = i + 1; k < s->nmsgs && !retried; k++)
+					retried = s->msgs[k]->dir != m->dir &&
+						  !s->msgs[k]->response &&
+						  same(s->msgs[k]->exchange, "IKE_SA_INIT");
+			if (retried)
+				continue;
+			*in = m;
+			return &m->p[j];
+		}
 	return NULL;
 }
 
@@ -850,6 +865,23 @@ decide_failure(struct session *s)
 			fmt(s, "the peer's authentication did not verify: %s", e->text));
 		return;
 	}
+	/* the device says it refused the child SA's traffic selectors, though no notify shows */
+	if ((e = find_evidence(s, "ts-unacceptable"))) {
+		const struct exchange *x = NULL;
+
+		for (i = 0; i < s->nexch; i++)
+			if (s->exch[i].request && s->exch[i].request->first_line <= e->line &&
+			    (same(s->exch[i].type, "IKE_AUTH") ||
+			     same(s->exch[i].type, "CREATE_CHILD_SA")))
+				x = &s->exch[i];
+		fail_at(s, x ? x->type : "IKE_AUTH", x ? x->mid : 0, x && x->mid_known,
+			"TS_UNACCEPTABLE", e->line,
+			fmt(s,
+			    "this device found the peer's traffic selectors unacceptable: the "
+			    "protected networks of the two ends do not match (line %u: %s)",
+			    e->line, e->text));
+		return;
+	}
 	/* the state machine's own verdict, when no line says more */
 	for (i = 0; i < s->nstates; i++) {
 		const struct state_step *st = &s->states[i];
@@ -870,7 +902,7 @@ decide_failure(struct session *s)
 		for (i = 0; i < s->nexch; i++)
 			if (same(s->exch[i].type, "IKE_AUTH"))
 				x = &s->exch[i];
-		fail_at(s, x ? x->type : "IKE_AUTH", x ? x->mid : 0, x != NULL,
+		fail_at(s, x ? x->type : "IKE_AUTH", x ? x->mid : 0, x && x->mid_known,
 			MODEL_CAUSE_CHILD_SA_REJECTED,
 			x && x->response ? x->response->first_line : s->last_line,
 			fmt(s, "the IKE SA came up but no child SA was installed; the log does not "

@@ -477,6 +477,50 @@ lists_fragments(enum gram_dialect d, const struct gram_value *v)
 	return any;
 }
 
+static struct payload *find_listed(struct message *msg, unsigned ptype);
+static void add_listed_proposal(struct recon *r, struct session *s, struct payload *p,
+				const char *protocol, size_t plen, const char *t, size_t len,
+				unsigned num, uint32_t line);
+
+/*
+ * The transforms a message's line gives ("{cipher=AES_GCM_16_256 integ=n/a
+ * prf=HMAC_SHA2_512 ke=DH19}"): the proposal of its SA payload (made when
+ * the line lists none), offered in a request and chosen in a response.
+ */
+static void
+message_transforms(struct recon *r, struct session *s, struct message *msg,
+		   const struct ike_event *ev)
+{
+	const struct gram_value *t = val(ev, GRAM_FIELD_TRANSFORMS);
+	const struct gram_value *pr = val(ev, GRAM_FIELD_PROTOCOL);
+	struct payload *sa = find_listed(msg, PROTO_PAYLOAD_SA);
+
+	if (!t || !t->len)
+		return;
+	if (!sa) {
+		sa = message_add_payload(s, msg, ev->first_line);
+		sa->ptype = PROTO_PAYLOAD_SA;
+		sa->type = session_strndup(s, "SA", 2);
+		sa->listed = true;
+	}
+	if (sa->nprops)
+		return;
+	add_listed_proposal(r, s, sa, pr ? pr->p : "IKE", pr ? pr->len : 3, t->p, t->len, 1,
+			    ev->first_line);
+}
+
+/* The first payload of type ptype of msg, or NULL. */
+static struct payload *
+find_listed(struct message *msg, unsigned ptype)
+{
+	size_t i;
+
+	for (i = 0; i < msg->np; i++)
+		if (msg->p[i].ptype == ptype)
+			return &msg->p[i];
+	return NULL;
+}
+
 /*
  * A message a line names once, with its exchange, MID and payload list (an
  * event trace; strongSwan's "parsed IKE_AUTH response 1 [ IDr AUTH ]"). The
@@ -498,8 +542,16 @@ event_message(struct recon *r, const struct ike_event *ev, struct session *s, en
 			last = s->msgs[i];
 			break;
 		}
-	if (last && has_mid && last->mid_known && last->mid == mid &&
-	    last->response == ev->response && last->exchange && x && !strcmp(last->exchange, x)) {
+	/*
+	 * "processed IKE_SA_INIT response": the message the line before named
+	 * (as it was received), now processed, if it is the last one this way
+	 */
+	if (is(ev, GRAM_FIELD_KIND, "event-done") && last && last->response == ev->response &&
+	    last->exchange && x && !strcmp(last->exchange, x) && last == s->msgs[s->nmsgs - 1])
+		msg = last;
+	else if (last && has_mid && last->mid_known && last->mid == mid &&
+		 last->response == ev->response && last->exchange && x &&
+		 !strcmp(last->exchange, x)) {
 		if (pl && lists_fragments(ev->dialect, pl)) {
 			/* one more fragment of the message */
 			last->fragments++;
@@ -555,6 +607,25 @@ event_message(struct recon *r, const struct ike_event *ev, struct session *s, en
 	r->payload = NULL;
 	if (pl)
 		payload_list(r, ev);
+	/* a line that names the notify the message carries, and no payload list */
+	if (!pl && val(ev, GRAM_FIELD_NOTIFY)) {
+		const struct gram_value *n = val(ev, GRAM_FIELD_NOTIFY);
+		const char *name = dialect_notify_name(ev->dialect, n->p, n->len);
+		struct payload *p = message_add_payload(s, msg, ev->first_line);
+
+		p->ptype = PROTO_PAYLOAD_NOTIFY;
+		p->type = session_strndup(s, "N", 1);
+		p->notify = name ? name : recon_str(s, ev, GRAM_FIELD_NOTIFY);
+		p->listed = true;
+	}
+	/* the method a message's line says this end authenticates with */
+	if (dir == MODEL_DIR_OUT && val(ev, GRAM_FIELD_AUTH_METHOD) && !s->local_auth) {
+		s->local_auth = recon_str(s, ev, GRAM_FIELD_AUTH_METHOD);
+		s->local_authm = auth_method_of(ev);
+	}
+	/* the transforms a line gives the message: the SA offered, or the one chosen */
+	if (val(ev, GRAM_FIELD_TRANSFORMS))
+		message_transforms(r, s, msg, ev);
 	/* (I)/(R) is the role in the exchange: the initiator of IKE_SA_INIT is the SA's */
 	if (s->role == MODEL_ROLE_UNKNOWN && msg->exchange && !strcmp(msg->exchange, "IKE_SA_INIT"))
 		s->role = (dir == MODEL_DIR_OUT) != msg->response ? MODEL_ROLE_INITIATOR
@@ -614,7 +685,8 @@ platform_packet(struct recon *r, const struct ike_event *ev)
 	 * numbers): the session in focus, unless it is a new IKE_SA_INIT
 	 * request, which begins a new SA, as does any message with no session.
 	 */
-	if (is(ev, GRAM_FIELD_KIND, "event") && !ev->has_handle && !ev->has_spi_i &&
+	if ((is(ev, GRAM_FIELD_KIND, "event") || is(ev, GRAM_FIELD_KIND, "event-done")) &&
+	    !ev->has_handle && !ev->has_spi_i &&
 	    (!s || (is(ev, GRAM_FIELD_EXCHANGE, "IKE_SA_INIT") && !ev->response &&
 		    !val(ev, GRAM_FIELD_SA) && has_message(s, "IKE_SA_INIT", dir)))) {
 		s = recon_new_session(r, ev->first_line);
@@ -638,7 +710,7 @@ platform_packet(struct recon *r, const struct ike_event *ev)
 		}
 		return;
 	}
-	if (is(ev, GRAM_FIELD_KIND, "event")) {
+	if (is(ev, GRAM_FIELD_KIND, "event") || is(ev, GRAM_FIELD_KIND, "event-done")) {
 		event_message(r, ev, s, dir);
 		return;
 	}
@@ -801,8 +873,13 @@ payload_list(struct recon *r, const struct ike_event *ev)
 		struct payload *pl;
 		int depth = 0;
 
-		/* a name's parenthesis may hold blanks: "CPRQ(ADDR DNS)" */
-		while (w < end && (depth || (*w != ' ' && *w != '\t'))) {
+		/*
+		 * A name's parenthesis may hold blanks: "CPRQ(ADDR DNS)"; names may
+		 * also be apart at commas, and "SK{IDr,AUTH}" holds the encrypted
+		 * payload's inner ones
+		 */
+		while (w < end && (depth || (*w != ' ' && *w != '\t' && *w != ',' && *w != '{' &&
+					     *w != '}'))) {
 			depth += *w == '(' ? 1 : *w == ')' && depth ? -1 : 0;
 			w++;
 		}
@@ -852,7 +929,7 @@ payload_list(struct recon *r, const struct ike_event *ev)
 		/* the inner payloads follow the encrypted one that carries them */
 		if (pl->ptype == PROTO_PAYLOAD_SK)
 			r->inner = true;
-		for (p = w; p < end && (*p == ' ' || *p == '\t'); p++)
+		for (p = w; p < end && (*p == ' ' || *p == '\t' || *p == ','); p++)
 			;
 	}
 	if (ev->last_line > msg->last_line)
@@ -1907,6 +1984,19 @@ retransmit_line(struct recon *r, const struct ike_event *ev)
 		s->retransmit_exhausted = true;
 		s->retransmit_line = ev->first_line;
 		s->terminal = true;
+	} else if (is(ev, GRAM_FIELD_KIND, "resent")) {
+		/* the line itself says the last request went out again */
+		size_t i;
+
+		for (i = s->nmsgs; i-- > 0;)
+			if (s->msgs[i]->dir == MODEL_DIR_OUT) {
+				s->msgs[i]->sends++;
+				s->msgs[i]->retransmits++;
+				s->retransmits++;
+				if (ev->last_line > s->msgs[i]->last_line)
+					s->msgs[i]->last_line = ev->last_line;
+				break;
+			}
 	} else {
 		s->retransmit_pending = true;
 	}
@@ -2064,11 +2154,43 @@ twin_seen(struct recon *r, const struct ike_event *ev)
 	return false;
 }
 
+/* The open session the device's SA number sa names, or NULL. */
+static struct session *
+session_of_sa(struct recon *r, uint32_t sa)
+{
+	const struct recon_index_node *e;
+	struct session *best = NULL;
+
+	for (e = recon_index_first(&r->by_sa, sa); e; e = recon_index_next(e))
+		if (!e->s->closed && session_has_sa_id(e->s, sa) &&
+		    (!best || e->s->number > best->number))
+			best = e->s;
+	return best;
+}
+
+/*
+ * A device that numbers each child SA apart from its IKE SA (libreswan's
+ * #2 of #1): a line that names the child's number is of the IKE SA it
+ * names, or of the one in focus, and the child's number becomes one of
+ * that session's, so that the child's own lines are the session's too.
+ */
+static void
+sa_aliases(struct recon *r, const struct ike_event *ev)
+{
+	uint32_t n;
+	struct session *s = ev->has_handle ? session_of_sa(r, ev->handle) : r->focus;
+
+	if (s && !s->closed && recon_u32(ev, GRAM_FIELD_CHILD_SA, &n) &&
+	    !(ev->has_handle && n == ev->handle) && !session_has_sa_id(s, n))
+		recon_add_sa_id(r, s, n);
+}
+
 void
 recon_feed_event(struct recon *r, const struct ike_event *ev)
 {
 	if (ev->copy != IKE_COPY_NONE && twin_seen(r, ev))
 		return;
+
 	r->event_dialect = ev->dialect;
 	r->has_stamp = false;
 	if (ev->stamp) {
@@ -2094,7 +2216,7 @@ recon_feed_event(struct recon *r, const struct ike_event *ev)
 		if (is(ev, GRAM_FIELD_KIND, "wire"))
 			wire_packet(r, ev);
 		else if (val(ev, GRAM_FIELD_SPI_I) || is(ev, GRAM_FIELD_KIND, "partial") ||
-			 is(ev, GRAM_FIELD_KIND, "event"))
+			 is(ev, GRAM_FIELD_KIND, "event") || is(ev, GRAM_FIELD_KIND, "event-done"))
 			platform_packet(r, ev);
 		else
 			packet_start(r, ev);
@@ -2178,4 +2300,7 @@ recon_feed_event(struct recon *r, const struct ike_event *ev)
 			find_session(r, ev, ev->first_line, false);
 		break;
 	}
+	/* the child's number the line names (its session is known by now) */
+	if (val(ev, GRAM_FIELD_CHILD_SA))
+		sa_aliases(r, ev);
 }

@@ -27,6 +27,8 @@ def expected(path):
     base = os.path.basename(path)
     if "/strongswan/" in path or base.startswith("strongswan-"):
         return "strongswan"
+    if "/libreswan/" in path or base.startswith("libreswan-"):
+        return "libreswan"
     if "/dart/" in path:
         return "dart"
     if base.startswith("show-"):
@@ -35,7 +37,7 @@ def expected(path):
         return "ios"
     if "/asa/" in path or base.startswith("asa"):
         return "asa"
-    return "none"  # libreswan, FortiGate: not yet known
+    return "none"  # FortiGate: not yet known
 
 
 def stats(args):
@@ -56,7 +58,7 @@ def main():
         ok = got == want
         results.append((ok, "%s is read as %s" % (path, want),
                         "" if ok else "detected: %s" % got))
-        if got in ("asa", "ios", "dart", "show", "strongswan"):
+        if got in ("asa", "ios", "dart", "show", "strongswan", "libreswan"):
             a = run(["--json", "sessions", path])
             b = run(["--dialect", got, "--json", "sessions", path])
             results.append((a[:2] == b[:2], "%s: --dialect %s changes nothing" % (path, got),

@@ -365,3 +365,77 @@ Test(dialect, strongswan_adapter_reads_charon_lines)
 	cr_expect_not_null(ike_event_attr(&ev, GRAM_FIELD_TS_REMOTE));
 	grammar_destroy(g);
 }
+
+/* ---- libreswan ---- */
+
+Test(dialect, libreswan_payloads_notifies_and_transforms)
+{
+	struct dialect_transform_word w[16];
+	const char *t = "cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 ke=DH19";
+	const char *p = "IKE=AES_CBC_256-HMAC_SHA2_256_128-HMAC_SHA2_256-MODP2048 2:IKE=3DES";
+	size_t n = dialect_transform_words(GRAM_DIALECT_LIBRESWAN, t, strlen(t), true, w, 16);
+	unsigned v = 0;
+	const char *name;
+
+	cr_assert_eq(n, 4);
+	cr_expect_eq(w[0].type, 1);
+	cr_expect_eq(w[1].type, 3, "integ=n/a: no integrity (AEAD)");
+	cr_expect_eq(w[2].type, 2, "prf=: HMAC_SHA2_512 is the PRF");
+	cr_expect_eq(w[3].type, 4);
+	n = dialect_transform_words(GRAM_DIALECT_LIBRESWAN, p, strlen(p), true, w, 16);
+	cr_assert_eq(n, 4, "one proposal: the next begins at 2:");
+	cr_expect_eq(w[1].type, 3, "HMAC_SHA2_256_128 is an integrity algorithm");
+	cr_expect_eq(w[2].type, 2);
+	cr_expect(dialect_transform(GRAM_DIALECT_LIBRESWAN, 4, "DH19", &v) && v == 19);
+	cr_expect(dialect_transform(GRAM_DIALECT_LIBRESWAN, 4, "MODP2048", &v) && v == 14);
+	cr_expect(!dialect_transform(GRAM_DIALECT_LIBRESWAN, 4, "DH99", &v), "no such group");
+	cr_expect(dialect_transform(GRAM_DIALECT_LIBRESWAN, 1, "AES_CBC_128", &v) && v == 12);
+	cr_expect_str_eq(dialect_group_number(GRAM_DIALECT_LIBRESWAN, "MODP3072"), "15");
+	cr_expect(dialect_payload_type(GRAM_DIALECT_LIBRESWAN, "Ni", 2, &v) &&
+		  v == PROTO_PAYLOAD_NONCE);
+	cr_expect(dialect_payload_type(GRAM_DIALECT_LIBRESWAN, "N(COOKIE)", 9, &v) &&
+		  v == PROTO_PAYLOAD_NOTIFY);
+	cr_expect(dialect_payload_type(GRAM_DIALECT_LIBRESWAN, "SK{IDr", 6, &v) &&
+		  v == PROTO_PAYLOAD_SK);
+	name = dialect_notify_name(GRAM_DIALECT_LIBRESWAN, "v2N_TS_UNACCEPTABLE", 19);
+	cr_expect_str_eq(name ? name : "(null)", "TS_UNACCEPTABLE", "older releases' prefix");
+	cr_expect(dialect_auth_method(GRAM_DIALECT_LIBRESWAN, "shared-key-mac", 14, &v) &&
+		  v == PROTO_AUTH_PSK);
+}
+
+Test(dialect, libreswan_adapter_reads_pluto_lines)
+{
+	struct err err = { 0 };
+	struct strbuf diags;
+	struct grammar *g;
+	struct gram_match m;
+	struct ike_event ev;
+
+	sb_init(&diags);
+	g = grammar_create_builtin(&diags, &err);
+	sb_finish(&diags);
+	cr_assert_not_null(g);
+	cr_assert(sw_event(g,
+			   "\"west-east\" #1: processing IKE_AUTH response from 192.1.2.23:UDP/500 "
+			   "containing SK{IDr,AUTH,N(TS_UNACCEPTABLE)}",
+			   &m, &ev));
+	cr_expect_eq(ev.dialect, GRAM_DIALECT_LIBRESWAN);
+	cr_expect_eq(ev.kind, IKE_EVENT_PACKET);
+	cr_expect(ev.response);
+	cr_expect_eq(ev.dir, IKE_DIR_IN);
+	cr_expect(ev.has_handle && ev.handle == 1);
+	cr_expect_not_null(ike_event_attr(&ev, GRAM_FIELD_PAYLOADS));
+	cr_assert(sw_event(
+		g,
+		"\"west-east\" #2: initiator established Child SA using #1; IPsec tunnel "
+		"[192.0.1.0/24===192.0.2.0/24] {ESP=>0x1a2b3c4d <0x5e6f7a8b xfrm=AES_GCM_16_256}",
+		&m, &ev));
+	cr_expect_eq(ev.kind, IKE_EVENT_CONTEXT);
+	cr_expect(ev.has_handle && ev.handle == 1, "the IKE SA's number, not the child's");
+	cr_expect_not_null(ike_event_attr(&ev, GRAM_FIELD_CHILD_SA));
+	cr_expect_not_null(ike_event_attr(&ev, GRAM_FIELD_SPI_IN));
+	cr_assert(sw_event(g, "\"road\"[3] 198.51.100.7 #9: initiating IKEv2 connection", &m, &ev));
+	cr_expect_eq(ev.role, IKE_ROLE_INITIATOR);
+	cr_expect(ev.has_handle && ev.handle == 9);
+	grammar_destroy(g);
+}

@@ -84,8 +84,8 @@ static const struct load_case load_cases[] = {
 	{ "[family packet x]\nregex = a\nset.nosuch = 1\n",
 	  "t.gram:3:5: unknown field 'nosuch'\n" },
 	/* a dialect stanza: known names, once per file, before the rules */
-	{ "[dialect asa vax]\n",
-	  "t.gram:1:14: unknown dialect 'vax' (known: asa, ios, dart, show, strongswan)\n" },
+	{ "[dialect asa vax]\n", "t.gram:1:14: unknown dialect 'vax' (known: asa, ios, dart, show, "
+				 "strongswan, libreswan)\n" },
 	{ "[dialect asa]\n[dialect ios]\n", "t.gram:2:2: a file declares its dialects once\n" },
 	{ "[family packet x]\nregex = x\n[dialect ios]\n",
 	  "t.gram:3:2: the dialect stanza comes before the file's rules\n" },
