@@ -72,7 +72,7 @@ enum gram_dialect dialect_named(const char *name);
 typedef void dialect_adapter(const struct lex_record *rec, const struct gram_match *m,
 			     struct ike_event *ev);
 dialect_adapter dialect_asa_event, dialect_ios_event, dialect_dart_event, dialect_show_event,
-	dialect_strongswan_event, dialect_libreswan_event;
+	dialect_strongswan_event, dialect_libreswan_event, dialect_fortigate_event;
 
 /* What a remedy is asked for: the failure's cause and where it happened. */
 struct dialect_remedy {
@@ -110,7 +110,8 @@ struct dialect_words {
 };
 
 extern const struct dialect_words dialect_asa_words, dialect_ios_words, dialect_dart_words,
-	dialect_show_words, dialect_strongswan_words, dialect_libreswan_words;
+	dialect_show_words, dialect_strongswan_words, dialect_libreswan_words,
+	dialect_fortigate_words;
 
 /*
  * Votes for the dialect of an input: fed the records of its beginning,
@@ -219,6 +220,20 @@ size_t dialect_libreswan_transform_words(const char *text, size_t len, bool ike,
 const char *dialect_libreswan_group_number(const char *name);
 bool dialect_libreswan_auth_method(const char *name, size_t n, unsigned *method);
 const char *dialect_libreswan_remedy(const struct dialect_remedy *q);
+
+/*
+ * FortiGate (fortigate.c): a transform as FortiOS prints it ("AES_CBC_128",
+ * "AUTH_HMAC_SHA2_256_128", "MODP2048", "ECP256"), a proposal as the
+ * reconstructor gathers its "type=X, val=Y" lines ("ENCR=AES_CBC_128
+ * DH_GROUP=MODP2048"), an ID type ("IPV4_ADDR", "FQDN").
+ */
+bool dialect_fortigate_transform(unsigned type, const char *name, unsigned *iana);
+size_t dialect_fortigate_transform_words(const char *text, size_t len, bool ike,
+					 struct dialect_transform_word *out, size_t max);
+const char *dialect_fortigate_group_number(const char *name);
+bool dialect_fortigate_id_type(const char *name, size_t n, unsigned *type);
+bool dialect_fortigate_auth_method(const char *name, size_t n, unsigned *method);
+const char *dialect_fortigate_remedy(const struct dialect_remedy *q);
 
 /* The Cisco dialects' words (cisco.c), for the struct dialect_words of each. */
 #define DIALECT_CISCO_WORDS                                                                        \

@@ -161,6 +161,7 @@ enum gram_family { GRAM_FAMILIES(GRAM_FAMILY_ENUM) GRAM_FAMILY_COUNT };
 	X(HEADER, "contents")                                                                      \
 	X(HEADER, "flags")                                                                         \
 	X(HEADER, "length")                                                                        \
+	X(HEADER, "notify")                                                                        \
 	X(HEADER, "payload-list")                                                                  \
 	X(HEADER, "spis")                                                                          \
 	X(HEADER, "version")                                                                       \
@@ -170,6 +171,9 @@ enum gram_family { GRAM_FAMILIES(GRAM_FAMILY_ENUM) GRAM_FAMILY_COUNT };
 	X(PACKET, "wire")                                                                          \
 	X(PACKET, "event-done")                                                                    \
 	X(PAYLOAD, "partial")                                                                      \
+	X(POLICY, "entry")                                                                         \
+	X(POLICY, "protocol")                                                                      \
+	X(POLICY, "transform")                                                                     \
 	X(PROPOSAL_SUMMARY, "chosen")                                                              \
 	X(RETRANSMIT, "exhausted")                                                                 \
 	X(RETRANSMIT, "retransmit")                                                                \
@@ -270,7 +274,8 @@ enum gram_family { GRAM_FAMILIES(GRAM_FAMILY_ENUM) GRAM_FAMILY_COUNT };
 	X(SHOW, "show", "pasted show crypto ikev2 / ipsec sa and show vpn-sessiondb output")       \
 	X(STRONGSWAN, "strongswan",                                                                \
 	  "strongSwan charon: syslog, journal and file log lines, swanctl output")                 \
-	X(LIBRESWAN, "libreswan", "libreswan pluto: syslog, journal and console lines")
+	X(LIBRESWAN, "libreswan", "libreswan pluto: syslog, journal and console lines")            \
+	X(FORTIGATE, "fortigate", "FortiGate diagnose debug application ike -1")
 
 #define GRAM_DIALECT_ENUM(e, n, s) GRAM_DIALECT_##e,
 enum gram_dialect { GRAM_DIALECTS(GRAM_DIALECT_ENUM) GRAM_DIALECT_COUNT };
@@ -500,6 +505,11 @@ bool grammar_is_ike(const struct grammar *g, const char *text, size_t len);
 bool grammar_may_hold_secret(const struct grammar *g, const char *text, size_t len);
 /* Appends text to out with secrets masked. */
 void grammar_mask(const struct grammar *g, const char *text, size_t len, struct strbuf *out);
+/* True if the n bytes at offset at of text lie (in part) in a secret the masks hide. */
+bool grammar_masks_span(const struct grammar *g, const char *text, size_t len, size_t at, size_t n);
+/* The same; with zero_keys, key material (a mask with key = yes) is zeros of its length. */
+void grammar_mask_as(const struct grammar *g, const char *text, size_t len, bool zero_keys,
+		     struct strbuf *out);
 
 /*
  * A pattern a user gives (the browser's search: PCRE2 syntax), for the

@@ -276,6 +276,7 @@ static const struct dialect_words *const words[GRAM_DIALECT_COUNT] = {
 	[GRAM_DIALECT_SHOW] = &dialect_show_words,
 	[GRAM_DIALECT_STRONGSWAN] = &dialect_strongswan_words,
 	[GRAM_DIALECT_LIBRESWAN] = &dialect_libreswan_words,
+	[GRAM_DIALECT_FORTIGATE] = &dialect_fortigate_words,
 };
 
 /* Dialect d's words, or NULL (no dialect: the protocol's names). */

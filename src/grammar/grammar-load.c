@@ -912,6 +912,11 @@ key_value(struct loader *ld, const char *line, size_t n, uint32_t lineno)
 		ld->has_replace = true;
 		return;
 	}
+	if (r->kind == RULE_MASK && kn == 3 && !strncmp(k, "key", 3)) {
+		if (!parse_bool(v, vn, &r->mask_key))
+			diag(ld, ld->file, lineno, vcol, "'key' must be yes or no");
+		return;
+	}
 	if (r->kind == RULE_BLOCK && kn == 10 && !strncmp(k, "interleave", 10)) {
 		if (!parse_bool(v, vn, &r->interleave))
 			diag(ld, ld->file, lineno, vcol, "'interleave' must be yes or no");

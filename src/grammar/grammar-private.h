@@ -215,8 +215,9 @@ struct rule {
 	/* block */
 	bool interleave;
 	unsigned max_lines;
-	/* mask */
+	/* mask; key: key material, which redact writes as zeros */
 	uint32_t secret_group;
+	bool mask_key;
 	/* map: the field looked up, the class field it fills (GRAM_FIELD_COUNT:
 	 * the value itself is replaced), the family it holds for
 	 * (GRAM_FAMILY_COUNT: all), whether a cut word is completed */

@@ -3,6 +3,7 @@
 
 #include "ikescope/proto.h"
 
+#include <ctype.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -837,18 +838,15 @@ grammar_may_hold_secret(const struct grammar *g, const char *text, size_t len)
 	return false;
 }
 
-void
-grammar_mask(const struct grammar *g, const char *text, size_t len, struct strbuf *out)
+bool
+grammar_masks_span(const struct grammar *g, const char *text, size_t len, size_t at, size_t n)
 {
-	size_t pos = 0;
+	size_t pos = 0, i;
 
-	if (!grammar_may_hold_secret(g, text, len)) {
-		sb_add(out, text, len);
-		return;
-	}
-
+	if (!grammar_may_hold_secret(g, text, len))
+		return false;
 	while (pos <= len) {
-		size_t best = len, best_end = len, i;
+		size_t best = len, best_end = len;
 		bool found = false;
 
 		for (i = 0; i < g->nby_kind[RULE_MASK]; i++) {
@@ -867,12 +865,67 @@ grammar_mask(const struct grammar *g, const char *text, size_t len, struct strbu
 				found = true;
 			}
 		}
+		if (!found)
+			return false;
+		if (at < best_end && best < at + n)
+			return true;
+		pos = best_end;
+	}
+	return false;
+}
+
+void
+grammar_mask(const struct grammar *g, const char *text, size_t len, struct strbuf *out)
+{
+	grammar_mask_as(g, text, len, false, out);
+}
+
+void
+grammar_mask_as(const struct grammar *g, const char *text, size_t len, bool zero_keys,
+		struct strbuf *out)
+{
+	size_t pos = 0;
+
+	if (!grammar_may_hold_secret(g, text, len)) {
+		sb_add(out, text, len);
+		return;
+	}
+
+	while (pos <= len) {
+		size_t best = len, best_end = len, i;
+		bool found = false, key = false;
+
+		for (i = 0; i < g->nby_kind[RULE_MASK]; i++) {
+			const struct rule *r = &g->rules[g->by_kind[RULE_MASK][i]];
+			PCRE2_SIZE *ov;
+
+			if (run(g, &r->pat[PAT_MAIN], text, len, pos, 0) <= 0)
+				continue;
+			ov = pcre2_get_ovector_pointer(g->md);
+			if (ov[2 * r->secret_group] == PCRE2_UNSET ||
+			    ov[2 * r->secret_group] == ov[2 * r->secret_group + 1])
+				continue;
+			if (!found || ov[2 * r->secret_group] < best) {
+				best = ov[2 * r->secret_group];
+				best_end = ov[2 * r->secret_group + 1];
+				found = true;
+				key = r->mask_key;
+			}
+		}
 		if (!found) {
 			sb_add(out, text + pos, len - pos);
 			return;
 		}
 		sb_add(out, text + pos, best - pos);
-		sb_adds(out, "********");
+		if (zero_keys && key) {
+			/* key material in a copy to share: zeros, as long, hex stays hex */
+			size_t k;
+
+			for (k = best; k < best_end; k++)
+				sb_addc(out, isxdigit((unsigned char)text[k]) ? '0' : text[k]);
+		} else {
+			sb_adds(out, "********");
+		}
 		pos = best_end;
 	}
 }

@@ -481,6 +481,17 @@ compare_policies(struct session *s, const char *who_expects)
 }
 
 static const struct evidence *
+find_last_evidence(const struct session *s, const char *kind)
+{
+	size_t i;
+
+	for (i = s->nevidence; i-- > 0;)
+		if (!strcmp(s->evidence[i].kind, kind))
+			return &s->evidence[i];
+	return NULL;
+}
+
+static const struct evidence *
 find_evidence(const struct session *s, const char *kind)
 {
 	size_t i;
@@ -562,7 +573,8 @@ policy_exchange(const struct session *s, const struct evidence *e)
 	for (i = 0; i < s->npolicies; i++) {
 		const struct policy_entry *p = &s->policies[i];
 
-		if (p->protocol && strcmp(p->protocol, "IKE"))
+		/* "IKE", and "IKEv2" as FortiOS names it */
+		if (p->protocol && strcmp(p->protocol, "IKE") && strncmp(p->protocol, "IKEv", 4))
 			return "IKE_AUTH";
 		if (p->transforms && names_group(s, p->transforms))
 			return "IKE_SA_INIT";
@@ -712,8 +724,10 @@ decide_failure(struct session *s)
 	if (s->retransmit_exhausted || s->retransmits) {
 		const struct message *last = NULL;
 
+		/* the message sent again before the device gave up (what it sent after, as it went, is not it) */
 		for (i = 0; i < s->nmsgs; i++)
-			if (s->msgs[i]->retransmits)
+			if (s->msgs[i]->retransmits && s->msgs[i]->dir != MODEL_DIR_IN &&
+			    (!s->retransmit_line || s->msgs[i]->first_line < s->retransmit_line))
 				last = s->msgs[i];
 		if (last && (s->retransmit_exhausted || !last->response)) {
 			fail_at(s, last->exchange ? last->exchange : "?", last->mid,
@@ -858,8 +872,9 @@ decide_failure(struct session *s)
 			fmt(s, "a timer ran out before the next message came: %s", e->text));
 		return;
 	}
+	/* the device's last word on it: the first may only say that it failed */
 	if ((e = find_evidence(s, "verify-failed")) ||
-	    (e = find_evidence(s, "auth-verify-failed"))) {
+	    (e = find_last_evidence(s, "auth-verify-failed"))) {
 		fail_at(s, exchange_at(s, e->mid, e->mid_known), e->mid, e->mid_known,
 			"AUTHENTICATION_FAILED", e->line,
 			fmt(s, "the peer's authentication did not verify: %s", e->text));
@@ -1268,6 +1283,11 @@ recon_finish_session(struct recon *r, struct session *s)
 			was_deleted(s) || s->terminal ? MODEL_OUTCOME_DELETED : MODEL_OUTCOME_UP;
 		if (s->outcome == MODEL_OUTCOME_DELETED && !s->deleted_by)
 			s->deleted_by = "unknown";
+		/* an SA that was up and went because the peer stopped answering says so */
+		if (s->outcome == MODEL_OUTCOME_DELETED && s->retransmit_exhausted) {
+			decide_failure(s);
+			settle_failure(s);
+		}
 		return;
 	}
 	{

@@ -564,6 +564,19 @@ event_message(struct recon *r, const struct ike_event *ev, struct session *s, en
 			/* the message its fragments were reassembled into */
 			msg = last;
 			msg->np = 0;
+		} else {
+			/* the same message named again: sent (or received) again */
+			last->sends++;
+			if (dir == MODEL_DIR_OUT) {
+				last->retransmits++;
+				s->retransmits++;
+			}
+			if (ev->last_line > last->last_line)
+				last->last_line = ev->last_line;
+			touch(r, s, ev->last_line);
+			r->msg = last;
+			r->msg_session = s;
+			return;
 		}
 	}
 	if (!msg) {
@@ -580,6 +593,11 @@ event_message(struct recon *r, const struct ike_event *ev, struct session *s, en
 			msg->fragments = 1;
 	}
 	addresses_from(s, msg, ev);
+	/* the MID in force for the lines that follow (their evidence) */
+	if (msg->mid_known) {
+		s->cur_mid = msg->mid;
+		s->cur_mid_known = true;
+	}
 	/* the datagram received just before it */
 	if (dir == MODEL_DIR_IN && r->pkt.active && r->pkt.dir == MODEL_DIR_IN) {
 		struct pending_packet *p = &r->pkt;
@@ -970,6 +988,28 @@ header(struct recon *r, const struct ike_event *ev)
 	if (ev->last_line > msg->last_line)
 		msg->last_line = ev->last_line;
 	touch(r, s, ev->last_line);
+	if (is(ev, GRAM_FIELD_KIND, "notify") && val(ev, GRAM_FIELD_NOTIFY)) {
+		/* a notify the message being read carries, on a line of its own */
+		const struct gram_value *n = val(ev, GRAM_FIELD_NOTIFY);
+		const char *name = dialect_notify_name(ev->dialect, n->p, n->len);
+		struct payload *p;
+		size_t i;
+
+		/* a device that says so when it reads the notify and again when it acts on it */
+		for (i = 0; i < msg->np; i++)
+			if (msg->p[i].ptype == PROTO_PAYLOAD_NOTIFY && msg->p[i].notify &&
+			    (name ? !strcmp(msg->p[i].notify, name)
+				  : strlen(msg->p[i].notify) == n->len &&
+					     !memcmp(msg->p[i].notify, n->p, n->len)))
+				return;
+		p = message_add_payload(s, msg, ev->first_line);
+		p->ptype = PROTO_PAYLOAD_NOTIFY;
+		p->type = session_strndup(s, "N", 1);
+		p->notify = name ? name : recon_str(s, ev, GRAM_FIELD_NOTIFY);
+		p->listed = true;
+		p->inner = r->inner;
+		return;
+	}
 	if (is(ev, GRAM_FIELD_KIND, "flags")) {
 		const struct gram_value *f = val(ev, GRAM_FIELD_FLAGS);
 
@@ -1918,6 +1958,37 @@ policy_entries(struct recon *r, struct session *s, const struct gram_value *v, b
 	}
 }
 
+/*
+ * One transform line of a proposal printed over several lines, added to
+ * its text as "TYPE=NAME" (a key length the line gives apart joins the
+ * name: "ENCR=AES_CBC_128"), which the dialect's transform words read.
+ */
+static void
+policy_add_transform(struct session *s, struct policy_entry *p, const struct ike_event *ev)
+{
+	const struct gram_value *t = val(ev, GRAM_FIELD_TTYPE), *id = val(ev, GRAM_FIELD_TID);
+	const struct gram_value *k = val(ev, GRAM_FIELD_KEYLEN);
+	struct strbuf sb;
+
+	if (!id || strlen(p->transforms) > 1024)
+		return;
+	sb_init(&sb);
+	sb_adds(&sb, p->transforms);
+	if (sb.len)
+		sb_addc(&sb, ' ');
+	if (t) {
+		sb_add(&sb, t->p, t->len);
+		sb_addc(&sb, '=');
+	}
+	sb_add(&sb, id->p, id->len);
+	if (k) {
+		sb_addc(&sb, '_');
+		sb_add(&sb, k->p, k->len);
+	}
+	p->transforms = session_strndup(s, sb.buf, sb.len);
+	sb_finish(&sb);
+}
+
 static void
 policy_line(struct recon *r, const struct ike_event *ev)
 {
@@ -1927,6 +1998,19 @@ policy_line(struct recon *r, const struct ike_event *ev)
 	if (!s)
 		return;
 	touch(r, s, ev->last_line);
+	/* a proposal printed over several lines: its number, protocol, then each transform */
+	if (is(ev, GRAM_FIELD_KIND, "protocol") || is(ev, GRAM_FIELD_KIND, "transform")) {
+		struct policy_entry *last = s->npolicies ? &s->policies[s->npolicies - 1] : NULL;
+
+		if (!last)
+			return;
+		if (is(ev, GRAM_FIELD_KIND, "protocol")) {
+			last->protocol = recon_str(s, ev, GRAM_FIELD_PROTOCOL);
+			return;
+		}
+		policy_add_transform(s, last, ev);
+		return;
+	}
 	if (val(ev, GRAM_FIELD_POLICY)) {
 		r->policy_expected = is(ev, GRAM_FIELD_POLICY, "expected");
 		if (!val(ev, GRAM_FIELD_TRANSFORMS))
@@ -1941,7 +2025,8 @@ policy_line(struct recon *r, const struct ike_event *ev)
 	p = &s->policies[s->npolicies++];
 	p->expected = r->policy_expected;
 	p->protocol = recon_str(s, ev, GRAM_FIELD_PROTOCOL);
-	p->transforms = recon_str(s, ev, GRAM_FIELD_TRANSFORMS);
+	p->transforms = val(ev, GRAM_FIELD_TRANSFORMS) ? recon_str(s, ev, GRAM_FIELD_TRANSFORMS)
+						       : session_strndup(s, "", 0);
 	p->line = ev->first_line;
 }
 

@@ -1273,7 +1273,7 @@ redact_line(struct redactor *r, unsigned i, uint32_t line, const char *text, siz
 
 	sb_init(&masked);
 	if (grammar_may_hold_secret(r->g, text, len))
-		grammar_mask(r->g, text, len, &masked);
+		grammar_mask_as(r->g, text, len, true, &masked);
 	else
 		sb_add(&masked, text, len);
 	work = masked.buf ? masked.buf : (char *)"";

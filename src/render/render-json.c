@@ -93,9 +93,19 @@ render_json_record(struct strbuf *out, const struct grammar *g, const struct ren
 		for (i = 0; i < m->nvalues; i++) {
 			const char *name = gram_field_name(m->values[i].field);
 
+			const struct gram_value *v = &m->values[i];
+
 			if (json_object_get(fields, name))
 				continue;
-			json_object_set_new(fields, name, typed_value(g, o, &m->values[i]));
+			/* a value inside a secret of the record (a mask needs its context) */
+			if (!o->show_secrets && g && v->p >= rec->text &&
+			    v->p + v->len <= rec->text + rec->len &&
+			    grammar_masks_span(g, rec->text, rec->len, (size_t)(v->p - rec->text),
+					       v->len)) {
+				json_object_set_new(fields, name, json_string("********"));
+				continue;
+			}
+			json_object_set_new(fields, name, typed_value(g, o, v));
 		}
 		json_object_set_new(root, "fields", fields);
 	} else {

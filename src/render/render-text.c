@@ -85,7 +85,14 @@ render_text_record(struct strbuf *out, const struct grammar *g, const struct ren
 			struct strbuf val;
 
 			sb_init(&val);
-			render_field_value(&val, g, o, v);
+			/* a value inside a secret of the record (a mask needs its context) */
+			if (!o->show_secrets && g && v->p >= rec->text &&
+			    v->p + v->len <= rec->text + rec->len &&
+			    grammar_masks_span(g, rec->text, rec->len, (size_t)(v->p - rec->text),
+					       v->len))
+				sb_adds(&val, "********");
+			else
+				render_field_value(&val, g, o, v);
 			sb_addc(out, ' ');
 			sb_adds(out, gram_field_name(v->field));
 			sb_addc(out, '=');

@@ -29,6 +29,8 @@ def expected(path):
         return "strongswan"
     if "/libreswan/" in path or base.startswith("libreswan-"):
         return "libreswan"
+    if "/fortigate/" in path or base.startswith("fortigate-"):
+        return "fortigate"
     if "/dart/" in path:
         return "dart"
     if base.startswith("show-"):
@@ -37,7 +39,7 @@ def expected(path):
         return "ios"
     if "/asa/" in path or base.startswith("asa"):
         return "asa"
-    return "none"  # FortiGate: not yet known
+    return "none"
 
 
 def stats(args):
@@ -58,7 +60,7 @@ def main():
         ok = got == want
         results.append((ok, "%s is read as %s" % (path, want),
                         "" if ok else "detected: %s" % got))
-        if got in ("asa", "ios", "dart", "show", "strongswan", "libreswan"):
+        if got in ("asa", "ios", "dart", "show", "strongswan", "libreswan", "fortigate"):
             a = run(["--json", "sessions", path])
             b = run(["--dialect", got, "--json", "sessions", path])
             results.append((a[:2] == b[:2], "%s: --dialect %s changes nothing" % (path, got),

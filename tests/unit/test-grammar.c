@@ -85,7 +85,7 @@ static const struct load_case load_cases[] = {
 	  "t.gram:3:5: unknown field 'nosuch'\n" },
 	/* a dialect stanza: known names, once per file, before the rules */
 	{ "[dialect asa vax]\n", "t.gram:1:14: unknown dialect 'vax' (known: asa, ios, dart, show, "
-				 "strongswan, libreswan)\n" },
+				 "strongswan, libreswan, fortigate)\n" },
 	{ "[dialect asa]\n[dialect ios]\n", "t.gram:2:2: a file declares its dialects once\n" },
 	{ "[family packet x]\nregex = x\n[dialect ios]\n",
 	  "t.gram:3:2: the dialect stanza comes before the file's rules\n" },
