@@ -910,6 +910,11 @@ diff_ends_check(struct ends *e, struct session *const *others, size_t nothers)
 		e->decided = ENDS_BY_RESPONDER;
 	else if (mi && mi->dir == MODEL_DIR_OUT)
 		e->decided = ENDS_BY_INITIATOR;
+	/* a log that shows the refusal received, the other's that it refused without the notify */
+	else if (mi && mi->dir == MODEL_DIR_IN && e->r->failure.cause)
+		e->decided = ENDS_BY_RESPONDER;
+	else if (mr && mr->dir == MODEL_DIR_IN && e->i->failure.cause)
+		e->decided = ENDS_BY_INITIATOR;
 	else if (e->r->failure.cause && !e->i->failure.cause)
 		e->decided = ENDS_BY_RESPONDER;
 	else if (e->i->failure.cause && !e->r->failure.cause)

@@ -718,6 +718,18 @@ static const struct {
 	{ NAME_HOST, "<HostAddress>", false },
 };
 
+/* True if s (n bytes) begins " (vdom) # ", what follows a FortiOS host name. */
+static bool
+fortios_vdom_prompt(const char *s, size_t n)
+{
+	const char *close;
+
+	if (n < 6 || s[0] != ' ' || s[1] != '(')
+		return false;
+	close = memchr(s + 2, ')', n - 2);
+	return close && (size_t)(close - s) + 4 <= n && !memcmp(close, ") # ", 4);
+}
+
 void
 redact_learn_line(struct redactor *r, const char *line, size_t len)
 {
@@ -753,6 +765,10 @@ redact_learn_line(struct redactor *r, const char *line, size_t len)
 		    (((line[i] == '#' || line[i] == '>') && (i + 1 == len || line[i + 1] == ' ')) ||
 		     (line[i] == '(' && !strncmp(line + i, "(config", len - i < 7 ? len - i : 7) &&
 		      memchr(line + i, '#', len - i))))
+			learn_name(r, NAME_HOST, line, i);
+		/* FortiOS: "NAME # " and "NAME (vdom) # " */
+		else if (i >= 2 && i + 2 < len && line[i] == ' ' &&
+			 (!memcmp(line + i, " # ", 3) || fortios_vdom_prompt(line + i, len - i)))
 			learn_name(r, NAME_HOST, line, i);
 	}
 	/* user@domain */

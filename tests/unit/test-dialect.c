@@ -439,3 +439,69 @@ Test(dialect, libreswan_adapter_reads_pluto_lines)
 	cr_expect(ev.has_handle && ev.handle == 9);
 	grammar_destroy(g);
 }
+
+/* ---- FortiGate ---- */
+
+Test(dialect, fortigate_words_and_secrets)
+{
+	struct dialect_transform_word w[16];
+	const char *t = "ENCR=AES_CBC_128 INTEGR=AUTH_HMAC_SHA2_256_128 PRF=PRF_HMAC_SHA2_256 "
+			"DH_GROUP=MODP2048 DH_GROUP=MODP1536";
+	size_t n = dialect_transform_words(GRAM_DIALECT_FORTIGATE, t, strlen(t), true, w, 16);
+	const char *key = "ike 0:eveS2S:60244: IKE SA b84babe9e6a4abf9/b51bd7b5c75df81d SK_ei "
+			  "16:DCA1E12B22CBF19CD7807250C98358D3";
+	const char *pkt = "ike 0: in B84BABE9E6A4ABF900000000000000002120220800000000";
+	struct err err = { 0 };
+	struct strbuf diags, out;
+	struct grammar *g;
+	struct gram_match m;
+	struct ike_event ev;
+	unsigned v = 0;
+
+	cr_assert_eq(n, 5);
+	cr_expect_eq(w[0].type, 1);
+	cr_expect_eq(w[1].type, 3);
+	cr_expect_eq(w[2].type, 2);
+	cr_expect_eq(w[3].type, 4);
+	cr_expect_eq(w[4].type, 4, "two groups offered in one proposal");
+	cr_expect(dialect_transform(GRAM_DIALECT_FORTIGATE, 1, "AES_GCM_16_256", &v) && v == 20);
+	cr_expect(dialect_transform(GRAM_DIALECT_FORTIGATE, 4, "ECP384", &v) && v == 20);
+	cr_expect_str_eq(dialect_group_number(GRAM_DIALECT_FORTIGATE, "MODP1536"), "5");
+	cr_expect(dialect_id_type(GRAM_DIALECT_FORTIGATE, "IPV4_ADDR", 9, &v) &&
+		  v == PROTO_ID_IPV4_ADDR);
+	cr_expect(dialect_auth_method(GRAM_DIALECT_FORTIGATE, "PSK", 3, &v) && v == PROTO_AUTH_PSK);
+
+	sb_init(&diags);
+	g = grammar_create_builtin(&diags, &err);
+	sb_finish(&diags);
+	cr_assert_not_null(g);
+	/* the keys and the raw packet: masked, or zeros for a copy to share */
+	sb_init(&out);
+	grammar_mask(g, key, strlen(key), &out);
+	cr_expect(strstr(out.buf, "SK_ei 16:********") && !strstr(out.buf, "DCA1E1"), "%s",
+		  out.buf);
+	sb_reset(&out);
+	grammar_mask_as(g, key, strlen(key), true, &out);
+	cr_expect(strstr(out.buf, "SK_ei 16:00000000000000000000000000000000"), "%s", out.buf);
+	sb_reset(&out);
+	grammar_mask_as(g, pkt, strlen(pkt), true, &out);
+	cr_expect(strstr(out.buf, "in 0000000000") && !strstr(out.buf, "B84B"), "%s", out.buf);
+	sb_finish(&out);
+	cr_expect(grammar_masks_span(g, pkt, strlen(pkt), 10, 4), "a value in the packet's bytes");
+	cr_expect(!grammar_masks_span(g, pkt, strlen(pkt), 0, 3), "the prefix is no secret");
+
+	cr_assert(sw_event(g,
+			   "ike V=root:0: IKEv2 exchange=AUTH_RESPONSE "
+			   "id=c59ac85a384d0bf5/a4ea9f5b1426cb8f:00000001 len=144",
+			   &m, &ev));
+	cr_expect_eq(ev.dialect, GRAM_DIALECT_FORTIGATE);
+	cr_expect_eq(ev.kind, IKE_EVENT_PACKET);
+	cr_expect(ev.response);
+	cr_expect(ev.has_mid && ev.mid == 1, "the MID in hex after the SPIs");
+	cr_expect(ev.has_spi_i && ev.spi_i == 0xc59ac85a384d0bf5ull);
+	cr_expect(dialect_word_is(ike_event_attr(&ev, GRAM_FIELD_EXCHANGE), "IKE_AUTH"),
+		  "the map gives the protocol's name");
+	cr_assert(sw_event(g, "ike 0:to-FG2:34097: NAT detected: PEER", &m, &ev));
+	cr_expect(ev.has_handle && ev.handle == 34097, "the IKE SA's serial");
+	grammar_destroy(g);
+}
