@@ -87,6 +87,12 @@ struct dialect_remedy {
  * when it has no words of its own for that cause (then the caller's).
  */
 const char *dialect_remedy(enum gram_dialect d, const struct dialect_remedy *q);
+/*
+ * True if the lines of dialects a and b may name the same SA (one input may
+ * mix the lines of several daemons or devices, whose SA numbers are their
+ * own); GRAM_DIALECT_COUNT (not known) goes with any.
+ */
+bool dialect_same_sa_space(enum gram_dialect a, enum gram_dialect b);
 
 struct dialect_transform_word;
 
@@ -96,6 +102,11 @@ struct dialect_transform_word;
  */
 struct dialect_words {
 	dialect_adapter *event;
+	/*
+	 * The device family whose SA numbers this dialect's lines share (the
+	 * ASA's and IOS's lines in one log are one code base's); NULL: its own.
+	 */
+	const char *sa_space;
 	bool (*payload_type)(const char *name, size_t n, unsigned *type);
 	const char *(*notify_name)(const char *name, size_t n);
 	bool (*transform)(unsigned type, const char *name, unsigned *iana);
@@ -237,8 +248,8 @@ const char *dialect_fortigate_remedy(const struct dialect_remedy *q);
 
 /* The Cisco dialects' words (cisco.c), for the struct dialect_words of each. */
 #define DIALECT_CISCO_WORDS                                                                        \
-	.payload_type = dialect_cisco_payload_type, .transform = dialect_cisco_transform,          \
-	.transform_words = dialect_cisco_transform_words,                                          \
+	.sa_space = "cisco", .payload_type = dialect_cisco_payload_type,                           \
+	.transform = dialect_cisco_transform, .transform_words = dialect_cisco_transform_words,    \
 	.group_number = dialect_cisco_group_number, .id_type = dialect_cisco_id_type,              \
 	.auth_method = dialect_cisco_auth_method, .cfg_type = dialect_cisco_cfg_type,              \
 	.cfg_attr = dialect_cisco_cfg_attr

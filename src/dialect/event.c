@@ -416,6 +416,16 @@ VALUE_LOOKUP(dialect_auth_method, auth_method, proto_auth_method_value)
 VALUE_LOOKUP(dialect_cfg_type, cfg_type, proto_cfg_type_value)
 VALUE_LOOKUP(dialect_cfg_attr, cfg_attr, proto_cfg_attr_value)
 
+bool
+dialect_same_sa_space(enum gram_dialect a, enum gram_dialect b)
+{
+	const struct dialect_words *wa = words_of(a), *wb = words_of(b);
+
+	if (a >= GRAM_DIALECT_COUNT || b >= GRAM_DIALECT_COUNT || a == b)
+		return true;
+	return wa && wb && wa->sa_space && wb->sa_space && !strcmp(wa->sa_space, wb->sa_space);
+}
+
 const char *
 dialect_remedy(enum gram_dialect d, const struct dialect_remedy *q)
 {

@@ -152,6 +152,16 @@ owns(const struct session *s, bool has_i, uint64_t si, bool has_r, uint64_t sr, 
  * the SPIs the record names. With create, a record that names an SA or SPIs
  * nobody has yet starts a session.
  */
+/*
+ * True if session s may hold a record of dialect d: one input may mix the
+ * lines of several daemons or devices, whose SA numbers are their own.
+ */
+static bool
+same_dialect(const struct session *s, enum gram_dialect d)
+{
+	return !s || !s->dialect || dialect_same_sa_space(dialect_named(s->dialect), d);
+}
+
 static struct session *
 find_session_as(struct recon *r, const struct ike_event *ev, uint32_t line, bool create,
 		const uint32_t *sa_given)
@@ -174,11 +184,13 @@ find_session_as(struct recon *r, const struct ike_event *ev, uint32_t line, bool
 	if (has_i)
 		for (e = recon_index_first(&r->by_spi, si); e; e = recon_index_next(e))
 			if (owns(e->s, has_i, si, has_r, sr, has_sa, sa, has_ios, ios) &&
+			    same_dialect(e->s, ev->dialect) &&
 			    (!best || e->s->number > best->number))
 				best = e->s;
 	if (has_sa)
 		for (e = recon_index_first(&r->by_sa, sa); e; e = recon_index_next(e))
 			if (owns(e->s, has_i, si, has_r, sr, has_sa, sa, has_ios, ios) &&
+			    same_dialect(e->s, ev->dialect) &&
 			    (!best || e->s->number > best->number))
 				best = e->s;
 	/*
@@ -197,10 +209,11 @@ find_session_as(struct recon *r, const struct ike_event *ev, uint32_t line, bool
 		best->copy_of_first_line = first->first_line;
 		best->copy_of_answer_line = answered_init_line(first);
 	}
-	if (!best && !has_i && !has_sa)
+	if (!best && !has_i && !has_sa && same_dialect(r->focus, ev->dialect))
 		best = r->focus;
 	/* an SA number first seen on a line that does not open anything: the session in focus */
-	if (!best && !create && has_sa && !has_i && r->focus && !r->focus->nsa_ids)
+	if (!best && !create && has_sa && !has_i && r->focus && !r->focus->nsa_ids &&
+	    same_dialect(r->focus, ev->dialect))
 		best = r->focus;
 	/*
 	 * Or the session begun by messages that named no SA, when the log
@@ -208,7 +221,7 @@ find_session_as(struct recon *r, const struct ike_event *ev, uint32_t line, bool
 	 * messages): unless the record opens a new SA.
 	 */
 	if (!best && has_sa && !has_i && !r->opening && r->anon && !r->anon->closed &&
-	    !r->anon->nsa_ids && !r->anon->has_spi_i)
+	    !r->anon->nsa_ids && !r->anon->has_spi_i && same_dialect(r->anon, ev->dialect))
 		best = r->anon;
 	/*
 	 * A record that names an SA number nobody has starts a session even if

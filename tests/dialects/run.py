@@ -25,6 +25,8 @@ def run(args):
 def expected(path):
     """The dialect of a log, from where it is kept (none: not one known yet)."""
     base = os.path.basename(path)
+    if "mixed" in base:
+        return "strongswan"  # its first lines; the others are read by their own dialects
     if "/strongswan/" in path or base.startswith("strongswan-"):
         return "strongswan"
     if "/libreswan/" in path or base.startswith("libreswan-"):
@@ -60,7 +62,9 @@ def main():
         ok = got == want
         results.append((ok, "%s is read as %s" % (path, want),
                         "" if ok else "detected: %s" % got))
-        if got in ("asa", "ios", "dart", "show", "strongswan", "libreswan", "fortigate"):
+        # (a file of several daemons read as one of them leaves the others' lines out)
+        if got in ("asa", "ios", "dart", "show", "strongswan", "libreswan", "fortigate") and \
+                "mixed" not in path:
             a = run(["--json", "sessions", path])
             b = run(["--dialect", got, "--json", "sessions", path])
             results.append((a[:2] == b[:2], "%s: --dialect %s changes nothing" % (path, got),
