@@ -206,7 +206,7 @@ compile(struct loader *ld, struct pending_pat *pp, uint32_t extra_opts, bool *ji
 		     "regex error at offset %zu: %s", (size_t)erroff, (const char *)msg);
 		return NULL;
 	}
-	*jit = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
+	*jit = false; /* made when first run (grammar.c) */
 	return re;
 }
 

@@ -35,6 +35,12 @@ struct pattern {
 	 * match asked for at match time cannot use the JIT code */
 	pcre2_code *anchored;
 	bool jit, anchored_jit; /* JIT code was made (pcre2_jit_match can run it) */
+	/*
+	 * JIT code is made when a pattern is first run: most rules of a
+	 * grammar never run on one log (another dialect's), and compiling
+	 * them all made the start slower than reading a short paste.
+	 */
+	bool jit_tried, anchored_jit_tried;
 	char *src;
 };
 

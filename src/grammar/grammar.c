@@ -301,6 +301,18 @@ static int
 run(const struct grammar *g, const struct pattern *p, const char *s, size_t n, size_t start,
     uint32_t opts)
 {
+	/* the JIT code, made on the first run (the grammar's patterns are its own) */
+	if ((opts & PCRE2_ANCHORED) && p->anchored && !p->anchored_jit_tried) {
+		struct pattern *w = (struct pattern *)p;
+
+		w->anchored_jit = pcre2_jit_compile(p->anchored, PCRE2_JIT_COMPLETE) == 0;
+		w->anchored_jit_tried = true;
+	} else if (!(opts & PCRE2_ANCHORED) && p->re && !p->jit_tried) {
+		struct pattern *w = (struct pattern *)p;
+
+		w->jit = pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE) == 0;
+		w->jit_tried = true;
+	}
 	/* the JIT fast path skips pcre2_match's per-call checks */
 	if ((opts & PCRE2_ANCHORED) && p->anchored)
 		return p->anchored_jit ? pcre2_jit_match(p->anchored, (PCRE2_SPTR)s, n, start,

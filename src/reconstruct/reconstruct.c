@@ -159,7 +159,9 @@ owns(const struct session *s, bool has_i, uint64_t si, bool has_r, uint64_t sr, 
 static bool
 same_dialect(const struct session *s, enum gram_dialect d)
 {
-	return !s || !s->dialect || dialect_same_sa_space(dialect_named(s->dialect), d);
+	/* the session's dialect is its first record's name: most records share it */
+	return !s || !s->dialect || d >= GRAM_DIALECT_COUNT || s->dialect == gram_dialect_name(d) ||
+	       dialect_same_sa_space(dialect_named(s->dialect), d);
 }
 
 static struct session *
