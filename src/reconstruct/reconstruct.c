@@ -1831,6 +1831,10 @@ status_line(struct recon *r, const struct ike_event *ev)
 		return;
 	}
 	touch(r, s, ev->last_line);
+	/* the role a status line gives this end (a status block's marked SPI) */
+	if (s->role == MODEL_ROLE_UNKNOWN && ev->role != IKE_ROLE_UNKNOWN)
+		s->role = ev->role == IKE_ROLE_INITIATOR ? MODEL_ROLE_INITIATOR
+							 : MODEL_ROLE_RESPONDER;
 	/* the addresses a status line names, where no message gave them */
 	if (!s->peer && val(ev, GRAM_FIELD_REMOTE))
 		s->peer = recon_str(s, ev, GRAM_FIELD_REMOTE);
