@@ -93,6 +93,8 @@ const char *dialect_remedy(enum gram_dialect d, const struct dialect_remedy *q);
  * own); GRAM_DIALECT_COUNT (not known) goes with any.
  */
 bool dialect_same_sa_space(enum gram_dialect a, enum gram_dialect b);
+/* What dialect d calls the configuration it looks up for a peer ("connection"). */
+const char *dialect_peer_config(enum gram_dialect d);
 
 struct dialect_transform_word;
 
@@ -107,6 +109,8 @@ struct dialect_words {
 	 * ASA's and IOS's lines in one log are one code base's); NULL: its own.
 	 */
 	const char *sa_space;
+	/* what it calls the configuration it looks up for a peer ("IKEv2 profile"), or NULL */
+	const char *peer_config;
 	bool (*payload_type)(const char *name, size_t n, unsigned *type);
 	const char *(*notify_name)(const char *name, size_t n);
 	bool (*transform)(unsigned type, const char *name, unsigned *iana);
@@ -248,8 +252,9 @@ const char *dialect_fortigate_remedy(const struct dialect_remedy *q);
 
 /* The Cisco dialects' words (cisco.c), for the struct dialect_words of each. */
 #define DIALECT_CISCO_WORDS                                                                        \
-	.sa_space = "cisco", .payload_type = dialect_cisco_payload_type,                           \
-	.transform = dialect_cisco_transform, .transform_words = dialect_cisco_transform_words,    \
+	.sa_space = "cisco", .peer_config = "IKEv2 profile",                                       \
+	.payload_type = dialect_cisco_payload_type, .transform = dialect_cisco_transform,          \
+	.transform_words = dialect_cisco_transform_words,                                          \
 	.group_number = dialect_cisco_group_number, .id_type = dialect_cisco_id_type,              \
 	.auth_method = dialect_cisco_auth_method, .cfg_type = dialect_cisco_cfg_type,              \
 	.cfg_attr = dialect_cisco_cfg_attr

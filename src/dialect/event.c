@@ -427,6 +427,14 @@ dialect_same_sa_space(enum gram_dialect a, enum gram_dialect b)
 }
 
 const char *
+dialect_peer_config(enum gram_dialect d)
+{
+	const struct dialect_words *w = words_of(d);
+
+	return w && w->peer_config ? w->peer_config : "configuration";
+}
+
+const char *
 dialect_remedy(enum gram_dialect d, const struct dialect_remedy *q)
 {
 	const struct dialect_words *w = words_of(d);

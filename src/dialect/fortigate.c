@@ -287,5 +287,6 @@ const struct dialect_words dialect_fortigate_words = {
 	.group_number = dialect_fortigate_group_number,
 	.id_type = dialect_fortigate_id_type,
 	.auth_method = dialect_fortigate_auth_method,
+	.peer_config = "phase1-interface",
 	.remedy = dialect_fortigate_remedy,
 };

@@ -366,5 +366,6 @@ const struct dialect_words dialect_libreswan_words = {
 	.transform_words = dialect_libreswan_transform_words,
 	.group_number = dialect_libreswan_group_number,
 	.auth_method = dialect_libreswan_auth_method,
+	.peer_config = "connection",
 	.remedy = dialect_libreswan_remedy,
 };

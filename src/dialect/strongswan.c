@@ -428,5 +428,6 @@ const struct dialect_words dialect_strongswan_words = {
 	.transform_words = dialect_strongswan_transform_words,
 	.group_number = dialect_strongswan_group_number,
 	.auth_method = dialect_strongswan_auth_method,
+	.peer_config = "connection",
 	.remedy = dialect_strongswan_remedy,
 };

@@ -642,7 +642,16 @@ explain_notify(struct session *s, const struct message *m, const struct payload 
 	} else if (!strcmp(n->notify, "AUTHENTICATION_FAILED")) {
 		const char *method = s->peer_auth;
 
-		if (sent)
+		const struct evidence *nc = find_evidence(s, "profile-not-found");
+
+		if (sent && nc)
+			/* the device found nothing configured for the peer, and refused it so */
+			why = fmt(s,
+				  "no %s of this device matches the peer, so it refused its "
+				  "authentication (line %u: %s)",
+				  dialect_peer_config(dialect_named(s->dialect)), nc->line,
+				  nc->text);
+		else if (sent)
 			why = fmt(
 				s,
 				"this device could not verify the peer's authentication data%s%s%s",
@@ -797,16 +806,19 @@ decide_failure(struct session *s)
 		return;
 	}
 	if ((e = find_evidence(s, "profile-not-found"))) {
+		/* what the device calls the configuration it looks up for a peer */
+		const char *what = dialect_peer_config(dialect_named(s->dialect));
+
 		fail_at(s, exchange_at(s, e->mid, e->mid_known), e->mid, e->mid_known,
 			MODEL_CAUSE_CONFIG_MISSING, e->line,
 			s->peer_identity
 				? fmt(s,
-				      "no IKEv2 profile of this device matches the peer's identity "
+				      "no %s of this device matches the peer's identity "
 				      "'%s'%s%s%s (line %u): %s",
-				      s->peer_identity, s->peer_id_type ? " (" : "",
+				      what, s->peer_identity, s->peer_id_type ? " (" : "",
 				      s->peer_id_type ? s->peer_id_type : "",
 				      s->peer_id_type ? ")" : "", s->peer_identity_line, e->text)
-				: fmt(s, "no IKEv2 profile of this device matches the peer: %s",
+				: fmt(s, "no %s of this device matches the peer: %s", what,
 				      e->text));
 		if (s->peer_identity)
 			failure_add_evidence(s, NULL, s->peer_identity_line,
@@ -957,7 +969,12 @@ remedy(struct session *s)
 		.ike = same(f->exchange, "IKE_SA_INIT"),
 		.psk = s->peer_authm == PROTO_AUTH_PSK || s->local_authm == PROTO_AUTH_PSK,
 	};
-	const char *own = dialect_remedy(dialect_named(s->dialect), &q);
+	const char *own;
+
+	/* refused because nothing is configured for the peer: what to add */
+	if (same(c, "AUTHENTICATION_FAILED") && find_evidence(s, "profile-not-found"))
+		q.cause = MODEL_CAUSE_CONFIG_MISSING;
+	own = dialect_remedy(dialect_named(s->dialect), &q);
 
 	/* the dialect's own terms first (its configuration's names) */
 	if (own)
