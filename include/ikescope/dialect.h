@@ -93,6 +93,21 @@ const char *dialect_remedy(enum gram_dialect d, const struct dialect_remedy *q);
  * own); GRAM_DIALECT_COUNT (not known) goes with any.
  */
 bool dialect_same_sa_space(enum gram_dialect a, enum gram_dialect b);
+/* A D-H group's number as text ("14"), for the group_number look-ups; NULL past 63. */
+const char *dialect_group_text(unsigned group);
+
+/*
+ * A dialect's remedy for one cause: text, or other where the cause has two
+ * (NO_PROPOSAL_CHOSEN: text for the IKE SA's proposal, other for a child
+ * SA's; AUTHENTICATION_FAILED: text with a pre-shared key, other without).
+ */
+struct dialect_remedy_text {
+	const char *cause, *text, *other;
+};
+/* The remedy q asks for, from a dialect's table of n; NULL if it has none. */
+const char *dialect_remedy_from(const struct dialect_remedy_text *t, size_t n,
+				const struct dialect_remedy *q);
+
 /* What dialect d calls the configuration it looks up for a peer ("connection"). */
 const char *dialect_peer_config(enum gram_dialect d);
 

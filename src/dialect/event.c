@@ -427,6 +427,37 @@ dialect_same_sa_space(enum gram_dialect a, enum gram_dialect b)
 }
 
 const char *
+dialect_group_text(unsigned group)
+{
+	static const char *const numbers[] = {
+		"0",  "1",  "2",  "3",  "4",  "5",  "6",  "7",  "8",  "9",  "10", "11", "12",
+		"13", "14", "15", "16", "17", "18", "19", "20", "21", "22", "23", "24", "25",
+		"26", "27", "28", "29", "30", "31", "32", "33", "34", "35", "36", "37", "38",
+		"39", "40", "41", "42", "43", "44", "45", "46", "47", "48", "49", "50", "51",
+		"52", "53", "54", "55", "56", "57", "58", "59", "60", "61", "62", "63"
+	};
+
+	return group < sizeof(numbers) / sizeof(numbers[0]) ? numbers[group] : NULL;
+}
+
+const char *
+dialect_remedy_from(const struct dialect_remedy_text *t, size_t n, const struct dialect_remedy *q)
+{
+	size_t i;
+
+	for (i = 0; q->cause && i < n; i++)
+		if (!strcmp(t[i].cause, q->cause)) {
+			bool first = !t[i].other ||
+				     (!strcmp(q->cause, "NO_PROPOSAL_CHOSEN")      ? q->ike
+				      : !strcmp(q->cause, "AUTHENTICATION_FAILED") ? q->psk
+										   : true);
+
+			return first ? t[i].text : t[i].other;
+		}
+	return NULL;
+}
+
+const char *
 dialect_peer_config(enum gram_dialect d)
 {
 	const struct dialect_words *w = words_of(d);

@@ -181,17 +181,12 @@ dialect_fortigate_transform_words(const char *text, size_t len, bool ike,
 const char *
 dialect_fortigate_group_number(const char *name)
 {
-	static const char *const numbers[] = {
-		"0",  "1",  "2",  "3",  "4",  "5",  "6",  "7",  "8",  "9",  "10",
-		"11", "12", "13", "14", "15", "16", "17", "18", "19", "20", "21",
-		"22", "23", "24", "25", "26", "27", "28", "29", "30", "31", "32",
-	};
 	unsigned v;
 
 	if (name &&
 	    lookup(groups, sizeof(groups) / sizeof(groups[0]), name, strlen(name), false, &v) &&
-	    v < sizeof(numbers) / sizeof(numbers[0]))
-		return numbers[v];
+	    dialect_group_text(v))
+		return dialect_group_text(v);
 	return name;
 }
 
@@ -237,47 +232,53 @@ dialect_fortigate_auth_method(const char *name, size_t n, unsigned *method)
 
 /* ---- remedies in FortiOS configuration terms ---- */
 
+static const struct dialect_remedy_text remedies[] = {
+	{ "NO_PROPOSAL_CHOSEN",
+	  "give both ends a common IKE proposal: set proposal and set dhgrp "
+	  "of the phase1-interface must share an encryption, integrity, "
+	  "PRF and D-H group with the peer's",
+	  "give both ends a common child SA proposal: set proposal, set pfs "
+	  "and set dhgrp of the phase2-interface must match the peer's" },
+	{ "INVALID_KE_PAYLOAD",
+	  "list the D-H group the responder asks for in set dhgrp of the "
+	  "phase1-interface, or allow the offered one on the responder",
+	  NULL },
+	{ "TS_UNACCEPTABLE",
+	  "make set src-subnet and set dst-subnet (or src-addr-type / dst-addr-type) "
+	  "of the phase2-interface mirror the peer's protected networks",
+	  NULL },
+	{ "AUTHENTICATION_FAILED",
+	  "set the same pre-shared key on both ends (set psksecret of the "
+	  "phase1-interface)",
+	  "check the certificates (set certificate, peer and peertype of "
+	  "the phase1-interface) and that the other end trusts them" },
+	{ "NO_RESPONSE",
+	  "check that UDP 500 and 4500 reach the peer and its replies come back "
+	  "(routing, firewall policies, NAT), and that the peer has a gateway for "
+	  "this address",
+	  NULL },
+	{ "CONFIG_MISSING",
+	  "add a phase1-interface whose remote-gw (or dialup type and peer id) "
+	  "matches this peer",
+	  NULL },
+	{ "PEER_ID_MISMATCH",
+	  "make set peerid (or set peer / peertype) of the phase1-interface the "
+	  "identity the peer sends, or have the peer send it (set localid)",
+	  NULL },
+	{ "CERTIFICATE_INVALID",
+	  "import the CA certificate that issued the peer's certificate (config vpn "
+	  "certificate ca) and check its validity",
+	  NULL },
+	{ "CHILD_SA_REJECTED",
+	  "compare set proposal, src-subnet and dst-subnet of the phase2-interface "
+	  "with the peer's child SA settings",
+	  NULL },
+};
+
 const char *
 dialect_fortigate_remedy(const struct dialect_remedy *q)
 {
-	const char *c = q->cause;
-
-	if (!c)
-		return NULL;
-	if (!strcmp(c, "NO_PROPOSAL_CHOSEN"))
-		return q->ike ? "give both ends a common IKE proposal: set proposal and set dhgrp "
-				"of the phase1-interface must share an encryption, integrity, "
-				"PRF and D-H group with the peer's"
-			      : "give both ends a common child SA proposal: set proposal, set pfs "
-				"and set dhgrp of the phase2-interface must match the peer's";
-	if (!strcmp(c, "INVALID_KE_PAYLOAD"))
-		return "list the D-H group the responder asks for in set dhgrp of the "
-		       "phase1-interface, or allow the offered one on the responder";
-	if (!strcmp(c, "TS_UNACCEPTABLE"))
-		return "make set src-subnet and set dst-subnet (or src-addr-type / dst-addr-type) "
-		       "of the phase2-interface mirror the peer's protected networks";
-	if (!strcmp(c, "AUTHENTICATION_FAILED"))
-		return q->psk ? "set the same pre-shared key on both ends (set psksecret of the "
-				"phase1-interface)"
-			      : "check the certificates (set certificate, peer and peertype of "
-				"the phase1-interface) and that the other end trusts them";
-	if (!strcmp(c, "NO_RESPONSE"))
-		return "check that UDP 500 and 4500 reach the peer and its replies come back "
-		       "(routing, firewall policies, NAT), and that the peer has a gateway for "
-		       "this address";
-	if (!strcmp(c, "CONFIG_MISSING"))
-		return "add a phase1-interface whose remote-gw (or dialup type and peer id) "
-		       "matches this peer";
-	if (!strcmp(c, "PEER_ID_MISMATCH"))
-		return "make set peerid (or set peer / peertype) of the phase1-interface the "
-		       "identity the peer sends, or have the peer send it (set localid)";
-	if (!strcmp(c, "CERTIFICATE_INVALID"))
-		return "import the CA certificate that issued the peer's certificate (config vpn "
-		       "certificate ca) and check its validity";
-	if (!strcmp(c, "CHILD_SA_REJECTED"))
-		return "compare set proposal, src-subnet and dst-subnet of the phase2-interface "
-		       "with the peer's child SA settings";
-	return NULL;
+	return dialect_remedy_from(remedies, sizeof(remedies) / sizeof(remedies[0]), q);
 }
 
 const struct dialect_words dialect_fortigate_words = {

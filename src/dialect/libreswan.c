@@ -272,15 +272,10 @@ dialect_libreswan_transform_words(const char *text, size_t len, bool ike,
 const char *
 dialect_libreswan_group_number(const char *name)
 {
-	static const char *const numbers[] = {
-		"0",  "1",  "2",  "3",  "4",  "5",  "6",  "7",  "8",  "9",  "10", "11", "12",
-		"13", "14", "15", "16", "17", "18", "19", "20", "21", "22", "23", "24", "25",
-		"26", "27", "28", "29", "30", "31", "32", "33", "34", "35", "36", "37",
-	};
 	unsigned v;
 
-	if (name && group_of(name, strlen(name), &v) && v < sizeof(numbers) / sizeof(numbers[0]))
-		return numbers[v];
+	if (name && group_of(name, strlen(name), &v) && dialect_group_text(v))
+		return dialect_group_text(v);
 	return name;
 }
 
@@ -314,48 +309,54 @@ dialect_libreswan_auth_method(const char *name, size_t n, unsigned *method)
 
 /* ---- remedies in ipsec.conf terms ---- */
 
+static const struct dialect_remedy_text remedies[] = {
+	{ "NO_PROPOSAL_CHOSEN",
+	  "give both ends a common IKE proposal: the connection's ike= in "
+	  "ipsec.conf must share an encryption, integrity, PRF and D-H group "
+	  "with the peer's",
+	  "give both ends a common child SA proposal: the connection's esp= "
+	  "in ipsec.conf (with its PFS group) must match one of the peer's" },
+	{ "INVALID_KE_PAYLOAD",
+	  "put the D-H group the responder asks for first in the connection's ike= "
+	  "(ipsec.conf), or allow the offered one on the responder",
+	  NULL },
+	{ "TS_UNACCEPTABLE",
+	  "make the connection's leftsubnet= and rightsubnet= (ipsec.conf) mirror "
+	  "the peer's protected networks",
+	  NULL },
+	{ "AUTHENTICATION_FAILED",
+	  "set the same pre-shared key on both ends (ipsec.secrets, for the "
+	  "leftid/rightid pair the log names) and check authby=",
+	  "check the keys and certificates each end presents (leftcert=, "
+	  "leftid=, rightid=, authby= in ipsec.conf) and that the other end "
+	  "trusts them" },
+	{ "NO_RESPONSE",
+	  "check that UDP 500 and 4500 reach the peer and its replies come back "
+	  "(routing, firewalls, NAT), and that the peer has a connection for this "
+	  "host",
+	  NULL },
+	{ "CONFIG_MISSING",
+	  "add a connection whose left=/right= and leftid=/rightid= (ipsec.conf) "
+	  "match this peer",
+	  NULL },
+	{ "PEER_ID_MISMATCH",
+	  "make rightid= (ipsec.conf) the identity the peer sends, or have the peer "
+	  "send that identity",
+	  NULL },
+	{ "CERTIFICATE_INVALID",
+	  "import the CA that issued the peer's certificate into the NSS database "
+	  "(ipsec import / certutil) and check its validity",
+	  NULL },
+	{ "CHILD_SA_REJECTED",
+	  "compare the connection's esp=, leftsubnet= and rightsubnet= "
+	  "(ipsec.conf) with the peer's child SA settings",
+	  NULL },
+};
+
 const char *
 dialect_libreswan_remedy(const struct dialect_remedy *q)
 {
-	const char *c = q->cause;
-
-	if (!c)
-		return NULL;
-	if (!strcmp(c, "NO_PROPOSAL_CHOSEN"))
-		return q->ike ? "give both ends a common IKE proposal: the connection's ike= in "
-				"ipsec.conf must share an encryption, integrity, PRF and D-H group "
-				"with the peer's"
-			      : "give both ends a common child SA proposal: the connection's esp= "
-				"in ipsec.conf (with its PFS group) must match one of the peer's";
-	if (!strcmp(c, "INVALID_KE_PAYLOAD"))
-		return "put the D-H group the responder asks for first in the connection's ike= "
-		       "(ipsec.conf), or allow the offered one on the responder";
-	if (!strcmp(c, "TS_UNACCEPTABLE"))
-		return "make the connection's leftsubnet= and rightsubnet= (ipsec.conf) mirror "
-		       "the peer's protected networks";
-	if (!strcmp(c, "AUTHENTICATION_FAILED"))
-		return q->psk ? "set the same pre-shared key on both ends (ipsec.secrets, for the "
-				"leftid/rightid pair the log names) and check authby="
-			      : "check the keys and certificates each end presents (leftcert=, "
-				"leftid=, rightid=, authby= in ipsec.conf) and that the other end "
-				"trusts them";
-	if (!strcmp(c, "NO_RESPONSE"))
-		return "check that UDP 500 and 4500 reach the peer and its replies come back "
-		       "(routing, firewalls, NAT), and that the peer has a connection for this "
-		       "host";
-	if (!strcmp(c, "CONFIG_MISSING"))
-		return "add a connection whose left=/right= and leftid=/rightid= (ipsec.conf) "
-		       "match this peer";
-	if (!strcmp(c, "PEER_ID_MISMATCH"))
-		return "make rightid= (ipsec.conf) the identity the peer sends, or have the peer "
-		       "send that identity";
-	if (!strcmp(c, "CERTIFICATE_INVALID"))
-		return "import the CA that issued the peer's certificate into the NSS database "
-		       "(ipsec import / certutil) and check its validity";
-	if (!strcmp(c, "CHILD_SA_REJECTED"))
-		return "compare the connection's esp=, leftsubnet= and rightsubnet= "
-		       "(ipsec.conf) with the peer's child SA settings";
-	return NULL;
+	return dialect_remedy_from(remedies, sizeof(remedies) / sizeof(remedies[0]), q);
 }
 
 const struct dialect_words dialect_libreswan_words = {

@@ -323,15 +323,10 @@ dialect_strongswan_transform_words(const char *text, size_t len, bool ike,
 const char *
 dialect_strongswan_group_number(const char *name)
 {
-	static const char *const numbers[] = {
-		"0",  "1",  "2",  "3",  "4",  "5",  "6",  "7",  "8",  "9",  "10", "11", "12",
-		"13", "14", "15", "16", "17", "18", "19", "20", "21", "22", "23", "24", "25",
-		"26", "27", "28", "29", "30", "31", "32", "33", "34", "35", "36", "37",
-	};
 	unsigned v;
 
-	if (name && proto_transform_value(4, name, &v) && v < sizeof(numbers) / sizeof(numbers[0]))
-		return numbers[v];
+	if (name && proto_transform_value(4, name, &v) && dialect_group_text(v))
+		return dialect_group_text(v);
 	return name;
 }
 
@@ -370,54 +365,61 @@ dialect_strongswan_auth_method(const char *name, size_t n, unsigned *method)
 
 /* ---- remedies in swanctl.conf (and ipsec.conf) terms ---- */
 
+static const struct dialect_remedy_text remedies[] = {
+	{ "NO_PROPOSAL_CHOSEN",
+	  "give both ends a common IKE proposal: the connection's proposals "
+	  "in swanctl.conf (ike= in ipsec.conf) must share an encryption, "
+	  "integrity, PRF and key exchange method with the peer's",
+	  "give both ends a common child SA proposal: esp_proposals of the "
+	  "child in swanctl.conf (esp= in ipsec.conf), PFS group included, "
+	  "must match one of the peer's" },
+	{ "INVALID_KE_PAYLOAD",
+	  "put the key exchange method the responder asks for first in the "
+	  "connection's proposals (swanctl.conf), or allow the offered one on the "
+	  "responder",
+	  NULL },
+	{ "TS_UNACCEPTABLE",
+	  "make the child's local_ts and remote_ts (leftsubnet/rightsubnet in "
+	  "ipsec.conf) mirror the peer's protected networks",
+	  NULL },
+	{ "AUTHENTICATION_FAILED",
+	  "set the same pre-shared key on both ends (the ike secret in "
+	  "swanctl.conf's secrets, or ipsec.secrets) for the identities "
+	  "the log names",
+	  "check the credentials each end presents (certificates, "
+	  "local/remote auth and id in swanctl.conf) and that the other end "
+	  "trusts them" },
+	{ "NO_RESPONSE",
+	  "check that UDP 500 and 4500 reach the peer and its replies come back "
+	  "(routing, firewalls, NAT), and that the peer has a connection for this "
+	  "host",
+	  NULL },
+	{ "CONFIG_MISSING",
+	  "add a connection whose local and remote addresses and identities "
+	  "(local_addrs, remote_addrs, id in swanctl.conf) match this peer",
+	  NULL },
+	{ "PEER_ID_MISMATCH",
+	  "make the remote id of the connection (swanctl.conf) the identity the peer "
+	  "sends, or have the peer send that identity",
+	  NULL },
+	{ "CERTIFICATE_INVALID",
+	  "install the CA certificate that issued the peer's certificate "
+	  "(swanctl/x509ca) and check the certificate's validity and revocation",
+	  NULL },
+	{ "CHILD_SA_REJECTED",
+	  "compare the child's esp_proposals, local_ts and remote_ts (swanctl.conf) "
+	  "with the peer's child SA settings",
+	  NULL },
+	{ "EAP_FAILURE",
+	  "check the user's EAP credentials (swanctl.conf secrets, or the RADIUS "
+	  "server) and the eap method both ends use",
+	  NULL },
+};
+
 const char *
 dialect_strongswan_remedy(const struct dialect_remedy *q)
 {
-	const char *c = q->cause;
-
-	if (!c)
-		return NULL;
-	if (!strcmp(c, "NO_PROPOSAL_CHOSEN"))
-		return q->ike ? "give both ends a common IKE proposal: the connection's proposals "
-				"in swanctl.conf (ike= in ipsec.conf) must share an encryption, "
-				"integrity, PRF and key exchange method with the peer's"
-			      : "give both ends a common child SA proposal: esp_proposals of the "
-				"child in swanctl.conf (esp= in ipsec.conf), PFS group included, "
-				"must match one of the peer's";
-	if (!strcmp(c, "INVALID_KE_PAYLOAD"))
-		return "put the key exchange method the responder asks for first in the "
-		       "connection's proposals (swanctl.conf), or allow the offered one on the "
-		       "responder";
-	if (!strcmp(c, "TS_UNACCEPTABLE"))
-		return "make the child's local_ts and remote_ts (leftsubnet/rightsubnet in "
-		       "ipsec.conf) mirror the peer's protected networks";
-	if (!strcmp(c, "AUTHENTICATION_FAILED"))
-		return q->psk ? "set the same pre-shared key on both ends (the ike secret in "
-				"swanctl.conf's secrets, or ipsec.secrets) for the identities "
-				"the log names"
-			      : "check the credentials each end presents (certificates, "
-				"local/remote auth and id in swanctl.conf) and that the other end "
-				"trusts them";
-	if (!strcmp(c, "NO_RESPONSE"))
-		return "check that UDP 500 and 4500 reach the peer and its replies come back "
-		       "(routing, firewalls, NAT), and that the peer has a connection for this "
-		       "host";
-	if (!strcmp(c, "CONFIG_MISSING"))
-		return "add a connection whose local and remote addresses and identities "
-		       "(local_addrs, remote_addrs, id in swanctl.conf) match this peer";
-	if (!strcmp(c, "PEER_ID_MISMATCH"))
-		return "make the remote id of the connection (swanctl.conf) the identity the peer "
-		       "sends, or have the peer send that identity";
-	if (!strcmp(c, "CERTIFICATE_INVALID"))
-		return "install the CA certificate that issued the peer's certificate "
-		       "(swanctl/x509ca) and check the certificate's validity and revocation";
-	if (!strcmp(c, "CHILD_SA_REJECTED"))
-		return "compare the child's esp_proposals, local_ts and remote_ts (swanctl.conf) "
-		       "with the peer's child SA settings";
-	if (!strcmp(c, "EAP_FAILURE"))
-		return "check the user's EAP credentials (swanctl.conf secrets, or the RADIUS "
-		       "server) and the eap method both ends use";
-	return NULL;
+	return dialect_remedy_from(remedies, sizeof(remedies) / sizeof(remedies[0]), q);
 }
 
 const struct dialect_words dialect_strongswan_words = {

@@ -850,35 +850,46 @@ grammar_may_hold_secret(const struct grammar *g, const char *text, size_t len)
 	return false;
 }
 
+/*
+ * The first secret at or after pos that a mask rule hides: its span in
+ * *at, *end and whether it is key material. False if none.
+ */
+static bool
+next_secret(const struct grammar *g, const char *text, size_t len, size_t pos, size_t *at,
+	    size_t *end, bool *key)
+{
+	bool found = false;
+	size_t i;
+
+	for (i = 0; i < g->nby_kind[RULE_MASK]; i++) {
+		const struct rule *r = &g->rules[g->by_kind[RULE_MASK][i]];
+		PCRE2_SIZE *ov;
+
+		if (run(g, &r->pat[PAT_MAIN], text, len, pos, 0) <= 0)
+			continue;
+		ov = pcre2_get_ovector_pointer(g->md);
+		if (ov[2 * r->secret_group] == PCRE2_UNSET ||
+		    ov[2 * r->secret_group] == ov[2 * r->secret_group + 1])
+			continue;
+		if (!found || ov[2 * r->secret_group] < *at) {
+			*at = ov[2 * r->secret_group];
+			*end = ov[2 * r->secret_group + 1];
+			*key = r->mask_key;
+			found = true;
+		}
+	}
+	return found;
+}
+
 bool
 grammar_masks_span(const struct grammar *g, const char *text, size_t len, size_t at, size_t n)
 {
-	size_t pos = 0, i;
+	size_t pos = 0, best, best_end;
+	bool key;
 
 	if (!grammar_may_hold_secret(g, text, len))
 		return false;
-	while (pos <= len) {
-		size_t best = len, best_end = len;
-		bool found = false;
-
-		for (i = 0; i < g->nby_kind[RULE_MASK]; i++) {
-			const struct rule *r = &g->rules[g->by_kind[RULE_MASK][i]];
-			PCRE2_SIZE *ov;
-
-			if (run(g, &r->pat[PAT_MAIN], text, len, pos, 0) <= 0)
-				continue;
-			ov = pcre2_get_ovector_pointer(g->md);
-			if (ov[2 * r->secret_group] == PCRE2_UNSET ||
-			    ov[2 * r->secret_group] == ov[2 * r->secret_group + 1])
-				continue;
-			if (!found || ov[2 * r->secret_group] < best) {
-				best = ov[2 * r->secret_group];
-				best_end = ov[2 * r->secret_group + 1];
-				found = true;
-			}
-		}
-		if (!found)
-			return false;
+	while (pos <= len && next_secret(g, text, len, pos, &best, &best_end, &key)) {
 		if (at < best_end && best < at + n)
 			return true;
 		pos = best_end;
@@ -896,43 +907,17 @@ void
 grammar_mask_as(const struct grammar *g, const char *text, size_t len, bool zero_keys,
 		struct strbuf *out)
 {
-	size_t pos = 0;
+	size_t pos = 0, best, best_end, k;
+	bool key;
 
 	if (!grammar_may_hold_secret(g, text, len)) {
 		sb_add(out, text, len);
 		return;
 	}
-
-	while (pos <= len) {
-		size_t best = len, best_end = len, i;
-		bool found = false, key = false;
-
-		for (i = 0; i < g->nby_kind[RULE_MASK]; i++) {
-			const struct rule *r = &g->rules[g->by_kind[RULE_MASK][i]];
-			PCRE2_SIZE *ov;
-
-			if (run(g, &r->pat[PAT_MAIN], text, len, pos, 0) <= 0)
-				continue;
-			ov = pcre2_get_ovector_pointer(g->md);
-			if (ov[2 * r->secret_group] == PCRE2_UNSET ||
-			    ov[2 * r->secret_group] == ov[2 * r->secret_group + 1])
-				continue;
-			if (!found || ov[2 * r->secret_group] < best) {
-				best = ov[2 * r->secret_group];
-				best_end = ov[2 * r->secret_group + 1];
-				found = true;
-				key = r->mask_key;
-			}
-		}
-		if (!found) {
-			sb_add(out, text + pos, len - pos);
-			return;
-		}
+	while (pos <= len && next_secret(g, text, len, pos, &best, &best_end, &key)) {
 		sb_add(out, text + pos, best - pos);
 		if (zero_keys && key) {
 			/* key material in a copy to share: zeros, as long, hex stays hex */
-			size_t k;
-
 			for (k = best; k < best_end; k++)
 				sb_addc(out, isxdigit((unsigned char)text[k]) ? '0' : text[k]);
 		} else {
@@ -940,6 +925,8 @@ grammar_mask_as(const struct grammar *g, const char *text, size_t len, bool zero
 		}
 		pos = best_end;
 	}
+	if (pos < len)
+		sb_add(out, text + pos, len - pos);
 }
 
 /* ---- lexer rules ---- */

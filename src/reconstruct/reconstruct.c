@@ -375,6 +375,20 @@ packet_start(struct recon *r, const struct ike_event *ev)
 	r->payload = NULL;
 }
 
+/* The source and destination a pending packet line gave, where msg has none. */
+static void
+pending_addresses(struct session *s, struct message *msg, const struct pending_packet *p)
+{
+	if (p->src.len && !msg->src)
+		msg->src = session_strndup(s, p->src.buf, p->src.len);
+	if (p->dst.len && !msg->dst)
+		msg->dst = session_strndup(s, p->dst.buf, p->dst.len);
+	if (p->sport && !msg->sport)
+		msg->sport = p->sport;
+	if (p->dport && !msg->dport)
+		msg->dport = p->dport;
+}
+
 /* The message that a dumped header belongs to, created from the pending packet line. */
 static struct message *
 packet_message(struct recon *r, struct session *s, uint32_t line)
@@ -404,14 +418,7 @@ packet_message(struct recon *r, struct session *s, uint32_t line)
 		msg->mid = p->mid;
 		msg->mid_known = true;
 	}
-	if (p->src.len && !msg->src)
-		msg->src = session_strndup(s, p->src.buf, p->src.len);
-	if (p->dst.len && !msg->dst)
-		msg->dst = session_strndup(s, p->dst.buf, p->dst.len);
-	if (p->sport && !msg->sport)
-		msg->sport = p->sport;
-	if (p->dport && !msg->dport)
-		msg->dport = p->dport;
+	pending_addresses(s, msg, p);
 	if (p->local.len) {
 		const char *l = session_strndup(s, p->local.buf, p->local.len);
 		const char *rm = session_strndup(s, p->remote.buf, p->remote.len);
@@ -450,6 +457,34 @@ has_message(const struct session *s, const char *x, enum model_dir dir)
 		    !strcmp(s->msgs[i]->exchange, x))
 			return true;
 	return false;
+}
+
+/*
+ * A notify payload of msg that ev's notify field names (the protocol's name
+ * when the dialect's is known), inside the encrypted one when inner; with
+ * once, none when msg already has it.
+ */
+static void
+add_notify(struct session *s, struct message *msg, const struct ike_event *ev, bool once,
+	   bool inner)
+{
+	const struct gram_value *n = val(ev, GRAM_FIELD_NOTIFY);
+	const char *name = dialect_notify_name(ev->dialect, n->p, n->len);
+	struct payload *p;
+	size_t i;
+
+	for (i = 0; once && i < msg->np; i++)
+		if (msg->p[i].ptype == PROTO_PAYLOAD_NOTIFY && msg->p[i].notify &&
+		    (name ? !strcmp(msg->p[i].notify, name)
+			  : strlen(msg->p[i].notify) == n->len &&
+				     !memcmp(msg->p[i].notify, n->p, n->len)))
+			return;
+	p = message_add_payload(s, msg, ev->first_line);
+	p->ptype = PROTO_PAYLOAD_NOTIFY;
+	p->type = session_strndup(s, "N", 1);
+	p->notify = name ? name : recon_str(s, ev, GRAM_FIELD_NOTIFY);
+	p->listed = true;
+	p->inner = inner;
 }
 
 /* True if every payload of msg is a fragment (SKF): the message is not reassembled yet. */
@@ -617,14 +652,7 @@ event_message(struct recon *r, const struct ike_event *ev, struct session *s, en
 	if (dir == MODEL_DIR_IN && r->pkt.active && r->pkt.dir == MODEL_DIR_IN) {
 		struct pending_packet *p = &r->pkt;
 
-		if (p->src.len && !msg->src)
-			msg->src = session_strndup(s, p->src.buf, p->src.len);
-		if (p->dst.len && !msg->dst)
-			msg->dst = session_strndup(s, p->dst.buf, p->dst.len);
-		if (p->sport && !msg->sport)
-			msg->sport = p->sport;
-		if (p->dport && !msg->dport)
-			msg->dport = p->dport;
+		pending_addresses(s, msg, p);
 		if (p->line < msg->first_line)
 			msg->first_line = p->line;
 		touch(r, s, p->line);
@@ -641,16 +669,8 @@ event_message(struct recon *r, const struct ike_event *ev, struct session *s, en
 	if (pl)
 		payload_list(r, ev);
 	/* a line that names the notify the message carries, and no payload list */
-	if (!pl && val(ev, GRAM_FIELD_NOTIFY)) {
-		const struct gram_value *n = val(ev, GRAM_FIELD_NOTIFY);
-		const char *name = dialect_notify_name(ev->dialect, n->p, n->len);
-		struct payload *p = message_add_payload(s, msg, ev->first_line);
-
-		p->ptype = PROTO_PAYLOAD_NOTIFY;
-		p->type = session_strndup(s, "N", 1);
-		p->notify = name ? name : recon_str(s, ev, GRAM_FIELD_NOTIFY);
-		p->listed = true;
-	}
+	if (!pl && val(ev, GRAM_FIELD_NOTIFY))
+		add_notify(s, msg, ev, false, false);
 	/* the method a message's line says this end authenticates with */
 	if (dir == MODEL_DIR_OUT && val(ev, GRAM_FIELD_AUTH_METHOD) && !s->local_auth) {
 		s->local_auth = recon_str(s, ev, GRAM_FIELD_AUTH_METHOD);
@@ -1004,25 +1024,8 @@ header(struct recon *r, const struct ike_event *ev)
 		msg->last_line = ev->last_line;
 	touch(r, s, ev->last_line);
 	if (is(ev, GRAM_FIELD_KIND, "notify") && val(ev, GRAM_FIELD_NOTIFY)) {
-		/* a notify the message being read carries, on a line of its own */
-		const struct gram_value *n = val(ev, GRAM_FIELD_NOTIFY);
-		const char *name = dialect_notify_name(ev->dialect, n->p, n->len);
-		struct payload *p;
-		size_t i;
-
-		/* a device that says so when it reads the notify and again when it acts on it */
-		for (i = 0; i < msg->np; i++)
-			if (msg->p[i].ptype == PROTO_PAYLOAD_NOTIFY && msg->p[i].notify &&
-			    (name ? !strcmp(msg->p[i].notify, name)
-				  : strlen(msg->p[i].notify) == n->len &&
-					     !memcmp(msg->p[i].notify, n->p, n->len)))
-				return;
-		p = message_add_payload(s, msg, ev->first_line);
-		p->ptype = PROTO_PAYLOAD_NOTIFY;
-		p->type = session_strndup(s, "N", 1);
-		p->notify = name ? name : recon_str(s, ev, GRAM_FIELD_NOTIFY);
-		p->listed = true;
-		p->inner = r->inner;
+		/* once: a device may say so when it reads the notify and when it acts on it */
+		add_notify(s, msg, ev, true, r->inner);
 		return;
 	}
 	if (is(ev, GRAM_FIELD_KIND, "flags")) {

@@ -307,6 +307,21 @@ Test(dialect, strongswan_remedies_in_its_own_terms)
 	cr_expect_null(dialect_remedy(GRAM_DIALECT_ASA, &q), "the Cisco words are the caller's");
 }
 
+/* The built-in grammar, which the tests of the dialects' lines read with. */
+static struct grammar *
+builtin_grammar(void)
+{
+	struct err err = { 0 };
+	struct strbuf diags;
+	struct grammar *g;
+
+	sb_init(&diags);
+	g = grammar_create_builtin(&diags, &err);
+	cr_assert_not_null(g, "built-in grammar: %s", diags.buf ? diags.buf : err.msg);
+	sb_finish(&diags);
+	return g;
+}
+
 /* The event the built-in grammar and the strongSwan adapter make of one line. */
 static bool
 sw_event(struct grammar *g, const char *line, struct gram_match *m, struct ike_event *ev)
@@ -324,16 +339,11 @@ sw_event(struct grammar *g, const char *line, struct gram_match *m, struct ike_e
 
 Test(dialect, strongswan_adapter_reads_charon_lines)
 {
-	struct err err = { 0 };
-	struct strbuf diags;
 	struct grammar *g;
 	struct gram_match m;
 	struct ike_event ev;
 
-	sb_init(&diags);
-	g = grammar_create_builtin(&diags, &err);
-	sb_finish(&diags);
-	cr_assert_not_null(g);
+	g = builtin_grammar();
 	cr_assert(sw_event(g,
 			   "charon[2440]: 09[ENC] <PEER|7> parsed IKE_AUTH response 1 [ IDr AUTH "
 			   "N(NO_PROP) ]",
@@ -405,16 +415,11 @@ Test(dialect, libreswan_payloads_notifies_and_transforms)
 
 Test(dialect, libreswan_adapter_reads_pluto_lines)
 {
-	struct err err = { 0 };
-	struct strbuf diags;
 	struct grammar *g;
 	struct gram_match m;
 	struct ike_event ev;
 
-	sb_init(&diags);
-	g = grammar_create_builtin(&diags, &err);
-	sb_finish(&diags);
-	cr_assert_not_null(g);
+	g = builtin_grammar();
 	cr_assert(sw_event(g,
 			   "\"west-east\" #1: processing IKE_AUTH response from 192.1.2.23:UDP/500 "
 			   "containing SK{IDr,AUTH,N(TS_UNACCEPTABLE)}",
@@ -451,8 +456,7 @@ Test(dialect, fortigate_words_and_secrets)
 	const char *key = "ike 0:eveS2S:60244: IKE SA b84babe9e6a4abf9/b51bd7b5c75df81d SK_ei "
 			  "16:DCA1E12B22CBF19CD7807250C98358D3";
 	const char *pkt = "ike 0: in B84BABE9E6A4ABF900000000000000002120220800000000";
-	struct err err = { 0 };
-	struct strbuf diags, out;
+	struct strbuf out;
 	struct grammar *g;
 	struct gram_match m;
 	struct ike_event ev;
@@ -471,10 +475,7 @@ Test(dialect, fortigate_words_and_secrets)
 		  v == PROTO_ID_IPV4_ADDR);
 	cr_expect(dialect_auth_method(GRAM_DIALECT_FORTIGATE, "PSK", 3, &v) && v == PROTO_AUTH_PSK);
 
-	sb_init(&diags);
-	g = grammar_create_builtin(&diags, &err);
-	sb_finish(&diags);
-	cr_assert_not_null(g);
+	g = builtin_grammar();
 	/* the keys and the raw packet: masked, or zeros for a copy to share */
 	sb_init(&out);
 	grammar_mask(g, key, strlen(key), &out);
