@@ -462,6 +462,8 @@ struct session {
 
 	/* finished early: too many sessions were open at once (MODEL_MAX_OPEN_SESSIONS) */
 	bool evicted;
+	/* the reconstructor's own, while the session is open */
+	void *recon_node;
 	/* records no family recognized while this session was in focus (log integrity) */
 	unsigned unrecognized;
 	uint32_t unrecognized_line; /* the first of them */

@@ -135,6 +135,7 @@ recon_client_entry(struct recon *r, const struct ike_event *ev)
 		s = r->client = new_client_session(r, ev->first_line);
 	if (ev->last_line > s->last_line)
 		s->last_line = ev->last_line;
+	recon_touched(r, s);
 	r->ike_records++;
 	add_event(r, s, ev, significant ? kind : NULL);
 	if (kind_is(kind, "connect-requested") && !s->client_profile) {

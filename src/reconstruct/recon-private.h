@@ -58,10 +58,28 @@ const struct recon_index_node *recon_index_first(const struct recon_index *ix, u
 const struct recon_index_node *recon_index_next(const struct recon_index_node *e);
 void recon_index_free(struct recon_index *ix);
 
+/*
+ * An open session, in two lists: the one of its state (ended, up or still
+ * negotiating), most recently active first, and all open sessions in the
+ * order they were opened. A session idle too long is at the tail of its
+ * state's list, and the oldest open one at the head of the other: neither
+ * is found by walking the sessions in flight.
+ */
+enum recon_list { RECON_LIST_ENDED, RECON_LIST_UP, RECON_LIST_NEGOTIATING, RECON_LISTS };
+
 struct open_session {
 	struct session *s;
-	struct open_session *next;
+	struct open_session *prev, *next;   /* in its state's list, most recently active first */
+	struct open_session *older, *newer; /* in the order of opening */
+	enum recon_list list;
 };
+
+struct recon_lru {
+	struct open_session *head, *tail;
+};
+
+/* The sessions a record touched, put in their lists when the next record comes. */
+#define RECON_TOUCHED 8
 
 /* A packet line whose message is known only when its SPIs are dumped. */
 struct pending_packet {
@@ -99,9 +117,12 @@ struct recon {
 	unsigned created_before_input; /* created when the input began */
 	uint32_t first_ike_line;       /* of the input's first IKE record */
 
-	struct open_session *open; /* newest first */
-	size_t nopen;              /* sessions in open */
-	size_t client_sessions;    /* client sessions begun (none: nothing to join) */
+	struct recon_lru lists[RECON_LISTS];
+	struct open_session *oldest, *newest; /* by opening */
+	size_t nopen;                         /* open sessions */
+	struct session *touched[RECON_TOUCHED];
+	size_t ntouched;
+	size_t client_sessions; /* client sessions begun (none: nothing to join) */
 	/* the open sessions by initiator SPI and by the device's SA handle */
 	struct recon_index by_spi, by_sa;
 	struct session *focus;   /* the session records without an owner go to */
@@ -161,6 +182,7 @@ struct recon {
 	/* finished, waiting for the open sessions that began before them */
 	struct session **finished;
 	size_t nfinished;
+	size_t finished_bytes; /* what they hold */
 	/* ready to hand out, in order of first line */
 	struct session **done;
 	size_t ndone, cap_done, done_head;
@@ -168,8 +190,10 @@ struct recon {
 	uint32_t line; /* the last line fed */
 };
 
-/* Notes the timestamp of the record being fed (if any) in s. */
+/* Notes the timestamp of the record being fed (if any) in s, and that s was active. */
 void recon_stamp(struct recon *r, struct session *s);
+/* Notes that the record being fed touched s (its state may have changed). */
+void recon_touched(struct recon *r, struct session *s);
 
 /* Widens s's time span to t. */
 static inline void
@@ -183,19 +207,30 @@ recon_note_time(struct session *s, struct model_time t)
 
 /*
  * Sessions are finished before the end of the input, so memory holds only
- * the ones in progress: one that is up (or freed) after this many idle lines,
- * one still negotiating after far more.
+ * the ones in progress: one that is up after this many idle lines, and
+ * RECON_IDLE_LINES_PER_OPEN more per session open (the more are in flight,
+ * the longer each waits for its turn in the log), one still negotiating
+ * after far more.
  */
+#define RECON_IDLE_LINES             20000
+#define RECON_IDLE_LINES_PER_OPEN    128
+#define RECON_IDLE_NEGOTIATING_LINES 1000000
+/* A session the device freed is finished after this many more lines. */
+#define RECON_AFTER_FREE_LINES 200
 /*
  * Sessions open at once, at most: past it, the least recently active are
  * finished early (and say so), so that a log of endless distinct SPIs keeps
  * memory bounded.
  */
-#define RECON_MAX_OPEN               MODEL_MAX_OPEN_SESSIONS
-#define RECON_IDLE_LINES             20000
-#define RECON_IDLE_NEGOTIATING_LINES 1000000
-/* A session the device freed is finished after this many more lines. */
-#define RECON_AFTER_FREE_LINES 200
+#define RECON_MAX_OPEN MODEL_MAX_OPEN_SESSIONS
+/*
+ * Finished sessions wait to be handed out in the order they began, but only
+ * while what they hold stays under this: past it the earliest of them go
+ * out without waiting for the open sessions that began before them.
+ */
+#define RECON_WAIT_BYTES (8u << 20)
+/* Records between two looks for sessions to finish. */
+#define RECON_RELEASE_EVERY 64
 
 void recon_packet_reset(struct pending_packet *p);
 void recon_copy_field(struct strbuf *out, const struct ike_event *ev, enum gram_field f);

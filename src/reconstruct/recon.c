@@ -53,8 +53,8 @@ recon_destroy(struct recon *r)
 	if (!r)
 		return;
 	recon_show_free(r);
-	for (o = r->open; o; o = n) {
-		n = o->next;
+	for (o = r->oldest; o; o = n) {
+		n = o->newer;
 		session_destroy(o->s);
 		free(o);
 	}
@@ -289,7 +289,7 @@ join_same_input_client(struct recon *r, struct session *s)
 
 	if (s->client_log || s->client_input || !r->client_sessions)
 		return;
-	for (o = r->open; o; o = o->next)
+	for (o = r->newest; o; o = o->older)
 		if (o->s != s && o->s->client_log && !o->s->client_joined) {
 			c = xreallocarray(c, n + 1, sizeof(*c));
 			c[n++] = o->s;
@@ -307,80 +307,204 @@ join_same_input_client(struct recon *r, struct session *s)
 	free(c);
 }
 
-static int
-by_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+/* ---- the open sessions' lists ---- */
 
-	return (x > y) - (x < y);
+static void
+lru_unlink(struct recon *r, struct open_session *o)
+{
+	struct recon_lru *l = &r->lists[o->list];
+
+	if (o->prev)
+		o->prev->next = o->next;
+	else
+		l->head = o->next;
+	if (o->next)
+		o->next->prev = o->prev;
+	else
+		l->tail = o->prev;
+	o->prev = o->next = NULL;
+}
+
+static void
+lru_push(struct recon *r, struct open_session *o, enum recon_list list)
+{
+	struct recon_lru *l = &r->lists[list];
+
+	o->list = list;
+	o->prev = NULL;
+	o->next = l->head;
+	if (l->head)
+		l->head->prev = o;
+	else
+		l->tail = o;
+	l->head = o;
+}
+
+static enum recon_list
+list_of(const struct session *s)
+{
+	if (s->terminal || s->ended)
+		return RECON_LIST_ENDED;
+	return s->ike_up ? RECON_LIST_UP : RECON_LIST_NEGOTIATING;
 }
 
 /*
- * Too many sessions open: the line before which the least recently active
- * tenth of them were last seen (they are finished early).
+ * The sessions the last records touched: each to the head of its state's
+ * list, and back among the sessions opened before it if a record moved its
+ * first line earlier (the oldest by first line stays at the head).
  */
-static uint32_t
-eviction_line(const struct recon *r)
+static void
+settle(struct recon *r)
 {
-	uint32_t *last = xcalloc(r->nopen, sizeof(*last)), cut;
-	struct open_session *o;
-	size_t n = 0;
+	size_t i;
 
-	for (o = r->open; o && n < r->nopen; o = o->next)
-		last[n++] = o->s->last_line;
-	qsort(last, n, sizeof(*last), by_u32);
-	cut = last[n / 10] + 1;
-	free(last);
-	return cut;
+	for (i = 0; i < r->ntouched; i++) {
+		struct session *s = r->touched[i];
+		struct open_session *o = s->recon_node, *at;
+
+		if (!o)
+			continue;
+		lru_unlink(r, o);
+		lru_push(r, o, list_of(s));
+		if (!o->older || o->older->s->first_line <= s->first_line)
+			continue;
+		for (at = o->older; at->older && at->older->s->first_line > s->first_line;
+		     at = at->older)
+			;
+		/* out of its place, then in before at */
+		o->older->newer = o->newer;
+		if (o->newer)
+			o->newer->older = o->older;
+		else
+			r->newest = o->older;
+		o->older = at->older;
+		o->newer = at;
+		if (at->older)
+			at->older->newer = o;
+		else
+			r->oldest = o;
+		at->older = o;
+	}
+	r->ntouched = 0;
+}
+
+void
+recon_touched(struct recon *r, struct session *s)
+{
+	size_t i;
+
+	if (!s->recon_node)
+		return;
+	for (i = 0; i < r->ntouched; i++)
+		if (r->touched[i] == s)
+			return;
+	if (r->ntouched == RECON_TOUCHED)
+		settle(r);
+	r->touched[r->ntouched++] = s;
+}
+
+/* Lines a session of this state may stay idle before it is finished. */
+static uint64_t
+idle_limit(const struct recon *r, enum recon_list list)
+{
+	uint64_t up = RECON_IDLE_LINES + (uint64_t)r->nopen * RECON_IDLE_LINES_PER_OPEN;
+
+	if (list == RECON_LIST_ENDED)
+		return RECON_AFTER_FREE_LINES;
+	if (list == RECON_LIST_UP)
+		return up;
+	return up > RECON_IDLE_NEGOTIATING_LINES ? up : RECON_IDLE_NEGOTIATING_LINES;
+}
+
+/* Takes s out of the open sessions into the finished ones. */
+static void
+finish(struct recon *r, struct session *s)
+{
+	struct open_session *o = s->recon_node;
+
+	if (r->focus == s)
+		r->focus = NULL;
+	if (r->anon == s)
+		r->anon = NULL;
+	if (r->client == s)
+		r->client = NULL;
+	forget_session(r, s);
+	recon_finish_session(r, s);
+	join_same_input_client(r, s);
+	r->finished = xreallocarray(r->finished, r->nfinished + 1, sizeof(*r->finished));
+	r->finished[r->nfinished++] = s;
+	r->finished_bytes += arena_used(s->arena);
+	lru_unlink(r, o);
+	if (o->older)
+		o->older->newer = o->newer;
+	else
+		r->oldest = o->newer;
+	if (o->newer)
+		o->newer->older = o->older;
+	else
+		r->newest = o->older;
+	free(o);
+	s->recon_node = NULL;
+	r->nopen--;
+	recon_unindex(r, s);
+}
+
+/* The least recently active open session. */
+static struct session *
+least_active(const struct recon *r)
+{
+	struct session *best = NULL;
+	int l;
+
+	for (l = 0; l < RECON_LISTS; l++) {
+		const struct open_session *o = r->lists[l].tail;
+
+		if (o && (!best || o->s->last_line < best->last_line))
+			best = o->s;
+	}
+	return best;
 }
 
 /*
  * Finishes the open sessions that are done (or all, with force), and hands
  * out finished ones in the order they began: a finished session waits only
- * for open sessions that began before it.
+ * for open sessions that began before it, and only while the finished ones
+ * waiting hold less than RECON_WAIT_BYTES. Only the sessions idle longest in
+ * each state are looked at.
  */
 static void
 release(struct recon *r, bool force)
 {
-	struct open_session **link = &r->open, *o;
-	uint32_t min_open = UINT32_MAX;
+	uint32_t min_open;
 	size_t i, k, before = r->nfinished;
+	int l;
 
-	uint32_t evict_before = 0;
+	settle(r);
+	if (force) {
+		while (r->oldest)
+			finish(r, r->oldest->s);
+	} else {
+		if (r->nopen > RECON_MAX_OPEN) {
+			/* the least recently active tenth goes */
+			while (r->nopen > RECON_MAX_OPEN - RECON_MAX_OPEN / 10) {
+				struct session *s = least_active(r);
 
-	if (!force && r->nopen > RECON_MAX_OPEN)
-		evict_before = eviction_line(r);
-	while ((o = *link)) {
-		struct session *s = o->s;
-		uint32_t idle = r->line > s->last_line ? r->line - s->last_line : 0;
-		bool evict = s->last_line < evict_before;
-
-		if (evict)
-			s->evicted = true;
-		if (force || evict ||
-		    ((s->terminal || s->ended) && idle > RECON_AFTER_FREE_LINES) ||
-		    (s->ike_up && idle > RECON_IDLE_LINES) || idle > RECON_IDLE_NEGOTIATING_LINES) {
-			if (r->focus == s)
-				r->focus = NULL;
-			if (r->anon == s)
-				r->anon = NULL;
-			if (r->client == s)
-				r->client = NULL;
-			forget_session(r, s);
-			recon_finish_session(r, s);
-			join_same_input_client(r, s);
-			r->finished =
-				xreallocarray(r->finished, r->nfinished + 1, sizeof(*r->finished));
-			r->finished[r->nfinished++] = s;
-			*link = o->next;
-			free(o);
-			r->nopen--;
-			recon_unindex(r, s);
-			continue;
+				s->evicted = true;
+				finish(r, s);
+			}
 		}
-		if (s->first_line < min_open)
-			min_open = s->first_line;
-		link = &o->next;
+		for (l = 0; l < RECON_LISTS; l++) {
+			struct open_session *o;
+
+			while ((o = r->lists[l].tail)) {
+				struct session *s = o->s;
+				uint32_t idle = r->line > s->last_line ? r->line - s->last_line : 0;
+
+				if (idle <= idle_limit(r, list_of(s)))
+					break;
+				finish(r, s);
+			}
+		}
 	}
 	if (!r->nfinished)
 		return;
@@ -401,12 +525,19 @@ release(struct recon *r, bool force)
 		memmove(&r->finished[lo + 1], &r->finished[lo], (i - lo) * sizeof(*r->finished));
 		r->finished[lo] = s;
 	}
+	min_open = r->oldest ? r->oldest->s->first_line : UINT32_MAX;
 	for (i = 0, k = 0; i < r->nfinished; i++) {
 		struct session *s = r->finished[i];
+		size_t bytes = arena_used(s->arena);
+
+		if (bytes > r->finished_bytes)
+			bytes = r->finished_bytes;
 
 		if (s->client_joined) {
+			r->finished_bytes -= bytes;
 			session_destroy(s); /* its events live on in the session it joined */
-		} else if (s->first_line < min_open) {
+		} else if (s->first_line < min_open || r->finished_bytes > RECON_WAIT_BYTES) {
+			r->finished_bytes -= bytes;
 			s->number = ++r->numbered;
 			r->done = xreallocarray(r->done, r->ndone + 1, sizeof(*r->done));
 			r->done[r->ndone++] = s;
@@ -421,7 +552,7 @@ void
 recon_tick(struct recon *r, uint32_t line)
 {
 	r->line = line;
-	if (++r->records_fed % 256 == 0)
+	if (++r->records_fed % RECON_RELEASE_EVERY == 0)
 		release(r, false);
 }
 

@@ -74,12 +74,25 @@ void
 recon_open(struct recon *r, struct session *s, uint32_t line)
 {
 	struct open_session *o = xcalloc(1, sizeof(*o));
+	struct recon_lru *l = &r->lists[RECON_LIST_NEGOTIATING];
 
 	s->first_line = s->last_line = line;
 	s->number = ++r->created;
+	s->recon_node = o;
 	o->s = s;
-	o->next = r->open;
-	r->open = o;
+	o->list = RECON_LIST_NEGOTIATING;
+	o->next = l->head;
+	if (l->head)
+		l->head->prev = o;
+	else
+		l->tail = o;
+	l->head = o;
+	o->older = r->newest;
+	if (r->newest)
+		r->newest->newer = o;
+	else
+		r->oldest = o;
+	r->newest = o;
 	r->nopen++;
 }
 
@@ -261,6 +274,7 @@ recon_stamp(struct recon *r, struct session *s)
 {
 	if (r->has_stamp)
 		recon_note_time(s, r->stamp);
+	recon_touched(r, s);
 }
 
 static void

@@ -119,7 +119,7 @@ owner(struct recon *r, const struct show_unit *u)
 	struct open_session *o;
 	struct session *by_peer = NULL;
 
-	for (o = r->open; o; o = o->next) {
+	for (o = r->newest; o; o = o->older) {
 		struct session *s = o->s;
 
 		if (s->client_log)

@@ -11,8 +11,10 @@ MB/s, the ratio to grep, peak resident memory (the child's ru_maxrss), the
 time to the first byte of output, and whether the sessions counted by
 outcome are exactly those the generator wrote.
 
-usage: headend-bench.py [--bin IKESCOPE] [--quick] [--keep DIR]
+usage: headend-bench.py [--bin IKESCOPE] [--quick | --check] [--keep DIR]
   --quick   one 100 MB AnyConnect log at 200 in flight, and the rejected one
+  --check   no timing: small logs of each workload at 20 and 2,000 in flight,
+            and a failure unless the counts by outcome are exact (a test)
 """
 import argparse
 import collections
@@ -108,12 +110,35 @@ def make(tmp, kind, mb, in_flight):
     return path
 
 
+def check(a):
+    bad = 0
+    with tempfile.TemporaryDirectory(prefix='ikescope-counts-') as tmp:
+        for kind, sessions, flight in (('anyconnect', 120, 20), ('anyconnect', 300, 2000),
+                                       ('s2s', 300, 20), ('s2s', 600, 2000)):
+            path = os.path.join(tmp, '%s-%d.log' % (kind, flight))
+            cmd = [sys.executable, os.path.join(BENCH, 'headend.py'), '--workload', kind,
+                   '--sessions', str(sessions), '--in-flight', str(flight), path]
+            if kind == 'anyconnect':
+                cmd.insert(-1, '--stamps')
+            subprocess.run(cmd, check=True)
+            out = subprocess.run([a.bin, 'sessions', path], stdout=subprocess.PIPE).stdout
+            got, want = outcomes(out), expected(path)
+            ok = got == want
+            bad += not ok
+            print('%s %s, %d in flight: %s, expected %s' %
+                  ('ok' if ok else 'WRONG', kind, flight, dict(got), dict(want)))
+    return 1 if bad else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--bin', default=os.path.join(TOP, 'build', 'src', 'cli', 'ikescope'))
     ap.add_argument('--quick', action='store_true')
     ap.add_argument('--keep', help='keep the generated logs in this directory')
+    ap.add_argument('--check', action='store_true')
     a = ap.parse_args()
+    if a.check:
+        return check(a)
     if a.quick:
         plan = [('anyconnect', 100, 200), ('rejected', 100, 40)]
     else:

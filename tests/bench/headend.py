@@ -14,7 +14,8 @@ Each session gets its own SPIs, SA number, address and ports, and content of
 its own: random key-exchange, nonce and NAT-detection bytes, its own user,
 password, session token, session id and hashes in the XML. Sessions are
 interleaved a round trip at a time with IN_FLIGHT of them open at once, as
-a head end prints them; with --stamps each line carries a syslog stamp.
+a head end prints them (each open session once per round, the order of a
+round shuffled); with --stamps each line carries a syslog stamp.
 
 The counts of each outcome written go to OUT.expect ("sessions N", then
 "OUTCOME N" per outcome as `ikescope sessions` names it), so a benchmark can
@@ -238,7 +239,7 @@ def main():
     weights = [s.weight for s in shapes]
     limit = int(a.mb * 1e6) if a.mb is not None else None
     counts = {}
-    active, started, written, t, turn = [], 0, 0, 0.0, -1
+    active, order, started, written, t = [], [], 0, 0, 0.0
 
     def more():
         if a.sessions is not None:
@@ -247,25 +248,26 @@ def main():
 
     with open(a.out, 'w') as out:
         while active or more():
-            while len(active) < a.in_flight and more():
+            while not order and len(active) < a.in_flight and more():
                 shape = rnd.choices(shapes, weights)[0]
                 active.append(Session(shape, started, rnd))
                 counts[shape.outcome] = counts.get(shape.outcome, 0) + 1
                 started += 1
-            # round robin with a little jitter: each open session speaks again
-            # after about IN_FLIGHT others have
-            turn = (turn + 1 + rnd.randrange(2)) % len(active)
-            k = turn
-            s = active[k]
+            # each open session speaks once per round, in an order of its own
+            if not order:
+                order = list(range(len(active)))
+                rnd.shuffle(order)
+            s = active[order.pop()]
+            if s.done():
+                continue
             text = s.text()
             if a.stamps:
                 text = stamp(text, t)
                 t += 0.05
             out.write(text)
             written += len(text)
-            if s.done():
-                active.pop(k)
-                turn -= 1
+            if not order:
+                active = [x for x in active if not x.done()]
     with open(a.out + '.expect', 'w') as f:
         f.write('sessions %d\n' % started)
         for outcome in sorted(counts):
