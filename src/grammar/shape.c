@@ -10,7 +10,10 @@
  *
  * A number is a word (a run of letters, digits and '_') made of decimal
  * digits only; or made of hex digits, with a decimal digit, and at least
- * SHAPE_MIN_HEX long; or "0x" followed by hex digits (the "0x" stays).
+ * SHAPE_MIN_HEX long; or "0x" followed by hex digits (the "0x" stays); or
+ * a byte of a hex dump: a word of two hex digits in a run of at least
+ * SHAPE_MIN_DUMP of them, one space apart ("5b 9b fb 7b"), so that the lines
+ * of every dump of random bytes (keys, nonces, hashes) share their shapes.
  * A rule that must tell numbers apart (one that names a digit, as in
  * "%ASA-7-711001") reads the real text instead: see shape_pattern_exact().
  */
@@ -137,6 +140,46 @@ zero_word(char *s, size_t start, size_t end, bool digits_only, bool hex_only, bo
 	}
 }
 
+/* True if s[i, i + 2) is a word of two hex digits (i + 2 <= n). */
+static inline bool
+dump_byte(const unsigned char *s, size_t n, size_t i, const unsigned char *t)
+{
+	return (t[s[i]] & C_HEX) && (t[s[i + 1]] & C_HEX) && (i == 0 || !(t[s[i - 1]] & C_WORD)) &&
+	       (i + 2 == n || !(t[s[i + 2]] & C_WORD));
+}
+
+/* Zeroes the bytes of hex dumps in s: runs of SHAPE_MIN_DUMP or more "xx" words one space apart. */
+static void
+zero_dump_bytes(char *s, size_t n)
+{
+	const unsigned char *t = classes(), *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i + 3 * SHAPE_MIN_DUMP - 1 <= n) {
+		size_t j = i, k = 0;
+
+		if (!dump_byte(p, n, i, t)) {
+			/* on to the next word: past this one and what follows it */
+			while (i < n && (t[p[i]] & C_WORD))
+				i++;
+			while (i < n && !(t[p[i]] & C_WORD))
+				i++;
+			continue;
+		}
+		for (;;) {
+			k++;
+			if (j + 5 <= n && p[j + 2] == ' ' && dump_byte(p, n, j + 3, t))
+				j += 3;
+			else
+				break;
+		}
+		if (k >= SHAPE_MIN_DUMP)
+			for (size_t b = 0; b < k; b++)
+				s[i + 3 * b] = s[i + 3 * b + 1] = '0';
+		i = j + 2;
+	}
+}
+
 /* Bits [from, to) of a 64-bit mask, 0 <= from <= to <= 64. */
 static inline uint64_t
 bits(unsigned from, unsigned to)
@@ -221,6 +264,7 @@ shape_zero(char *s, size_t n)
 	}
 	if (open)
 		zero_word(s, o_start, n, o_digits, o_hex, o_digit);
+	zero_dump_bytes(s, n);
 }
 
 bool

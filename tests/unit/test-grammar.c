@@ -750,6 +750,46 @@ Test(grammar, too_many_joins_are_refused)
 
 #include "../../src/grammar/grammar-private.h"
 
+static bool
+word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Hex dump bytes, the plain way: list the words, then zero runs of two-digit hex ones. */
+static void
+dump_reference(char *s, size_t n)
+{
+	size_t at[300], len[300], nw = 0, i = 0, w, k;
+
+	while (i < n && nw < 300) {
+		if (!word_char(s[i])) {
+			i++;
+			continue;
+		}
+		at[nw] = i;
+		while (i < n && word_char(s[i]))
+			i++;
+		len[nw] = i - at[nw];
+		nw++;
+	}
+	for (w = 0; w < nw; w = k) {
+		bool byte = len[w] == 2 && isxdigit((unsigned char)s[at[w]]) &&
+			    isxdigit((unsigned char)s[at[w] + 1]);
+
+		k = w + 1;
+		if (!byte)
+			continue;
+		while (k < nw && len[k] == 2 && isxdigit((unsigned char)s[at[k]]) &&
+		       isxdigit((unsigned char)s[at[k] + 1]) && at[k] == at[k - 1] + 3 &&
+		       s[at[k] - 1] == ' ')
+			k++;
+		if (k - w >= SHAPE_MIN_DUMP)
+			for (i = w; i < k; i++)
+				s[at[i]] = s[at[i] + 1] = '0';
+	}
+}
+
 /* The shape worked out one word at a time, the plain way. */
 static void
 shape_reference(char *s, size_t n)
@@ -780,6 +820,7 @@ shape_reference(char *s, size_t n)
 				memset(s + start + 2, '0', len - 2);
 		}
 	}
+	dump_reference(s, n);
 }
 
 static void
@@ -805,6 +846,13 @@ Test(shape, numbers_read_as_zeros)
 	expect_shape("[10.64.5.222]:25171 AES-CBC-256 DH_GROUP_2048_MODP phase1_id",
 		     "[00.00.0.000]:00000 AES-CBC-000 DH_GROUP_2048_MODP phase1_id");
 	expect_shape("", "");
+	/* hex dumps: four or more two-digit words one space apart */
+	expect_shape("     5b 9b fb 7b 61 97 ef 65", "     00 00 00 00 00 00 00 00");
+	expect_shape("(6):  ab cd ef 1a", "(0):  00 00 00 00");
+	expect_shape("ab cd ef", "ab cd ef");
+	expect_shape("id: ab cd ef aa, be", "id: 00 00 00 00, be");
+	expect_shape("ab  cd ef aa bb", "ab  00 00 00 00");
+	expect_shape("abc cd ef aa bb", "abc 00 00 00 00");
 }
 
 Test(shape, same_as_word_by_word_on_random_text)
