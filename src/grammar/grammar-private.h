@@ -132,8 +132,8 @@ struct memo_value {
 struct memo_entry {
 	const char *text;
 	uint32_t len;
-	uint32_t known; /* enum memo_known */
-	const char *noise;
+	uint32_t known;    /* enum memo_known */
+	uint32_t noise_at; /* the first noise rule that reads the shape and matches */
 	/* clean: the flags, the length of the prefix removed, and where the
 	 * pieces of the timestamp removed are (offset, length) */
 	unsigned clean_flags;

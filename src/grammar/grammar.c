@@ -931,22 +931,58 @@ grammar_mask_as(const struct grammar *g, const char *text, size_t len, bool zero
 
 /* ---- lexer rules ---- */
 
+/*
+ * The position among the noise rules of the first that reads the shape and
+ * matches v (nby_kind if none): what the memo keeps, as it holds for every
+ * text of the shape.
+ */
+static size_t
+first_shape_noise(const struct grammar *g, const struct view *v)
+{
+	size_t i;
+
+	scan(g, v->k, v->n);
+	for (i = 0; i < g->nby_kind[RULE_NOISE]; i++) {
+		const struct rule *r = &g->rules[g->by_kind[RULE_NOISE][i]];
+
+		if (!r->exact && wanted(r, g->present) &&
+		    run(g, &r->pat[PAT_MAIN], v->k, v->n, 0, 0) > 0)
+			break;
+	}
+	return i;
+}
+
+/*
+ * The first noise rule that matches: the one the memo keeps for the shape,
+ * unless a rule before it that reads the real text (one that tells numbers
+ * apart) matches this text; those are the only ones run again.
+ */
 static const char *
 ops_noise(void *ctx, const char *s, size_t n)
 {
 	struct grammar *g = ctx;
 	struct view v = view_of(g, s, n);
-	struct memo_entry *e = entry_for(g, RULE_NOISE, &v);
-	const struct rule *r;
+	struct memo_entry *e = entry_of(g, &v);
+	size_t at, i;
 
-	if (e && (e->known & MEMO_NOISE))
-		return e->noise;
-	r = first_match(g, RULE_NOISE, &v, 0);
-	if (e) {
-		e->noise = r ? r->name : NULL;
-		e->known |= MEMO_NOISE;
+	if (e && (e->known & MEMO_NOISE)) {
+		at = e->noise_at;
+	} else {
+		at = first_shape_noise(g, &v);
+		if (e) {
+			e->noise_at = (uint32_t)at;
+			e->known |= MEMO_NOISE;
+		}
 	}
-	return r ? r->name : NULL;
+	if (exact_may(g, RULE_NOISE, s, n))
+		for (i = 0; i < at; i++) {
+			const struct rule *r = &g->rules[g->by_kind[RULE_NOISE][i]];
+
+			if (r->exact && literals_in(r, s, n) &&
+			    run(g, &r->pat[PAT_MAIN], s, n, 0, 0) > 0)
+				return r->name;
+		}
+	return at < g->nby_kind[RULE_NOISE] ? g->rules[g->by_kind[RULE_NOISE][at]].name : NULL;
 }
 
 /* A line being cleaned: the real text and its shape, changed alike. */
@@ -1642,7 +1678,7 @@ plan_decide(const struct grammar *g, const struct memo_entry *e, const char *hea
 	switch (e->plan) {
 	case PLAN_NOISE:
 		out->kind = LEX_PLAN_NOISE;
-		out->noise = e->noise;
+		out->noise = g->rules[g->by_kind[RULE_NOISE][e->noise_at]].name;
 		return true;
 	case PLAN_RECORD:
 		break;

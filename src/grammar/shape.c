@@ -208,7 +208,7 @@ shape_zero(char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	bool open = false, o_digits = true, o_hex = true, o_digit = false;
-	size_t o_start = 0, at;
+	size_t o_start = 0, at, pairs = 0, blocks = 0;
 
 	if (shapes_off)
 		return;
@@ -216,6 +216,12 @@ shape_zero(char *s, size_t n)
 		struct masks m = masks_of(p, at, n);
 		uint64_t w = m.word;
 		unsigned start, end;
+
+		/* two-digit hex words, up to SHAPE_MIN_DUMP (one cut by the block's end is not counted) */
+		for (uint64_t two = w & ~(w << 1) & (w & ~(w >> 1)) >> 1 & m.hex & m.hex >> 1;
+		     two && pairs < SHAPE_MIN_DUMP; two &= two - 1)
+			pairs++;
+		blocks++;
 
 		if (open) {
 			/* the carried word goes on through the leading word bits */
@@ -264,7 +270,9 @@ shape_zero(char *s, size_t n)
 	}
 	if (open)
 		zero_word(s, o_start, n, o_digits, o_hex, o_digit);
-	zero_dump_bytes(s, n);
+	/* a dump needs SHAPE_MIN_DUMP two-digit hex words: most lines have none */
+	if (pairs + blocks - 1 >= SHAPE_MIN_DUMP)
+		zero_dump_bytes(s, n);
 }
 
 bool
