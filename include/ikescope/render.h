@@ -26,6 +26,8 @@ struct render_opts {
 	bool color;        /* ANSI colours */
 	bool verbose;      /* every payload field */
 	bool show_input;   /* the session table names each row's input */
+	bool json_compact; /* --compact: JSON without indentation */
+	bool json_lines;   /* --jsonl: one JSON object per session per line */
 	/*
 	 * --raw: the source of the original lines of an input (the session's,
 	 * or the client log joined to it). It calls fn for lines first..last
@@ -63,10 +65,17 @@ void render_sessions_row(struct strbuf *out, const struct session *s, const stru
  * One JSON document over all sessions, written as they come:
  * {"schema": 1, "inputs": [...], "sessions": [ ... ]}. first: the first session.
  */
-void render_json_begin(struct strbuf *out, const char *const *inputs, size_t ninputs);
-void render_json_session(struct strbuf *out, const struct session *s, bool first);
+/*
+ * o->json_compact: the same document without indentation; o->json_lines:
+ * no document, one session object per line (JSON Lines).
+ */
+void render_json_begin(struct strbuf *out, const char *const *inputs, size_t ninputs,
+		       const struct render_opts *o);
+void render_json_session(struct strbuf *out, const struct session *s, bool first,
+			 const struct render_opts *o);
 /* Closes the document; profile (NULL: none) adds the findings of a client profile. */
-void render_json_end(struct strbuf *out, const struct session *profile);
+void render_json_end(struct strbuf *out, const struct session *profile,
+		     const struct render_opts *o);
 
 /* Appends a field's value as shown: escaped, masked, SPIs in one spelling. */
 void render_field_value(struct strbuf *out, const struct grammar *g, const struct render_opts *o,

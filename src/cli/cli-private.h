@@ -22,7 +22,9 @@ struct cli {
 	bool stats;           /* --stats */
 	bool show_secrets;    /* --show-secrets */
 	const char *color;    /* --color=WHEN, or NULL */
-	bool json;            /* --json */
+	bool json;            /* --json, --compact or --jsonl */
+	bool json_compact;    /* --compact: no indentation */
+	bool json_lines;      /* --jsonl: one session object per line */
 	bool verbose;         /* -v, --verbose */
 	bool raw;             /* --raw */
 };

@@ -84,7 +84,7 @@ emit(struct run *run, struct session *s)
 		verify_with_config(s, run->config);
 	sb_reset(&run->out);
 	if (run->json) {
-		render_json_session(&run->out, s, run->sessions == 0);
+		render_json_session(&run->out, s, run->sessions == 0, &run->ro);
 	} else if (run->view == VIEW_SESSIONS) {
 		if (!run->header_done)
 			render_sessions_header(&run->out, &run->ro);
@@ -97,6 +97,9 @@ emit(struct run *run, struct session *s)
 	}
 	if (run->out.len)
 		fwrite(run->out.buf, 1, run->out.len, stdout);
+	/* JSON Lines feed a pipeline: each session as soon as it ends */
+	if (run->ro.json_lines)
+		fflush(stdout);
 	run->sessions++;
 	for (i = 0; i < s->nfindings; i++)
 		run->findings[s->findings[i].severity]++;
@@ -337,6 +340,8 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	run.cli = cli;
 	run.view = view;
 	run.ro.show_secrets = cli->show_secrets;
+	run.ro.json_compact = cli->json_compact;
+	run.ro.json_lines = cli->json_lines;
 	run.json = cli->json;
 	run.ro.verbose = cli->verbose;
 	if (!want_color(cli->color ? cli->color : "auto", &run.ro.color)) {
@@ -460,7 +465,7 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	sb_init(&run.out);
 	if (run.json) {
 		render_json_begin(&run.out, (const char *const *)argv + optind,
-				  (size_t)(argc - optind));
+				  (size_t)(argc - optind), &run.ro);
 		if (run.out.len)
 			fwrite(run.out.buf, 1, run.out.len, stdout);
 	} else if (profile) {
@@ -512,7 +517,7 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	free(run.kept);
 	if (run.json) {
 		sb_reset(&run.out);
-		render_json_end(&run.out, profile);
+		render_json_end(&run.out, profile, &run.ro);
 		if (run.out.len)
 			fwrite(run.out.buf, 1, run.out.len, stdout);
 	} else if (view == VIEW_VERIFY) {

@@ -48,18 +48,19 @@ usage(FILE *fp)
 {
 	size_t i;
 
-	fprintf(fp, "usage: ikescope [-hVv] [--json] [--raw] [--show-secrets] [--stats] "
-		    "[--color=WHEN]\n"
-		    "                [--config FILE] [--profile FILE] [--grammars DIR]\n"
-		    "                [--dialect NAME]\n"
-		    "                [COMMAND [ARGS]] FILE...\n\n"
-		    "commands:\n");
+	fprintf(fp,
+		"usage: ikescope [-hVv] [--json | --compact | --jsonl] [--raw] [--show-secrets]\n"
+		"                [--stats] [--color=WHEN] [--config FILE] [--profile FILE]\n"
+		"                [--grammars DIR] [--dialect NAME]\n"
+		"                [COMMAND [ARGS]] FILE...\n\n"
+		"commands:\n");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(fp, "  %-8s %s\n           %s\n", cmds[i].name, cmds[i].args,
 			cmds[i].summary);
 	fprintf(fp,
 		"\noptions:\n"
 		"      --color=WHEN    colour the output: auto (the default), always, never\n"
+		"      --compact       JSON as --json writes it, without indentation\n"
 		"      --config FILE   check the sessions against this ASA running config\n"
 		"      --dialect NAME  read every input as NAME (asa, ios, dart, show,\n"
 		"                      strongswan, libreswan, fortigate), not as its first\n"
@@ -67,6 +68,8 @@ usage(FILE *fp)
 		"      --grammars DIR  load grammar files from DIR instead of the built-in ones\n"
 		"  -h, --help          show this help and exit\n"
 		"      --json          JSON (lex: JSON Lines; sessions, timeline: one document)\n"
+		"      --jsonl         JSON Lines: one session object per line, written as\n"
+		"                      each session ends\n"
 		"      --profile FILE  check this AnyConnect client profile (against --config\n"
 		"                      when given)\n"
 		"      --raw           timeline: the original lines under each message and\n"
@@ -148,10 +151,12 @@ bad_option(const char *arg)
 
 enum {
 	OPT_COLOR = 256,
+	OPT_COMPACT,
 	OPT_CONFIG,
 	OPT_DIALECT,
 	OPT_GRAMMARS,
 	OPT_JSON,
+	OPT_JSONL,
 	OPT_PROFILE,
 	OPT_RAW,
 	OPT_SHOW_SECRETS,
@@ -163,11 +168,13 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "compact", no_argument, NULL, OPT_COMPACT },
 		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "dialect", required_argument, NULL, OPT_DIALECT },
 		{ "grammars", required_argument, NULL, OPT_GRAMMARS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "jsonl", no_argument, NULL, OPT_JSONL },
 		{ "profile", required_argument, NULL, OPT_PROFILE },
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "show-secrets", no_argument, NULL, OPT_SHOW_SECRETS },
@@ -192,6 +199,12 @@ main(int argc, char **argv)
 			break;
 		case OPT_JSON:
 			cli.json = true;
+			break;
+		case OPT_COMPACT:
+			cli.json = cli.json_compact = true;
+			break;
+		case OPT_JSONL:
+			cli.json = cli.json_lines = true;
 			break;
 		case 'v':
 			cli.verbose = true;

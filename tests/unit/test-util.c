@@ -230,3 +230,74 @@ Test(arena, reused_chunks_come_back_zeroed)
 	arena_release_cache();
 	arena_release_cache();
 }
+
+/* ---- the JSON writer ---- */
+
+#include "ikescope/util/jsonw.h"
+
+static void
+nested(struct jw *w)
+{
+	jw_object(w);
+	jw_kint(w, "n", -42);
+	jw_key(w, "list");
+	jw_array(w);
+	jw_int(w, 1);
+	jw_str(w, NULL);
+	jw_object(w);
+	jw_end(w);
+	jw_array(w);
+	jw_end(w);
+	jw_end(w);
+	jw_kbool(w, "ok", true);
+	jw_knull(w, "none");
+	jw_end(w);
+}
+
+Test(util, json_writer_indents_as_jansson_does)
+{
+	struct strbuf sb;
+	struct jw w;
+
+	sb_init(&sb);
+	jw_init(&w, &sb, 2, 0);
+	nested(&w);
+	cr_assert_str_eq(sb.buf, "{\n  \"n\": -42,\n  \"list\": [\n    1,\n    null,\n    {},\n"
+				 "    []\n  ],\n  \"ok\": true,\n  \"none\": null\n}");
+	sb_reset(&sb);
+	jw_init(&w, &sb, 0, 0);
+	nested(&w);
+	cr_assert_str_eq(sb.buf, "{\"n\":-42,\"list\":[1,null,{},[]],\"ok\":true,\"none\":null}");
+	/* inside two levels already open: the lines carry their indentation */
+	sb_reset(&sb);
+	jw_init(&w, &sb, 2, 2);
+	jw_object(&w);
+	jw_kint(&w, "a", 1);
+	jw_end(&w);
+	cr_assert_str_eq(sb.buf, "{\n      \"a\": 1\n    }");
+	sb_finish(&sb);
+}
+
+Test(util, json_writer_escapes_to_ascii)
+{
+	struct strbuf sb;
+	struct jw w;
+
+	sb_init(&sb);
+	jw_init(&w, &sb, 0, 0);
+	jw_array(&w);
+	jw_str(&w, "a\"b\\c/\b\f\n\r\t\x01\x1f\x7f");
+	jw_str(&w, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+	jw_str(&w, "bad \xc3");         /* cut short */
+	jw_str(&w, "\xed\xa0\x80");     /* a surrogate */
+	jw_str(&w, "\xc0\xaf");         /* overlong */
+	jw_str(&w, "\xf4\x90\x80\x80"); /* past U+10FFFF */
+	jw_strn_nocheck(&w, "x\0y\xff", 4);
+	jw_end(&w);
+	cr_assert_str_eq(sb.buf, "[\"a\\\"b\\\\c/\\b\\f\\n\\r\\t\\u0001\\u001F\x7f\","
+				 "\"caf\\u00E9 \\u20AC \\uD83D\\uDE00\",\"?\",\"?\",\"?\",\"?\","
+				 "\"x\\u0000y\\uFFFD\"]");
+	cr_assert(jw_utf8_valid("plain", 5));
+	cr_assert_not(jw_utf8_valid("a\0b", 3));
+	sb_finish(&sb);
+}

@@ -1,0 +1,274 @@
+#include "ikescope/util/jsonw.h"
+
+#include <stdint.h>
+#include <string.h>
+
+void
+jw_init(struct jw *w, struct strbuf *out, unsigned indent, unsigned base)
+{
+	memset(w, 0, sizeof(*w));
+	w->out = out;
+	w->indent = indent;
+	w->depth = base < JW_MAX_DEPTH ? base : JW_MAX_DEPTH - 1;
+	/* inside levels of its own: the first value needs no separator */
+	w->after_key = base > 0;
+}
+
+static void
+newline(struct jw *w, unsigned depth)
+{
+	unsigned i, n;
+
+	if (!w->indent)
+		return;
+	n = depth * w->indent;
+	sb_addc(w->out, '\n');
+	for (i = 0; i < n; i++)
+		sb_addc(w->out, ' ');
+}
+
+/* Before a value: the separator from the one before, in an array. */
+static void
+value_begins(struct jw *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (!w->depth)
+		return;
+	if (!w->empty[w->depth])
+		sb_addc(w->out, ',');
+	w->empty[w->depth] = false;
+	newline(w, w->depth);
+}
+
+void
+jw_key(struct jw *w, const char *key)
+{
+	if (w->depth && !w->empty[w->depth])
+		sb_addc(w->out, ',');
+	if (w->depth)
+		w->empty[w->depth] = false;
+	newline(w, w->depth);
+	jw_quote(w->out, key, strlen(key));
+	sb_adds(w->out, w->indent ? ": " : ":");
+	w->after_key = true;
+}
+
+static void
+open(struct jw *w, char c)
+{
+	value_begins(w);
+	sb_addc(w->out, c);
+	if (w->depth + 1 < JW_MAX_DEPTH)
+		w->depth++;
+	w->empty[w->depth] = true;
+	w->close[w->depth] = c == '{' ? '}' : ']';
+}
+
+void
+jw_object(struct jw *w)
+{
+	open(w, '{');
+}
+
+void
+jw_array(struct jw *w)
+{
+	open(w, '[');
+}
+
+void
+jw_end(struct jw *w)
+{
+	bool empty = w->empty[w->depth];
+	char close = w->close[w->depth];
+
+	if (w->depth)
+		w->depth--;
+	if (!empty)
+		newline(w, w->depth);
+	sb_addc(w->out, close);
+}
+
+void
+jw_null(struct jw *w)
+{
+	value_begins(w);
+	sb_adds(w->out, "null");
+}
+
+void
+jw_bool(struct jw *w, bool v)
+{
+	value_begins(w);
+	sb_adds(w->out, v ? "true" : "false");
+}
+
+void
+jw_int(struct jw *w, long long v)
+{
+	value_begins(w);
+	sb_addf(w->out, "%lld", v);
+}
+
+void
+jw_str(struct jw *w, const char *s)
+{
+	if (!s) {
+		jw_null(w);
+		return;
+	}
+	jw_strn(w, s, strlen(s));
+}
+
+void
+jw_strn_nocheck(struct jw *w, const char *s, size_t n)
+{
+	value_begins(w);
+	jw_quote(w->out, s, n);
+}
+
+void
+jw_strn(struct jw *w, const char *s, size_t n)
+{
+	value_begins(w);
+	if (!jw_utf8_valid(s, n))
+		sb_adds(w->out, "\"?\"");
+	else
+		jw_quote(w->out, s, n);
+}
+
+/* The code point at s (valid UTF-8, n bytes left); *len gets its length. */
+static uint32_t
+decode(const unsigned char *s, size_t *len)
+{
+	if (s[0] < 0x80) {
+		*len = 1;
+		return s[0];
+	}
+	if (s[0] < 0xe0) {
+		*len = 2;
+		return (uint32_t)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
+	}
+	if (s[0] < 0xf0) {
+		*len = 3;
+		return (uint32_t)(s[0] & 0x0f) << 12 | (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+	}
+	*len = 4;
+	return (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3f) << 12 |
+	       (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
+}
+
+bool
+jw_utf8_valid(const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t len, k;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			if (!c)
+				return false; /* a NUL is not kept */
+			i++;
+			continue;
+		}
+		if (c < 0xc2 || c > 0xf4)
+			return false;
+		len = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+		if (i + len > n)
+			return false;
+		for (k = 1; k < len; k++)
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+		cp = decode(s + i, &len);
+		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+void
+jw_quote(struct strbuf *out, const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i = 0, run;
+
+	sb_addc(out, '"');
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t len;
+		uint32_t cp;
+
+		/* the plain bytes, in one piece */
+		for (run = i;
+		     run < n && s[run] >= 0x20 && s[run] < 0x80 && s[run] != '"' && s[run] != '\\';
+		     run++)
+			;
+		if (run > i) {
+			sb_add(out, p + i, run - i);
+			i = run;
+			continue;
+		}
+		switch (c) {
+		case '"':
+			sb_adds(out, "\\\"");
+			i++;
+			continue;
+		case '\\':
+			sb_adds(out, "\\\\");
+			i++;
+			continue;
+		case '\b':
+			sb_adds(out, "\\b");
+			i++;
+			continue;
+		case '\f':
+			sb_adds(out, "\\f");
+			i++;
+			continue;
+		case '\n':
+			sb_adds(out, "\\n");
+			i++;
+			continue;
+		case '\r':
+			sb_adds(out, "\\r");
+			i++;
+			continue;
+		case '\t':
+			sb_adds(out, "\\t");
+			i++;
+			continue;
+		default:
+			break;
+		}
+		if (c < 0x80) {
+			sb_addf(out, "\\u%04X", c);
+			i++;
+			continue;
+		}
+		len = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+		if (i + len > n || !jw_utf8_valid(p + i, len)) {
+			/* not UTF-8 (only text not checked comes here) */
+			sb_adds(out, "\\uFFFD");
+			i++;
+			continue;
+		}
+		cp = decode(s + i, &len);
+		if (cp < 0x10000) {
+			sb_addf(out, "\\u%04X", cp);
+		} else {
+			cp -= 0x10000;
+			sb_addf(out, "\\u%04X\\u%04X", 0xd800 | (cp >> 10), 0xdc00 | (cp & 0x3ff));
+		}
+		i += len;
+	}
+	sb_addc(out, '"');
+}
