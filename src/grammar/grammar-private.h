@@ -121,6 +121,7 @@ enum memo_plan { PLAN_STEPS, PLAN_NOISE, PLAN_RECORD };
 #define MEMO_MAX_TEXT     1024
 #define MEMO_MAX_BYTES    (8u << 20)
 #define MEMO_STAMPS       4       /* pieces of a timestamp kept per text */
+#define MEMO_CHECKS       4       /* rules that read the real text, asked again per line */
 #define MEMO_SET_VALUE    0x8000u /* memo_value.src: a fixed value of the rule, not a capture */
 
 struct memo_value {
@@ -140,6 +141,18 @@ struct memo_entry {
 	uint32_t clean_drop;
 	uint16_t stamp_at[MEMO_STAMPS][2];
 	uint32_t nstamps;
+	/*
+	 * The strip rules that read the real text which the cleaning asked, and
+	 * their answers: a line of this shape takes the cleaning kept only if
+	 * each gives it the same answer (rule: index in the grammar; at: the
+	 * offset asked at; len: the prefix it removed, -1 none).
+	 */
+	struct memo_check {
+		uint32_t rule;
+		uint16_t at;
+		int16_t len;
+	} checks[MEMO_CHECKS];
+	uint32_t nchecks;
 	const struct lex_cut *cuts;
 	uint32_t ncuts;
 	bool starts, ike;

@@ -994,7 +994,34 @@ struct cleaning {
 	size_t dropped;                 /* bytes removed from the front so far */
 	uint16_t spans[MEMO_STAMPS][2]; /* the timestamp pieces: offset in the line given, length */
 	size_t nspans;                  /* may pass MEMO_STAMPS: then the answer is not kept */
+	struct memo_check checks[MEMO_CHECKS]; /* the rules that read the real text, asked */
+	size_t nchecks;                        /* may pass MEMO_CHECKS: then it is not kept */
 };
+
+/* What strip rule r (one that reads the real text) removes from s: the length, or -1. */
+static int
+exact_strip(const struct grammar *g, const struct rule *r, const char *s, size_t n)
+{
+	if (!literals_in(r, s, n) || run(g, &r->pat[PAT_MAIN], s, n, 0, PCRE2_ANCHORED) <= 0)
+		return -1;
+	return (int)pcre2_get_ovector_pointer(g->md)[1];
+}
+
+/* True if the strip rules that read the real text answer line as they did for e's. */
+static bool
+checks_hold(const struct grammar *g, const struct memo_entry *e, const struct strbuf *line)
+{
+	size_t i;
+
+	for (i = 0; i < e->nchecks; i++) {
+		const struct memo_check *k = &e->checks[i];
+
+		if (k->at > line->len || exact_strip(g, &g->rules[k->rule], line->buf + k->at,
+						     line->len - k->at) != k->len)
+			return false;
+	}
+	return true;
+}
 
 static void
 drop_front(struct strbuf *b, size_t n)
@@ -1014,10 +1041,24 @@ strip_once(struct grammar *g, struct cleaning *c)
 		const struct rule *r = &g->rules[g->by_kind[RULE_STRIP][i]];
 		PCRE2_SIZE *ov;
 
-		/* removing a prefix only removes literals: the scan stays an upper bound */
-		if (!tried(g, r, &v) ||
-		    run(g, &r->pat[PAT_MAIN], text_for(r, &v), v.n, 0, PCRE2_ANCHORED) <= 0)
+		if (r->exact) {
+			/* its answer is noted: the memo holds for a line that gets the same */
+			int len = exact_strip(g, r, v.s, v.n);
+
+			if (c->nchecks < MEMO_CHECKS && c->dropped <= UINT16_MAX &&
+			    len < INT16_MAX) {
+				c->checks[c->nchecks].rule = (uint32_t)g->by_kind[RULE_STRIP][i];
+				c->checks[c->nchecks].at = (uint16_t)c->dropped;
+				c->checks[c->nchecks].len = (int16_t)len;
+			}
+			c->nchecks++;
+			if (len <= 0)
+				continue; /* (a match leaves its offsets in g->md) */
+		} else if (!wanted(r, g->present) ||
+			   run(g, &r->pat[PAT_MAIN], v.k, v.n, 0, PCRE2_ANCHORED) <= 0) {
+			/* removing a prefix only removes literals: the scan stays an upper bound */
 			continue;
+		}
 		ov = pcre2_get_ovector_pointer(g->md);
 		if (ov[1] == 0)
 			continue;
@@ -1155,7 +1196,7 @@ static unsigned
 ops_clean(void *ctx, struct strbuf *line, struct strbuf *stamp)
 {
 	struct grammar *g = ctx;
-	struct cleaning c = { line, &g->clean_shape, stamp, 0, 0, { { 0 } }, 0 };
+	struct cleaning c = { .line = line, .shape = &g->clean_shape, .stamp = stamp };
 	struct memo_entry *e;
 	size_t i;
 
@@ -1176,15 +1217,15 @@ ops_clean(void *ctx, struct strbuf *line, struct strbuf *stamp)
 		g->pieces_ok = false;
 	}
 	map_line(g, line, c.shape); /* for exact_may() only: the text moves below */
-	if (exact_may(g, RULE_STRIP, line->buf, line->len) ||
-	    exact_may(g, RULE_REPAIR, line->buf, line->len))
+	/* strip rules that read the real text are asked again (checks_hold); repairs are not */
+	if (exact_may(g, RULE_REPAIR, line->buf, line->len))
 		e = NULL;
 	else if (g->pieces_ok)
 		e = line_entry(g);
 	else
 		e = memo_get(&g->memo, c.shape->buf, line->len);
 	g->map_ptr = NULL;
-	if (e && (e->known & MEMO_CLEAN)) {
+	if (e && (e->known & MEMO_CLEAN) && checks_hold(g, e, line)) {
 		for (i = 0; i < e->nstamps; i++) {
 			if (stamp->len)
 				sb_addc(stamp, ' ');
@@ -1229,11 +1270,13 @@ ops_clean(void *ctx, struct strbuf *line, struct strbuf *stamp)
 	}
 	/* a repaired line is not kept: the repair rewrote the real text */
 	if (e && !(c.flags & LEX_CLEAN_REPAIR) && c.nspans <= MEMO_STAMPS &&
-	    c.dropped <= UINT32_MAX) {
+	    c.nchecks <= MEMO_CHECKS && c.dropped <= UINT32_MAX) {
 		e->clean_flags = c.flags;
 		e->clean_drop = (uint32_t)c.dropped;
 		memcpy(e->stamp_at, c.spans, sizeof(c.spans));
 		e->nstamps = (uint32_t)c.nspans;
+		memcpy(e->checks, c.checks, sizeof(c.checks));
+		e->nchecks = (uint32_t)c.nchecks;
 		e->known |= MEMO_CLEAN;
 	}
 	return c.flags;

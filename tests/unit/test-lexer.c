@@ -530,6 +530,35 @@ Test(lexer, same_shape_lines_told_apart_by_rules_that_name_digits, .init = setup
 	free(out);
 }
 
+/*
+ * The cleaning kept for a shape holds for a line only if the strip rules
+ * that read the real text answer it alike: behind the same syslog stamp,
+ * 711001 loses its header, 750001 keeps it (a record of its own), 711002
+ * is noise, in any order and again.
+ */
+Test(lexer, kept_cleaning_asks_the_rules_that_name_digits_again, .init = setup, .fini = teardown)
+{
+	static const char in[] =
+		"Dec  7 2026 10:00:01: %ASA-7-711001: IKEv2-PROTO-5: (1): Received Policies:\n"
+		"Dec  7 2026 10:00:02: %ASA-5-750001: IKEv2-PROTO-5: (1): Received Policies:\n"
+		"Dec  7 2026 10:00:03: %ASA-7-711001: IKEv2-PROTO-5: (1): Received Policies:\n"
+		"Dec  7 2026 10:00:04: %ASA-7-711002: IKEv2-PROTO-5: (1): Received Policies:\n"
+		"Dec  7 2026 10:00:05: %ASA-5-750001: IKEv2-PROTO-5: (1): Received Policies:\n"
+		"Dec  7 2026 10:00:06: %ASA-7-711001: IKEv2-PROTO-5: (1): Received Policies:\n";
+	char *out = lex_bytes(in, sizeof(in) - 1, true, NULL, NULL);
+
+	cr_expect_str_eq(out, "1 IKEv2-PROTO-5: (1): Received Policies:\n"
+			      "2 %ASA-5-750001:\n"
+			      "2 IKEv2-PROTO-5: (1): Received Policies:\n"
+			      "3 IKEv2-PROTO-5: (1): Received Policies:\n"
+			      "4 noise:syslog\n"
+			      "4 IKEv2-PROTO-5: (1): Received Policies:\n"
+			      "5 %ASA-5-750001:\n"
+			      "5 IKEv2-PROTO-5: (1): Received Policies:\n"
+			      "6 IKEv2-PROTO-5: (1): Received Policies:\n");
+	free(out);
+}
+
 Test(lexer, a_part_of_a_file_keeps_its_line_numbers, .init = setup, .fini = teardown)
 {
 	static const char text[] = "IKEv2-PROTO-2: (6): Received Packet\n\nIKEv2-PLAT-4: hello\n";
