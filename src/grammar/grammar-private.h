@@ -26,7 +26,7 @@ enum rule_kind {
 #define SHAPE_MIN_HEX  8    /* a run of hex digits this long is a number (shape.c) */
 #define SHAPE_MIN_DUMP 4    /* two-digit hex words in a row that are a hex dump (shape.c) */
 #define SHAPE_RING     8    /* shapes kept by content (grammar.c) */
-#define SEEN_LINES     1024 /* lines kept by their bytes (grammar.c) */
+#define SEEN_LINES     8192 /* lines kept by their bytes (grammar.c) */
 #define SEEN_LINE_MAX  100  /* longer ones are not */
 
 /* A pattern of a rule, with where it came from. */

@@ -180,6 +180,23 @@ zero_dump_bytes(char *s, size_t n)
 	}
 }
 
+/*
+ * Where a hex dump may begin in 64 bytes (word and hex masks): bit i if
+ * two-digit hex words start at i, i + 3, i + 6 and i + 9 (what is between
+ * them is not looked at). A word at either end is taken as two digits long
+ * if it may be: the answer is never short of the truth, only sometimes more.
+ */
+_Static_assert(SHAPE_MIN_DUMP == 4, "dump_runs() looks for runs of four");
+
+static inline uint64_t
+dump_runs(uint64_t w, uint64_t hex)
+{
+	uint64_t two = w & ~(w << 1) & ((w & ~(w >> 1)) >> 1) & hex & (hex >> 1);
+	uint64_t link = two & (two >> 3);
+
+	return link & (link >> 3) & (link >> 6);
+}
+
 /* Bits [from, to) of a 64-bit mask, 0 <= from <= to <= 64. */
 static inline uint64_t
 bits(unsigned from, unsigned to)
@@ -208,7 +225,8 @@ shape_zero(char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	bool open = false, o_digits = true, o_hex = true, o_digit = false;
-	size_t o_start = 0, at, pairs = 0, blocks = 0;
+	size_t o_start = 0, at;
+	uint64_t dump = 0, pw = 0, ph = 0;
 
 	if (shapes_off)
 		return;
@@ -217,11 +235,13 @@ shape_zero(char *s, size_t n)
 		uint64_t w = m.word;
 		unsigned start, end;
 
-		/* two-digit hex words, up to SHAPE_MIN_DUMP (one cut by the block's end is not counted) */
-		for (uint64_t two = w & ~(w << 1) & (w & ~(w >> 1)) >> 1 & m.hex & m.hex >> 1;
-		     two && pairs < SHAPE_MIN_DUMP; two &= two - 1)
-			pairs++;
-		blocks++;
+		/* a dump within these 64 bytes, or across their start (the 64 bytes
+		 * from the middle of the block before: a run is 11 bytes long) */
+		dump |= dump_runs(w, m.hex);
+		if (at)
+			dump |= dump_runs(pw >> 32 | w << 32, ph >> 32 | m.hex << 32);
+		pw = w;
+		ph = m.hex;
 
 		if (open) {
 			/* the carried word goes on through the leading word bits */
@@ -270,8 +290,8 @@ shape_zero(char *s, size_t n)
 	}
 	if (open)
 		zero_word(s, o_start, n, o_digits, o_hex, o_digit);
-	/* a dump needs SHAPE_MIN_DUMP two-digit hex words: most lines have none */
-	if (pairs + blocks - 1 >= SHAPE_MIN_DUMP)
+	/* most lines hold no hex dump: the pass that zeroes one is for those that may */
+	if (dump)
 		zero_dump_bytes(s, n);
 }
 

@@ -230,7 +230,7 @@ recon_note_time(struct session *s, struct model_time t)
  */
 #define RECON_WAIT_BYTES (8u << 20)
 /* Records between two looks for sessions to finish. */
-#define RECON_RELEASE_EVERY 64
+#define RECON_RELEASE_EVERY 256
 
 void recon_packet_reset(struct pending_packet *p);
 void recon_copy_field(struct strbuf *out, const struct ike_event *ev, enum gram_field f);

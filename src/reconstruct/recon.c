@@ -393,7 +393,7 @@ recon_touched(struct recon *r, struct session *s)
 {
 	size_t i;
 
-	if (!s->recon_node)
+	if (!s->recon_node || (r->ntouched && r->touched[r->ntouched - 1] == s))
 		return;
 	for (i = 0; i < r->ntouched; i++)
 		if (r->touched[i] == s)
