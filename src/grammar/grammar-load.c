@@ -1149,6 +1149,8 @@ index_rules(struct grammar *g)
 			shape_exact_literals(g, &g->rules[i]);
 		}
 	}
+	g->exact_plans = !g->nexact_by_kind[RULE_REPAIR] && !g->nexact_by_kind[RULE_SPLIT] &&
+			 !g->nexact_by_kind[RULE_JOIN] && !g->nexact_by_kind[RULE_BLOCK];
 }
 
 struct grammar *

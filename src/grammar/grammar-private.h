@@ -177,6 +177,8 @@ struct memo_entry {
 	/* a whole line (MEMO_PLAN): lexed step by step, noise, or one record:
 	 * the piece plan_piece, which the tails of the joins plan_tails take */
 	uint8_t plan;
+	/* the plan was made for a line that holds literals of rules that read the real text */
+	uint8_t plan_exact;
 	/* a line: 0 not known, 1 its shape holds no shaped literal of an exact
 	 * rule (so the line holds none of their literals), 2 it may */
 	uint8_t exact_shape;
@@ -311,6 +313,11 @@ struct grammar {
 	struct strbuf *exact_shapes;
 	size_t nexact_shapes;
 	bool exact_shapes_ok;
+	/*
+	 * Only noise and strip rules read the real text: a line that holds their
+	 * literals may still be lexed by a plan, once they are asked again.
+	 */
+	bool exact_plans;
 	bool map_exact; /* the text mapped may hold a literal of one */
 	/* the entry of the line being lexed, made when the memo had been
 	 * emptied line_gen times; pieces of the mapped text are map_base bytes

@@ -1009,18 +1009,40 @@ exact_strip(const struct grammar *g, const struct rule *r, const char *s, size_t
 
 /* True if the strip rules that read the real text answer line as they did for e's. */
 static bool
-checks_hold(const struct grammar *g, const struct memo_entry *e, const struct strbuf *line)
+checks_hold_in(const struct grammar *g, const struct memo_entry *e, const char *s, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < e->nchecks; i++) {
 		const struct memo_check *k = &e->checks[i];
 
-		if (k->at > line->len || exact_strip(g, &g->rules[k->rule], line->buf + k->at,
-						     line->len - k->at) != k->len)
+		if (k->at > n || exact_strip(g, &g->rules[k->rule], s + k->at, n - k->at) != k->len)
 			return false;
 	}
 	return true;
+}
+
+static bool
+checks_hold(const struct grammar *g, const struct memo_entry *e, const struct strbuf *line)
+{
+	return checks_hold_in(g, e, line->buf, line->len);
+}
+
+/* True if a noise rule before position at that reads the real text matches s. */
+static bool
+exact_noise_before(const struct grammar *g, size_t at, const char *s, size_t n)
+{
+	size_t i;
+
+	if (!exact_may(g, RULE_NOISE, s, n))
+		return false;
+	for (i = 0; i < at && i < g->nby_kind[RULE_NOISE]; i++) {
+		const struct rule *r = &g->rules[g->by_kind[RULE_NOISE][i]];
+
+		if (r->exact && literals_in(r, s, n) && run(g, &r->pat[PAT_MAIN], s, n, 0, 0) > 0)
+			return true;
+	}
+	return false;
 }
 
 static void
@@ -1271,6 +1293,12 @@ ops_clean(void *ctx, struct strbuf *line, struct strbuf *stamp)
 	/* a repaired line is not kept: the repair rewrote the real text */
 	if (e && !(c.flags & LEX_CLEAN_REPAIR) && c.nspans <= MEMO_STAMPS &&
 	    c.nchecks <= MEMO_CHECKS && c.dropped <= UINT32_MAX) {
+		/* a plan was made from the cleaning this one replaces: it goes too */
+		if ((e->known & MEMO_CLEAN) &&
+		    (e->clean_flags != c.flags || e->clean_drop != c.dropped ||
+		     e->nchecks != c.nchecks ||
+		     memcmp(e->checks, c.checks, c.nchecks * sizeof(*c.checks))))
+			e->known &= ~(unsigned)MEMO_PLAN;
 		e->clean_flags = c.flags;
 		e->clean_drop = (uint32_t)c.dropped;
 		memcpy(e->stamp_at, c.spans, sizeof(c.spans));
@@ -1703,6 +1731,7 @@ keep:
 	if (g->memo.resets != gen || !(e = line_entry(g)))
 		return; /* the memo was emptied meanwhile: no plan kept */
 	e->plan = (uint8_t)plan;
+	e->plan_exact = g->raw_exact;
 	e->plan_tails = tails;
 	e->plan_piece = plan == PLAN_RECORD ? piece : NULL;
 	e->known |= MEMO_PLAN;
@@ -1755,6 +1784,28 @@ plan_decide(const struct grammar *g, const struct memo_entry *e, const char *hea
 	return true;
 }
 
+/*
+ * A plan made for a line of e's shape holds for line s if the noise and
+ * strip rules that read the real text answer s alike: no noise rule of
+ * them before the one the shape matches (on the line, and on the record
+ * the plan cuts from it), and the same prefixes stripped.
+ */
+static bool
+plan_holds(const struct grammar *g, const struct memo_entry *e, const char *s, size_t n)
+{
+	const struct memo_entry *p = e->plan_piece;
+
+	if (!(e->known & MEMO_NOISE) || exact_noise_before(g, e->noise_at, s, n))
+		return false;
+	/* noise by a rule of the shape (one that reads the real text may not match this line) */
+	if (e->plan != PLAN_RECORD)
+		return e->plan == PLAN_NOISE && e->noise_at < g->nby_kind[RULE_NOISE];
+	if (!(e->known & MEMO_CLEAN) || !checks_hold_in(g, e, s, n))
+		return false;
+	return p && (p->known & MEMO_NOISE) && p->at + p->len <= n &&
+	       !exact_noise_before(g, p->noise_at, s + p->at, p->len);
+}
+
 /* The line just begun (ops_line) as a plan. */
 static bool
 plan_line(struct grammar *g, const char *s, size_t n, const char *head, size_t hn,
@@ -1762,8 +1813,9 @@ plan_line(struct grammar *g, const char *s, size_t n, const char *head, size_t h
 {
 	struct memo_entry *e;
 
-	/* rules that read the real text are asked step by step */
-	if (g->raw_exact || !g->pieces_ok || g->nexact_by_kind[RULE_JOIN] || blank_text(s, n))
+	/* rules that read the real text are asked step by step, but for noise and strip rules */
+	if ((g->raw_exact && !g->exact_plans) || !g->pieces_ok || g->nexact_by_kind[RULE_JOIN] ||
+	    blank_text(s, n))
 		return false;
 	if (!(e = line_entry(g)))
 		return false;
@@ -1772,6 +1824,9 @@ plan_line(struct grammar *g, const char *s, size_t n, const char *head, size_t h
 		if (!(e = line_entry(g)) || !(e->known & MEMO_PLAN))
 			return false;
 	}
+	/* the plan holds for this line if those rules answer it as they did the line it was made for */
+	if ((g->raw_exact || e->plan_exact) && !plan_holds(g, e, s, n))
+		return false;
 	return plan_decide(g, e, head, hn, head_hint, out);
 }
 
@@ -1806,7 +1861,7 @@ ops_plan(void *ctx, const char *s, size_t n, const char *head, size_t hn,
 	ops_line(ctx, s, n);
 	ok = plan_line(g, s, n, head, hn, head_hint, out);
 	if (x && !g->raw_exact && g->pieces_ok && g->line_entry && g->line_gen == g->memo.resets &&
-	    (g->line_entry->known & MEMO_PLAN)) {
+	    (g->line_entry->known & MEMO_PLAN) && !g->line_entry->plan_exact) {
 		x->line = g->line_entry;
 		x->gen = g->memo.resets;
 		x->hash = hash;
