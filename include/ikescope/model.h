@@ -95,55 +95,53 @@ struct cfg_attr {
 	const char *name; /* as the device printed it; NULL for an unknown number */
 	unsigned type,
 		length; /* type: PROTO_CFG_* (from the name, or as printed), 0 if not known */
-	uint8_t value[MODEL_VALUE_MAX];
+	uint8_t *value; /* its first MODEL_VALUE_MAX bytes, in the session's arena; NULL: none */
 	unsigned nvalue;
 	uint32_t line;
 };
 
 struct payload {
+	/* (the fields are ordered by size, for a payload costs this for every kind) */
 	/* the type as the device names it (SA, KE, N, IDi, NOTIFY, VID, ...), for showing */
 	const char *type;
-	unsigned ptype;     /* the payload type (proto.h PROTO_PAYLOAD_*), 0: not known */
 	const char *notify; /* NOTIFY(x) */
 	const char *next;
-	unsigned length;
-	uint32_t line;
-	bool inner;  /* carried inside ENCR/SK */
-	bool listed; /* named in a one-line payload list: the log shows no body */
 	/* SA */
 	struct proposal *props;
-	size_t nprops, cap_props;
-	/* KE */
-	unsigned group;
-	/* IDi/IDr, AUTH, CERT/CERTREQ */
-	const char *id_type, *auth_method, *encoding; /* as the device printed them */
-	uint8_t idt,
-		authm; /* id_type and auth_method as PROTO_ID_*, PROTO_AUTH_*; 0 if not known */
+	/* IDi/IDr, AUTH, CERT/CERTREQ: as the device printed them */
+	const char *id_type, *auth_method, *encoding;
 	const char *identity; /* IDi/IDr as the device printed it ("192.0.2.33"), or NULL */
-	unsigned data_bytes;  /* "Auth data: N bytes" and the like */
 	/* NOTIFY, DELETE */
 	const char *protocol;
-	unsigned spi_size, count;
 	/* TSi/TSr */
 	struct ts_range *ts;
-	size_t nts, cap_ts;
 	/* CFG */
 	const char *cfg_type; /* as the device printed it */
-	uint8_t cfgt;         /* the same as PROTO_CFG_*; 0 if not known */
 	struct cfg_attr *attrs;
-	size_t nattrs, cap_attrs;
-	/* lines no rule knew amid the payload's dump (prose pasted into a copy) */
-	unsigned gaps;
 	/* EAP */
 	const char *eap_code, *eap_type;
-	unsigned eap_id, eap_length;
-	bool has_eap;
 	/* VID: the name the device gave it on the line before */
 	const char *vendor;
-	/* bytes of hex dump that followed, and the first of them */
-	unsigned hex_bytes;
-	uint8_t value[MODEL_VALUE_MAX];
-	unsigned nvalue;
+	/* the first MODEL_VALUE_MAX bytes of its hex dump, in the session's arena; NULL: none */
+	uint8_t *value;
+	size_t nprops, cap_props, nts, cap_ts, nattrs, cap_attrs;
+	unsigned ptype; /* the payload type (proto.h PROTO_PAYLOAD_*), 0: not known */
+	unsigned length;
+	uint32_t line;
+	unsigned group;      /* KE */
+	unsigned data_bytes; /* "Auth data: N bytes" and the like */
+	unsigned spi_size, count;
+	/* lines no rule knew amid the payload's dump (prose pasted into a copy) */
+	unsigned gaps;
+	unsigned eap_id, eap_length;
+	/* bytes of hex dump that followed, and how many of them value holds */
+	unsigned hex_bytes, nvalue;
+	bool inner;  /* carried inside ENCR/SK */
+	bool listed; /* named in a one-line payload list: the log shows no body */
+	/* id_type and auth_method as PROTO_ID_*, PROTO_AUTH_*; 0 if not known */
+	uint8_t idt, authm;
+	uint8_t cfgt; /* cfg_type as PROTO_CFG_*; 0 if not known */
+	bool has_eap;
 };
 
 /* An aggregate-auth XML document attached to a message. */

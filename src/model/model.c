@@ -230,7 +230,8 @@ message_add_payload(struct session *s, struct message *m, uint32_t line)
 {
 	struct payload *p;
 
-	m->p = arena_grow(s->arena, m->p, sizeof(*m->p), &m->cap_p, m->np + 1);
+	/* most messages carry a few payloads: room for eight at once, not four, then eight */
+	m->p = arena_grow(s->arena, m->p, sizeof(*m->p), &m->cap_p, m->np < 8 ? 8 : m->np + 1);
 	p = &m->p[m->np++];
 	memset(p, 0, sizeof(*p));
 	p->line = line;

@@ -1250,7 +1250,7 @@ hexdigit(char c)
 
 /* Appends the bytes of a hex dump line to a bounded value. */
 static void
-keep_hex(uint8_t *value, unsigned *n, const struct gram_value *h)
+keep_hex(struct session *s, uint8_t **value, unsigned *n, const struct gram_value *h)
 {
 	size_t i;
 
@@ -1259,7 +1259,10 @@ keep_hex(uint8_t *value, unsigned *n, const struct gram_value *h)
 
 		if (hi < 0 || lo < 0)
 			break;
-		value[(*n)++] = (uint8_t)(hi * 16 + lo);
+		/* room for the bytes only where a dump follows */
+		if (!*value)
+			*value = arena_alloc(s->arena, MODEL_VALUE_MAX);
+		(*value)[(*n)++] = (uint8_t)(hi * 16 + lo);
 	}
 }
 
@@ -1416,9 +1419,9 @@ payload_body(struct recon *r, const struct ike_event *ev)
 		p->hex_bytes += (unsigned)((h->len + 1) / 3);
 		/* a CFG attribute's value, or the payload's own */
 		if (a && a->nvalue < a->length)
-			keep_hex(a->value, &a->nvalue, h);
+			keep_hex(s, &a->value, &a->nvalue, h);
 		else if (!p->nattrs)
-			keep_hex(p->value, &p->nvalue, h);
+			keep_hex(s, &p->value, &p->nvalue, h);
 		break;
 	}
 	default:

@@ -6,15 +6,46 @@
 
 #include "ikescope/util/xalloc.h"
 
+/*
+ * Under AddressSanitizer a block an array grew out of is poisoned, not
+ * reused: a pointer kept into the old array is then reported where it is
+ * used, instead of writing into whatever took the block.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+#ifdef ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define ARENA_POISON(p, n)   ASAN_POISON_MEMORY_REGION(p, n)
+#define ARENA_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define ARENA_ASAN           0
+#define ARENA_POISON(p, n)   ((void)(p), (void)(n))
+#define ARENA_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 struct chunk {
 	struct chunk *next;
 	size_t size, used;
 	max_align_t data[];
 };
 
+/* Blocks an array grew out of, kept for the arena's next allocations that fit. */
+#define ARENA_FREE_BLOCKS 16
+#define ARENA_FREE_MIN    256 /* smaller blocks are not worth keeping */
+
 struct arena {
 	struct chunk *head;
 	size_t used;
+	struct {
+		void *p;
+		size_t size;
+	} freed[ARENA_FREE_BLOCKS];
+	unsigned nfreed;
 };
 
 #define CHUNK_MIN 4096
@@ -65,6 +96,8 @@ static void
 chunk_free(struct chunk *c)
 {
 	int k = size_class(c->size);
+
+	ARENA_UNPOISON(c->data, c->size);
 
 	if (k >= 0 && cached_bytes + c->size <= ARENA_CACHE_BYTES) {
 		c->next = cache[k];
@@ -133,6 +166,20 @@ alloc_raw(struct arena *a, size_t size)
 	size = (size + align - 1) / align * align;
 	if (!size)
 		size = align;
+	/* the smallest block an array left that holds it */
+	if (a->nfreed && size >= ARENA_FREE_MIN) {
+		unsigned i, best = a->nfreed;
+
+		for (i = 0; i < a->nfreed; i++)
+			if (a->freed[i].size >= size &&
+			    (best == a->nfreed || a->freed[i].size < a->freed[best].size))
+				best = i;
+		if (best < a->nfreed) {
+			p = a->freed[best].p;
+			a->freed[best] = a->freed[--a->nfreed];
+			return p;
+		}
+	}
 	if (!c || c->size - c->used < size) {
 		size_t cap = size > CHUNK_MIN ? size : CHUNK_MIN;
 
@@ -191,11 +238,49 @@ arena_grow(struct arena *a, void *array, size_t elem, size_t *cap, size_t want)
 		ncap *= 2;
 	if (elem && ncap > SIZE_MAX / elem)
 		abort();
-	/* the old elements are copied; only the new ones are zeroed */
 	old = array ? *cap : 0;
+	/* the array made last in the newest chunk grows where it is, if the chunk has room */
+	if (array && a->head) {
+		const size_t align = sizeof(max_align_t);
+		struct chunk *c = a->head;
+		size_t have = (old * elem + align - 1) / align * align;
+		size_t need = (ncap * elem + align - 1) / align * align;
+
+		if ((char *)array + have == (char *)c->data + c->used &&
+		    c->used - have + need <= c->size) {
+			c->used += need - have;
+			a->used += need - have;
+			memset((char *)array + old * elem, 0, (ncap - old) * elem);
+			*cap = ncap;
+			return array;
+		}
+	}
+	/* the old elements are copied; only the new ones are zeroed */
 	p = alloc_raw(a, ncap * elem);
 	if (old)
 		memcpy(p, array, old * elem);
+	/* the block left behind serves a later allocation (the smallest kept gives way) */
+	if (old && ARENA_ASAN) {
+		ARENA_POISON(array, old * elem);
+	} else if (old && old * elem >= ARENA_FREE_MIN) {
+		const size_t align = sizeof(max_align_t);
+		size_t have = old * elem / align * align;
+		unsigned i, k = 0;
+
+		if (a->nfreed < ARENA_FREE_BLOCKS) {
+			k = a->nfreed++;
+		} else {
+			for (i = 1; i < ARENA_FREE_BLOCKS; i++)
+				if (a->freed[i].size < a->freed[k].size)
+					k = i;
+			if (a->freed[k].size >= have)
+				k = ARENA_FREE_BLOCKS;
+		}
+		if (k < ARENA_FREE_BLOCKS) {
+			a->freed[k].p = array;
+			a->freed[k].size = have;
+		}
+	}
 	memset((char *)p + old * elem, 0, (ncap - old) * elem);
 	*cap = ncap;
 	return p;

@@ -768,6 +768,7 @@ Test(verify, invalid_ke_names_an_offered_group, .init = setup, .fini = teardown)
 	ke->group = 14;
 	n = payload(resp, "NOTIFY", 10, 101);
 	n->notify = "INVALID_KE_PAYLOAD";
+	n->value = arena_alloc(s->arena, MODEL_VALUE_MAX);
 	n->value[0] = 0;
 	n->value[1] = 19;
 	n->nvalue = 2;
@@ -820,6 +821,7 @@ Test(verify, anyconnect_idi_and_auth_left_out_for_eap, .init = setup, .fini = te
 	s->role = MODEL_ROLE_RESPONDER;
 	exchanges(m, 4);
 	idi = payload(m[2], "IDi", 28, 31);
+	idi->value = arena_alloc(s->arena, MODEL_VALUE_MAX);
 	memcpy(idi->value, "*$AnyConnectClient$*", 20);
 	idi->nvalue = 20;
 	eap = payload(m[3], "EAP", 154, 41);
