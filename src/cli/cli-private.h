@@ -34,6 +34,14 @@ struct grammar;
 struct strbuf;
 
 /*
+ * Whether to lex on a thread of its own (recon_input_run_piped): with two
+ * processors or more and inputs of PIPE_MIN_BYTES or more in all; the
+ * environment's IKESCOPE_THREADS=0 or 1 says no or yes whatever the inputs.
+ */
+#define PIPE_MIN_BYTES (8u << 20)
+bool cli_pipe_wanted(const char *const *paths, size_t n);
+
+/*
  * The --stats line that names an input's dialect (d: GRAM_DIALECT_COUNT
  * when none was told), "(--dialect)" after it when the grammar is
  * restricted to it.

@@ -39,6 +39,7 @@ struct run {
 	/* client sessions (DART inputs read first), waiting to be joined */
 	bool hold;
 	struct recon_clients clients;
+	bool piped;              /* the lexer on a thread of its own (cli_pipe_wanted) */
 	struct line_index index; /* --raw: of the input being read */
 	const char *input;       /* its name */
 	/* --raw: client logs read first, kept open for the sessions joined later */
@@ -224,8 +225,11 @@ one_input(struct run *run, const struct grammar *g, struct recon *r, const char 
 		rd.line = line_cb;
 	}
 	ri = recon_input_open(r, g, in, name, NULL);
-	while (recon_input_step(ri, SIZE_MAX, &rd, err))
-		;
+	if (run->piped)
+		recon_input_run_piped(ri, &rd, err);
+	else
+		while (recon_input_step(ri, SIZE_MAX, &rd, err))
+			;
 	if (err_is_set(err))
 		ok = false;
 	fflush(stdout);
@@ -329,7 +333,7 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	struct run run;
 	struct config config;
 	struct session *profile = NULL;
-	struct grammar *g;
+	struct grammar *g, *g2 = NULL;
 	struct recon *r;
 	bool failed_input = false, raw = cli->raw, explain = false, *client;
 	int c, i, pass;
@@ -458,10 +462,14 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 			session_destroy(profile);
 		return CLI_EXIT_TROUBLE;
 	}
-	run.g = g;
-	run.ro.grammar = g;
+	/* a large input: the lexer and its grammar on a thread, the rest with a grammar of its own */
+	if (cli_pipe_wanted((const char *const *)argv + optind, (size_t)(argc - optind)) &&
+	    (g2 = cli_load_grammar(cli, err)))
+		run.piped = true;
+	run.g = g2 ? g2 : g;
+	run.ro.grammar = run.g;
 	run.ro.show_input = argc - optind > 1;
-	r = recon_create(g);
+	r = recon_create(run.g);
 	sb_init(&run.out);
 	if (run.json) {
 		render_json_begin(&run.out, (const char *const *)argv + optind,
@@ -542,6 +550,7 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	sb_finish(&run.out);
 	recon_destroy(r);
 	grammar_destroy(g);
+	grammar_destroy(g2);
 	if (run.config)
 		config_free(&config);
 	if (profile)

@@ -776,3 +776,25 @@ cli_dialect_line(struct strbuf *out, const struct grammar *g, unsigned d)
 	else
 		sb_adds(out, "  dialect: none of the known ones\n");
 }
+
+bool
+cli_pipe_wanted(const char *const *paths, size_t n)
+{
+	const char *env = getenv("IKESCOPE_THREADS");
+	unsigned long long bytes = 0;
+	size_t i;
+
+	if (env && !strcmp(env, "0"))
+		return false;
+	if (env && !strcmp(env, "1"))
+		return true;
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return false;
+	for (i = 0; i < n; i++) {
+		struct stat st;
+
+		if (strcmp(paths[i], "-") && stat(paths[i], &st) == 0 && S_ISREG(st.st_mode))
+			bytes += (unsigned long long)st.st_size;
+	}
+	return bytes >= PIPE_MIN_BYTES;
+}

@@ -747,3 +747,211 @@ recon_next(struct recon *r)
 	}
 	return r->done[r->done_head++];
 }
+
+/* ---- the lexer on a thread of its own (recon_input_run_piped) ---- */
+
+#include <pthread.h>
+
+#define PIPE_BATCH 256 /* records handed over at once */
+#define PIPE_SLOTS 4   /* batches in flight */
+
+/* A record and its match, copied out of the lexer's buffers (text: offsets into the batch). */
+struct piped {
+	struct lex_record rec;
+	struct gram_match m;
+	bool matched;
+	size_t text_at, stamp_at;
+	uint32_t in_text; /* bit k: value k of m lies in the text (p holds its offset) */
+};
+
+struct pipe_batch {
+	struct piped r[PIPE_BATCH];
+	size_t n;
+	struct strbuf text; /* the texts and stamps of the records */
+	bool last;          /* the input ended after these */
+};
+
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t filled, emptied;
+	struct pipe_batch slots[PIPE_SLOTS];
+	bool full[PIPE_SLOTS];
+	struct recon_input *in;
+	struct err err; /* the lexer's read error */
+	bool stop;      /* the consumer is gone: stop reading */
+};
+
+_Static_assert(GRAM_MAX_VALUES <= 32, "struct piped keeps a bit per value");
+
+/* Copies rec and m into the batch. */
+static void
+pipe_put(struct pipe_batch *b, const struct lex_record *rec, const struct gram_match *m)
+{
+	struct piped *x = &b->r[b->n++];
+	size_t k;
+
+	x->rec = *rec;
+	x->rec.hint.p = NULL;
+	x->text_at = b->text.len;
+	sb_add(&b->text, rec->text, rec->len);
+	sb_addc(&b->text, '\0');
+	x->stamp_at = b->text.len;
+	if (rec->stamp) {
+		sb_add(&b->text, rec->stamp, rec->stamp_len);
+		sb_addc(&b->text, '\0');
+	}
+	x->matched = m != NULL;
+	x->in_text = 0;
+	if (!m)
+		return;
+	/* the values that are not in the text are the grammar's own words: they stay put */
+	x->m.family = m->family;
+	x->m.rule = m->rule;
+	x->m.dialects = m->dialects;
+	x->m.nvalues = m->nvalues;
+	x->m.attempts = m->attempts;
+	memcpy(x->m.has, m->has, sizeof(m->has));
+	memcpy(x->m.at, m->at, sizeof(m->at));
+	for (k = 0; k < m->nvalues; k++) {
+		const struct gram_value *v = &m->values[k];
+
+		x->m.values[k] = *v;
+		if (v->p >= rec->text && v->p + v->len <= rec->text + rec->len) {
+			x->m.values[k].p = (const char *)(uintptr_t)(v->p - rec->text);
+			x->in_text |= 1u << k;
+		}
+	}
+}
+
+/* Points the copies of a batch taken off the pipe at its text. */
+static void
+pipe_fix(struct pipe_batch *b, struct piped *x)
+{
+	const char *text = b->text.buf + x->text_at;
+	size_t k;
+
+	x->rec.text = text;
+	if (x->rec.stamp)
+		x->rec.stamp = b->text.buf + x->stamp_at;
+	for (k = 0; k < x->m.nvalues && x->matched; k++)
+		if (x->in_text >> k & 1)
+			x->m.values[k].p = text + (uintptr_t)x->m.values[k].p;
+}
+
+static void *
+pipe_lexer(void *arg)
+{
+	struct pipe *p = arg;
+	struct recon_input *in = p->in;
+	unsigned slot = 0;
+	bool more = true;
+
+	while (more) {
+		struct pipe_batch *b = &p->slots[slot];
+
+		pthread_mutex_lock(&p->mu);
+		while (p->full[slot] && !p->stop)
+			pthread_cond_wait(&p->emptied, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		if (p->stop)
+			break;
+		b->n = 0;
+		b->last = false;
+		sb_reset(&b->text);
+		while (b->n < PIPE_BATCH) {
+			struct lex_record rec;
+			struct gram_match m;
+			bool matched = false;
+
+			if (!lex_next(in->lx, &rec, &p->err)) {
+				b->last = true;
+				more = false;
+				break;
+			}
+			in->line = rec.last_line;
+			if (!(rec.flags & LEX_REC_NOISE)) {
+				matched = grammar_match_hinted(in->g, rec.text, rec.len, &rec.hint,
+							       &m);
+				if (matched)
+					in->records++;
+				else
+					in->unrecognized++;
+			}
+			pipe_put(b, &rec, matched ? &m : NULL);
+		}
+		pthread_mutex_lock(&p->mu);
+		p->full[slot] = true;
+		pthread_cond_signal(&p->filled);
+		pthread_mutex_unlock(&p->mu);
+		slot = (slot + 1) % PIPE_SLOTS;
+	}
+	arena_release_cache(); /* this thread's own */
+	return NULL;
+}
+
+bool
+recon_input_run_piped(struct recon_input *in, const struct recon_reader *rd, struct err *err)
+{
+	struct pipe *p;
+	pthread_t lexer;
+	unsigned slot = 0, i;
+	bool done = false;
+
+	if (in->ended)
+		return false;
+	p = xcalloc(1, sizeof(*p));
+	p->in = in;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->filled, NULL);
+	pthread_cond_init(&p->emptied, NULL);
+	for (i = 0; i < PIPE_SLOTS; i++)
+		sb_init(&p->slots[i].text);
+	if (pthread_create(&lexer, NULL, pipe_lexer, p) != 0) {
+		/* no thread: the steps, on this one */
+		for (i = 0; i < PIPE_SLOTS; i++)
+			sb_finish(&p->slots[i].text);
+		free(p);
+		while (recon_input_step(in, SIZE_MAX, rd, err))
+			;
+		return false;
+	}
+	while (!done) {
+		struct pipe_batch *b = &p->slots[slot];
+		size_t k;
+
+		pthread_mutex_lock(&p->mu);
+		while (!p->full[slot])
+			pthread_cond_wait(&p->filled, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		for (k = 0; k < b->n; k++) {
+			struct piped *x = &b->r[k];
+
+			pipe_fix(b, x);
+			if (rd && rd->line)
+				rd->line(rd->ctx, &x->rec);
+			if (!(x->rec.flags & LEX_REC_NOISE) && rd && rd->record)
+				rd->record(rd->ctx, &x->rec, x->matched ? &x->m : NULL);
+			recon_feed(in->r, &x->rec, x->matched ? &x->m : NULL);
+			hand_out(in->r, rd);
+		}
+		done = b->last;
+		pthread_mutex_lock(&p->mu);
+		p->full[slot] = false;
+		pthread_cond_signal(&p->emptied);
+		pthread_mutex_unlock(&p->mu);
+		slot = (slot + 1) % PIPE_SLOTS;
+	}
+	pthread_join(lexer, NULL);
+	if (err_is_set(&p->err) && err)
+		*err = p->err;
+	recon_end_input(in->r);
+	hand_out(in->r, rd);
+	in->ended = true;
+	for (i = 0; i < PIPE_SLOTS; i++)
+		sb_finish(&p->slots[i].text);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->filled);
+	pthread_cond_destroy(&p->emptied);
+	free(p);
+	return false;
+}

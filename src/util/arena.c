@@ -55,12 +55,13 @@ struct arena {
 /*
  * Chunks of arenas destroyed, kept for the next arenas by size (CHUNK_MIN
  * << class): a session is made and freed for every few hundred lines of a
- * log. At most ARENA_CACHE_BYTES are kept. (The program is single-threaded.)
+ * log. At most ARENA_CACHE_BYTES are kept, per thread (the lexer's thread
+ * and the reconstructor's each have their own).
  */
 #define ARENA_CLASSES     5
 #define ARENA_CACHE_BYTES (4u << 20)
-static struct chunk *cache[ARENA_CLASSES];
-static size_t cached_bytes;
+static _Thread_local struct chunk *cache[ARENA_CLASSES];
+static _Thread_local size_t cached_bytes;
 
 /* The class of a chunk of this size, or -1 if it is not one of the sizes kept. */
 static int

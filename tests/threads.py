@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""The lexer on a thread of its own gives the same output as one thread: on
+every sample (and corpus log, when there) and on generated head-end logs,
+sessions, timeline (with --raw), verify and --json sessions are compared byte
+for byte, standard error included, between IKESCOPE_THREADS=0 and =1.
+
+usage: threads.py IKESCOPE SOURCE_ROOT [CORPUS_DIR]"""
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def run(binary, args, threads):
+    env = dict(os.environ, IKESCOPE_THREADS=threads, LC_ALL='C', TZ='UTC')
+    p = subprocess.run([binary] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       stdin=subprocess.DEVNULL, env=env)
+    return p.returncode, p.stdout, p.stderr
+
+
+def main():
+    binary, root = sys.argv[1], sys.argv[2]
+    corpus = sys.argv[3] if len(sys.argv) > 3 else None
+    files = sorted(f for f in glob.glob(os.path.join(root, 'samples', '*', '*'))
+                   if os.path.isfile(f) and not f.endswith('.md'))
+    if corpus and os.path.isdir(corpus):
+        files += sorted(glob.glob(os.path.join(corpus, '*.log')) +
+                        glob.glob(os.path.join(corpus, '*', '*.log')))
+    tmp = tempfile.mkdtemp(prefix='ikescope-threads-')
+    for kind, extra in (('anyconnect', ['--stamps']), ('s2s', [])):
+        out = os.path.join(tmp, kind + '.log')
+        subprocess.run([sys.executable, os.path.join(root, 'tests', 'bench', 'headend.py'),
+                        '--workload', kind, '--sessions', '300', '--in-flight', '200'] + extra +
+                       [out], check=True)
+        files.append(out)
+    bad = n = 0
+    for f in files:
+        for args in (['--stats', 'sessions', f], ['timeline', '--raw', f], ['verify', f],
+                     ['--json', 'sessions', f]):
+            n += 1
+            one, two = run(binary, args, '0'), run(binary, args, '1')
+            if one != two:
+                bad += 1
+                print('differs: %s' % ' '.join(args))
+    for f in glob.glob(os.path.join(tmp, '*')):
+        os.unlink(f)
+    os.rmdir(tmp)
+    print('%d runs compared, %d differ' % (n, bad))
+    return 1 if bad or not n else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
