@@ -184,6 +184,8 @@ struct memo_entry {
 	uint8_t exact_shape;
 	uint64_t plan_tails;
 	struct memo_entry *plan_piece;
+	/* looked up again since the memo was last full (kept when it is full again) */
+	bool hot;
 };
 
 struct memo {
@@ -192,6 +194,7 @@ struct memo {
 	size_t used;
 	struct arena *arena;
 	uint64_t resets;
+	uint64_t made; /* entries made (each a text not found) */
 };
 
 void memo_init(struct memo *m);

@@ -1851,6 +1851,7 @@ ops_plan(void *ctx, const char *s, size_t n, const char *head, size_t hn,
 		x = &g->seen[hash & (SEEN_LINES - 1)];
 		if (x->line && x->gen == g->memo.resets && x->hash == hash && x->len == n &&
 		    !memcmp(x->text, s, n) && plan_decide(g, x->line, head, hn, head_hint, out)) {
+			x->line->hot = true; /* kept when the memo is full */
 			/* nothing more is asked about this line */
 			g->raw_ptr = NULL;
 			g->map_ptr = NULL;

@@ -5,8 +5,11 @@
  * come back in every session. Every question the lexer and the matcher ask
  * about a text depends on that text alone, so the answers are kept in one
  * entry per distinct text and found again by a hash of its bytes. The table
- * and its storage are bounded: when either is full, everything is dropped
- * and filled again from scratch.
+ * and its storage are bounded: when either is full, the entries looked up
+ * again since the last time it was full are kept (copied, with what they
+ * point to, into fresh storage) and the others dropped, so that a log of
+ * lines seen once (keys, tokens, XML of every session) does not push out
+ * the shapes every session repeats.
  */
 #include "grammar-private.h"
 
@@ -76,13 +79,77 @@ memo_finish(struct memo *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static void
-memo_clear(struct memo *m)
+static void *
+dup_in(struct arena *a, const void *p, size_t n)
 {
+	void *q;
+
+	if (!p || !n)
+		return NULL;
+	q = arena_alloc(a, n);
+	memcpy(q, p, n);
+	return q;
+}
+
+/* e's values and cuts copied into a (the entry itself is the caller's). */
+static void
+copy_answers(struct arena *a, struct memo_entry *e)
+{
+	e->values = dup_in(a, e->values, e->nvalues * sizeof(*e->values));
+	e->cuts = dup_in(a, e->cuts, e->ncuts * sizeof(*e->cuts));
+}
+
+/* Puts entry e (at index i) in the slots by its hash. */
+static void
+slot_in(struct memo *m, const struct memo_entry *e, size_t i)
+{
+	uint64_t h = memo_hash(e->text, e->len);
+	size_t k;
+
+	for (k = h & (MEMO_SLOTS - 1); m->slots[k]; k = (k + 1) & (MEMO_SLOTS - 1))
+		;
+	m->slots[k] = (h & 0xffffffff00000000ull) | (uint64_t)(i + 1);
+}
+
+/*
+ * The memo is full: the entries looked up again since it was last full
+ * move to fresh storage, the rest go. Handed-out entries become invalid
+ * (resets counts up), as when it was emptied whole.
+ */
+static void
+memo_evict(struct memo *m)
+{
+	struct arena *fresh = arena_create();
+	size_t i, kept = 0;
+
 	memset(m->slots, 0, MEMO_SLOTS * sizeof(*m->slots));
+	for (i = 0; i < m->used; i++) {
+		struct memo_entry *e = &m->entries[i], *p, **link;
+
+		/* at most half stay, so that room is made */
+		if (!e->hot || kept >= MEMO_ENTRIES / 2 || arena_used(fresh) >= MEMO_MAX_BYTES / 2)
+			continue;
+		e->text = dup_in(fresh, e->text, e->len);
+		copy_answers(fresh, e);
+		/* the pieces of a line, and the plan's piece among them */
+		for (link = &e->pieces; (p = *link); link = &(*link)->next_piece) {
+			struct memo_entry *q = arena_alloc(fresh, sizeof(*q));
+
+			*q = *p;
+			copy_answers(fresh, q);
+			if (e->plan_piece == p)
+				e->plan_piece = q;
+			*link = q;
+		}
+		e->hot = false;
+		if (kept != i)
+			m->entries[kept] = *e;
+		slot_in(m, &m->entries[kept], kept);
+		kept++;
+	}
 	arena_destroy(m->arena);
-	m->arena = arena_create();
-	m->used = 0;
+	m->arena = fresh;
+	m->used = kept;
 	m->resets++;
 }
 
@@ -111,16 +178,19 @@ memo_get(struct memo *m, const char *s, size_t n)
 		if ((m->slots[i] & 0xffffffff00000000ull) != tag)
 			continue;
 		e = &m->entries[(m->slots[i] & 0xffffffffu) - 1];
-		if (e->len == n && !memcmp(e->text, s, n))
+		if (e->len == n && !memcmp(e->text, s, n)) {
+			e->hot = true;
 			return e;
+		}
 	}
 	if (m->used >= MEMO_ENTRIES || arena_used(m->arena) >= MEMO_MAX_BYTES) {
-		memo_clear(m);
+		memo_evict(m);
 		for (i = h & (MEMO_SLOTS - 1); m->slots[i]; i = (i + 1) & (MEMO_SLOTS - 1))
 			;
 	}
 	e = &m->entries[m->used];
 	memset(e, 0, sizeof(*e));
+	m->made++;
 	m->slots[i] = tag | (uint64_t)(m->used + 1);
 	m->used++;
 	e->text = arena_strndup(m->arena, s, n);

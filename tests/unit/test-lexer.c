@@ -559,6 +559,79 @@ Test(lexer, kept_cleaning_asks_the_rules_that_name_digits_again, .init = setup, 
 	free(out);
 }
 
+#include "../../src/grammar/grammar-private.h"
+
+/* Lexes and recognizes bytes: "rule|text" per record. */
+static char *
+lex_match(const char *bytes, size_t n)
+{
+	FILE *fp = fmemopen((void *)bytes, n, "r");
+	struct lex_record rec;
+	struct gram_match m;
+	struct strbuf out;
+	struct err err = { 0 };
+	struct lex *lx;
+
+	cr_assert_not_null(fp);
+	sb_init(&out);
+	lx = lex_create(fp, "t.log", grammar_lex_ops(), g, NULL);
+	while (lex_next(lx, &rec, &err)) {
+		if (rec.flags & LEX_REC_NOISE)
+			continue;
+		sb_addf(&out, "%s|%.*s\n",
+			grammar_match_hinted(g, rec.text, rec.len, &rec.hint, &m) ? m.rule : "-",
+			(int)rec.len, rec.text);
+	}
+	lex_destroy(lx);
+	fclose(fp);
+	return sb_detach(&out);
+}
+
+/*
+ * When the memo is full it keeps the shapes looked up again and drops the
+ * others: a log's own lines, seen twice, are still known after more lines
+ * of their own shapes than it holds (keys, tokens: here words never seen
+ * twice), and what is recognized does not change.
+ */
+Test(lexer, a_full_memo_keeps_what_repeats, .init = setup, .fini = teardown)
+{
+	FILE *fp = fopen(SOURCE_ROOT "/samples/asa/anyconnect-eap-success.log", "rb");
+	struct strbuf sample, junk;
+	char *alone, *again;
+	uint64_t before;
+	size_t i, k;
+
+	cr_assert_not_null(fp);
+	sb_init(&sample);
+	sb_init(&junk);
+	for (int c; (c = fgetc(fp)) != EOF;)
+		sb_addc(&sample, (char)c);
+	fclose(fp);
+	/* more words than the memo has entries, each of its own shape */
+	for (i = 0; i < MEMO_ENTRIES + 1000; i++) {
+		char word[7];
+		size_t v = i;
+
+		for (k = 0; k < 6; k++, v /= 26)
+			word[k] = (char)('a' + v % 26);
+		word[6] = '\0';
+		sb_addf(&junk, "Unread words q%s follow\n", word);
+	}
+	alone = lex_match(sample.buf, sample.len);
+	free(lex_match(sample.buf, sample.len));
+	free(lex_match(junk.buf, junk.len));
+	cr_assert_gt(g->memo.resets, 0, "the memo never filled");
+	before = g->memo.made;
+	again = lex_match(sample.buf, sample.len);
+	cr_expect_str_eq(again, alone);
+	cr_expect_lt(g->memo.made - before, 20, "%llu shapes of the log were worked out again",
+		     (unsigned long long)(g->memo.made - before));
+	free(alone);
+	free(again);
+	sb_finish(&sample);
+	sb_finish(&junk);
+}
+
 Test(lexer, a_part_of_a_file_keeps_its_line_numbers, .init = setup, .fini = teardown)
 {
 	static const char text[] = "IKEv2-PROTO-2: (6): Received Packet\n\nIKEv2-PLAT-4: hello\n";
