@@ -35,6 +35,13 @@ def main():
                        [out], check=True)
         files.append(out)
     bad = n = 0
+    # every sample at once: client logs joined to device sessions across inputs
+    together = [f for f in files if '/samples/' in f]
+    for args in (['--json', 'sessions'] + together, ['timeline', '--raw'] + together):
+        n += 1
+        if run(binary, args, '0') != run(binary, args, '1'):
+            bad += 1
+            print('differs: %s ... (%d inputs)' % (' '.join(args[:2]), len(together)))
     for f in files:
         for args in (['--stats', 'sessions', f], ['timeline', '--raw', f], ['verify', f],
                      ['--json', 'sessions', f]):

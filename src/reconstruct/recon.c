@@ -752,8 +752,9 @@ recon_next(struct recon *r)
 
 #include <pthread.h>
 
-#define PIPE_BATCH 256 /* records handed over at once */
-#define PIPE_SLOTS 4   /* batches in flight */
+#define PIPE_BATCH       256          /* records handed over at once, at most */
+#define PIPE_BATCH_BYTES (256u << 10) /* and their text: a batch ends past it */
+#define PIPE_SLOTS       4            /* batches in flight */
 
 /* A record and its match, copied out of the lexer's buffers (text: offsets into the batch). */
 struct piped {
@@ -858,7 +859,7 @@ pipe_lexer(void *arg)
 		b->n = 0;
 		b->last = false;
 		sb_reset(&b->text);
-		while (b->n < PIPE_BATCH) {
+		while (b->n < PIPE_BATCH && b->text.len < PIPE_BATCH_BYTES) {
 			struct lex_record rec;
 			struct gram_match m;
 			bool matched = false;
