@@ -17,13 +17,16 @@ jw_init(struct jw *w, struct strbuf *out, unsigned indent, unsigned base)
 static void
 newline(struct jw *w, unsigned depth)
 {
-	unsigned i, n;
+	static const char spaces[] =
+		"\n                                                                ";
+	size_t n;
 
 	if (!w->indent)
 		return;
-	n = depth * w->indent;
-	sb_addc(w->out, '\n');
-	for (i = 0; i < n; i++)
+	n = (size_t)depth * w->indent + 1;
+	/* the newline and the first spaces at once, then the rest */
+	sb_add(w->out, spaces, n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1);
+	for (n -= n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1; n; n--)
 		sb_addc(w->out, ' ');
 }
 
@@ -109,8 +112,18 @@ jw_bool(struct jw *w, bool v)
 void
 jw_int(struct jw *w, long long v)
 {
+	char buf[24], *p = buf + sizeof(buf);
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+
 	value_begins(w);
-	sb_addf(w->out, "%lld", v);
+	/* digits from the last; no printf for the most frequent value of a document */
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	sb_add(w->out, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 void

@@ -268,6 +268,21 @@ Test(util, json_writer_indents_as_jansson_does)
 	jw_init(&w, &sb, 0, 0);
 	nested(&w);
 	cr_assert_str_eq(sb.buf, "{\"n\":-42,\"list\":[1,null,{},[]],\"ok\":true,\"none\":null}");
+	/* numbers at both ends, and indentation deeper than one run of spaces */
+	sb_reset(&sb);
+	jw_init(&w, &sb, 0, 0);
+	jw_array(&w);
+	jw_int(&w, 0);
+	jw_int(&w, -9223372036854775807LL - 1);
+	jw_int(&w, 9223372036854775807LL);
+	jw_end(&w);
+	cr_assert_str_eq(sb.buf, "[0,-9223372036854775808,9223372036854775807]");
+	sb_reset(&sb);
+	jw_init(&w, &sb, 8, 9);
+	jw_object(&w);
+	jw_kint(&w, "deep", 1);
+	jw_end(&w);
+	cr_assert_eq(sb.len, strlen("{\n") + 80 + strlen("\"deep\": 1\n") + 72 + 1, "%s", sb.buf);
 	/* inside two levels already open: the lines carry their indentation */
 	sb_reset(&sb);
 	jw_init(&w, &sb, 2, 2);
