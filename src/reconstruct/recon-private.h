@@ -129,6 +129,11 @@ struct recon {
 	bool building_vid;       /* after the line that constructs a Vendor ID payload */
 	struct model_time stamp; /* the timestamp of the record being fed */
 	bool has_stamp;
+	/* the last stamp text read, and what it gave */
+	char last_stamp[LEX_MAX_STAMP + 1];
+	size_t last_stamp_len;
+	bool last_stamp_ok;
+	struct model_time last_stamp_time;
 	struct session *client; /* the client session of a DART log being read */
 	struct show_unit *show; /* the show output tunnel being read (show.c) */
 

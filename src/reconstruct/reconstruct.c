@@ -2318,12 +2318,18 @@ recon_feed_event(struct recon *r, const struct ike_event *ev)
 	r->event_dialect = ev->dialect;
 	r->has_stamp = false;
 	if (ev->stamp) {
-		char stamp[LEX_MAX_STAMP + 1];
 		size_t n = ev->stamp_len < LEX_MAX_STAMP ? ev->stamp_len : LEX_MAX_STAMP;
 
-		memcpy(stamp, ev->stamp, n);
-		stamp[n] = '\0';
-		r->has_stamp = model_time_parse(NULL, stamp, &r->stamp);
+		/* the records of one second share their stamp: it is read once */
+		if (n != r->last_stamp_len || memcmp(ev->stamp, r->last_stamp, n)) {
+			memcpy(r->last_stamp, ev->stamp, n);
+			r->last_stamp[n] = '\0';
+			r->last_stamp_len = n;
+			r->last_stamp_ok =
+				model_time_parse(NULL, r->last_stamp, &r->last_stamp_time);
+		}
+		r->has_stamp = r->last_stamp_ok;
+		r->stamp = r->last_stamp_time;
 	}
 	if (ev->kind != IKE_EVENT_CLIENT && ev->kind != IKE_EVENT_SHOW && !r->ike_records++)
 		r->first_ike_line = ev->first_line;
