@@ -121,7 +121,7 @@ masks_of(const unsigned char *s, size_t at, size_t n)
 
 /* Zeroes the word s[start, end) if it is a number. */
 static inline void
-zero_word(char *s, size_t start, size_t end, bool digits_only, bool hex_only, bool digit)
+zero_word(char *s, size_t n, size_t start, size_t end, bool digits_only, bool hex_only, bool digit)
 {
 	const unsigned char *t = classes();
 	size_t len = end - start, j;
@@ -129,7 +129,16 @@ zero_word(char *s, size_t start, size_t end, bool digits_only, bool hex_only, bo
 	if (!digit)
 		return;
 	if (digits_only || (hex_only && len >= SHAPE_MIN_HEX)) {
-		memset(s + start, '0', len);
+		if (len < 8 && start + 8 <= n) {
+			/* most numbers are short: eight bytes read, the word's made zeros */
+			uint64_t w, mask = (1ull << (8 * len)) - 1;
+
+			memcpy(&w, s + start, 8);
+			w = (w & ~mask) | (0x3030303030303030ull & mask);
+			memcpy(s + start, &w, 8);
+		} else {
+			memset(s + start, '0', len);
+		}
 		return;
 	}
 	if (len > 2 && s[start] == '0' && (s[start + 1] | 0x20) == 'x') {
@@ -251,7 +260,7 @@ shape_zero(char *s, size_t n)
 			o_digit = o_digit || (bits(0, end) & m.digit);
 			if (end == 64 && at + 64 < n)
 				continue;
-			zero_word(s, o_start, at + end > n ? n : at + end, o_digits, o_hex,
+			zero_word(s, n, o_start, at + end > n ? n : at + end, o_digits, o_hex,
 				  o_digit);
 			open = false;
 			w &= ~bits(0, end);
@@ -273,7 +282,7 @@ shape_zero(char *s, size_t n)
 				o_digit = true;
 				break;
 			}
-			zero_word(s, at + start, at + end > n ? n : at + end, !(run & ~m.digit),
+			zero_word(s, n, at + start, at + end > n ? n : at + end, !(run & ~m.digit),
 				  !(run & ~m.hex), true);
 		}
 		/* a word without a digit so far may still run on into the next block */
@@ -289,7 +298,7 @@ shape_zero(char *s, size_t n)
 		}
 	}
 	if (open)
-		zero_word(s, o_start, n, o_digits, o_hex, o_digit);
+		zero_word(s, n, o_start, n, o_digits, o_hex, o_digit);
 	/* most lines hold no hex dump: the pass that zeroes one is for those that may */
 	if (dump)
 		zero_dump_bytes(s, n);
