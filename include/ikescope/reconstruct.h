@@ -36,6 +36,11 @@ void recon_begin_input(struct recon *r, const char *name);
  * (--dialect); the grammar is restricted to it by the caller.
  */
 void recon_force_dialect(struct recon *r, enum gram_dialect d);
+/*
+ * Sessions are handed out as soon as they end, not in the order of their
+ * first lines (a finished session waits for no open one): for a feed.
+ */
+void recon_hand_out_as_ended(struct recon *r);
 /* The dialect of the input being read, GRAM_DIALECT_COUNT while not known. */
 enum gram_dialect recon_dialect(const struct recon *r);
 /* The dialect the beginning of file path shows (its first 200 records), or GRAM_DIALECT_COUNT. */

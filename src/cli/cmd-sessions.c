@@ -470,6 +470,9 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	run.ro.grammar = run.g;
 	run.ro.show_input = argc - optind > 1;
 	r = recon_create(run.g);
+	/* a feed: each session as soon as it ends */
+	if (run.ro.json_lines)
+		recon_hand_out_as_ended(r);
 	sb_init(&run.out);
 	if (run.json) {
 		render_json_begin(&run.out, (const char *const *)argv + optind,

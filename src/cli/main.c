@@ -69,7 +69,7 @@ usage(FILE *fp)
 		"  -h, --help          show this help and exit\n"
 		"      --json          JSON (lex: JSON Lines; sessions, timeline: one document)\n"
 		"      --jsonl         JSON Lines: one session object per line, written as\n"
-		"                      each session ends\n"
+		"                      each session ends (earlier ones still open or not)\n"
 		"      --profile FILE  check this AnyConnect client profile (against --config\n"
 		"                      when given)\n"
 		"      --raw           timeline: the original lines under each message and\n"

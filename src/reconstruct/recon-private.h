@@ -188,6 +188,7 @@ struct recon {
 	struct session **finished;
 	size_t nfinished;
 	size_t finished_bytes; /* what they hold */
+	size_t wait_bytes;     /* they wait while they hold less (RECON_WAIT_BYTES, or 0) */
 	/* ready to hand out, in order of first line */
 	struct session **done;
 	size_t ndone, cap_done, done_head;

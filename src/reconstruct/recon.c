@@ -17,6 +17,7 @@ recon_create(const struct grammar *g)
 	struct recon *r = xcalloc(1, sizeof(*r));
 
 	r->g = g;
+	r->wait_bytes = RECON_WAIT_BYTES;
 	dialect_votes_init(&r->votes);
 	/* --dialect: the grammar reads that dialect only, and so does every input */
 	if (g && grammar_only_dialect(g) < GRAM_DIALECT_COUNT)
@@ -175,6 +176,12 @@ recon_begin_input(struct recon *r, const char *name)
 		dialect_votes_init(&r->votes);
 	reset_dump(r);
 	drop_orphans(r);
+}
+
+void
+recon_hand_out_as_ended(struct recon *r)
+{
+	r->wait_bytes = 0;
 }
 
 void
@@ -536,7 +543,8 @@ release(struct recon *r, bool force)
 		if (s->client_joined) {
 			r->finished_bytes -= bytes;
 			session_destroy(s); /* its events live on in the session it joined */
-		} else if (s->first_line < min_open || r->finished_bytes > RECON_WAIT_BYTES) {
+		} else if (s->first_line < min_open || !r->wait_bytes ||
+			   r->finished_bytes > r->wait_bytes) {
 			r->finished_bytes -= bytes;
 			s->number = ++r->numbered;
 			r->done = xreallocarray(r->done, r->ndone + 1, sizeof(*r->done));
