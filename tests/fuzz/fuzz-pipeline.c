@@ -30,7 +30,7 @@ render_one(void *ctx, struct session *s)
 
 	sb_reset(&c->out);
 	render_timeline(&c->out, s, &c->ro);
-	render_json_session(&c->out, s, true);
+	render_json_session(&c->out, s, true, &c->ro);
 	session_destroy(s);
 }
 
@@ -38,7 +38,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct grammar *g = fuzz_grammar();
-	struct render_ctx c = { .ro = { .grammar = g } };
+	/* the three JSON layouts in turn */
+	struct render_ctx c = {
+		.ro = { .grammar = g, .json_compact = size % 3 == 1, .json_lines = size % 3 == 2 }
+	};
 	struct recon_reader rd = { .session = render_one, .ctx = &c };
 	struct err err = { 0 };
 	struct recon *r;
