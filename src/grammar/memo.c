@@ -129,7 +129,7 @@ memo_evict(struct memo *m)
 		/* at most half stay, so that room is made */
 		if (!e->hot || kept >= MEMO_ENTRIES / 2 || arena_used(fresh) >= MEMO_MAX_BYTES / 2)
 			continue;
-		e->text = dup_in(fresh, e->text, e->len);
+		e->text = arena_strndup(fresh, e->text, e->len);
 		copy_answers(fresh, e);
 		/* the pieces of a line, and the plan's piece among them */
 		for (link = &e->pieces; (p = *link); link = &(*link)->next_piece) {
@@ -142,8 +142,14 @@ memo_evict(struct memo *m)
 			*link = q;
 		}
 		e->hot = false;
-		if (kept != i)
+		if (kept != i) {
+			/* a plan that takes the whole line names the entry itself */
+			bool self = e->plan_piece == e;
+
 			m->entries[kept] = *e;
+			if (self)
+				m->entries[kept].plan_piece = &m->entries[kept];
+		}
 		slot_in(m, &m->entries[kept], kept);
 		kept++;
 	}
