@@ -464,7 +464,7 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 	}
 	/* a large input: the lexer and its grammar on a thread, the rest with a grammar of its own */
 	if (cli_pipe_wanted((const char *const *)argv + optind, (size_t)(argc - optind)) &&
-	    (g2 = cli_load_grammar(cli, err)))
+	    (g2 = cli_load_grammar_again(cli)))
 		run.piped = true;
 	run.g = g2 ? g2 : g;
 	run.ro.grammar = run.g;

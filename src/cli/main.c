@@ -100,8 +100,8 @@ cli_print_diags(const struct strbuf *diags)
 	}
 }
 
-struct grammar *
-cli_load_grammar(const struct cli *cli, struct err *err)
+static struct grammar *
+load_grammar(const struct cli *cli, struct err *err, bool say)
 {
 	struct strbuf diags;
 	struct grammar *g;
@@ -114,12 +114,27 @@ cli_load_grammar(const struct cli *cli, struct err *err)
 		g = grammar_create_dir(cli->grammars, &diags, err);
 	else
 		g = grammar_create_builtin(&diags, err);
-	cli_print_diags(&diags);
+	if (say)
+		cli_print_diags(&diags);
 	sb_finish(&diags);
 	if (g && cli->dialect)
 		grammar_restrict_dialect(g,
 					 gram_dialect_lookup(cli->dialect, strlen(cli->dialect)));
 	return g;
+}
+
+struct grammar *
+cli_load_grammar(const struct cli *cli, struct err *err)
+{
+	return load_grammar(cli, err, true);
+}
+
+struct grammar *
+cli_load_grammar_again(const struct cli *cli)
+{
+	struct err err = { 0 };
+
+	return load_grammar(cli, &err, false);
 }
 
 /* Prints the error if any and maps the result to the exit status. */
