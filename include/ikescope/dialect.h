@@ -97,6 +97,14 @@ bool dialect_same_sa_space(enum gram_dialect a, enum gram_dialect b);
 const char *dialect_group_text(unsigned group);
 
 /*
+ * The remedy of a peer that never answers, for daemons configured by
+ * connections (strongSwan, libreswan).
+ */
+#define DIALECT_REMEDY_NO_RESPONSE_CONN                                                            \
+	"check that UDP 500 and 4500 reach the peer and its replies come back (routing, "          \
+	"firewalls, NAT), and that the peer has a connection for this host"
+
+/*
  * A dialect's remedy for one cause: text, or other where the cause has two
  * (NO_PROPOSAL_CHOSEN: text for the IKE SA's proposal, other for a child
  * SA's; AUTHENTICATION_FAILED: text with a pre-shared key, other without).

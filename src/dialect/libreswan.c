@@ -330,11 +330,7 @@ static const struct dialect_remedy_text remedies[] = {
 	  "check the keys and certificates each end presents (leftcert=, "
 	  "leftid=, rightid=, authby= in ipsec.conf) and that the other end "
 	  "trusts them" },
-	{ "NO_RESPONSE",
-	  "check that UDP 500 and 4500 reach the peer and its replies come back "
-	  "(routing, firewalls, NAT), and that the peer has a connection for this "
-	  "host",
-	  NULL },
+	{ "NO_RESPONSE", DIALECT_REMEDY_NO_RESPONSE_CONN, NULL },
 	{ "CONFIG_MISSING",
 	  "add a connection whose left=/right= and leftid=/rightid= (ipsec.conf) "
 	  "match this peer",

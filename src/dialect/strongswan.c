@@ -389,11 +389,7 @@ static const struct dialect_remedy_text remedies[] = {
 	  "check the credentials each end presents (certificates, "
 	  "local/remote auth and id in swanctl.conf) and that the other end "
 	  "trusts them" },
-	{ "NO_RESPONSE",
-	  "check that UDP 500 and 4500 reach the peer and its replies come back "
-	  "(routing, firewalls, NAT), and that the peer has a connection for this "
-	  "host",
-	  NULL },
+	{ "NO_RESPONSE", DIALECT_REMEDY_NO_RESPONSE_CONN, NULL },
 	{ "CONFIG_MISSING",
 	  "add a connection whose local and remote addresses and identities "
 	  "(local_addrs, remote_addrs, id in swanctl.conf) match this peer",

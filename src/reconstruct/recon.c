@@ -347,6 +347,50 @@ lru_push(struct recon *r, struct open_session *o, enum recon_list list)
 	l->head = o;
 }
 
+/* o in the list by first line: after older (NULL: first), before the one that followed it. */
+static void
+order_insert(struct recon *r, struct open_session *o, struct open_session *older)
+{
+	o->older = older;
+	o->newer = older ? older->newer : r->oldest;
+	if (o->newer)
+		o->newer->older = o;
+	else
+		r->newest = o;
+	if (older)
+		older->newer = o;
+	else
+		r->oldest = o;
+}
+
+static void
+order_unlink(struct recon *r, struct open_session *o)
+{
+	if (o->older)
+		o->older->newer = o->newer;
+	else
+		r->oldest = o->newer;
+	if (o->newer)
+		o->newer->older = o->older;
+	else
+		r->newest = o->older;
+	o->older = o->newer = NULL;
+}
+
+void
+recon_open(struct recon *r, struct session *s, uint32_t line)
+{
+	struct open_session *o = xcalloc(1, sizeof(*o));
+
+	s->first_line = s->last_line = line;
+	s->number = ++r->created;
+	s->recon_node = o;
+	o->s = s;
+	lru_push(r, o, RECON_LIST_NEGOTIATING);
+	order_insert(r, o, r->newest);
+	r->nopen++;
+}
+
 static enum recon_list
 list_of(const struct session *s)
 {
@@ -379,18 +423,8 @@ settle(struct recon *r)
 		     at = at->older)
 			;
 		/* out of its place, then in before at */
-		o->older->newer = o->newer;
-		if (o->newer)
-			o->newer->older = o->older;
-		else
-			r->newest = o->older;
-		o->older = at->older;
-		o->newer = at;
-		if (at->older)
-			at->older->newer = o;
-		else
-			r->oldest = o;
-		at->older = o;
+		order_unlink(r, o);
+		order_insert(r, o, at->older);
 	}
 	r->ntouched = 0;
 }
@@ -442,14 +476,7 @@ finish(struct recon *r, struct session *s)
 	r->finished[r->nfinished++] = s;
 	r->finished_bytes += arena_used(s->arena);
 	lru_unlink(r, o);
-	if (o->older)
-		o->older->newer = o->newer;
-	else
-		r->oldest = o->newer;
-	if (o->newer)
-		o->newer->older = o->older;
-	else
-		r->newest = o->older;
+	order_unlink(r, o);
 	free(o);
 	s->recon_node = NULL;
 	r->nopen--;
@@ -787,7 +814,6 @@ struct pipe {
 	bool full[PIPE_SLOTS];
 	struct recon_input *in;
 	struct err err; /* the lexer's read error */
-	bool stop;      /* the consumer is gone: stop reading */
 };
 
 _Static_assert(GRAM_MAX_VALUES <= 32, "struct piped keeps a bit per value");
@@ -859,11 +885,9 @@ pipe_lexer(void *arg)
 		struct pipe_batch *b = &p->slots[slot];
 
 		pthread_mutex_lock(&p->mu);
-		while (p->full[slot] && !p->stop)
+		while (p->full[slot])
 			pthread_cond_wait(&p->emptied, &p->mu);
 		pthread_mutex_unlock(&p->mu);
-		if (p->stop)
-			break;
 		b->n = 0;
 		b->last = false;
 		sb_reset(&b->text);

@@ -70,32 +70,6 @@ auth_method_of(const struct ike_event *ev)
 
 /* ---- sessions ---- */
 
-void
-recon_open(struct recon *r, struct session *s, uint32_t line)
-{
-	struct open_session *o = xcalloc(1, sizeof(*o));
-	struct recon_lru *l = &r->lists[RECON_LIST_NEGOTIATING];
-
-	s->first_line = s->last_line = line;
-	s->number = ++r->created;
-	s->recon_node = o;
-	o->s = s;
-	o->list = RECON_LIST_NEGOTIATING;
-	o->next = l->head;
-	if (l->head)
-		l->head->prev = o;
-	else
-		l->tail = o;
-	l->head = o;
-	o->older = r->newest;
-	if (r->newest)
-		r->newest->newer = o;
-	else
-		r->oldest = o;
-	r->newest = o;
-	r->nopen++;
-}
-
 struct session *
 recon_new_session(struct recon *r, uint32_t line)
 {

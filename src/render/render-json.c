@@ -146,13 +146,9 @@ spi64(struct jw *w, const char *k, bool has, uint64_t v)
 {
 	char buf[17];
 
-	jw_key(w, k);
-	if (!has) {
-		jw_null(w);
-		return;
-	}
-	session_spi_text(v, buf);
-	jw_str(w, buf);
+	if (has)
+		session_spi_text(v, buf);
+	jw_kstr(w, k, has ? buf : NULL);
 }
 
 static void
@@ -160,13 +156,9 @@ spi32(struct jw *w, const char *k, bool has, uint32_t v)
 {
 	char buf[9];
 
-	jw_key(w, k);
-	if (!has) {
-		jw_null(w);
-		return;
-	}
-	snprintf(buf, sizeof(buf), "%08X", v);
-	jw_str(w, buf);
+	if (has)
+		snprintf(buf, sizeof(buf), "%08X", v);
+	jw_kstr(w, k, has ? buf : NULL);
 }
 
 static void
@@ -175,11 +167,7 @@ endpoint(struct jw *w, const char *k, const char *addr, unsigned port)
 	jw_key(w, k);
 	jw_object(w);
 	jw_kstr(w, "address", addr);
-	jw_key(w, "port");
-	if (port)
-		jw_int(w, port);
-	else
-		jw_null(w);
+	jw_kint_or_null(w, "port", port != 0, port);
 	jw_end(w);
 }
 
@@ -259,11 +247,8 @@ payload(struct jw *w, const struct payload *p)
 		for (i = 0; i < p->nattrs; i++) {
 			jw_object(w);
 			jw_kstr(w, "name", p->attrs[i].name);
-			jw_key(w, "type");
-			if (p->attrs[i].name)
-				jw_null(w);
-			else
-				jw_int(w, p->attrs[i].type);
+			/* the number only where the device gave no name */
+			jw_kint_or_null(w, "type", !p->attrs[i].name, p->attrs[i].type);
 			jw_kint(w, "length", p->attrs[i].length);
 			jw_end(w);
 		}
@@ -314,17 +299,9 @@ message(struct jw *w, const char *k, const struct message *m)
 		m->dir == MODEL_DIR_OUT  ? "out"
 		: m->dir == MODEL_DIR_IN ? "in"
 					 : "unknown");
-	jw_key(w, "message_id");
-	if (m->mid_known)
-		jw_int(w, m->mid);
-	else
-		jw_null(w);
+	jw_kint_or_null(w, "message_id", m->mid_known, m->mid);
 	jw_kstr(w, "flags", m->flags);
-	jw_key(w, "length");
-	if (m->length)
-		jw_int(w, m->length);
-	else
-		jw_null(w);
+	jw_kint_or_null(w, "length", m->length != 0, m->length);
 	endpoint(w, "source", m->src, m->sport);
 	endpoint(w, "destination", m->dst, m->dport);
 	jw_kint(w, "retransmissions", m->retransmits);
@@ -453,13 +430,9 @@ stime(struct jw *w, const char *k, bool has, struct model_time t)
 {
 	char buf[32];
 
-	jw_key(w, k);
-	if (!has) {
-		jw_null(w);
-		return;
-	}
-	model_time_format(t, buf, sizeof(buf));
-	jw_str(w, buf);
+	if (has)
+		model_time_format(t, buf, sizeof(buf));
+	jw_kstr(w, k, has ? buf : NULL);
 }
 
 /* The findings of a session (or of a client profile's report). */
@@ -477,11 +450,7 @@ findings(struct jw *w, const struct session *s)
 		jw_kstr(w, "id", f->id);
 		jw_kstr(w, "severity", model_severity_name(f->severity));
 		jw_kint(w, "line", f->line);
-		jw_key(w, "message_id");
-		if (f->mid_known)
-			jw_int(w, f->mid);
-		else
-			jw_null(w);
+		jw_kint_or_null(w, "message_id", f->mid_known, f->mid);
 		jw_kstr(w, "message", f->message);
 		jw_kstr(w, "reference", f->reference);
 		jw_end(w);
@@ -502,11 +471,7 @@ failure(struct jw *w, const struct session *s)
 	}
 	jw_object(w);
 	jw_kstr(w, "exchange", s->failure.exchange);
-	jw_key(w, "message_id");
-	if (s->failure.mid_known)
-		jw_int(w, s->failure.mid);
-	else
-		jw_null(w);
+	jw_kint_or_null(w, "message_id", s->failure.mid_known, s->failure.mid);
 	jw_kstr(w, "cause", s->failure.cause);
 	jw_kint(w, "line", s->failure.line);
 	sb_init(&why);
@@ -592,11 +557,7 @@ session_object(struct jw *w, const struct session *s)
 	for (i = 0; i < s->nexch; i++) {
 		jw_object(w);
 		jw_kstr(w, "type", s->exch[i].type);
-		jw_key(w, "message_id");
-		if (s->exch[i].mid_known)
-			jw_int(w, s->exch[i].mid);
-		else
-			jw_null(w);
+		jw_kint_or_null(w, "message_id", s->exch[i].mid_known, s->exch[i].mid);
 		message(w, "request", s->exch[i].request);
 		message(w, "response", s->exch[i].response);
 		jw_end(w);

@@ -30,6 +30,8 @@ import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BENCH = os.path.join(TOP, 'tests', 'bench')
+sys.path.insert(0, os.path.join(TOP, 'tools'))
+import measure  # noqa: E402  (tools/measure.py: the peak of a running process)
 GREP = ['grep', '-cE', 'RECV PKT|SENT PKT|SM Trace|Exchange type']
 ROW = re.compile(rb'^\s*\d+\s+\S+\s+\S+\s+\S+\s+\S+\s+\S+\s+\d+\s+\d+\s+(\S+)')
 
@@ -56,16 +58,7 @@ def run(cmd, keep=False):
 
     th = threading.Thread(target=reader)
     th.start()
-    peak = 0
-    while p.poll() is None:
-        try:
-            with open('/proc/%d/status' % p.pid) as f:
-                for line in f:
-                    if line.startswith('VmHWM:'):
-                        peak = max(peak, int(line.split()[1]))
-        except OSError:
-            pass
-        time.sleep(0.005)
+    peak = measure.peak_kb(p, 0.005)
     dt = time.monotonic() - t0
     th.join()
     first = state['first'] if state['first'] is not None else dt

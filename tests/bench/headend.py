@@ -29,47 +29,33 @@ import os
 import random
 import re
 
+from gen import FAIL_TAIL
+
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ASA = os.path.join(TOP, 'samples', 'asa')
 
-# a session refused at IKE_SA_INIT: the first round trip of a client, then the refusal
-NO_PROPOSAL_TAIL = """IKEv2-PROTO-1: (6): Failed to find a matching policy
-IKEv2-PROTO-1: (6): Received Policies:
-Proposal 1:  AES-CBC-128 SHA1 SHA96 DH_GROUP_2048_MODP/Group 14
+# an SM Trace line of the templates' SA in its EXIT state (MID, event follow)
+EXIT = ('IKEv2-PROTO-5: (6): SM Trace-> SA: I_SPI=58AFF71141BA436B R_SPI=FC696330E6B94D7F '
+        '(R) MsgID = %s CurState: EXIT Event: ')
 
-IKEv2-PROTO-1: (6): Expected Policies:
-Proposal 1:  AES-CBC-256 SHA256 SHA256 DH_GROUP_384_ECP/Group 20
 
-IKEv2-PROTO-5: (6): SM Trace-> SA: I_SPI=58AFF71141BA436B R_SPI=FC696330E6B94D7F (R) MsgID = 00000000 CurState: R_INIT Event: EV_NO_PROP_CHOSEN
-IKEv2-PROTO-5: Construct Notify Payload: NO_PROPOSAL_CHOSEN
-IKEv2-PROTO-3: Tx [L 10.0.0.1:500/R 192.168.1.1:25170/VRF i0:f0] m_id: 0x0
-IKEv2-PROTO-3: HDR[i:58AFF71141BA436B - r: FC696330E6B94D7F]
-IKEv2-PROTO-4: IKEV2 HDR ispi: 58AFF71141BA436B - rspi: FC696330E6B94D7F
-IKEv2-PROTO-4: Next payload: N, version: 2.0
-IKEv2-PROTO-4: Exchange type: IKE_SA_INIT, flags: RESPONDER MSG-RESPONSE
-IKEv2-PROTO-4: Message id: 0x0, length: 36
-NOTIFY(NO_PROPOSAL_CHOSEN)  Next payload: NONE, reserved: 0x0, length: 8
-    Security protocol id: IKE, spi size: 0, type: NO_PROPOSAL_CHOSEN
+def abort_tail(mid):
+    """The end of an aborted negotiation, in place of EV_FREE_SA and what follows it."""
+    return (EXIT % mid + 'EV_CHK_PENDING_ABORT\n'
+            'IKEv2-PLAT-5: Negotiating SA request deleted\n'
+            'IKEv2-PLAT-5: Decrement count for incoming negotiating\n' +
+            EXIT % mid + 'EV_UPDATE_CAC_STATS\n'
+            'IKEv2-PROTO-2: (6): Abort exchange\n'
+            'IKEv2-PROTO-2: (6): Deleting SA\n')
 
-IKEv2-PLAT-4: SENT PKT [IKE_SA_INIT] [10.0.0.1]:500->[192.168.1.1]:25170 InitSPI=0x58aff71141ba436b RespSPI=0xfc696330e6b94d7f MID=00000000
-IKEv2-PROTO-1: (6): Initial exchange failed
-IKEv2-PROTO-5: (6): SM Trace-> SA: I_SPI=58AFF71141BA436B R_SPI=FC696330E6B94D7F (R) MsgID = 00000000 CurState: EXIT Event: EV_ABORT
-IKEv2-PROTO-5: (6): SM Trace-> SA: I_SPI=58AFF71141BA436B R_SPI=FC696330E6B94D7F (R) MsgID = 00000000 CurState: EXIT Event: EV_CHK_PENDING_ABORT
-IKEv2-PLAT-5: Negotiating SA request deleted
-IKEv2-PLAT-5: Decrement count for incoming negotiating
-IKEv2-PROTO-5: (6): SM Trace-> SA: I_SPI=58AFF71141BA436B R_SPI=FC696330E6B94D7F (R) MsgID = 00000000 CurState: EXIT Event: EV_UPDATE_CAC_STATS
-IKEv2-PROTO-2: (6): Abort exchange
-IKEv2-PROTO-2: (6): Deleting SA
-"""
 
-# the end of an aborted negotiation, in place of EV_FREE_SA and what follows it
-ABORT_TAIL = """IKEv2-PROTO-5: (6): SM Trace-> SA: I_SPI=58AFF71141BA436B R_SPI=FC696330E6B94D7F (R) MsgID = 00000003 CurState: EXIT Event: EV_CHK_PENDING_ABORT
-IKEv2-PLAT-5: Negotiating SA request deleted
-IKEv2-PLAT-5: Decrement count for incoming negotiating
-IKEv2-PROTO-5: (6): SM Trace-> SA: I_SPI=58AFF71141BA436B R_SPI=FC696330E6B94D7F (R) MsgID = 00000003 CurState: EXIT Event: EV_UPDATE_CAC_STATS
-IKEv2-PROTO-2: (6): Abort exchange
-IKEv2-PROTO-2: (6): Deleting SA
-"""
+# a session refused at IKE_SA_INIT (gen.py's refusal, of another expected
+# policy, aborted): the first round trip of a client, then this
+NO_PROPOSAL_TAIL = FAIL_TAIL.replace(
+    'AES-CBC-192 SHA1 SHA96 DH_GROUP_768_MODP/Group 1',
+    'AES-CBC-256 SHA256 SHA256 DH_GROUP_384_ECP/Group 20').replace(
+    EXIT % '00000000' + 'EV_FREE_SA\n', EXIT % '00000000' + 'EV_ABORT\n' + abort_tail('00000000'))
+ABORT_TAIL = abort_tail('00000003')
 
 HEX_LINE = re.compile(r'^( +)((?:[0-9a-f]{2} )*[0-9a-f]{2})$')
 PAYLOAD_HEAD = re.compile(r'^(\w+)(?:\((\w+)\))?  Next payload')

@@ -57,6 +57,17 @@ jw_kint(struct jw *w, const char *k, long long v)
 	jw_int(w, v);
 }
 
+/* key and a number, or null when there is none */
+static inline void
+jw_kint_or_null(struct jw *w, const char *k, bool has, long long v)
+{
+	jw_key(w, k);
+	if (has)
+		jw_int(w, v);
+	else
+		jw_null(w);
+}
+
 static inline void
 jw_kbool(struct jw *w, const char *k, bool v)
 {
