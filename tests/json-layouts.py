@@ -44,6 +44,18 @@ def main():
             for p in problems:
                 print('%s %s: %s' % (f, cmd, p))
             bad += bool(problems)
+    # diff writes one document: --compact and --jsonl put it on one line
+    for args in (['diff', os.path.join(samples, 'asa', 'anyconnect-eap-success.log'),
+                  os.path.join(samples, 'asa', 'anyconnect-eap-failure.log')],
+                 ['diff', '--ends', os.path.join(samples, 'asa', 's2s-ts-unacceptable-initiator.log'),
+                  os.path.join(samples, 'strongswan', 's2s-ts-unacceptable-responder.log')]):
+        checked += 1
+        want = json.loads(out(binary, '--json', *args))
+        for layout in ('--compact', '--jsonl'):
+            got = out(binary, layout, *args)
+            if got.count('\n') != 1 or json.loads(got) != want:
+                print('%s %s: not the --json document on one line' % (layout, ' '.join(args[:2])))
+                bad += 1
     bad += ended_first(binary, samples)
     print('%d documents checked, %d with a problem' % (checked, bad))
     return 1 if bad or not checked else 0

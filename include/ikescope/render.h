@@ -93,8 +93,9 @@ struct ends_pairing;
 /* The differences of a and b (diff_sessions()), as text or as a JSON document. */
 void render_diff_text(struct strbuf *out, const struct diff_side *a, const struct diff_side *b,
 		      const struct diff *d);
+/* compact: on one line (--compact, --jsonl), else indented */
 void render_diff_json(struct strbuf *out, const struct diff_side *a, const struct diff_side *b,
-		      const struct diff *d);
+		      const struct diff *d, bool compact);
 /*
  * Both ends of the negotiations of two logs (diff_pair_ends(); a_arg and
  * b_arg as named, na and nb their sessions): per negotiation the messages
@@ -103,7 +104,7 @@ void render_diff_json(struct strbuf *out, const struct diff_side *a, const struc
 void render_ends_text(struct strbuf *out, const char *a_arg, size_t na, const char *b_arg,
 		      size_t nb, const struct ends_pairing *p);
 void render_ends_json(struct strbuf *out, const char *a_arg, size_t na, const char *b_arg,
-		      size_t nb, const struct ends_pairing *p);
+		      size_t nb, const struct ends_pairing *p, bool compact);
 /* A client's session (cw: which input) joined to its head end's (dw): events, exchanges, who decided. */
 void render_client_join(struct strbuf *out, const char *cw, const struct session *c, const char *dw,
 			const struct session *d);

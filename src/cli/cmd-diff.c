@@ -259,7 +259,7 @@ all_free(struct all *a)
  */
 static int
 run_ends(const struct grammar *g, struct side *a, struct side *b, struct strbuf *out, bool json,
-	 struct err *err)
+	 bool compact, struct err *err)
 {
 	struct ends_pairing p;
 	struct all A, B;
@@ -279,7 +279,7 @@ run_ends(const struct grammar *g, struct side *a, struct side *b, struct strbuf 
 			"initiator and one responder)");
 		rc = CLI_EXIT_TROUBLE;
 	} else if (json) {
-		render_ends_json(out, a->arg, A.n, b->arg, B.n, &p);
+		render_ends_json(out, a->arg, A.n, b->arg, B.n, &p, compact);
 	} else {
 		render_ends_text(out, a->arg, A.n, b->arg, B.n, &p);
 	}
@@ -359,7 +359,7 @@ cmd_diff(const struct cli *cli, int argc, char **argv, struct err *err)
 	side_init(&b, argv[optind + 1]);
 	if (ends) {
 		sb_init(&out);
-		rc = run_ends(g, &a, &b, &out, json, err);
+		rc = run_ends(g, &a, &b, &out, json, cli->json_compact || cli->json_lines, err);
 		if (out.len && rc != CLI_EXIT_TROUBLE)
 			fwrite(out.buf, 1, out.len, stdout);
 		sb_finish(&out);
@@ -406,7 +406,7 @@ cmd_diff(const struct cli *cli, int argc, char **argv, struct err *err)
 		sb_adds(&out,
 			"A and B are the two ends of one negotiation (same SPIs, one initiator "
 			"and one responder): joined as with --ends\n");
-		rc = run_ends(g, &a, &b, &out, false, err);
+		rc = run_ends(g, &a, &b, &out, false, false, err);
 		if (rc != CLI_EXIT_TROUBLE && out.len)
 			fwrite(out.buf, 1, out.len, stdout);
 		sb_finish(&out);
@@ -421,7 +421,7 @@ cmd_diff(const struct cli *cli, int argc, char **argv, struct err *err)
 		struct diff_side va = view(&a), vb = view(&b);
 
 		if (json)
-			render_diff_json(&out, &va, &vb, &d);
+			render_diff_json(&out, &va, &vb, &d, cli->json_compact || cli->json_lines);
 		else
 			render_diff_text(&out, &va, &vb, &d);
 	}

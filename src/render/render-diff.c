@@ -16,11 +16,12 @@ esc(struct strbuf *out, const char *p)
 	escape_append(out, p, strlen(p));
 }
 
-/* A JSON document, indented, into out; o is freed. */
+/* A JSON document, indented or on one line, into out; o is freed. */
 static void
-put_document(struct strbuf *out, json_t *o)
+put_document(struct strbuf *out, json_t *o, bool compact)
 {
-	char *dump = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	char *dump = json_dumps(o, (compact ? JSON_COMPACT : JSON_INDENT(2)) | JSON_PRESERVE_ORDER |
+					   JSON_ENSURE_ASCII);
 
 	if (dump) {
 		sb_adds(out, dump);
@@ -202,7 +203,7 @@ jstr(const char *v)
 
 void
 render_diff_json(struct strbuf *out, const struct diff_side *a, const struct diff_side *b,
-		 const struct diff *d)
+		 const struct diff *d, bool compact)
 {
 	json_t *o = json_object(), *arr = json_array();
 	struct strbuf f;
@@ -227,7 +228,7 @@ render_diff_json(struct strbuf *out, const struct diff_side *a, const struct dif
 		json_array_append_new(arr, x);
 	}
 	json_object_set_new(o, "differences", arr);
-	put_document(out, o);
+	put_document(out, o, compact);
 	sb_finish(&f);
 }
 
@@ -549,7 +550,7 @@ render_ends_text(struct strbuf *out, const char *a_arg, size_t na, const char *b
 
 void
 render_ends_json(struct strbuf *out, const char *a_arg, size_t na, const char *b_arg, size_t nb,
-		 const struct ends_pairing *p)
+		 const struct ends_pairing *p, bool compact)
 {
 	json_t *jdoc = json_object();
 	struct strbuf scratch;
@@ -558,7 +559,7 @@ render_ends_json(struct strbuf *out, const char *a_arg, size_t na, const char *b
 	sb_init(&scratch);
 	ends_document(&scratch, jdoc, a_arg, na, b_arg, nb, p);
 	sb_finish(&scratch);
-	put_document(out, jdoc);
+	put_document(out, jdoc, compact);
 }
 
 /*
