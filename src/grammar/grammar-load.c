@@ -145,6 +145,8 @@ grammar_destroy(struct grammar *g)
 		sb_finish(&g->exact_shapes[i]);
 	free(g->exact_shapes);
 	sb_finish(&g->raw_shape);
+	sb_finish(&g->prev_raw);
+	sb_finish(&g->prev_shape);
 	sb_finish(&g->plan_text);
 	free(g->seen);
 	sb_finish(&g->plan_stamp);
@@ -485,6 +487,15 @@ finish_stanza(struct loader *ld)
 			continue;
 		}
 		r->pat[i].src = xstrdup(ld->pp[i].text.buf ? ld->pp[i].text.buf : "");
+		{
+			uint32_t all = 0;
+
+			/* PCRE2 reports a pattern that anchors itself (every branch begins with ^) */
+			r->pat[i].self_anchored =
+				pcre2_pattern_info(r->pat[i].re, PCRE2_INFO_ALLOPTIONS, &all) ==
+					0 &&
+				(all & PCRE2_ANCHORED);
+		}
 		if ((r->kind == RULE_STRIP && i == PAT_MAIN) ||
 		    (r->kind == RULE_SPLIT && i == PAT_MAIN) ||
 		    (r->kind == RULE_JOIN && i == PAT_THIRD))
@@ -1164,6 +1175,8 @@ grammar_create(const struct gram_source *src, size_t nsrc, struct strbuf *diags,
 	ld.g->only_dialect = GRAM_DIALECT_COUNT;
 	sb_init(&ld.g->scratch);
 	sb_init(&ld.g->raw_shape);
+	sb_init(&ld.g->prev_raw);
+	sb_init(&ld.g->prev_shape);
 	sb_init(&ld.g->plan_text);
 	ld.g->seen = xcalloc(SEEN_LINES, sizeof(*ld.g->seen));
 	sb_init(&ld.g->plan_stamp);

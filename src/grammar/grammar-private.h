@@ -27,11 +27,12 @@ enum rule_kind {
 #define SHAPE_MIN_DUMP 4    /* two-digit hex words in a row that are a hex dump (shape.c) */
 #define SHAPE_RING     8    /* shapes kept by content (grammar.c) */
 #define SEEN_LINES     8192 /* lines kept by their bytes (grammar.c) */
-#define SEEN_LINE_MAX  100  /* longer ones are not */
+#define SEEN_LINE_MAX  200  /* longer ones are not */
 
 /* A pattern of a rule, with where it came from. */
 struct pattern {
 	pcre2_code *re;
+	bool self_anchored; /* matches only at the start it is given (a leading ^) */
 	/* the same compiled anchored, for the rules used anchored: an anchored
 	 * match asked for at match time cannot use the JIT code */
 	pcre2_code *anchored;
@@ -153,6 +154,16 @@ struct memo_entry {
 		int16_t len;
 	} checks[MEMO_CHECKS];
 	uint32_t nchecks;
+	/*
+	 * Windows (answer_window()): a text that begins with these bytes gets
+	 * the same answer from those rules. check_win[i]: check i, at its
+	 * offset; noise_win: no noise rule before noise_at that reads the real
+	 * text matches. Length 0: not known.
+	 */
+	const char *check_win[MEMO_CHECKS];
+	uint16_t check_win_len[MEMO_CHECKS];
+	uint16_t noise_win_len;
+	const char *noise_win;
 	const struct lex_cut *cuts;
 	uint32_t ncuts;
 	bool starts, ike;
@@ -186,6 +197,9 @@ struct memo_entry {
 	struct memo_entry *plan_piece;
 	/* looked up again since the memo was last full (kept when it is full again) */
 	bool hot;
+	/* counts the changes to the cleaning and the plan kept: a line kept by
+	 * its bytes with the plan holds while the count is the one it saw */
+	uint32_t serial;
 };
 
 struct memo {
@@ -329,14 +343,15 @@ struct grammar {
 	uint64_t line_gen;
 	bool pieces_ok;
 	size_t map_base;
-	bool raw_exact;                      /* the line begun holds a literal of an exact rule */
-	bool planned;                        /* plan() began the line: line() need not again */
+	bool raw_exact; /* the line begun holds a literal of an exact rule */
+	bool planned;   /* plan() began the line: line() need not again */
+	bool plan_held; /* plan_line(): the plan kept holds for the line's real text */
 	struct strbuf plan_text, plan_stamp; /* scratch of plan_make() */
 	/* lines by their bytes, with the entry of their shape (ops_plan) */
 	struct seen_line {
 		uint64_t hash, gen;
 		struct memo_entry *line;
-		uint32_t len;
+		uint32_t len, serial;
 		char text[SEEN_LINE_MAX];
 	} * seen;
 	/*
@@ -349,6 +364,7 @@ struct grammar {
 	const char *raw_ptr;
 	size_t raw_len;
 	struct strbuf raw_shape;
+	struct strbuf prev_raw, prev_shape; /* the line ops_line() shaped before, and its shape */
 	const char *map_ptr;
 	size_t map_len;
 	const char *map_shape;
@@ -383,6 +399,15 @@ void grammar_apply_maps(const struct grammar *g, struct gram_match *m);
 /* shape.c */
 /* Turns the n bytes at s into their shape in place. */
 void shape_zero(char *s, size_t n);
+/* False when grammar_use_shapes() turned them off: answers are then not taken from bytes seen. */
+bool shapes_on(void);
+/*
+ * The shape of s (n bytes) into out (n bytes), with prev (pn bytes, its
+ * shape prev_shape) as a start: the bytes they share up to a place that no
+ * number or dump crosses take prev's shape. Returns how many did.
+ */
+size_t shape_after(char *out, const char *s, size_t n, const char *prev, const char *prev_shape,
+		   size_t pn);
 /* True if a word of s may not go on across offset at (the shape of a piece
  * cut there is then the piece of the shape). */
 bool shape_boundary(const char *s, size_t n, size_t at);

@@ -1007,23 +1007,86 @@ exact_strip(const struct grammar *g, const struct rule *r, const char *s, size_t
 	return (int)pcre2_get_ovector_pointer(g->md)[1];
 }
 
+/*
+ * The shortest start of s (n bytes) from which pattern p gives its answer
+ * (want: it matches, with its match ending at end; or it does not), or 0
+ * if there is none shorter than s. Run as a partial match, a pattern that
+ * needs to read past the bytes it is given says so instead of answering:
+ * an answer given from w bytes is the answer for every text that begins
+ * with them. Without PCRE2_ANCHORED, only a pattern that anchors itself
+ * can have one (else a match may begin past the window).
+ */
+static uint16_t
+answer_window(const struct grammar *g, const struct pattern *p, const char *s, size_t n,
+	      uint32_t opts, bool want, size_t end)
+{
+	size_t w = want ? end + 1 : 1;
+
+	if (!(opts & PCRE2_ANCHORED) && !p->self_anchored)
+		return 0;
+	for (; w < n && w <= UINT16_MAX; w = want ? w + 1 : 2 * w) {
+		int rc = pcre2_match(p->re, (PCRE2_SPTR)s, w, 0,
+				     opts | PCRE2_PARTIAL_HARD | PCRE2_NO_JIT, g->md, NULL);
+
+		if (rc == PCRE2_ERROR_PARTIAL)
+			continue;
+		if (rc == PCRE2_ERROR_NOMATCH && !want)
+			return (uint16_t)w;
+		if (rc > 0 && want && pcre2_get_ovector_pointer(g->md)[0] == 0 &&
+		    pcre2_get_ovector_pointer(g->md)[1] == end)
+			return (uint16_t)w;
+		return 0; /* an answer other than the one given: none kept */
+	}
+	return 0;
+}
+
+/* Keeps the first w bytes of s as a window of e (NULL: none). */
+static const char *
+keep_window(struct grammar *g, const char *s, uint16_t w)
+{
+	char *k;
+
+	if (!w)
+		return NULL;
+	k = memo_alloc(&g->memo, w);
+	memcpy(k, s, w);
+	return k;
+}
+
 /* True if the strip rules that read the real text answer line as they did for e's. */
 static bool
-checks_hold_in(const struct grammar *g, const struct memo_entry *e, const char *s, size_t n)
+checks_hold_in(struct grammar *g, struct memo_entry *e, const char *s, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < e->nchecks; i++) {
 		const struct memo_check *k = &e->checks[i];
+		const struct rule *r = &g->rules[k->rule];
+		uint16_t w = e->check_win_len[i];
 
-		if (k->at > n || exact_strip(g, &g->rules[k->rule], s + k->at, n - k->at) != k->len)
+		if (k->at > n)
 			return false;
+		if (w && n - k->at >= w && !memcmp(s + k->at, e->check_win[i], w))
+			continue;
+		if (exact_strip(g, r, s + k->at, n - k->at) != k->len)
+			return false;
+		if (!w && shapes_on() &&
+		    (w = answer_window(g, &r->pat[PAT_MAIN], s + k->at, n - k->at, PCRE2_ANCHORED,
+				       k->len >= 0, k->len >= 0 ? (size_t)k->len : 0))) {
+			const uint64_t gen = g->memo.resets;
+			const char *kept = keep_window(g, s + k->at, w);
+
+			if (g->memo.resets == gen) {
+				e->check_win[i] = kept;
+				e->check_win_len[i] = w;
+			}
+		}
 	}
 	return true;
 }
 
 static bool
-checks_hold(const struct grammar *g, const struct memo_entry *e, const struct strbuf *line)
+checks_hold(struct grammar *g, struct memo_entry *e, const struct strbuf *line)
 {
 	return checks_hold_in(g, e, line->buf, line->len);
 }
@@ -1041,6 +1104,45 @@ exact_noise_before(const struct grammar *g, size_t at, const char *s, size_t n)
 
 		if (r->exact && literals_in(r, s, n) && run(g, &r->pat[PAT_MAIN], s, n, 0, 0) > 0)
 			return true;
+	}
+	return false;
+}
+
+/*
+ * exact_noise_before() for a text of entry e (whose noise_at is known), with
+ * e's window: the first time no such rule matches, the bytes that tell it
+ * are kept, and a text that begins with them is answered without a pattern.
+ */
+static bool
+exact_noise_in(struct grammar *g, struct memo_entry *e, const char *s, size_t n)
+{
+	uint16_t most = 0;
+	size_t i;
+
+	if (e->noise_win_len && n >= e->noise_win_len && !memcmp(s, e->noise_win, e->noise_win_len))
+		return false;
+	if (exact_noise_before(g, e->noise_at, s, n))
+		return true;
+	if (e->noise_win_len || !shapes_on())
+		return false; /* a window is kept already (another line's), or none is wanted */
+	for (i = 0; i < e->noise_at && i < g->nby_kind[RULE_NOISE]; i++) {
+		const struct rule *r = &g->rules[g->by_kind[RULE_NOISE][i]];
+		uint16_t w;
+
+		if (!r->exact)
+			continue;
+		if (!(w = answer_window(g, &r->pat[PAT_MAIN], s, n, 0, false, 0)))
+			return false;
+		most = w > most ? w : most;
+	}
+	if (most) {
+		const uint64_t gen = g->memo.resets;
+		const char *kept = keep_window(g, s, most);
+
+		if (g->memo.resets == gen) {
+			e->noise_win = kept;
+			e->noise_win_len = most;
+		}
 	}
 	return false;
 }
@@ -1190,9 +1292,20 @@ ops_line(void *ctx, const char *s, size_t n)
 	g->planned = false;
 	g->raw_ptr = s;
 	g->raw_len = n;
+	/* lines in a row share their start (a timestamp, a header): its shape is the last one's */
+	{
+		struct strbuf t = g->prev_shape;
+
+		g->prev_shape = g->raw_shape;
+		g->raw_shape = t;
+	}
 	sb_reset(&g->raw_shape);
-	sb_add(&g->raw_shape, s, n);
-	shape_zero(g->raw_shape.buf, n);
+	sb_grow(&g->raw_shape, n + 1);
+	shape_after(g->raw_shape.buf, s, n, g->prev_raw.buf, g->prev_shape.buf, g->prev_raw.len);
+	g->raw_shape.len = n;
+	g->raw_shape.buf[n] = '\0';
+	sb_reset(&g->prev_raw);
+	sb_add(&g->prev_raw, s, n);
 	g->line_entry = NULL;
 	g->raw_exact = false;
 	if (g->nexact) {
@@ -1293,19 +1406,26 @@ ops_clean(void *ctx, struct strbuf *line, struct strbuf *stamp)
 	/* a repaired line is not kept: the repair rewrote the real text */
 	if (e && !(c.flags & LEX_CLEAN_REPAIR) && c.nspans <= MEMO_STAMPS &&
 	    c.nchecks <= MEMO_CHECKS && c.dropped <= UINT32_MAX) {
+		bool same_cut = (e->known & MEMO_CLEAN) && e->clean_flags == c.flags &&
+				e->clean_drop == c.dropped && e->nchecks == c.nchecks &&
+				!memcmp(e->checks, c.checks, c.nchecks * sizeof(*c.checks));
+
 		/* a plan was made from the cleaning this one replaces: it goes too */
-		if ((e->known & MEMO_CLEAN) &&
-		    (e->clean_flags != c.flags || e->clean_drop != c.dropped ||
-		     e->nchecks != c.nchecks ||
-		     memcmp(e->checks, c.checks, c.nchecks * sizeof(*c.checks))))
+		if ((e->known & MEMO_CLEAN) && !same_cut)
 			e->known &= ~(unsigned)MEMO_PLAN;
-		e->clean_flags = c.flags;
-		e->clean_drop = (uint32_t)c.dropped;
-		memcpy(e->stamp_at, c.spans, sizeof(c.spans));
-		e->nstamps = (uint32_t)c.nspans;
-		memcpy(e->checks, c.checks, sizeof(c.checks));
-		e->nchecks = (uint32_t)c.nchecks;
-		e->known |= MEMO_CLEAN;
+		if (!same_cut || e->nstamps != c.nspans ||
+		    memcmp(e->stamp_at, c.spans, sizeof(c.spans))) {
+			e->clean_flags = c.flags;
+			e->clean_drop = (uint32_t)c.dropped;
+			memcpy(e->stamp_at, c.spans, sizeof(c.spans));
+			e->nstamps = (uint32_t)c.nspans;
+			memcpy(e->checks, c.checks, sizeof(c.checks));
+			e->nchecks = (uint32_t)c.nchecks;
+			if (!same_cut)
+				memset(e->check_win_len, 0, sizeof(e->check_win_len));
+			e->known |= MEMO_CLEAN;
+			e->serial++;
+		}
 	}
 	return c.flags;
 }
@@ -1735,6 +1855,7 @@ keep:
 	e->plan_tails = tails;
 	e->plan_piece = plan == PLAN_RECORD ? piece : NULL;
 	e->known |= MEMO_PLAN;
+	e->serial++;
 }
 
 /* The line entry e as a plan for the line, given the record before; false: step by step. */
@@ -1791,11 +1912,11 @@ plan_decide(const struct grammar *g, const struct memo_entry *e, const char *hea
  * the plan cuts from it), and the same prefixes stripped.
  */
 static bool
-plan_holds(const struct grammar *g, const struct memo_entry *e, const char *s, size_t n)
+plan_holds(struct grammar *g, struct memo_entry *e, const char *s, size_t n)
 {
-	const struct memo_entry *p = e->plan_piece;
+	struct memo_entry *p = e->plan_piece;
 
-	if (!(e->known & MEMO_NOISE) || exact_noise_before(g, e->noise_at, s, n))
+	if (!(e->known & MEMO_NOISE) || exact_noise_in(g, e, s, n))
 		return false;
 	/* noise by a rule of the shape (one that reads the real text may not match this line) */
 	if (e->plan != PLAN_RECORD)
@@ -1803,7 +1924,7 @@ plan_holds(const struct grammar *g, const struct memo_entry *e, const char *s, s
 	if (!(e->known & MEMO_CLEAN) || !checks_hold_in(g, e, s, n))
 		return false;
 	return p && (p->known & MEMO_NOISE) && p->at + p->len <= n &&
-	       !exact_noise_before(g, p->noise_at, s + p->at, p->len);
+	       !exact_noise_in(g, p, s + p->at, p->len);
 }
 
 /* The line just begun (ops_line) as a plan. */
@@ -1813,6 +1934,7 @@ plan_line(struct grammar *g, const char *s, size_t n, const char *head, size_t h
 {
 	struct memo_entry *e;
 
+	g->plan_held = false;
 	/* rules that read the real text are asked step by step, but for noise and strip rules */
 	if ((g->raw_exact && !g->exact_plans) || !g->pieces_ok || g->nexact_by_kind[RULE_JOIN] ||
 	    blank_text(s, n))
@@ -1827,15 +1949,18 @@ plan_line(struct grammar *g, const char *s, size_t n, const char *head, size_t h
 	/* the plan holds for this line if those rules answer it as they did the line it was made for */
 	if ((g->raw_exact || e->plan_exact) && !plan_holds(g, e, s, n))
 		return false;
+	g->plan_held = true;
 	return plan_decide(g, e, head, hn, head_hint, out);
 }
 
 /*
- * Many lines repeat an earlier one byte for byte (those without numbers of
- * their own). A small table by the bytes of the line gives the entry of
- * its shape without shaping it or looking the shape up; it holds only
- * lines with a plan and without a literal of a rule that reads the real
- * text.
+ * Many lines repeat an earlier one byte for byte: those without numbers of
+ * their own, and, in a log with a timestamp on every line, the lines of one
+ * second that say the same. A small table by the bytes of the line gives
+ * the entry of its shape without shaping it, looking the shape up or asking
+ * the rules that read the real text again: the same bytes get the same
+ * answers. It holds lines whose plan was found to hold for them, while the
+ * entry's cleaning and plan stay those it held for (the entry's serial).
  */
 static bool
 ops_plan(void *ctx, const char *s, size_t n, const char *head, size_t hn,
@@ -1846,11 +1971,12 @@ ops_plan(void *ctx, const char *s, size_t n, const char *head, size_t hn,
 	uint64_t hash = 0;
 	bool ok;
 
-	if (n <= SEEN_LINE_MAX) {
+	if (n <= SEEN_LINE_MAX && shapes_on()) {
 		hash = memo_hash(s, n);
 		x = &g->seen[hash & (SEEN_LINES - 1)];
 		if (x->line && x->gen == g->memo.resets && x->hash == hash && x->len == n &&
-		    !memcmp(x->text, s, n) && plan_decide(g, x->line, head, hn, head_hint, out)) {
+		    x->serial == x->line->serial && !memcmp(x->text, s, n) &&
+		    plan_decide(g, x->line, head, hn, head_hint, out)) {
 			x->line->hot = true; /* kept when the memo is full */
 			/* nothing more is asked about this line */
 			g->raw_ptr = NULL;
@@ -1861,10 +1987,11 @@ ops_plan(void *ctx, const char *s, size_t n, const char *head, size_t hn,
 	}
 	ops_line(ctx, s, n);
 	ok = plan_line(g, s, n, head, hn, head_hint, out);
-	if (x && !g->raw_exact && g->pieces_ok && g->line_entry && g->line_gen == g->memo.resets &&
-	    (g->line_entry->known & MEMO_PLAN) && !g->line_entry->plan_exact) {
+	if (x && g->plan_held && g->pieces_ok && g->line_entry && g->line_gen == g->memo.resets &&
+	    (g->line_entry->known & MEMO_PLAN)) {
 		x->line = g->line_entry;
 		x->gen = g->memo.resets;
+		x->serial = g->line_entry->serial;
 		x->hash = hash;
 		x->len = (uint32_t)n;
 		memcpy(x->text, s, n);

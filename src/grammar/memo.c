@@ -91,12 +91,17 @@ dup_in(struct arena *a, const void *p, size_t n)
 	return q;
 }
 
-/* e's values and cuts copied into a (the entry itself is the caller's). */
+/* e's values, cuts and windows copied into a (the entry itself is the caller's). */
 static void
 copy_answers(struct arena *a, struct memo_entry *e)
 {
+	size_t i;
+
 	e->values = dup_in(a, e->values, e->nvalues * sizeof(*e->values));
 	e->cuts = dup_in(a, e->cuts, e->ncuts * sizeof(*e->cuts));
+	e->noise_win = dup_in(a, e->noise_win, e->noise_win_len);
+	for (i = 0; i < MEMO_CHECKS; i++)
+		e->check_win[i] = dup_in(a, e->check_win[i], e->check_win_len[i]);
 }
 
 /* Puts entry e (at index i) in the slots by its hash. */

@@ -215,13 +215,20 @@ bits(unsigned from, unsigned to)
 	return from == 64 ? 0 : hi & (~0ull << from);
 }
 
-/* Off: every shape is its text (for the test that the shapes change no answer). */
+/* Off: every shape is its text, and no answer is taken from the bytes of an
+ * earlier line (for the test that the shapes change no answer). */
 static bool shapes_off;
 
 void
 grammar_use_shapes(bool on)
 {
 	shapes_off = !on;
+}
+
+bool
+shapes_on(void)
+{
+	return !shapes_off;
 }
 
 /*
@@ -302,6 +309,50 @@ shape_zero(char *s, size_t n)
 	/* most lines hold no hex dump: the pass that zeroes one is for those that may */
 	if (dump)
 		zero_dump_bytes(s, n);
+}
+
+/*
+ * A text cut at p has the shape of its two parts if no word runs across
+ * the cut (the byte before it is not a word character) and no hex dump
+ * does: the words of a dump are one space apart, so a dump that crosses
+ * the cut has a word just before it, or a space there after a word.
+ */
+static inline bool
+cut_ok(const unsigned char *s, size_t p, const unsigned char *t)
+{
+	if (t[s[p - 1]] & C_WORD)
+		return false;
+	return s[p - 1] != ' ' || p < 2 || !(t[s[p - 2]] & C_WORD);
+}
+
+size_t
+shape_after(char *out, const char *s, size_t n, const char *prev, const char *prev_shape, size_t pn)
+{
+	const unsigned char *t = classes(), *u = (const unsigned char *)s;
+	size_t m = prev && n < pn ? n : prev ? pn : 0, p = 0;
+
+	while (p + 8 <= m) {
+		uint64_t a, b;
+
+		memcpy(&a, s + p, 8);
+		memcpy(&b, prev + p, 8);
+		if (a != b) {
+			/* little-endian: the first byte that differs is the lowest one */
+			p += (size_t)__builtin_ctzll(a ^ b) / 8;
+			m = p;
+			break;
+		}
+		p += 8;
+	}
+	while (p < m && s[p] == prev[p])
+		p++;
+	while (p > 0 && !cut_ok(u, p, t))
+		p--;
+	if (p)
+		memcpy(out, prev_shape, p);
+	memcpy(out + p, s + p, n - p);
+	shape_zero(out + p, n - p);
+	return p;
 }
 
 bool

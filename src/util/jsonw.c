@@ -3,6 +3,58 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#define R16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
+
+/* Bytes a JSON string holds as they are: printable ASCII but '"' and '\\'. */
+static const unsigned char plain_byte[256] = {
+	R16(0), R16(0), 1,      1,      0,      1,      1,      1,      1,      1,      1, 1,
+	1,      1,      1,      1,      1,      1,      R16(1), R16(1), 1,      1,      1, 1,
+	1,      1,      1,      1,      1,      1,      1,      1,      0,      1,      1, 1,
+	R16(1), R16(1), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0),
+};
+
+/* Bytes that need no UTF-8 check: ASCII but NUL. */
+static const unsigned char ascii_byte[256] = {
+	0,      1,      1,      1,      1,      1,      1,      1,      1,      1,      1,
+	1,      1,      1,      1,      1,      R16(1), R16(1), R16(1), R16(1), R16(1), R16(1),
+	R16(1), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0),
+};
+
+/*
+ * The length of the run of bytes at s found in table t, sixteen at a time
+ * (SSE2) while sixteen are left, then one at a time.
+ */
+static size_t
+plain_run(const unsigned char *s, size_t n, bool ascii)
+{
+	const unsigned char *t = ascii ? ascii_byte : plain_byte;
+	size_t i = 0;
+
+#if defined(__SSE2__)
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+		/* bytes 0x80 and up are negative as signed bytes */
+		__m128i bad = _mm_cmplt_epi8(v, _mm_set1_epi8(ascii ? 1 : 0x20));
+		unsigned mask;
+
+		if (!ascii)
+			bad = _mm_or_si128(bad,
+					   _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+							_mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+		mask = (unsigned)_mm_movemask_epi8(bad);
+		if (mask)
+			return i + (size_t)__builtin_ctz(mask);
+	}
+#endif
+	while (i < n && t[s[i]])
+		i++;
+	return i;
+}
+
 void
 jw_init(struct jw *w, struct strbuf *out, unsigned indent, unsigned base)
 {
@@ -49,13 +101,28 @@ value_begins(struct jw *w)
 void
 jw_key(struct jw *w, const char *key)
 {
+	size_t n;
+	char *p;
+
 	if (w->depth && !w->empty[w->depth])
 		sb_addc(w->out, ',');
 	if (w->depth)
 		w->empty[w->depth] = false;
 	newline(w, w->depth);
-	jw_quote(w->out, key, strlen(key));
-	sb_adds(w->out, w->indent ? ": " : ":");
+	n = strlen(key);
+	{
+		/* a key is a name of ours, of plain bytes: written as it is, in one piece */
+		if (w->out->len + n + 5 > w->out->cap)
+			sb_grow(w->out, n + 4);
+		p = w->out->buf + w->out->len;
+		p[0] = '"';
+		memcpy(p + 1, key, n);
+		p[n + 1] = '"';
+		p[n + 2] = ':';
+		p[n + 3] = ' ';
+		w->out->len += n + (w->indent ? 4 : 3);
+		w->out->buf[w->out->len] = '\0';
+	}
 	w->after_key = true;
 }
 
@@ -181,10 +248,14 @@ jw_utf8_valid(const char *p, size_t n)
 	size_t i = 0;
 
 	while (i < n) {
-		unsigned char c = s[i];
+		unsigned char c;
 		size_t len, k;
 		uint32_t cp;
 
+		i += plain_run(s + i, n - i, true);
+		if (i >= n)
+			break;
+		c = s[i];
 		if (c < 0x80) {
 			if (!c)
 				return false; /* a NUL is not kept */
@@ -221,10 +292,7 @@ jw_quote(struct strbuf *out, const char *p, size_t n)
 		uint32_t cp;
 
 		/* the plain bytes, in one piece */
-		for (run = i;
-		     run < n && s[run] >= 0x20 && s[run] < 0x80 && s[run] != '"' && s[run] != '\\';
-		     run++)
-			;
+		run = i + plain_run(s + i, n - i, false);
 		if (run > i) {
 			sb_add(out, p + i, run - i);
 			i = run;

@@ -879,6 +879,50 @@ Test(shape, same_as_word_by_word_on_random_text)
 	}
 }
 
+/* A text shaped from the one before it (their shared start) has the shape it has alone. */
+Test(shape, from_the_line_before_same_as_alone)
+{
+	static const char alphabet[] = "0123456789abcdefxABCDEFXgz_ .:-=()";
+	static const char hex[] = "0123456789abcdef";
+	unsigned seed = 777;
+	char prev[300], prev_shape[300], s[300], want[300], got[300];
+	size_t pn = 0, reused = 0;
+	int round;
+
+	for (round = 0; round < 20000; round++) {
+		size_t n, i, keep;
+
+		/* the start of the line before, kept or a little changed, then new bytes */
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 8) % sizeof(s);
+		seed = seed * 1103515245u + 12345u;
+		keep = pn ? (seed >> 8) % (pn + 1) : 0;
+		keep = keep < n ? keep : n;
+		memcpy(s, prev, keep);
+		for (i = keep; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			if (round % 2 && i + 3 <= n && (seed >> 12) % 4) {
+				/* mostly dump bytes, so that dumps run across the shared start */
+				s[i] = hex[(seed >> 16) % 16];
+				s[i + 1] = hex[(seed >> 20) % 16];
+				s[i + 2] = (seed >> 24) % 8 ? ' ' : ':';
+				i += 2;
+				continue;
+			}
+			s[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+		}
+		memcpy(want, s, n);
+		shape_zero(want, n);
+		reused += shape_after(got, s, n, pn ? prev : NULL, prev_shape, pn);
+		cr_assert(!memcmp(got, want, n), "round %d: '%.*s' after '%.*s': '%.*s' != '%.*s'",
+			  round, (int)n, s, (int)pn, prev, (int)n, got, (int)n, want);
+		memcpy(prev, s, n);
+		memcpy(prev_shape, got, n);
+		pn = n;
+	}
+	cr_expect(reused > 100000, "the shape of the line before was used (%zu bytes)", reused);
+}
+
 Test(shape, patterns_that_name_digits_read_the_real_text)
 {
 	static const char *const exact[] = {

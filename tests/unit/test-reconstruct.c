@@ -655,3 +655,22 @@ Test(reconstruct, an_exited_sa_ends_its_session, .init = setup, .fini = teardown
 	recon_destroy(r);
 	sb_finish(&text);
 }
+
+/* Read as UTF-8 whatever the document declares: a byte that is not UTF-8 is not well-formed. */
+Test(xml, documents_are_read_as_utf8)
+{
+	xdoc_forget();
+	expect_doc("<?xml version=\"1.0\" encoding=\"UTF-8\"?><config-auth type=\"init\">"
+		   "<group-select>caf\xc3\xa9</group-select></config-auth>",
+		   true, "init", "caf\xc3\xa9");
+	expect_doc("<?xml version='1.0' encoding = 'utf-8' ?><config-auth type=\"init\"/>", true,
+		   "init", NULL);
+	expect_doc("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><config-auth type=\"init\">"
+		   "<group-select>caf\xe9</group-select></config-auth>",
+		   false, NULL, NULL);
+	expect_doc("<?xml version=\"1.0\"?><config-auth type=\"init\">"
+		   "<group-select>caf\xe9</group-select></config-auth>",
+		   false, NULL, NULL);
+	expect_doc("<config-auth type=\"\xe9\"/>", false, NULL, NULL);
+	expect_doc("<config-auth type=\"hello\"/>", true, "hello", NULL);
+}

@@ -316,3 +316,46 @@ Test(util, json_writer_escapes_to_ascii)
 	cr_assert_not(jw_utf8_valid("a\0b", 3));
 	sb_finish(&sb);
 }
+
+/* One byte in a long plain string, at every place: sixteen bytes are looked at at a time. */
+Test(util, json_writer_escapes_a_byte_anywhere_in_a_long_string)
+{
+	struct strbuf sb, want;
+	struct jw w;
+	char s[48];
+	int c;
+	size_t at;
+
+	sb_init(&sb);
+	sb_init(&want);
+	for (c = 0; c < 256; c++) {
+		for (at = 0; at < sizeof(s); at++) {
+			memset(s, 'a', sizeof(s));
+			s[at] = (char)c;
+			sb_reset(&sb);
+			jw_init(&w, &sb, 0, 0);
+			jw_strn_nocheck(&w, s, sizeof(s));
+			sb_reset(&want);
+			sb_addc(&want, '"');
+			sb_add(&want, s, at);
+			if (c == '"' || c == '\\')
+				sb_addf(&want, "\\%c", c);
+			else if (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')
+				sb_addf(&want, "\\%c",
+					"bfnrt"[strchr("\b\f\n\r\t", c) - "\b\f\n\r\t"]);
+			else if (c < 0x20)
+				sb_addf(&want, "\\u%04X", c);
+			else if (c >= 0x80)
+				sb_adds(&want, "\\uFFFD");
+			else
+				sb_addc(&want, (char)c);
+			sb_add(&want, s + at + 1, sizeof(s) - at - 1);
+			sb_addc(&want, '"');
+			cr_assert_str_eq(sb.buf, want.buf, "byte 0x%02x at %zu", c, at);
+			cr_assert_eq(jw_utf8_valid(s, sizeof(s)), c > 0 && c < 0x80,
+				     "byte 0x%02x at %zu", c, at);
+		}
+	}
+	sb_finish(&sb);
+	sb_finish(&want);
+}
