@@ -786,32 +786,48 @@ recon_next(struct recon *r)
 /* ---- the lexer on a thread of its own (recon_input_run_piped) ---- */
 
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 
 #define PIPE_BATCH       256          /* records handed over at once, at most */
 #define PIPE_BATCH_BYTES (256u << 10) /* and their text: a batch ends past it */
 #define PIPE_SLOTS       4            /* batches in flight */
+#define PIPE_SPINS       20000        /* looks at a slot before sleeping on it (~0.1 ms) */
 
-/* A record and its match, copied out of the lexer's buffers (text: offsets into the batch). */
+/*
+ * A record and its match, copied out of the lexer's buffers: the text and
+ * stamp at offsets into the batch's text, the values in the batch's array
+ * (p: an offset into the text for those in it). What a match keeps per
+ * field (has, at) is made again from the values on the other side, so a
+ * record costs the other thread's cache what it holds, not a whole match.
+ */
 struct piped {
 	struct lex_record rec;
-	struct gram_match m;
-	bool matched;
 	size_t text_at, stamp_at;
-	uint32_t in_text; /* bit k: value k of m lies in the text (p holds its offset) */
+	bool matched;
+	enum gram_family family;
+	const char *rule;
+	unsigned dialects, attempts;
+	uint32_t first_value, nvalues;
+	uint32_t in_text; /* bit k: value k lies in the text (p holds its offset) */
 };
 
 struct pipe_batch {
 	struct piped r[PIPE_BATCH];
 	size_t n;
 	struct strbuf text; /* the texts and stamps of the records */
-	bool last;          /* the input ended after these */
+	struct gram_value *values;
+	size_t nvalues, values_cap;
+	bool last; /* the input ended after these */
 };
 
 struct pipe {
 	pthread_mutex_t mu;
 	pthread_cond_t filled, emptied;
 	struct pipe_batch slots[PIPE_SLOTS];
-	bool full[PIPE_SLOTS];
+	atomic_bool full[PIPE_SLOTS];
+	/* a thread asleep on the condition (under mu): the other one signals it */
+	bool lexer_asleep, reader_asleep;
 	struct recon_input *in;
 	struct err err; /* the lexer's read error */
 };
@@ -840,27 +856,31 @@ pipe_put(struct pipe_batch *b, const struct lex_record *rec, const struct gram_m
 	if (!m)
 		return;
 	/* the values that are not in the text are the grammar's own words: they stay put */
-	x->m.family = m->family;
-	x->m.rule = m->rule;
-	x->m.dialects = m->dialects;
-	x->m.nvalues = m->nvalues;
-	x->m.attempts = m->attempts;
-	memcpy(x->m.has, m->has, sizeof(m->has));
-	memcpy(x->m.at, m->at, sizeof(m->at));
+	x->family = m->family;
+	x->rule = m->rule;
+	x->dialects = m->dialects;
+	x->attempts = m->attempts;
+	x->nvalues = (uint32_t)m->nvalues;
+	if (b->nvalues + m->nvalues > b->values_cap) {
+		b->values_cap = b->values_cap ? 2 * b->values_cap : 4 * PIPE_BATCH;
+		b->values = xreallocarray(b->values, b->values_cap, sizeof(*b->values));
+	}
+	x->first_value = (uint32_t)b->nvalues;
 	for (k = 0; k < m->nvalues; k++) {
 		const struct gram_value *v = &m->values[k];
+		struct gram_value *to = &b->values[b->nvalues++];
 
-		x->m.values[k] = *v;
+		*to = *v;
 		if (v->p >= rec->text && v->p + v->len <= rec->text + rec->len) {
-			x->m.values[k].p = (const char *)(uintptr_t)(v->p - rec->text);
+			to->p = (const char *)(uintptr_t)(v->p - rec->text);
 			x->in_text |= 1u << k;
 		}
 	}
 }
 
-/* Points the copies of a batch taken off the pipe at its text. */
+/* Points the copy of a record taken off the pipe at its text, and makes its match in m. */
 static void
-pipe_fix(struct pipe_batch *b, struct piped *x)
+pipe_take(struct pipe_batch *b, struct piped *x, struct gram_match *m)
 {
 	const char *text = b->text.buf + x->text_at;
 	size_t k;
@@ -868,9 +888,69 @@ pipe_fix(struct pipe_batch *b, struct piped *x)
 	x->rec.text = text;
 	if (x->rec.stamp)
 		x->rec.stamp = b->text.buf + x->stamp_at;
-	for (k = 0; k < x->m.nvalues && x->matched; k++)
+	if (!x->matched)
+		return;
+	m->family = x->family;
+	m->rule = x->rule;
+	m->dialects = x->dialects;
+	m->attempts = x->attempts;
+	m->nvalues = x->nvalues;
+	memset(m->has, 0, sizeof(m->has));
+	memset(m->at, 0, sizeof(m->at));
+	for (k = 0; k < x->nvalues; k++) {
+		struct gram_value *v = &m->values[k];
+
+		*v = b->values[x->first_value + k];
 		if (x->in_text >> k & 1)
-			x->m.values[k].p = text + (uintptr_t)x->m.values[k].p;
+			v->p = text + (uintptr_t)v->p;
+		/* as the matcher keeps them: the field has a value, its first one */
+		m->has[v->field / 64] |= 1ull << (v->field % 64);
+		if (!m->at[v->field])
+			m->at[v->field] = (uint8_t)(k + 1);
+	}
+}
+
+static inline void
+cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
+/*
+ * Waits until slot i is full (want) or empty. A batch takes a fraction of
+ * a millisecond to fill or to read: the slot is looked at for about that
+ * long before the thread sleeps, so that most handovers cost no system
+ * call (a wake-up per batch cost more than a tenth of the run).
+ */
+static void
+pipe_wait(struct pipe *p, unsigned i, bool want, pthread_cond_t *cond, bool *asleep)
+{
+	unsigned spin;
+
+	for (spin = 0; spin < PIPE_SPINS; spin++) {
+		if (atomic_load_explicit(&p->full[i], memory_order_acquire) == want)
+			return;
+		cpu_relax();
+	}
+	pthread_mutex_lock(&p->mu);
+	*asleep = true;
+	while (atomic_load_explicit(&p->full[i], memory_order_acquire) != want)
+		pthread_cond_wait(cond, &p->mu);
+	*asleep = false;
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Marks slot i full or empty, and wakes the other thread if it sleeps. */
+static void
+pipe_mark(struct pipe *p, unsigned i, bool full, pthread_cond_t *cond, const bool *asleep)
+{
+	atomic_store_explicit(&p->full[i], full, memory_order_release);
+	pthread_mutex_lock(&p->mu);
+	if (*asleep)
+		pthread_cond_signal(cond);
+	pthread_mutex_unlock(&p->mu);
 }
 
 static void *
@@ -884,11 +964,9 @@ pipe_lexer(void *arg)
 	while (more) {
 		struct pipe_batch *b = &p->slots[slot];
 
-		pthread_mutex_lock(&p->mu);
-		while (p->full[slot])
-			pthread_cond_wait(&p->emptied, &p->mu);
-		pthread_mutex_unlock(&p->mu);
+		pipe_wait(p, slot, false, &p->emptied, &p->lexer_asleep);
 		b->n = 0;
+		b->nvalues = 0;
 		b->last = false;
 		sb_reset(&b->text);
 		while (b->n < PIPE_BATCH && b->text.len < PIPE_BATCH_BYTES) {
@@ -912,10 +990,7 @@ pipe_lexer(void *arg)
 			}
 			pipe_put(b, &rec, matched ? &m : NULL);
 		}
-		pthread_mutex_lock(&p->mu);
-		p->full[slot] = true;
-		pthread_cond_signal(&p->filled);
-		pthread_mutex_unlock(&p->mu);
+		pipe_mark(p, slot, true, &p->filled, &p->reader_asleep);
 		slot = (slot + 1) % PIPE_SLOTS;
 	}
 	arena_release_cache(); /* this thread's own */
@@ -929,6 +1004,7 @@ recon_input_run_piped(struct recon_input *in, const struct recon_reader *rd, str
 	pthread_t lexer;
 	unsigned slot = 0, i;
 	bool done = false;
+	struct gram_match m;
 
 	if (in->ended)
 		return false;
@@ -952,26 +1028,20 @@ recon_input_run_piped(struct recon_input *in, const struct recon_reader *rd, str
 		struct pipe_batch *b = &p->slots[slot];
 		size_t k;
 
-		pthread_mutex_lock(&p->mu);
-		while (!p->full[slot])
-			pthread_cond_wait(&p->filled, &p->mu);
-		pthread_mutex_unlock(&p->mu);
+		pipe_wait(p, slot, true, &p->filled, &p->reader_asleep);
 		for (k = 0; k < b->n; k++) {
 			struct piped *x = &b->r[k];
 
-			pipe_fix(b, x);
+			pipe_take(b, x, &m);
 			if (rd && rd->line)
 				rd->line(rd->ctx, &x->rec);
 			if (!(x->rec.flags & LEX_REC_NOISE) && rd && rd->record)
-				rd->record(rd->ctx, &x->rec, x->matched ? &x->m : NULL);
-			recon_feed(in->r, &x->rec, x->matched ? &x->m : NULL);
+				rd->record(rd->ctx, &x->rec, x->matched ? &m : NULL);
+			recon_feed(in->r, &x->rec, x->matched ? &m : NULL);
 			hand_out(in->r, rd);
 		}
 		done = b->last;
-		pthread_mutex_lock(&p->mu);
-		p->full[slot] = false;
-		pthread_cond_signal(&p->emptied);
-		pthread_mutex_unlock(&p->mu);
+		pipe_mark(p, slot, false, &p->emptied, &p->lexer_asleep);
 		slot = (slot + 1) % PIPE_SLOTS;
 	}
 	pthread_join(lexer, NULL);
@@ -980,8 +1050,10 @@ recon_input_run_piped(struct recon_input *in, const struct recon_reader *rd, str
 	recon_end_input(in->r);
 	hand_out(in->r, rd);
 	in->ended = true;
-	for (i = 0; i < PIPE_SLOTS; i++)
+	for (i = 0; i < PIPE_SLOTS; i++) {
 		sb_finish(&p->slots[i].text);
+		free(p->slots[i].values);
+	}
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->filled);
 	pthread_cond_destroy(&p->emptied);
