@@ -798,25 +798,44 @@ recon_next(struct recon *r)
  * A record and its match, copied out of the lexer's buffers: the text and
  * stamp at offsets into the batch's text, the values in the batch's array
  * (p: an offset into the text for those in it). What a match keeps per
- * field (has, at) is made again from the values on the other side, so a
- * record costs the other thread's cache what it holds, not a whole match.
+ * field (has, at) is made again from the values on the other side. A record
+ * is a cache line: what the lexer writes for it must travel to the other
+ * core, and the stores that wait for those lines were a tenth of its time
+ * when a record took four.
  */
 struct piped {
-	struct lex_record rec;
-	size_t text_at, stamp_at;
-	bool matched;
-	enum gram_family family;
+	uint64_t offset;
+	const char *kind;
 	const char *rule;
-	unsigned dialects, attempts;
-	uint32_t first_value, nvalues;
+	uint32_t first_line, last_line;
+	uint32_t text_at, len;
+	uint32_t first_value;
 	uint32_t in_text; /* bit k: value k lies in the text (p holds its offset) */
+	uint32_t attempts;
+	uint16_t flags, dialects;
+	uint8_t stamp_len, nvalues, family;
+	bool matched, stamped;
 };
+
+struct piped_value {
+	const char *p;
+	uint32_t len;
+	uint16_t field;
+};
+
+_Static_assert(sizeof(struct piped) <= 64, "a piped record is a cache line");
+_Static_assert(GRAM_MAX_VALUES <= 32, "struct piped keeps a bit per value");
+_Static_assert(LEX_MAX_STAMP <= UINT8_MAX, "struct piped keeps a stamp's length in a byte");
+_Static_assert(GRAM_FAMILY_COUNT <= UINT8_MAX && GRAM_DIALECT_COUNT <= 16 &&
+		       GRAM_FIELD_COUNT <= UINT16_MAX,
+	       "struct piped keeps a family in a byte, the dialects and a field in 16 bits");
 
 struct pipe_batch {
 	struct piped r[PIPE_BATCH];
 	size_t n;
+	const char *input;  /* the records' input name (the lexer's, one for all) */
 	struct strbuf text; /* the texts and stamps of the records */
-	struct gram_value *values;
+	struct piped_value *values;
 	size_t nvalues, values_cap;
 	bool last; /* the input ended after these */
 };
@@ -832,8 +851,6 @@ struct pipe {
 	struct err err; /* the lexer's read error */
 };
 
-_Static_assert(GRAM_MAX_VALUES <= 32, "struct piped keeps a bit per value");
-
 /* Copies rec and m into the batch. */
 static void
 pipe_put(struct pipe_batch *b, const struct lex_record *rec, const struct gram_match *m)
@@ -841,13 +858,20 @@ pipe_put(struct pipe_batch *b, const struct lex_record *rec, const struct gram_m
 	struct piped *x = &b->r[b->n++];
 	size_t k;
 
-	x->rec = *rec;
-	x->rec.hint.p = NULL;
-	x->text_at = b->text.len;
+	b->input = rec->input;
+	x->offset = rec->offset;
+	x->kind = rec->kind;
+	x->first_line = rec->first_line;
+	x->last_line = rec->last_line;
+	x->flags = (uint16_t)rec->flags;
+	x->text_at = (uint32_t)b->text.len;
+	x->len = (uint32_t)rec->len;
 	sb_add(&b->text, rec->text, rec->len);
 	sb_addc(&b->text, '\0');
-	x->stamp_at = b->text.len;
+	x->stamped = rec->stamp != NULL;
+	x->stamp_len = 0;
 	if (rec->stamp) {
+		x->stamp_len = (uint8_t)rec->stamp_len;
 		sb_add(&b->text, rec->stamp, rec->stamp_len);
 		sb_addc(&b->text, '\0');
 	}
@@ -856,11 +880,11 @@ pipe_put(struct pipe_batch *b, const struct lex_record *rec, const struct gram_m
 	if (!m)
 		return;
 	/* the values that are not in the text are the grammar's own words: they stay put */
-	x->family = m->family;
+	x->family = (uint8_t)m->family;
 	x->rule = m->rule;
-	x->dialects = m->dialects;
+	x->dialects = (uint16_t)m->dialects;
 	x->attempts = m->attempts;
-	x->nvalues = (uint32_t)m->nvalues;
+	x->nvalues = (uint8_t)m->nvalues;
 	if (b->nvalues + m->nvalues > b->values_cap) {
 		b->values_cap = b->values_cap ? 2 * b->values_cap : 4 * PIPE_BATCH;
 		b->values = xreallocarray(b->values, b->values_cap, sizeof(*b->values));
@@ -868,9 +892,11 @@ pipe_put(struct pipe_batch *b, const struct lex_record *rec, const struct gram_m
 	x->first_value = (uint32_t)b->nvalues;
 	for (k = 0; k < m->nvalues; k++) {
 		const struct gram_value *v = &m->values[k];
-		struct gram_value *to = &b->values[b->nvalues++];
+		struct piped_value *to = &b->values[b->nvalues++];
 
-		*to = *v;
+		to->p = v->p;
+		to->len = (uint32_t)v->len;
+		to->field = (uint16_t)v->field;
 		if (v->p >= rec->text && v->p + v->len <= rec->text + rec->len) {
 			to->p = (const char *)(uintptr_t)(v->p - rec->text);
 			x->in_text |= 1u << k;
@@ -878,19 +904,34 @@ pipe_put(struct pipe_batch *b, const struct lex_record *rec, const struct gram_m
 	}
 }
 
-/* Points the copy of a record taken off the pipe at its text, and makes its match in m. */
+/*
+ * Makes in rec and m the record taken off the pipe and its match, pointed at
+ * the batch's text. The batch is only read here: a line of it written on
+ * this side would have to come back from this core's cache when the lexer
+ * writes the next batch there.
+ */
 static void
-pipe_take(struct pipe_batch *b, struct piped *x, struct gram_match *m)
+pipe_take(const struct pipe_batch *b, const struct piped *x, struct lex_record *rec,
+	  struct gram_match *m)
 {
 	const char *text = b->text.buf + x->text_at;
 	size_t k;
 
-	x->rec.text = text;
-	if (x->rec.stamp)
-		x->rec.stamp = b->text.buf + x->stamp_at;
+	rec->input = b->input;
+	rec->first_line = x->first_line;
+	rec->last_line = x->last_line;
+	rec->offset = x->offset;
+	rec->text = text;
+	rec->len = x->len;
+	rec->flags = x->flags;
+	rec->kind = x->kind;
+	rec->stamp = x->stamped ? text + x->len + 1 : NULL;
+	rec->stamp_len = x->stamp_len;
+	rec->hint.p = NULL;
+	rec->hint.gen = 0;
 	if (!x->matched)
 		return;
-	m->family = x->family;
+	m->family = (enum gram_family)x->family;
 	m->rule = x->rule;
 	m->dialects = x->dialects;
 	m->attempts = x->attempts;
@@ -898,11 +939,12 @@ pipe_take(struct pipe_batch *b, struct piped *x, struct gram_match *m)
 	memset(m->has, 0, sizeof(m->has));
 	memset(m->at, 0, sizeof(m->at));
 	for (k = 0; k < x->nvalues; k++) {
+		const struct piped_value *pv = &b->values[x->first_value + k];
 		struct gram_value *v = &m->values[k];
 
-		*v = b->values[x->first_value + k];
-		if (x->in_text >> k & 1)
-			v->p = text + (uintptr_t)v->p;
+		v->field = (enum gram_field)pv->field;
+		v->p = (x->in_text >> k & 1) ? text + (uintptr_t)pv->p : pv->p;
+		v->len = pv->len;
 		/* as the matcher keeps them: the field has a value, its first one */
 		m->has[v->field / 64] |= 1ull << (v->field % 64);
 		if (!m->at[v->field])
@@ -1030,14 +1072,15 @@ recon_input_run_piped(struct recon_input *in, const struct recon_reader *rd, str
 
 		pipe_wait(p, slot, true, &p->filled, &p->reader_asleep);
 		for (k = 0; k < b->n; k++) {
-			struct piped *x = &b->r[k];
+			const struct piped *x = &b->r[k];
+			struct lex_record rec;
 
-			pipe_take(b, x, &m);
+			pipe_take(b, x, &rec, &m);
 			if (rd && rd->line)
-				rd->line(rd->ctx, &x->rec);
-			if (!(x->rec.flags & LEX_REC_NOISE) && rd && rd->record)
-				rd->record(rd->ctx, &x->rec, x->matched ? &m : NULL);
-			recon_feed(in->r, &x->rec, x->matched ? &m : NULL);
+				rd->line(rd->ctx, &rec);
+			if (!(rec.flags & LEX_REC_NOISE) && rd && rd->record)
+				rd->record(rd->ctx, &rec, x->matched ? &m : NULL);
+			recon_feed(in->r, &rec, x->matched ? &m : NULL);
 			hand_out(in->r, rd);
 		}
 		done = b->last;
