@@ -786,13 +786,12 @@ recon_next(struct recon *r)
 /* ---- the lexer on a thread of its own (recon_input_run_piped) ---- */
 
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 
 #define PIPE_BATCH       256          /* records handed over at once, at most */
 #define PIPE_BATCH_BYTES (256u << 10) /* and their text: a batch ends past it */
 #define PIPE_SLOTS       4            /* batches in flight */
-#define PIPE_SPINS       20000        /* looks at a slot before sleeping on it (~0.1 ms) */
+#define PIPE_SPINS       20000        /* looks at a slot before sleeping on it */
 
 /*
  * A record and its match, copied out of the lexer's buffers: the text and

@@ -229,7 +229,7 @@ quiet_libxml(void)
 static bool
 utf8_as_declared(const char *doc, size_t len)
 {
-	const char *end, *e, *v;
+	const char *end, *e, *v, *lim;
 	size_t i;
 
 	if (len < 2 || doc[0] != '<' || !doc[1] || (unsigned char)doc[1] >= 0x80)
@@ -238,10 +238,10 @@ utf8_as_declared(const char *doc, size_t len)
 		return true;
 	/* the end of the declaration, within its first 256 bytes (a loop: GCC's
 	 * -Wnonnull sees a null doc in memmem here under UBSan) */
-	for (end = doc + 5; end + 1 < doc + (len < 256 ? len : 256); end++)
-		if (end[0] == '?' && end[1] == '>')
-			break;
-	if (end + 1 >= doc + (len < 256 ? len : 256))
+	lim = doc + (len < 256 ? len : 256);
+	for (end = doc + 5; end + 1 < lim && !(end[0] == '?' && end[1] == '>'); end++)
+		;
+	if (end + 1 >= lim)
 		return false;
 	if (!(e = memmem(doc, (size_t)(end - doc), "encoding", 8)))
 		return true;
