@@ -83,16 +83,26 @@ struct recon_input *recon_input_open(struct recon *r, const struct grammar *g, F
  */
 bool recon_input_step(struct recon_input *in, size_t max, const struct recon_reader *rd,
 		      struct err *err);
+/* Which thread of recon_input_run_piped() matches the records. */
+enum recon_pipe_match {
+	RECON_MATCH_BALANCED, /* the lexer's while the other has batches waiting, else the other */
+	RECON_MATCH_LEXER,    /* always the lexer's */
+	RECON_MATCH_READER,   /* always the calling one */
+};
+
 /*
  * Reads the whole input as recon_input_step() does, with the lexer and the
  * grammar on a thread of their own that hands its records over in batches,
  * and the reconstructor, verify and rd on the calling thread: the same
- * records, sessions and output in the same order as the steps give. The
- * input's grammar is then the lexer's alone: the reconstructor's (the one
- * recon_create() was given, which also masks and votes the dialect) must be
- * another instance. Returns false as recon_input_step() does at the end.
+ * records, sessions and output in the same order as the steps give, on
+ * whichever thread (side) the records are matched. The input's grammar is
+ * then the lexer's alone: the reconstructor's (the one recon_create() was
+ * given, which also masks and votes the dialect, and matches the records
+ * of this side) must be another instance. Returns false as
+ * recon_input_step() does at the end.
  */
-bool recon_input_run_piped(struct recon_input *in, const struct recon_reader *rd, struct err *err);
+bool recon_input_run_piped(struct recon_input *in, enum recon_pipe_match side,
+			   const struct recon_reader *rd, struct err *err);
 /* Records recognized, and not recognized (noise is neither), so far. */
 uint64_t recon_input_records(const struct recon_input *in);
 uint64_t recon_input_unrecognized(const struct recon_input *in);

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "ikescope/reconstruct.h"
 #include "ikescope/util/err.h"
 
 /* Exit statuses, as diff(1): clean, findings/differences, trouble. */
@@ -34,12 +35,14 @@ struct grammar;
 struct strbuf;
 
 /*
- * Whether to lex on a thread of its own (recon_input_run_piped): with two
- * processors or more and inputs of PIPE_MIN_BYTES or more in all; the
- * environment's IKESCOPE_THREADS=0 or 1 says no or yes whatever the inputs.
+ * Whether to lex on a thread of its own (recon_input_run_piped), and which
+ * thread matches the records (side): with two processors or more and
+ * inputs of PIPE_MIN_BYTES or more in all, the two in balance; the
+ * environment's IKESCOPE_THREADS=0 or 1 says no or yes whatever the inputs,
+ * =lexer or =reader yes, with the records matched on that side.
  */
 #define PIPE_MIN_BYTES (8u << 20)
-bool cli_pipe_wanted(const char *const *paths, size_t n);
+bool cli_pipe_wanted(const char *const *paths, size_t n, enum recon_pipe_match *side);
 
 /*
  * The --stats line that names an input's dialect (d: GRAM_DIALECT_COUNT

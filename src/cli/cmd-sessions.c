@@ -39,7 +39,8 @@ struct run {
 	/* client sessions (DART inputs read first), waiting to be joined */
 	bool hold;
 	struct recon_clients clients;
-	bool piped;              /* the lexer on a thread of its own (cli_pipe_wanted) */
+	bool piped; /* the lexer on a thread of its own (cli_pipe_wanted) */
+	enum recon_pipe_match side;
 	struct line_index index; /* --raw: of the input being read */
 	const char *input;       /* its name */
 	/* --raw: client logs read first, kept open for the sessions joined later */
@@ -226,7 +227,7 @@ one_input(struct run *run, const struct grammar *g, struct recon *r, const char 
 	}
 	ri = recon_input_open(r, g, in, name, NULL);
 	if (run->piped)
-		recon_input_run_piped(ri, &rd, err);
+		recon_input_run_piped(ri, run->side, &rd, err);
 	else
 		while (recon_input_step(ri, SIZE_MAX, &rd, err))
 			;
@@ -463,7 +464,8 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 		return CLI_EXIT_TROUBLE;
 	}
 	/* a large input: the lexer and its grammar on a thread, the rest with a grammar of its own */
-	if (cli_pipe_wanted((const char *const *)argv + optind, (size_t)(argc - optind)) &&
+	if (cli_pipe_wanted((const char *const *)argv + optind, (size_t)(argc - optind),
+			    &run.side) &&
 	    (g2 = cli_load_grammar_again(cli)))
 		run.piped = true;
 	run.g = g2 ? g2 : g;

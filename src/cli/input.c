@@ -778,15 +778,20 @@ cli_dialect_line(struct strbuf *out, const struct grammar *g, unsigned d)
 }
 
 bool
-cli_pipe_wanted(const char *const *paths, size_t n)
+cli_pipe_wanted(const char *const *paths, size_t n, enum recon_pipe_match *side)
 {
 	const char *env = getenv("IKESCOPE_THREADS");
 	unsigned long long bytes = 0;
 	size_t i;
 
+	*side = RECON_MATCH_BALANCED;
 	if (env && !strcmp(env, "0"))
 		return false;
-	if (env && !strcmp(env, "1"))
+	if (env && !strcmp(env, "lexer"))
+		*side = RECON_MATCH_LEXER;
+	if (env && !strcmp(env, "reader"))
+		*side = RECON_MATCH_READER;
+	if (env && (!strcmp(env, "1") || *side != RECON_MATCH_BALANCED))
 		return true;
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		return false;

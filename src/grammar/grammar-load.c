@@ -149,6 +149,7 @@ grammar_destroy(struct grammar *g)
 	sb_finish(&g->prev_shape);
 	sb_finish(&g->plan_text);
 	free(g->seen);
+	free(g->seen_records);
 	sb_finish(&g->plan_stamp);
 	sb_finish(&g->clean_shape);
 	for (i = 0; i < SHAPE_RING; i++) {

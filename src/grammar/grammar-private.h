@@ -23,11 +23,13 @@ enum rule_kind {
 	RULE_KIND_COUNT
 };
 
-#define SHAPE_MIN_HEX  8    /* a run of hex digits this long is a number (shape.c) */
-#define SHAPE_MIN_DUMP 4    /* two-digit hex words in a row that are a hex dump (shape.c) */
-#define SHAPE_RING     8    /* shapes kept by content (grammar.c) */
-#define SEEN_LINES     8192 /* lines kept by their bytes (grammar.c) */
-#define SEEN_LINE_MAX  200  /* longer ones are not */
+#define SHAPE_MIN_HEX   8    /* a run of hex digits this long is a number (shape.c) */
+#define SHAPE_MIN_DUMP  4    /* two-digit hex words in a row that are a hex dump (shape.c) */
+#define SHAPE_RING      8    /* shapes kept by content (grammar.c) */
+#define SEEN_LINES      8192 /* lines kept by their bytes (grammar.c) */
+#define SEEN_LINE_MAX   200  /* longer ones are not */
+#define SEEN_RECORDS    4096 /* records kept by their bytes, matched without a hint (grammar.c) */
+#define SEEN_RECORD_MAX 120  /* longer ones are not */
 
 /* A pattern of a rule, with where it came from. */
 struct pattern {
@@ -354,6 +356,13 @@ struct grammar {
 		uint32_t len, serial;
 		char text[SEEN_LINE_MAX];
 	} * seen;
+	/* records matched without a hint, by their bytes, with the entry of their shape */
+	struct seen_record {
+		uint64_t hash, gen;
+		struct memo_entry *entry;
+		uint32_t len;
+		char text[SEEN_RECORD_MAX];
+	} * seen_records;
 	/*
 	 * Shapes (shape.c). The logical line being lexed and its shape; then,
 	 * once cleaned, the cleaned line and its shape: a piece of the text

@@ -764,23 +764,53 @@ hinted(const struct grammar *g, const struct lex_hint *h, size_t len)
 	return e->len == len ? e : NULL;
 }
 
+/*
+ * A record that comes without a hint (one matched on another thread than
+ * the one that lexed it) would be shaped again to find its entry; most
+ * say what an earlier one said, byte for byte, and a small table by their
+ * bytes gives the entry of their shape instead. Same bytes, same answer:
+ * the table holds only entries whose answer is known, while the memo is
+ * not emptied.
+ */
+static struct seen_record *
+seen_record(struct grammar *g, const char *text, size_t len, uint64_t *hash)
+{
+	if (len > SEEN_RECORD_MAX || !shapes_on())
+		return NULL;
+	if (!g->seen_records)
+		g->seen_records = xcalloc(SEEN_RECORDS, sizeof(*g->seen_records));
+	*hash = memo_hash(text, len);
+	return &g->seen_records[*hash & (SEEN_RECORDS - 1)];
+}
+
 bool
 grammar_match_hinted(const struct grammar *cg, const char *text, size_t len,
 		     const struct lex_hint *hint, struct gram_match *m)
 {
 	struct grammar *g = (struct grammar *)cg; /* the memo is scratch state */
 	struct memo_entry *e = NULL;
+	struct seen_record *x = NULL;
 	struct view v;
 	bool found, shaped = false;
+	uint64_t hash = 0, gen;
 	int family;
 
-	if (!exact_may(g, RULE_FAMILY, text, len))
+	if (!exact_may(g, RULE_FAMILY, text, len)) {
 		e = hinted(g, hint, len);
+		if (!e && !hint && (x = seen_record(g, text, len, &hash)) && x->entry &&
+		    x->gen == g->memo.resets && x->hash == hash && x->len == len &&
+		    !memcmp(x->text, text, len)) {
+			e = x->entry;
+			e->hot = true; /* kept when the memo is full */
+			x = NULL;
+		}
+	}
 	if (!e) {
 		v = view_of(g, text, len);
 		shaped = true;
 		e = entry_for(g, RULE_FAMILY, &v);
 	}
+	gen = g->memo.resets;
 	if (e && (e->known & MEMO_FAMILY)) {
 		found = match_from_memo(g, e, text, m);
 	} else {
@@ -789,6 +819,13 @@ grammar_match_hinted(const struct grammar *cg, const char *text, size_t len,
 		found = match_families(g, &v, m, &family);
 		if (e)
 			match_to_memo(g, e, family, text, m);
+	}
+	if (x && e && (e->known & MEMO_FAMILY) && g->memo.resets == gen) {
+		x->entry = e;
+		x->gen = gen;
+		x->hash = hash;
+		x->len = (uint32_t)len;
+		memcpy(x->text, text, len);
 	}
 	/* the value maps read the real words: after the memo, which keeps offsets */
 	if (found && g->nmaps_for[m->family])

@@ -794,13 +794,13 @@ recon_next(struct recon *r)
 #define PIPE_SPINS       20000        /* looks at a slot before sleeping on it */
 
 /*
- * A record and its match, copied out of the lexer's buffers: the text and
- * stamp at offsets into the batch's text, the values in the batch's array
- * (p: an offset into the text for those in it). What a match keeps per
- * field (has, at) is made again from the values on the other side. A record
- * is a cache line: what the lexer writes for it must travel to the other
- * core, and the stores that wait for those lines were a tenth of its time
- * when a record took four.
+ * A record copied out of the lexer's buffers, the text and stamp at
+ * offsets into the batch's text, and its match if the lexer thread matched
+ * it: the values in the batch's array (p: an offset into the text for
+ * those in it). What a match keeps per field (has, at) is made again from
+ * the values on the other side. A record is a cache line: what the lexer
+ * writes for it must travel to the other core, and the stores that wait
+ * for those lines were a tenth of its time when a record took four.
  */
 struct piped {
 	uint64_t offset;
@@ -836,7 +836,8 @@ struct pipe_batch {
 	struct strbuf text; /* the texts and stamps of the records */
 	struct piped_value *values;
 	size_t nvalues, values_cap;
-	bool last; /* the input ended after these */
+	bool matched; /* the lexer thread matched the records */
+	bool last;    /* the input ended after these */
 };
 
 struct pipe {
@@ -846,7 +847,10 @@ struct pipe {
 	atomic_bool full[PIPE_SLOTS];
 	/* a thread asleep on the condition (under mu): the other one signals it */
 	bool lexer_asleep, reader_asleep;
-	struct recon_input *in;
+	struct lex *lx;
+	const struct grammar *g; /* the lexer's */
+	enum recon_pipe_match side;
+	uint32_t line;  /* the lexer's last line, once it is done */
 	struct err err; /* the lexer's read error */
 };
 
@@ -994,12 +998,29 @@ pipe_mark(struct pipe *p, unsigned i, bool full, pthread_cond_t *cond, const boo
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* How many batches wait for the reader. */
+static unsigned
+pipe_queued(struct pipe *p)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < PIPE_SLOTS; i++)
+		n += atomic_load_explicit(&p->full[i], memory_order_relaxed);
+	return n;
+}
+
+/*
+ * Lexes into the slots in turn. The records of a batch are matched on the
+ * side that has time for it: here while the reader has batches waiting
+ * (matching is a quarter of its work, more with --json), else there, where
+ * the values need not cross between the cores.
+ */
 static void *
 pipe_lexer(void *arg)
 {
 	struct pipe *p = arg;
-	struct recon_input *in = p->in;
 	unsigned slot = 0;
+	uint32_t line = 0;
 	bool more = true;
 
 	while (more) {
@@ -1009,28 +1030,27 @@ pipe_lexer(void *arg)
 		b->n = 0;
 		b->nvalues = 0;
 		b->last = false;
+		b->matched = p->side == RECON_MATCH_LEXER ||
+			     (p->side == RECON_MATCH_BALANCED && pipe_queued(p) >= PIPE_SLOTS / 2);
 		sb_reset(&b->text);
 		while (b->n < PIPE_BATCH && b->text.len < PIPE_BATCH_BYTES) {
 			struct lex_record rec;
 			struct gram_match m;
 			bool matched = false;
 
-			if (!lex_next(in->lx, &rec, &p->err)) {
+			if (!lex_next(p->lx, &rec, &p->err)) {
 				b->last = true;
 				more = false;
 				break;
 			}
-			in->line = rec.last_line;
-			if (!(rec.flags & LEX_REC_NOISE)) {
-				matched = grammar_match_hinted(in->g, rec.text, rec.len, &rec.hint,
+			line = rec.last_line;
+			if (b->matched && !(rec.flags & LEX_REC_NOISE))
+				matched = grammar_match_hinted(p->g, rec.text, rec.len, &rec.hint,
 							       &m);
-				if (matched)
-					in->records++;
-				else
-					in->unrecognized++;
-			}
 			pipe_put(b, &rec, matched ? &m : NULL);
 		}
+		if (!more)
+			p->line = line; /* before the last batch is marked full */
 		pipe_mark(p, slot, true, &p->filled, &p->reader_asleep);
 		slot = (slot + 1) % PIPE_SLOTS;
 	}
@@ -1038,19 +1058,29 @@ pipe_lexer(void *arg)
 	return NULL;
 }
 
+/*
+ * The lexer on a thread of its own; the records are fed here, and those
+ * the lexer thread did not match are matched here, with the grammar of the
+ * reconstructor (its own memo: the lexer's is the other thread's scratch
+ * state). Either grammar gives the same match.
+ */
 bool
-recon_input_run_piped(struct recon_input *in, const struct recon_reader *rd, struct err *err)
+recon_input_run_piped(struct recon_input *in, enum recon_pipe_match side,
+		      const struct recon_reader *rd, struct err *err)
 {
 	struct pipe *p;
 	pthread_t lexer;
 	unsigned slot = 0, i;
 	bool done = false;
+	uint64_t records = 0, unrecognized = 0;
 	struct gram_match m;
 
 	if (in->ended)
 		return false;
 	p = xcalloc(1, sizeof(*p));
-	p->in = in;
+	p->lx = in->lx;
+	p->g = in->g;
+	p->side = side;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->filled, NULL);
 	pthread_cond_init(&p->emptied, NULL);
@@ -1073,20 +1103,34 @@ recon_input_run_piped(struct recon_input *in, const struct recon_reader *rd, str
 		for (k = 0; k < b->n; k++) {
 			const struct piped *x = &b->r[k];
 			struct lex_record rec;
+			bool matched = false;
 
 			pipe_take(b, x, &rec, &m);
 			if (rd && rd->line)
 				rd->line(rd->ctx, &rec);
-			if (!(rec.flags & LEX_REC_NOISE) && rd && rd->record)
-				rd->record(rd->ctx, &rec, x->matched ? &m : NULL);
-			recon_feed(in->r, &rec, x->matched ? &m : NULL);
+			if (!(rec.flags & LEX_REC_NOISE)) {
+				matched = b->matched
+						  ? x->matched
+						  : grammar_match(in->r->g, rec.text, rec.len, &m);
+				if (matched)
+					records++;
+				else
+					unrecognized++;
+				if (rd && rd->record)
+					rd->record(rd->ctx, &rec, matched ? &m : NULL);
+			}
+			recon_feed(in->r, &rec, matched ? &m : NULL);
 			hand_out(in->r, rd);
 		}
 		done = b->last;
+		if (done)
+			in->line = p->line;
 		pipe_mark(p, slot, false, &p->emptied, &p->lexer_asleep);
 		slot = (slot + 1) % PIPE_SLOTS;
 	}
 	pthread_join(lexer, NULL);
+	in->records += records;
+	in->unrecognized += unrecognized;
 	if (err_is_set(&p->err) && err)
 		*err = p->err;
 	recon_end_input(in->r);

@@ -992,6 +992,44 @@ Test(shape, values_come_from_the_real_text)
 	teardown();
 }
 
+Test(shape, a_record_said_again_takes_its_values_from_its_own_bytes)
+{
+	struct gram_match m;
+	const char *line = "IKEv2-PROTO-5: (155): SM Trace-> SA: I_SPI=1000000000129BC6 "
+			   "R_SPI=2000000000F6190A (R) MsgID = 00000001 CurState: R_WAIT_AUTH "
+			   "Event: EV_NO_EVENT";
+	const char *other = "IKEv2-PROTO-5: (155): SM Trace-> SA: I_SPI=1000000000129BC6 "
+			    "R_SPI=2000000000F6190A (R) MsgID = 00000001 CurState: R_WAIT_AUTH "
+			    "Event: EV_PROC_MSG";
+	char a[256], b[256];
+	size_t n = strlen(line), i;
+	bool sa = false;
+
+	setup();
+	memcpy(a, line, n + 1);
+	memcpy(b, line, n + 1);
+	cr_assert(grammar_match(builtin, a, n, &m));
+	/* the same bytes elsewhere: found by them, the values point into the new copy */
+	cr_assert(grammar_match(builtin, b, n, &m));
+	for (i = 0; i < m.nvalues; i++) {
+		if (m.values[i].p >= a && m.values[i].p < a + sizeof(a))
+			cr_expect_fail("value %zu points into the first copy", i);
+		if (m.values[i].field == GRAM_FIELD_SA) {
+			cr_expect(m.values[i].p == b + 16 && m.values[i].len == 3);
+			sa = true;
+		}
+	}
+	cr_expect(sa);
+	/* bytes that differ where the table holds them are not taken for the same */
+	cr_assert(grammar_match(builtin, other, strlen(other), &m));
+	for (i = 0; i < m.nvalues; i++)
+		if (m.values[i].field == GRAM_FIELD_EVENT)
+			cr_expect(m.values[i].len == 11 &&
+					  !memcmp(m.values[i].p, "EV_PROC_MSG", 11),
+				  "event %.*s", (int)m.values[i].len, m.values[i].p);
+	teardown();
+}
+
 Test(shape, a_rule_that_names_digits_tells_numbers_apart)
 {
 	struct grammar *g = load_one("[noise trace]\nliteral = %\nregex = ^%ASA-\\d-711001:\n"
