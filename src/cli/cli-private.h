@@ -52,8 +52,12 @@ bool cli_pipe_wanted(const char *const *paths, size_t n, enum recon_pipe_match *
 void cli_dialect_line(struct strbuf *out, const struct grammar *g, unsigned d);
 /* Loads the grammar named by the options; prints diagnostics to stderr. */
 struct grammar *cli_load_grammar(const struct cli *cli, struct err *err);
-/* Another instance of the grammar loaded already (its diagnostics were said); NULL if none. */
-struct grammar *cli_load_grammar_again(const struct cli *cli);
+/*
+ * As cli_load_grammar(); with second, also another instance of it, loaded
+ * on another thread meanwhile, in *g2 (NULL if it did not load).
+ */
+struct grammar *cli_load_grammars(const struct cli *cli, bool second, struct grammar **g2,
+				  struct err *err);
 /*
  * Opens an input: "-" is standard input; a directory or unreadable file
  * sets err. UTF-16 text (a byte order mark, or ASCII with every other byte

@@ -455,7 +455,10 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 			return CLI_EXIT_TROUBLE;
 		}
 	}
-	g = cli_load_grammar(cli, err);
+	/* a large input: the lexer and its grammar on a thread, the rest with a grammar of its own */
+	run.piped = cli_pipe_wanted((const char *const *)argv + optind, (size_t)(argc - optind),
+				    &run.side);
+	g = cli_load_grammars(cli, run.piped, &g2, err);
 	if (!g) {
 		if (run.config)
 			config_free(&config);
@@ -463,11 +466,7 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 			session_destroy(profile);
 		return CLI_EXIT_TROUBLE;
 	}
-	/* a large input: the lexer and its grammar on a thread, the rest with a grammar of its own */
-	if (cli_pipe_wanted((const char *const *)argv + optind, (size_t)(argc - optind),
-			    &run.side) &&
-	    (g2 = cli_load_grammar_again(cli)))
-		run.piped = true;
+	run.piped = g2 != NULL;
 	run.g = g2 ? g2 : g;
 	run.ro.grammar = run.g;
 	run.ro.show_input = argc - optind > 1;

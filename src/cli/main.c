@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,9 +108,6 @@ load_grammar(const struct cli *cli, struct err *err, bool say)
 	struct grammar *g;
 
 	sb_init(&diags);
-	/* IKESCOPE_SHAPES=off: the check that shapes change no answer */
-	if (getenv("IKESCOPE_SHAPES") && !strcmp(getenv("IKESCOPE_SHAPES"), "off"))
-		grammar_use_shapes(false);
 	if (cli->grammars)
 		g = grammar_create_dir(cli->grammars, &diags, err);
 	else
@@ -123,18 +121,61 @@ load_grammar(const struct cli *cli, struct err *err, bool say)
 	return g;
 }
 
-struct grammar *
-cli_load_grammar(const struct cli *cli, struct err *err)
+/* IKESCOPE_SHAPES=off: the check that shapes change no answer (before any grammar is loaded) */
+static void
+shapes_from_env(void)
 {
-	return load_grammar(cli, err, true);
+	if (getenv("IKESCOPE_SHAPES") && !strcmp(getenv("IKESCOPE_SHAPES"), "off"))
+		grammar_use_shapes(false);
 }
 
 struct grammar *
-cli_load_grammar_again(const struct cli *cli)
+cli_load_grammar(const struct cli *cli, struct err *err)
 {
+	shapes_from_env();
+	return load_grammar(cli, err, true);
+}
+
+struct second_grammar {
+	const struct cli *cli;
+	struct grammar *g;
+};
+
+static void *
+load_second(void *arg)
+{
+	struct second_grammar *sg = arg;
 	struct err err = { 0 };
 
-	return load_grammar(cli, &err, false);
+	sg->g = load_grammar(sg->cli, &err, false);
+	arena_release_cache(); /* this thread's own */
+	return NULL;
+}
+
+struct grammar *
+cli_load_grammars(const struct cli *cli, bool second, struct grammar **g2, struct err *err)
+{
+	struct second_grammar sg = { cli, NULL };
+	struct grammar *g;
+	pthread_t t;
+	bool started = false;
+
+	shapes_from_env();
+	*g2 = NULL;
+	/* the two at once: loading one (its patterns compiled) takes a few milliseconds */
+	if (second)
+		started = pthread_create(&t, NULL, load_second, &sg) == 0;
+	g = load_grammar(cli, err, true);
+	if (started)
+		pthread_join(t, NULL);
+	else if (second && g)
+		load_second(&sg);
+	if (!g && sg.g) {
+		grammar_destroy(sg.g);
+		sg.g = NULL;
+	}
+	*g2 = sg.g;
+	return g;
 }
 
 /* Prints the error if any and maps the result to the exit status. */

@@ -26,28 +26,22 @@
 
 enum { C_WORD = 1, C_DIGIT = 2, C_HEX = 4 };
 
-static const unsigned char *
+/* The classes of byte c, worked out when compiled: threads that load or shape at once share them. */
+#define CLASS_OF(c)                                                                                \
+	((((c) >= 'A' && (c) <= 'Z') || ((c) >= 'a' && (c) <= 'z') || (c) == '_' ? C_WORD : 0) |   \
+	 ((c) >= '0' && (c) <= '9' ? C_WORD | C_DIGIT | C_HEX : 0) |                               \
+	 (((c) >= 'A' && (c) <= 'F') || ((c) >= 'a' && (c) <= 'f') ? C_HEX : 0))
+#define CLASS4(c)  CLASS_OF(c), CLASS_OF((c) + 1), CLASS_OF((c) + 2), CLASS_OF((c) + 3)
+#define CLASS16(c) CLASS4(c), CLASS4((c) + 4), CLASS4((c) + 8), CLASS4((c) + 12)
+#define CLASS64(c) CLASS16(c), CLASS16((c) + 16), CLASS16((c) + 32), CLASS16((c) + 48)
+
+static const unsigned char class_table[256] = { CLASS64(0), CLASS64(64), CLASS64(128),
+						CLASS64(192) };
+
+static inline const unsigned char *
 classes(void)
 {
-	static unsigned char t[256];
-	static bool ready;
-	int c;
-
-	if (ready)
-		return t;
-	for (c = 0; c < 256; c++) {
-		unsigned char k = 0;
-
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_')
-			k |= C_WORD;
-		if (c >= '0' && c <= '9')
-			k |= C_WORD | C_DIGIT | C_HEX;
-		if ((c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'))
-			k |= C_HEX;
-		t[c] = k;
-	}
-	ready = true;
-	return t;
+	return class_table;
 }
 
 #if defined(__SSE2__)
