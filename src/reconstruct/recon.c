@@ -790,8 +790,8 @@ recon_next(struct recon *r)
 
 #define PIPE_BATCH       256          /* records handed over at once, at most */
 #define PIPE_BATCH_BYTES (256u << 10) /* and their text: a batch ends past it */
-#define PIPE_SLOTS       4            /* batches in flight */
-#define PIPE_SPINS       20000        /* looks at a slot before sleeping on it */
+#define PIPE_SLOTS       16    /* batches in flight: room for either thread to run ahead a while */
+#define PIPE_SPINS       20000 /* looks at a slot before sleeping on it */
 
 /*
  * A record copied out of the lexer's buffers, the text and stamp at
