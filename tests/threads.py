@@ -4,14 +4,32 @@ every sample (and corpus log, when there) and on generated head-end logs,
 sessions, timeline (with --raw), verify and --json sessions are compared byte
 for byte, standard error included, between IKESCOPE_THREADS=0 and =1; on the
 generated logs also with the records matched always on the lexer's thread
-(=lexer) and always on the other (=reader).
+(=lexer) and always on the other (=reader), one of them with so many shapes
+that the lexer's table of shapes drops some on the way.
 
 usage: threads.py IKESCOPE SOURCE_ROOT [CORPUS_DIR]"""
 import glob
 import os
+import random
 import subprocess
 import sys
 import tempfile
+
+
+def unique_shapes(src, out, every=2, seed=7):
+    """src with a line of words of its own after every few lines: so many
+    shapes that the lexer's table of them fills up and drops some while
+    answers given from it are still on their way to the other thread."""
+    rnd = random.Random(seed)
+    letters = 'abcdefghijklmnopqrstuvwxyz'
+    with open(src, encoding='utf-8') as f, open(out, 'w', encoding='utf-8') as o:
+        for i, line in enumerate(f):
+            o.write(line)
+            head = line.split('%ASA-7-711001: ', 1)
+            if i % every == 0 and len(head) == 2:
+                words = ' '.join(''.join(rnd.choice(letters) for _ in range(rnd.randint(4, 9)))
+                                 for _ in range(rnd.randint(2, 6)))
+                o.write('%s%%ASA-7-711001: IKEv2-PLAT-5: note %s\n' % (head[0], words))
 
 
 def run(binary, args, threads):
@@ -36,6 +54,9 @@ def main():
                         '--workload', kind, '--sessions', '300', '--in-flight', '200'] + extra +
                        [out], check=True)
         files.append(out)
+    evicting = os.path.join(tmp, 'anyconnect-shapes.log')
+    unique_shapes(os.path.join(tmp, 'anyconnect.log'), evicting)
+    files.append(evicting)
     bad = n = 0
     # every sample at once: client logs joined to device sessions across inputs
     together = [f for f in files if '/samples/' in f]

@@ -499,6 +499,39 @@ bool grammar_match(const struct grammar *g, const char *text, size_t len, struct
 /* The same for a record from the lexer, with the hint it carries (may be NULL). */
 bool grammar_match_hinted(const struct grammar *g, const char *text, size_t len,
 			  const struct lex_hint *hint, struct gram_match *m);
+/*
+ * A match as the grammar keeps it, without its values: what another
+ * instance of the same grammar, on another thread, makes the match from
+ * (grammar_match_answer()). It points into the first grammar's storage,
+ * which grammar_keep_answers() keeps until grammar_release_answers().
+ */
+struct gram_answer {
+	const void *values;
+	int32_t family; /* index among the family rules, -1: none matched */
+	uint32_t attempts;
+	uint32_t nvalues;
+};
+
+/*
+ * The answer for a record from the lexer, as grammar_match_hinted() would
+ * match it, found from its hint (worked out and kept if not yet known).
+ * False if the hint does not name it (or rules that read the real text may
+ * answer it): then match it with grammar_match_hinted().
+ */
+bool grammar_answer_hinted(const struct grammar *g, const char *text, size_t len,
+			   const struct lex_hint *hint, struct gram_answer *a);
+/* Makes m from answer a for text, with g another instance of a's grammar. */
+bool grammar_match_answer(const struct grammar *g, const struct gram_answer *a, const char *text,
+			  struct gram_match *m);
+/*
+ * With keep on, the storage answers point into outlives the memo's resets
+ * until released; grammar_answers_gen() counts the resets. (As matching,
+ * these change the grammar's scratch state: one thread at a time.)
+ */
+void grammar_keep_answers(const struct grammar *g, bool keep);
+uint64_t grammar_answers_gen(const struct grammar *g);
+/* Frees what answers given while grammar_answers_gen() was below gen point into. */
+void grammar_release_answers(const struct grammar *g, uint64_t gen);
 /* True if unrecognized text carries IKE content (the grammar's [ike] rules). */
 bool grammar_is_ike(const struct grammar *g, const char *text, size_t len);
 /* False if text cannot hold a secret (no mask rule's literal occurs in it). */

@@ -211,10 +211,19 @@ struct memo {
 	struct arena *arena;
 	uint64_t resets;
 	uint64_t made; /* entries made (each a text not found) */
+	/* with keep_retired, the storage of earlier resets is kept until
+	 * memo_release() (answers handed to another thread point into it):
+	 * retired[i] held the answers while resets was retired_gen[i] */
+	bool keep_retired;
+	struct arena **retired;
+	uint64_t *retired_gen;
+	size_t nretired;
 };
 
 void memo_init(struct memo *m);
 void memo_finish(struct memo *m);
+/* Frees the storage retired while resets was below gen. */
+void memo_release(struct memo *m, uint64_t gen);
 /*
  * The entry of text s (made if new), or NULL if s is too long to keep. An
  * entry stays valid until the next memo_get() that makes one.

@@ -834,6 +834,90 @@ grammar_match_hinted(const struct grammar *cg, const char *text, size_t len,
 }
 
 bool
+grammar_answer_hinted(const struct grammar *cg, const char *text, size_t len,
+		      const struct lex_hint *hint, struct gram_answer *a)
+{
+	struct grammar *g = (struct grammar *)cg;
+	struct memo_entry *e;
+	struct gram_match m;
+
+	if (!hint || exact_may(g, RULE_FAMILY, text, len) || !(e = hinted(g, hint, len)))
+		return false;
+	if (!(e->known & MEMO_FAMILY)) {
+		/* the first of its shape: matched here once, the answer kept */
+		uint64_t gen = g->memo.resets;
+
+		grammar_match_hinted(g, text, len, hint, &m);
+		if (g->memo.resets != gen || !(e->known & MEMO_FAMILY))
+			return false;
+	}
+	a->values = e->values;
+	a->family = e->family;
+	a->attempts = e->attempts;
+	a->nvalues = e->nvalues;
+	return true;
+}
+
+bool
+grammar_match_answer(const struct grammar *g, const struct gram_answer *a, const char *text,
+		     struct gram_match *m)
+{
+	const struct rule *r;
+	const struct memo_value *values = a->values;
+	size_t j;
+
+	m->attempts = a->attempts;
+	m->nvalues = 0;
+	memset(m->has, 0, sizeof(m->has));
+	memset(m->at, 0, sizeof(m->at));
+	if (a->family < 0)
+		return false;
+	r = &g->rules[g->by_kind[RULE_FAMILY][a->family]];
+	m->family = r->family;
+	m->rule = r->name;
+	m->dialects = r->dialects;
+	for (j = 0; j < a->nvalues; j++) {
+		const struct memo_value *v = &values[j];
+		enum gram_field f = (enum gram_field)v->field;
+
+		m->values[j].field = f;
+		m->values[j].p = (v->src & MEMO_SET_VALUE) ? r->sets[v->src & ~MEMO_SET_VALUE].value
+							   : text + v->off;
+		m->values[j].len = v->len;
+		m->has[f / 64] |= 1ull << (f % 64);
+		note_value(m, j, f);
+	}
+	m->nvalues = a->nvalues;
+	if (g->nmaps_for[m->family])
+		grammar_apply_maps(g, m);
+	return true;
+}
+
+void
+grammar_keep_answers(const struct grammar *cg, bool keep)
+{
+	struct grammar *g = (struct grammar *)cg; /* the memo is scratch state */
+
+	g->memo.keep_retired = keep;
+	if (!keep)
+		memo_release(&g->memo, UINT64_MAX);
+}
+
+uint64_t
+grammar_answers_gen(const struct grammar *g)
+{
+	return g->memo.resets;
+}
+
+void
+grammar_release_answers(const struct grammar *cg, uint64_t gen)
+{
+	struct grammar *g = (struct grammar *)cg; /* the memo is scratch state */
+
+	memo_release(&g->memo, gen);
+}
+
+bool
 grammar_match(const struct grammar *g, const char *text, size_t len, struct gram_match *m)
 {
 	return grammar_match_hinted(g, text, len, NULL, m);

@@ -76,6 +76,9 @@ memo_finish(struct memo *m)
 	free(m->slots);
 	free(m->entries);
 	arena_destroy(m->arena);
+	memo_release(m, UINT64_MAX);
+	free(m->retired);
+	free(m->retired_gen);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -158,10 +161,34 @@ memo_evict(struct memo *m)
 		slot_in(m, &m->entries[kept], kept);
 		kept++;
 	}
-	arena_destroy(m->arena);
+	if (m->keep_retired) {
+		m->retired = xreallocarray(m->retired, m->nretired + 1, sizeof(*m->retired));
+		m->retired_gen =
+			xreallocarray(m->retired_gen, m->nretired + 1, sizeof(*m->retired_gen));
+		m->retired[m->nretired] = m->arena;
+		m->retired_gen[m->nretired++] = m->resets;
+	} else {
+		arena_destroy(m->arena);
+	}
 	m->arena = fresh;
 	m->used = kept;
 	m->resets++;
+}
+
+void
+memo_release(struct memo *m, uint64_t gen)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < m->nretired; i++) {
+		if (m->retired_gen[i] < gen) {
+			arena_destroy(m->retired[i]);
+		} else {
+			m->retired[k] = m->retired[i];
+			m->retired_gen[k++] = m->retired_gen[i];
+		}
+	}
+	m->nretired = k;
 }
 
 void *

@@ -795,25 +795,29 @@ recon_next(struct recon *r)
 
 /*
  * A record copied out of the lexer's buffers, the text and stamp at
- * offsets into the batch's text, and its match if the lexer thread matched
- * it: the values in the batch's array (p: an offset into the text for
- * those in it). What a match keeps per field (has, at) is made again from
- * the values on the other side. A record is a cache line: what the lexer
- * writes for it must travel to the other core, and the stores that wait
- * for those lines were a tenth of its time when a record took four.
+ * offsets into the batch's text, and how far the lexer thread matched it
+ * (how): not at all; matched, the values in the batch's array (p: an
+ * offset into the text for those in it); or answered, the grammar's
+ * answer for its shape, which the other side makes the match from. What
+ * a match keeps per field (has, at) is made again from the values there.
+ * A record is a cache line: what the lexer writes for it must travel to
+ * the other core, and the stores that wait for those lines were a tenth
+ * of its time when a record took four.
  */
+enum piped_how { PIPED_OPEN, PIPED_MATCHED, PIPED_UNMATCHED, PIPED_ANSWERED };
+
 struct piped {
 	uint64_t offset;
 	const char *kind;
-	const char *rule;
+	const void *ptr; /* matched: the rule's name; answered: the answer's values */
 	uint32_t first_line, last_line;
 	uint32_t text_at, len;
 	uint32_t first_value;
 	uint32_t in_text; /* bit k: value k lies in the text (p holds its offset) */
 	uint32_t attempts;
-	uint16_t flags, dialects;
-	uint8_t stamp_len, nvalues, family;
-	bool matched, stamped;
+	uint16_t flags;
+	uint16_t dialects; /* matched: the rule's; answered: 1 + the family rule, 0: none */
+	uint8_t stamp_len, nvalues, family, how;
 };
 
 struct piped_value {
@@ -828,6 +832,7 @@ _Static_assert(LEX_MAX_STAMP <= UINT8_MAX, "struct piped keeps a stamp's length 
 _Static_assert(GRAM_FAMILY_COUNT <= UINT8_MAX && GRAM_DIALECT_COUNT <= 16 &&
 		       GRAM_FIELD_COUNT <= UINT16_MAX,
 	       "struct piped keeps a family in a byte, the dialects and a field in 16 bits");
+_Static_assert(LEX_MAX_STAMP > 0, "a stamped record has a stamp of a byte or more");
 
 struct pipe_batch {
 	struct piped r[PIPE_BATCH];
@@ -836,8 +841,9 @@ struct pipe_batch {
 	struct strbuf text; /* the texts and stamps of the records */
 	struct piped_value *values;
 	size_t nvalues, values_cap;
-	bool matched; /* the lexer thread matched the records */
-	bool last;    /* the input ended after these */
+	bool matches;       /* the lexer thread matches the records it has no answer for */
+	bool last;          /* the input ended after these */
+	uint64_t gen_first; /* the lexer grammar's answers' generation when it began */
 };
 
 struct pipe {
@@ -854,9 +860,13 @@ struct pipe {
 	struct err err; /* the lexer's read error */
 };
 
-/* Copies rec and m into the batch. */
+/*
+ * Copies rec into the batch, with how far it was matched here: m, its
+ * match (how: PIPED_MATCHED or PIPED_UNMATCHED), or a, its answer.
+ */
 static void
-pipe_put(struct pipe_batch *b, const struct lex_record *rec, const struct gram_match *m)
+pipe_put(struct pipe_batch *b, const struct lex_record *rec, enum piped_how how,
+	 const struct gram_match *m, const struct gram_answer *a)
 {
 	struct piped *x = &b->r[b->n++];
 	size_t k;
@@ -871,20 +881,29 @@ pipe_put(struct pipe_batch *b, const struct lex_record *rec, const struct gram_m
 	x->len = (uint32_t)rec->len;
 	sb_add(&b->text, rec->text, rec->len);
 	sb_addc(&b->text, '\0');
-	x->stamped = rec->stamp != NULL;
 	x->stamp_len = 0;
 	if (rec->stamp) {
 		x->stamp_len = (uint8_t)rec->stamp_len;
 		sb_add(&b->text, rec->stamp, rec->stamp_len);
 		sb_addc(&b->text, '\0');
 	}
-	x->matched = m != NULL;
-	x->in_text = 0;
-	if (!m)
+	x->how = (uint8_t)how;
+	if (how == PIPED_ANSWERED) {
+		x->ptr = a->values;
+		x->dialects = (uint16_t)(a->family + 1);
+		x->attempts = a->attempts;
+		x->nvalues = (uint8_t)a->nvalues;
 		return;
+	}
+	if (how != PIPED_MATCHED) {
+		if (how == PIPED_UNMATCHED)
+			x->attempts = m->attempts;
+		return;
+	}
 	/* the values that are not in the text are the grammar's own words: they stay put */
+	x->in_text = 0;
 	x->family = (uint8_t)m->family;
-	x->rule = m->rule;
+	x->ptr = m->rule;
 	x->dialects = (uint16_t)m->dialects;
 	x->attempts = m->attempts;
 	x->nvalues = (uint8_t)m->nvalues;
@@ -908,14 +927,16 @@ pipe_put(struct pipe_batch *b, const struct lex_record *rec, const struct gram_m
 }
 
 /*
- * Makes in rec and m the record taken off the pipe and its match, pointed at
- * the batch's text. The batch is only read here: a line of it written on
- * this side would have to come back from this core's cache when the lexer
- * writes the next batch there.
+ * Makes in rec the record taken off the pipe, pointed at the batch's text,
+ * and in m its match if it was matched on the lexer's side or from the
+ * answer given there (g: this side's grammar). Returns whether it matched;
+ * how is then not PIPED_OPEN. The batch is only read here: a line of it
+ * written on this side would have to come back from this core's cache when
+ * the lexer writes the next batch there.
  */
-static void
-pipe_take(const struct pipe_batch *b, const struct piped *x, struct lex_record *rec,
-	  struct gram_match *m)
+static bool
+pipe_take(const struct pipe_batch *b, const struct piped *x, const struct grammar *g,
+	  struct lex_record *rec, struct gram_match *m)
 {
 	const char *text = b->text.buf + x->text_at;
 	size_t k;
@@ -928,14 +949,23 @@ pipe_take(const struct pipe_batch *b, const struct piped *x, struct lex_record *
 	rec->len = x->len;
 	rec->flags = x->flags;
 	rec->kind = x->kind;
-	rec->stamp = x->stamped ? text + x->len + 1 : NULL;
+	rec->stamp = x->stamp_len ? text + x->len + 1 : NULL;
 	rec->stamp_len = x->stamp_len;
 	rec->hint.p = NULL;
 	rec->hint.gen = 0;
-	if (!x->matched)
-		return;
+	if (x->how == PIPED_ANSWERED) {
+		struct gram_answer a = { x->ptr, (int32_t)x->dialects - 1, x->attempts,
+					 x->nvalues };
+
+		return grammar_match_answer(g, &a, text, m);
+	}
+	if (x->how != PIPED_MATCHED) {
+		if (x->how == PIPED_UNMATCHED)
+			m->attempts = x->attempts;
+		return false;
+	}
 	m->family = (enum gram_family)x->family;
-	m->rule = x->rule;
+	m->rule = x->ptr;
 	m->dialects = x->dialects;
 	m->attempts = x->attempts;
 	m->nvalues = x->nvalues;
@@ -953,6 +983,7 @@ pipe_take(const struct pipe_batch *b, const struct piped *x, struct lex_record *
 		if (!m->at[v->field])
 			m->at[v->field] = (uint8_t)(k + 1);
 	}
+	return true;
 }
 
 static inline void
@@ -1009,11 +1040,26 @@ pipe_queued(struct pipe *p)
 	return n;
 }
 
+/* Frees the grammar storage that no batch the reader has yet points into. */
+static void
+pipe_release_answers(struct pipe *p)
+{
+	uint64_t min = grammar_answers_gen(p->g);
+	unsigned i;
+
+	for (i = 0; i < PIPE_SLOTS; i++)
+		if (atomic_load_explicit(&p->full[i], memory_order_acquire) &&
+		    p->slots[i].gen_first < min)
+			min = p->slots[i].gen_first;
+	grammar_release_answers(p->g, min);
+}
+
 /*
- * Lexes into the slots in turn. The records of a batch are matched on the
- * side that has time for it: here while the reader has batches waiting
- * (matching is a quarter of its work, more with --json), else there, where
- * the values need not cross between the cores.
+ * Lexes into the slots in turn. A record whose shape the lexer's grammar
+ * has an answer for (most: the hint names it) goes with that answer; the
+ * others are matched on the side that has time for it: here while the
+ * reader has batches waiting, else there, where the values need not cross
+ * between the cores.
  */
 static void *
 pipe_lexer(void *arg)
@@ -1027,16 +1073,19 @@ pipe_lexer(void *arg)
 		struct pipe_batch *b = &p->slots[slot];
 
 		pipe_wait(p, slot, false, &p->emptied, &p->lexer_asleep);
+		pipe_release_answers(p);
 		b->n = 0;
 		b->nvalues = 0;
 		b->last = false;
-		b->matched = p->side == RECON_MATCH_LEXER ||
+		b->gen_first = grammar_answers_gen(p->g);
+		b->matches = p->side == RECON_MATCH_LEXER ||
 			     (p->side == RECON_MATCH_BALANCED && pipe_queued(p) >= PIPE_SLOTS / 2);
 		sb_reset(&b->text);
 		while (b->n < PIPE_BATCH && b->text.len < PIPE_BATCH_BYTES) {
 			struct lex_record rec;
 			struct gram_match m;
-			bool matched = false;
+			struct gram_answer a;
+			enum piped_how how = PIPED_OPEN;
 
 			if (!lex_next(p->lx, &rec, &p->err)) {
 				b->last = true;
@@ -1044,10 +1093,17 @@ pipe_lexer(void *arg)
 				break;
 			}
 			line = rec.last_line;
-			if (b->matched && !(rec.flags & LEX_REC_NOISE))
-				matched = grammar_match_hinted(p->g, rec.text, rec.len, &rec.hint,
-							       &m);
-			pipe_put(b, &rec, matched ? &m : NULL);
+			if (!(rec.flags & LEX_REC_NOISE) && p->side != RECON_MATCH_READER) {
+				if (grammar_answer_hinted(p->g, rec.text, rec.len, &rec.hint, &a) &&
+				    a.family + 1 <= UINT16_MAX)
+					how = PIPED_ANSWERED;
+				else if (b->matches)
+					how = grammar_match_hinted(p->g, rec.text, rec.len,
+								   &rec.hint, &m)
+						      ? PIPED_MATCHED
+						      : PIPED_UNMATCHED;
+			}
+			pipe_put(b, &rec, how, &m, &a);
 		}
 		if (!more)
 			p->line = line; /* before the last batch is marked full */
@@ -1081,6 +1137,7 @@ recon_input_run_piped(struct recon_input *in, enum recon_pipe_match side,
 	p->lx = in->lx;
 	p->g = in->g;
 	p->side = side;
+	grammar_keep_answers(p->g, true); /* the answers point into its storage */
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->filled, NULL);
 	pthread_cond_init(&p->emptied, NULL);
@@ -1088,6 +1145,7 @@ recon_input_run_piped(struct recon_input *in, enum recon_pipe_match side,
 		sb_init(&p->slots[i].text);
 	if (pthread_create(&lexer, NULL, pipe_lexer, p) != 0) {
 		/* no thread: the steps, on this one */
+		grammar_keep_answers(p->g, false);
 		for (i = 0; i < PIPE_SLOTS; i++)
 			sb_finish(&p->slots[i].text);
 		free(p);
@@ -1105,13 +1163,12 @@ recon_input_run_piped(struct recon_input *in, enum recon_pipe_match side,
 			struct lex_record rec;
 			bool matched = false;
 
-			pipe_take(b, x, &rec, &m);
+			matched = pipe_take(b, x, in->r->g, &rec, &m);
 			if (rd && rd->line)
 				rd->line(rd->ctx, &rec);
 			if (!(rec.flags & LEX_REC_NOISE)) {
-				matched = b->matched
-						  ? x->matched
-						  : grammar_match(in->r->g, rec.text, rec.len, &m);
+				if (x->how == PIPED_OPEN)
+					matched = grammar_match(in->r->g, rec.text, rec.len, &m);
 				if (matched)
 					records++;
 				else
@@ -1129,6 +1186,7 @@ recon_input_run_piped(struct recon_input *in, enum recon_pipe_match side,
 		slot = (slot + 1) % PIPE_SLOTS;
 	}
 	pthread_join(lexer, NULL);
+	grammar_keep_answers(p->g, false);
 	in->records += records;
 	in->unrecognized += unrecognized;
 	if (err_is_set(&p->err) && err)

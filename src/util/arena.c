@@ -100,7 +100,8 @@ chunk_free(struct chunk *c)
 
 	ARENA_UNPOISON(c->data, c->size);
 
-	if (k >= 0 && cached_bytes + c->size <= ARENA_CACHE_BYTES) {
+	/* under AddressSanitizer every chunk is freed: a pointer kept into one is reported */
+	if (!ARENA_ASAN && k >= 0 && cached_bytes + c->size <= ARENA_CACHE_BYTES) {
 		c->next = cache[k];
 		cache[k] = c;
 		cached_bytes += c->size;

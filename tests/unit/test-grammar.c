@@ -1030,6 +1030,92 @@ Test(shape, a_record_said_again_takes_its_values_from_its_own_bytes)
 	teardown();
 }
 
+/*
+ * m and n hold the same match (values by content: they may be in other
+ * copies of the text). Not the attempts: they count the patterns the first
+ * match of a shape ran, which depends on what the instance was asked before.
+ */
+static void
+expect_same_match(const struct gram_match *m, const struct gram_match *n)
+{
+	size_t i;
+
+	cr_expect_eq(m->family, n->family);
+	cr_expect_str_eq(m->rule, n->rule);
+	cr_expect_eq(m->dialects, n->dialects);
+	cr_assert_eq(m->nvalues, n->nvalues);
+	cr_expect(!memcmp(m->has, n->has, sizeof(m->has)));
+	cr_expect(!memcmp(m->at, n->at, sizeof(m->at)));
+	for (i = 0; i < m->nvalues; i++) {
+		cr_expect_eq(m->values[i].field, n->values[i].field);
+		cr_expect(m->values[i].len == n->values[i].len &&
+				  !memcmp(m->values[i].p, n->values[i].p, m->values[i].len),
+			  "value %zu: %.*s, %.*s", i, (int)m->values[i].len, m->values[i].p,
+			  (int)n->values[i].len, n->values[i].p);
+	}
+}
+
+Test(grammar, an_answer_from_one_instance_makes_the_match_on_another)
+{
+	static const char log[] =
+		"Jan 01 2026 00:00:01: %ASA-7-711001: IKEv2-PROTO-5: (155): SM Trace-> SA: "
+		"I_SPI=1000000000129BC6 R_SPI=2000000000F6190A (R) MsgID = 00000001 CurState: "
+		"R_WAIT_AUTH Event: EV_NO_EVENT\n"
+		"Jan 01 2026 00:00:01: %ASA-7-711001: IKEv2-PROTO-5: (871): SM Trace-> SA: "
+		"I_SPI=10000000000E9EF7 R_SPI=20000000058CA7D1 (R) MsgID = 00000004 CurState: "
+		"R_WAIT_AUTH Event: EV_NO_EVENT\n"
+		"Jan 01 2026 00:00:02: %ASA-7-711001: IKEv2-PLAT-4: nothing any rule knows\n"
+		"Jan 01 2026 00:00:02: %ASA-7-711001: IKEv2-PLAT-4: RECV PKT [IKE_SA_INIT] "
+		"[10.64.0.22]:11705->[10.0.0.1]:500 InitSPI=0x23ec75979615a32e "
+		"RespSPI=0x0000000000000000 MID=00000000\n";
+	struct err err = { 0 };
+	struct strbuf diags;
+	struct grammar *other;
+	struct lex_record rec;
+	struct lex *lx;
+	FILE *fp;
+	unsigned answered = 0, records = 0;
+
+	setup();
+	sb_init(&diags);
+	other = grammar_create_builtin(&diags, &err);
+	cr_assert_not_null(other);
+	sb_finish(&diags);
+	fp = fmemopen((void *)log, sizeof(log) - 1, "r");
+	cr_assert_not_null(fp);
+	lx = lex_create(fp, "t.log", grammar_lex_ops(), builtin, NULL);
+	while (lex_next(lx, &rec, &err)) {
+		struct gram_answer a;
+		struct gram_match want, got;
+		bool matched;
+
+		if (rec.flags & LEX_REC_NOISE)
+			continue;
+		records++;
+		if (!grammar_answer_hinted(builtin, rec.text, rec.len, &rec.hint, &a))
+			continue;
+		answered++;
+		matched = grammar_match_answer(other, &a, rec.text, &got);
+		cr_expect_eq(matched, grammar_match(other, rec.text, rec.len, &want), "%.*s",
+			     (int)rec.len, rec.text);
+		if (matched)
+			expect_same_match(&want, &got);
+	}
+	lex_destroy(lx);
+	fclose(fp);
+	cr_expect_eq(records, 4);
+	/* each from its hint: the first of a shape matched once, then answered */
+	cr_expect_eq(answered, 4);
+	/* no hint, no answer */
+	{
+		struct gram_answer a;
+
+		cr_expect(!grammar_answer_hinted(builtin, "x", 1, NULL, &a));
+	}
+	grammar_destroy(other);
+	teardown();
+}
+
 Test(shape, a_rule_that_names_digits_tells_numbers_apart)
 {
 	struct grammar *g = load_one("[noise trace]\nliteral = %\nregex = ^%ASA-\\d-711001:\n"
