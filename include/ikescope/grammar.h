@@ -532,6 +532,12 @@ void grammar_keep_answers(const struct grammar *g, bool keep);
 uint64_t grammar_answers_gen(const struct grammar *g);
 /* Frees what answers given while grammar_answers_gen() was below gen point into. */
 void grammar_release_answers(const struct grammar *g, uint64_t gen);
+/*
+ * Keeps the grammar's table of answers by shape to a fraction (1/share) of
+ * its size: for an instance that matches few records, mostly of content of
+ * their own, which would fill it with answers never asked again.
+ */
+void grammar_small_memo(struct grammar *g, unsigned share);
 /* True if unrecognized text carries IKE content (the grammar's [ike] rules). */
 bool grammar_is_ike(const struct grammar *g, const char *text, size_t len);
 /* False if text cannot hold a secret (no mask rule's literal occurs in it). */

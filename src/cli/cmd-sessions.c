@@ -467,6 +467,9 @@ run_view(const struct cli *cli, enum view view, int argc, char **argv, struct er
 		return CLI_EXIT_TROUBLE;
 	}
 	run.piped = g2 != NULL;
+	/* the reconstructor's grammar matches only records the lexer's gave no answer for */
+	if (g2)
+		grammar_small_memo(g2, 8);
 	run.g = g2 ? g2 : g;
 	run.ro.grammar = run.g;
 	run.ro.show_input = argc - optind > 1;

@@ -208,6 +208,7 @@ struct memo {
 	uint64_t *slots;            /* MEMO_SLOTS: hash tag | 1 + entry index */
 	struct memo_entry *entries; /* MEMO_ENTRIES, the first 'used' in use */
 	size_t used;
+	size_t max_entries, max_bytes; /* full at these (MEMO_ENTRIES, MEMO_MAX_BYTES at most) */
 	struct arena *arena;
 	uint64_t resets;
 	uint64_t made; /* entries made (each a text not found) */

@@ -894,6 +894,15 @@ grammar_match_answer(const struct grammar *g, const struct gram_answer *a, const
 }
 
 void
+grammar_small_memo(struct grammar *g, unsigned share)
+{
+	if (!share)
+		return;
+	g->memo.max_entries = MEMO_ENTRIES / share;
+	g->memo.max_bytes = MEMO_MAX_BYTES / share;
+}
+
+void
 grammar_keep_answers(const struct grammar *cg, bool keep)
 {
 	struct grammar *g = (struct grammar *)cg; /* the memo is scratch state */

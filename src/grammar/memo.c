@@ -67,6 +67,8 @@ memo_init(struct memo *m)
 	memset(m, 0, sizeof(*m));
 	m->slots = xcalloc(MEMO_SLOTS, sizeof(*m->slots));
 	m->entries = xcalloc(MEMO_ENTRIES, sizeof(*m->entries));
+	m->max_entries = MEMO_ENTRIES;
+	m->max_bytes = MEMO_MAX_BYTES;
 	m->arena = arena_create();
 }
 
@@ -135,7 +137,7 @@ memo_evict(struct memo *m)
 		struct memo_entry *e = &m->entries[i], *p, **link;
 
 		/* at most half stay, so that room is made */
-		if (!e->hot || kept >= MEMO_ENTRIES / 2 || arena_used(fresh) >= MEMO_MAX_BYTES / 2)
+		if (!e->hot || kept >= m->max_entries / 2 || arena_used(fresh) >= m->max_bytes / 2)
 			continue;
 		e->text = arena_strndup(fresh, e->text, e->len);
 		copy_answers(fresh, e);
@@ -221,7 +223,7 @@ memo_get(struct memo *m, const char *s, size_t n)
 			return e;
 		}
 	}
-	if (m->used >= MEMO_ENTRIES || arena_used(m->arena) >= MEMO_MAX_BYTES) {
+	if (m->used >= m->max_entries || arena_used(m->arena) >= m->max_bytes) {
 		memo_evict(m);
 		for (i = h & (MEMO_SLOTS - 1); m->slots[i]; i = (i + 1) & (MEMO_SLOTS - 1))
 			;
