@@ -611,33 +611,41 @@ note_value(struct gram_match *m, size_t k, enum gram_field f)
 		m->at[f] = (uint8_t)(k + 1);
 }
 
+/* Fills m's rule and values from an answer kept (family: index among families, -1 none). */
 static bool
-match_from_memo(const struct grammar *g, const struct memo_entry *e, const char *text,
-		struct gram_match *m)
+match_from_values(const struct grammar *g, int family, const struct memo_value *values, size_t n,
+		  const char *text, struct gram_match *m)
 {
 	const struct rule *r;
 	size_t j;
 
-	m->attempts = e->attempts;
 	m->nvalues = 0;
-	memcpy(m->has, e->has, sizeof(m->has));
-	memcpy(m->at, e->value_at, sizeof(m->at));
-	if (e->family < 0)
+	if (family < 0)
 		return false;
-	r = &g->rules[g->by_kind[RULE_FAMILY][e->family]];
+	r = &g->rules[g->by_kind[RULE_FAMILY][family]];
 	m->family = r->family;
 	m->rule = r->name;
 	m->dialects = r->dialects;
-	for (j = 0; j < e->nvalues; j++) {
-		const struct memo_value *v = &e->values[j];
+	for (j = 0; j < n; j++) {
+		const struct memo_value *v = &values[j];
 
 		m->values[j].field = (enum gram_field)v->field;
 		m->values[j].p = (v->src & MEMO_SET_VALUE) ? r->sets[v->src & ~MEMO_SET_VALUE].value
 							   : text + v->off;
 		m->values[j].len = v->len;
 	}
-	m->nvalues = e->nvalues;
+	m->nvalues = n;
 	return true;
+}
+
+static bool
+match_from_memo(const struct grammar *g, const struct memo_entry *e, const char *text,
+		struct gram_match *m)
+{
+	m->attempts = e->attempts;
+	memcpy(m->has, e->has, sizeof(m->has));
+	memcpy(m->at, e->value_at, sizeof(m->at));
+	return match_from_values(g, e->family, e->values, e->nvalues, text, m);
 }
 
 /* Keeps the answer just worked out for the text of e (family: index among families). */
@@ -862,32 +870,20 @@ bool
 grammar_match_answer(const struct grammar *g, const struct gram_answer *a, const char *text,
 		     struct gram_match *m)
 {
-	const struct rule *r;
-	const struct memo_value *values = a->values;
 	size_t j;
 
 	m->attempts = a->attempts;
-	m->nvalues = 0;
 	memset(m->has, 0, sizeof(m->has));
 	memset(m->at, 0, sizeof(m->at));
-	if (a->family < 0)
+	if (!match_from_values(g, a->family, a->values, a->nvalues, text, m))
 		return false;
-	r = &g->rules[g->by_kind[RULE_FAMILY][a->family]];
-	m->family = r->family;
-	m->rule = r->name;
-	m->dialects = r->dialects;
-	for (j = 0; j < a->nvalues; j++) {
-		const struct memo_value *v = &values[j];
-		enum gram_field f = (enum gram_field)v->field;
+	/* what the entry keeps beside the values, made again from them */
+	for (j = 0; j < m->nvalues; j++) {
+		enum gram_field f = m->values[j].field;
 
-		m->values[j].field = f;
-		m->values[j].p = (v->src & MEMO_SET_VALUE) ? r->sets[v->src & ~MEMO_SET_VALUE].value
-							   : text + v->off;
-		m->values[j].len = v->len;
 		m->has[f / 64] |= 1ull << (f % 64);
 		note_value(m, j, f);
 	}
-	m->nvalues = a->nvalues;
 	if (g->nmaps_for[m->family])
 		grammar_apply_maps(g, m);
 	return true;

@@ -862,7 +862,7 @@ struct pipe {
 
 /*
  * Copies rec into the batch, with how far it was matched here: m, its
- * match (how: PIPED_MATCHED or PIPED_UNMATCHED), or a, its answer.
+ * match (how: PIPED_MATCHED), or a, its answer (PIPED_ANSWERED).
  */
 static void
 pipe_put(struct pipe_batch *b, const struct lex_record *rec, enum piped_how how,
@@ -895,11 +895,8 @@ pipe_put(struct pipe_batch *b, const struct lex_record *rec, enum piped_how how,
 		x->nvalues = (uint8_t)a->nvalues;
 		return;
 	}
-	if (how != PIPED_MATCHED) {
-		if (how == PIPED_UNMATCHED)
-			x->attempts = m->attempts;
-		return;
-	}
+	if (how != PIPED_MATCHED)
+		return; /* open, or no family matched: the other side reads no match */
 	/* the values that are not in the text are the grammar's own words: they stay put */
 	x->in_text = 0;
 	x->family = (uint8_t)m->family;
@@ -959,11 +956,8 @@ pipe_take(const struct pipe_batch *b, const struct piped *x, const struct gramma
 
 		return grammar_match_answer(g, &a, text, m);
 	}
-	if (x->how != PIPED_MATCHED) {
-		if (x->how == PIPED_UNMATCHED)
-			m->attempts = x->attempts;
+	if (x->how != PIPED_MATCHED)
 		return false;
-	}
 	m->family = (enum gram_family)x->family;
 	m->rule = x->ptr;
 	m->dialects = x->dialects;
